@@ -1,0 +1,179 @@
+//! The command line: parses arguments and runs the chosen command.
+//!
+//! Exit codes: 0 success, 1 the input was wrong (story errors, a failed check), 2 the
+//! command could not run (missing directory, unreadable file, bad arguments).
+
+use std::io::{self, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::plain::PlainPlayer;
+use crate::source;
+use crate::story::{self, Loaded, Story};
+
+/// Butterfly: a branching retelling of *M. Butterfly* (Beijing 1964 – Paris 1968),
+/// and the story engine under it.
+#[derive(Debug, Parser)]
+#[command(name = "butterfly", version, about, long_about = None)]
+pub struct Cli {
+    /// Load the story from this directory instead of the one built into the game.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub story: Option<PathBuf>,
+
+    /// What to do (default: play).
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Play the game (the terminal interface, or line mode with --plain).
+    Play(PlayArgs),
+    /// Check a story directory and report every problem.
+    Check {
+        /// The story directory (default: --story, or ./story).
+        dir: Option<PathBuf>,
+    },
+}
+
+/// Options of `play`.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct PlayArgs {
+    /// Line mode on stdin/stdout, for screen readers, pipes and scripts.
+    #[arg(long)]
+    pub plain: bool,
+    /// Seed for the game's random generator (default: from the clock).
+    #[arg(long)]
+    pub seed: Option<u64>,
+}
+
+/// Runs the CLI with the process's arguments.
+#[must_use]
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    run(cli)
+}
+
+/// Runs a parsed command line.
+#[must_use]
+pub fn run(cli: Cli) -> ExitCode {
+    match cli.command {
+        Some(Command::Check { dir }) => {
+            let dir = dir.or(cli.story).unwrap_or_else(|| PathBuf::from("story"));
+            check(&dir)
+        }
+        Some(Command::Play(args)) => play(cli.story.as_deref(), &args),
+        None => play(cli.story.as_deref(), &PlayArgs::default()),
+    }
+}
+
+/// Loads the story from `dir`, or the embedded one.
+///
+/// # Errors
+/// A message for the user and the exit code to use.
+pub fn load_story(dir: Option<&Path>) -> Result<Story, (String, u8)> {
+    let files = match dir {
+        Some(d) => source::read_dir(d).map_err(|e| (format!("butterfly: {e}"), 2))?,
+        None => source::embedded(),
+    };
+    let loaded = story::load(&files);
+    match loaded.story {
+        Some(s) => Ok(s),
+        None => {
+            let mut msg = String::new();
+            for d in loaded.diagnostics.iter().filter(|d| d.is_error()) {
+                msg.push_str(&d.to_string());
+            }
+            msg.push_str(&format!(
+                "butterfly: the story has {} error(s); run `butterfly check` for details",
+                loaded.error_count()
+            ));
+            Err((msg, 1))
+        }
+    }
+}
+
+fn check(dir: &Path) -> ExitCode {
+    let files = match source::read_dir(dir) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("butterfly: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let loaded = story::load(&files);
+    let mut out = io::stdout().lock();
+    for d in &loaded.diagnostics {
+        let _ = writeln!(out, "{d}");
+    }
+    let _ = writeln!(out, "{}", summary(&loaded));
+    if loaded.error_count() > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// The checker's one-line summary.
+#[must_use]
+pub fn summary(loaded: &Loaded) -> String {
+    let story::load::Stats {
+        scenes,
+        choices,
+        words,
+        endings,
+    } = loaded.stats;
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    format!(
+        "checked {}: {}, {}, {}, {}; {}, {}",
+        plural(loaded.file_count, "file"),
+        plural(scenes, "scene"),
+        plural(choices, "choice"),
+        plural(words, "word"),
+        plural(endings, "ending"),
+        plural(loaded.error_count(), "error"),
+        plural(loaded.warning_count(), "warning"),
+    )
+}
+
+fn clock_seed() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() ^ u64::from(d.subsec_nanos()))
+}
+
+fn play(story_dir: Option<&Path>, args: &PlayArgs) -> ExitCode {
+    let story = match load_story(story_dir) {
+        Ok(s) => s,
+        Err((msg, code)) => {
+            eprintln!("{msg}");
+            return ExitCode::from(code);
+        }
+    };
+    let seed = args.seed.unwrap_or_else(clock_seed);
+    let interactive = io::stdin().is_terminal() && io::stdout().is_terminal();
+    if !args.plain && interactive {
+        // The terminal interface arrives with the TUI; until then, line mode.
+    }
+    let mut player = match PlainPlayer::new(&story, seed) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("butterfly: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let stdin = io::stdin();
+    let mut input = stdin.lock();
+    let mut out = io::stdout().lock();
+    match player.run(&mut input, &mut out) {
+        Ok(_) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("butterfly: {e}");
+            ExitCode::from(2)
+        }
+    }
+}

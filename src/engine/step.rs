@@ -1,0 +1,459 @@
+//! The rules: starting a game, listing choices, applying one, replaying a path.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use super::state::{GameState, Step};
+use crate::sanitize::for_terminal;
+use crate::story::expr::{AssignOp, Effect};
+use crate::story::load::CONTINUE;
+use crate::story::model::{Exit, Scene, Story};
+
+/// Most automatic hops (junction to junction) before we call it a loop.
+const MAX_JUNCTION_HOPS: usize = 10_000;
+
+/// Something that happened while applying a choice, for front ends to show or log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    /// The player arrived in a scene (junctions included).
+    SceneEntered {
+        /// Its id.
+        scene: String,
+    },
+    /// An effect changed a variable.
+    VariableChanged {
+        /// The variable.
+        name: String,
+        /// Before.
+        from: i64,
+        /// After (already clamped).
+        to: i64,
+    },
+    /// A chance was drawn.
+    ChanceDrawn {
+        /// The choice carrying the chance.
+        choice: String,
+        /// Its odds.
+        percent: u8,
+        /// Whether the detour was taken.
+        hit: bool,
+    },
+    /// The game ended.
+    EndingReached {
+        /// The ending id.
+        ending: String,
+    },
+}
+
+/// Why a choice could not be applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum EngineError {
+    /// The state names a scene the story does not have.
+    MissingScene(String),
+    /// No choice with that id in this scene.
+    UnknownChoice {
+        /// The scene.
+        scene: String,
+        /// The id asked for.
+        choice: String,
+    },
+    /// The choice exists but is not available now.
+    Unavailable {
+        /// The scene.
+        scene: String,
+        /// The choice.
+        choice: String,
+    },
+    /// The game has already ended.
+    GameOver,
+    /// Automatic routes kept leading to more automatic routes.
+    RouteLoop(String),
+    /// A scene ending in choices offers none right now.
+    Stuck(String),
+}
+
+impl fmt::Display for EngineError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EngineError::MissingScene(s) => write!(f, "scene `{s}` does not exist in this story"),
+            EngineError::UnknownChoice { scene, choice } => {
+                write!(f, "scene `{scene}` has no choice `{choice}`")
+            }
+            EngineError::Unavailable { scene, choice } => {
+                write!(f, "choice `{choice}` is not available in scene `{scene}` now")
+            }
+            EngineError::GameOver => f.write_str("the game is over"),
+            EngineError::RouteLoop(s) => write!(f, "automatic routes loop forever from `{s}`"),
+            EngineError::Stuck(s) => write!(f, "no choice is available in scene `{s}`"),
+        }
+    }
+}
+
+impl std::error::Error for EngineError {}
+
+/// A choice as the player sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChoiceView {
+    /// The id to pass to [`choose`].
+    pub id: String,
+    /// The rendered label.
+    pub label: String,
+    /// False for choices shown dimmed.
+    pub enabled: bool,
+    /// Why it is dimmed.
+    pub reason: Option<String>,
+}
+
+/// The current scene as the player sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SceneView {
+    /// Scene id.
+    pub id: String,
+    /// Chapter title.
+    pub chapter: String,
+    /// Date label.
+    pub date: String,
+    /// Place label.
+    pub place: String,
+    /// Rendered paragraphs (empty ones dropped).
+    pub paragraphs: Vec<String>,
+    /// At an ending: its id, title and rendered epilogue.
+    pub ending: Option<EndingView>,
+}
+
+/// A reached ending, rendered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EndingView {
+    /// Ending id.
+    pub id: String,
+    /// Ending title.
+    pub title: String,
+    /// Rendered epilogue.
+    pub epilogue: Vec<String>,
+}
+
+/// Starts a new game.
+///
+/// # Errors
+/// When the story's start scene is missing, or its opening routes loop.
+pub fn start(story: &Story, seed: u64) -> Result<(GameState, Vec<Event>), EngineError> {
+    let mut state = GameState {
+        seed,
+        scene: String::new(),
+        vars: story
+            .variables
+            .iter()
+            .map(|v| (v.name.clone(), v.initial))
+            .collect::<BTreeMap<_, _>>(),
+        visits: BTreeMap::new(),
+        taken_once: BTreeSet::new(),
+        roll: 0,
+        rng: ChaCha8Rng::seed_from_u64(seed),
+        path: Vec::new(),
+        ending: None,
+    };
+    let mut events = Vec::new();
+    enter(story, &mut state, &story.start, &mut events)?;
+    Ok((state, events))
+}
+
+fn scene<'s>(story: &'s Story, id: &str) -> Result<&'s Scene, EngineError> {
+    story
+        .scene(id)
+        .ok_or_else(|| EngineError::MissingScene(id.to_owned()))
+}
+
+/// The choices offered now: available ones, and unavailable ones that have a
+/// `disabled` reason (marked not enabled). Empty at an ending.
+#[must_use]
+pub fn choices(story: &Story, state: &GameState) -> Vec<ChoiceView> {
+    if state.is_over() {
+        return Vec::new();
+    }
+    let Some(scene) = story.scene(&state.scene) else {
+        return Vec::new();
+    };
+    match &scene.exit {
+        Exit::Choices(list) => list
+            .iter()
+            .filter(|c| !(c.once && state.taken_once.contains(&once_key(&scene.id, &c.id))))
+            .filter_map(|c| {
+                let ok = c.when.as_ref().is_none_or(|w| w.holds(state));
+                if !ok && c.disabled.is_none() {
+                    return None;
+                }
+                Some(ChoiceView {
+                    id: c.id.clone(),
+                    label: for_terminal(&c.label.render(state, state.roll)),
+                    enabled: ok,
+                    reason: if ok { None } else { c.disabled.as_deref().map(for_terminal) },
+                })
+            })
+            .collect(),
+        Exit::Routes(_) => vec![ChoiceView {
+            id: CONTINUE.to_owned(),
+            label: "Continue".to_owned(),
+            enabled: true,
+            reason: None,
+        }],
+        Exit::Ending(_) => Vec::new(),
+    }
+}
+
+fn once_key(scene: &str, choice: &str) -> String {
+    format!("{scene}/{choice}")
+}
+
+/// Applies the choice `choice_id` in the current scene.
+///
+/// # Errors
+/// When the choice does not exist or is not available, or the game is over. The state
+/// is unchanged on error.
+pub fn choose(
+    story: &Story,
+    state: &mut GameState,
+    choice_id: &str,
+) -> Result<Vec<Event>, EngineError> {
+    if state.is_over() {
+        return Err(EngineError::GameOver);
+    }
+    let here = scene(story, &state.scene)?;
+    let mut events = Vec::new();
+    let target = match &here.exit {
+        Exit::Routes(routes) => {
+            if choice_id != CONTINUE {
+                return Err(EngineError::UnknownChoice {
+                    scene: here.id.clone(),
+                    choice: choice_id.to_owned(),
+                });
+            }
+            pick_route(routes, state).ok_or_else(|| EngineError::Stuck(here.id.clone()))?
+        }
+        Exit::Ending(_) => return Err(EngineError::GameOver),
+        Exit::Choices(list) => {
+            let c = list.iter().find(|c| c.id == choice_id).ok_or_else(|| {
+                EngineError::UnknownChoice {
+                    scene: here.id.clone(),
+                    choice: choice_id.to_owned(),
+                }
+            })?;
+            let key = once_key(&here.id, &c.id);
+            let available = c.when.as_ref().is_none_or(|w| w.holds(state))
+                && !(c.once && state.taken_once.contains(&key));
+            if !available {
+                return Err(EngineError::Unavailable {
+                    scene: here.id.clone(),
+                    choice: c.id.clone(),
+                });
+            }
+            if c.once {
+                state.taken_once.insert(key);
+            }
+            apply_effects(story, state, &c.effects, &mut events);
+            match &c.chance {
+                Some(ch) => {
+                    let hit = state.rng.next_u32() % 100 < u32::from(ch.percent);
+                    events.push(Event::ChanceDrawn {
+                        choice: c.id.clone(),
+                        percent: ch.percent,
+                        hit,
+                    });
+                    if hit {
+                        apply_effects(story, state, &ch.effects, &mut events);
+                        ch.goto.as_str()
+                    } else {
+                        c.goto.as_str()
+                    }
+                }
+                None => c.goto.as_str(),
+            }
+        }
+    };
+    state.path.push(Step {
+        scene: here.id.clone(),
+        choice: choice_id.to_owned(),
+    });
+    enter(story, state, target, &mut events)?;
+    Ok(events)
+}
+
+fn pick_route<'r>(routes: &'r [crate::story::Route], state: &GameState) -> Option<&'r str> {
+    routes
+        .iter()
+        .find(|r| r.when.as_ref().is_none_or(|w| w.holds(state)))
+        .map(|r| r.goto.as_str())
+}
+
+fn enter(
+    story: &Story,
+    state: &mut GameState,
+    target: &str,
+    events: &mut Vec<Event>,
+) -> Result<(), EngineError> {
+    let mut target = target.to_owned();
+    for _ in 0..MAX_JUNCTION_HOPS {
+        let s = scene(story, &target)?;
+        state.scene.clone_from(&s.id);
+        *state.visits.entry(s.id.clone()).or_insert(0) += 1;
+        state.roll = state.rng.next_u64();
+        events.push(Event::SceneEntered {
+            scene: s.id.clone(),
+        });
+        apply_effects(story, state, &s.on_enter, events);
+        match &s.exit {
+            Exit::Ending(e) => {
+                state.ending = Some(e.clone());
+                events.push(Event::EndingReached { ending: e.clone() });
+                return Ok(());
+            }
+            Exit::Routes(routes) if s.is_junction() => {
+                target = pick_route(routes, state)
+                    .ok_or_else(|| EngineError::Stuck(s.id.clone()))?
+                    .to_owned();
+            }
+            _ => return Ok(()),
+        }
+    }
+    Err(EngineError::RouteLoop(target))
+}
+
+fn apply_effects(story: &Story, state: &mut GameState, effects: &[Effect], events: &mut Vec<Event>) {
+    for e in effects {
+        if e.guard.as_ref().is_some_and(|g| !g.holds(state)) {
+            continue;
+        }
+        let Some(var) = story.variable(&e.target) else {
+            continue;
+        };
+        let from = state.var(&var.name);
+        let amount = e.value.eval(state);
+        let raw = match e.op {
+            AssignOp::Set => amount,
+            AssignOp::Add => from.saturating_add(amount),
+            AssignOp::Sub => from.saturating_sub(amount),
+        };
+        let to = var.clamp(raw);
+        if to != from {
+            state.vars.insert(var.name.clone(), to);
+            events.push(Event::VariableChanged {
+                name: var.name.clone(),
+                from,
+                to,
+            });
+        }
+    }
+}
+
+/// The current scene, rendered for display.
+///
+/// # Errors
+/// When the state names a scene the story does not have.
+pub fn render(story: &Story, state: &GameState) -> Result<SceneView, EngineError> {
+    let s = scene(story, &state.scene)?;
+    let paragraphs = s
+        .text
+        .iter()
+        .map(|t| for_terminal(t.render(state, state.roll).trim()))
+        .filter(|p| !p.is_empty())
+        .collect();
+    let ending = state.ending.as_ref().and_then(|id| story.ending(id)).map(|e| EndingView {
+        id: e.id.clone(),
+        title: for_terminal(&e.title),
+        epilogue: e
+            .epilogue
+            .iter()
+            .map(|t| for_terminal(t.render(state, state.roll).trim()))
+            .filter(|p| !p.is_empty())
+            .collect(),
+    });
+    Ok(SceneView {
+        id: s.id.clone(),
+        chapter: for_terminal(&s.chapter),
+        date: for_terminal(&s.date),
+        place: for_terminal(&s.place),
+        paragraphs,
+        ending,
+    })
+}
+
+/// Where a recorded path stopped matching the story.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Divergence {
+    /// 0-based index of the first step that could not be replayed.
+    pub step: usize,
+    /// The scene the step was recorded in.
+    pub scene: String,
+    /// The choice it recorded.
+    pub choice: String,
+    /// What went wrong.
+    pub reason: String,
+    /// The state after the last good step.
+    pub last_good: Box<GameState>,
+}
+
+impl fmt::Display for Divergence {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "step {} (scene `{}`, choice `{}`): {}",
+            self.step + 1,
+            self.scene,
+            self.choice,
+            self.reason
+        )
+    }
+}
+
+/// Replays a recorded path from a seed.
+///
+/// # Errors
+/// The first step that no longer applies, with the state just before it.
+pub fn replay(story: &Story, seed: u64, steps: &[Step]) -> Result<GameState, Divergence> {
+    let (mut state, _) = start(story, seed).map_err(|e| Divergence {
+        step: 0,
+        scene: story.start.clone(),
+        choice: String::new(),
+        reason: e.to_string(),
+        last_good: Box::new(empty_state(seed)),
+    })?;
+    for (i, step) in steps.iter().enumerate() {
+        let diverge = |state: &GameState, reason: String| Divergence {
+            step: i,
+            scene: step.scene.clone(),
+            choice: step.choice.clone(),
+            reason,
+            last_good: Box::new(state.clone()),
+        };
+        if state.scene != step.scene {
+            return Err(diverge(
+                &state,
+                format!("the story now leads to `{}` instead", state.scene),
+            ));
+        }
+        if let Err(e) = choose(story, &mut state, &step.choice) {
+            // Rare: rebuild the state before this step rather than cloning every step.
+            let before = replay(story, seed, &steps[..i]).unwrap_or(state);
+            return Err(diverge(&before, e.to_string()));
+        }
+    }
+    Ok(state)
+}
+
+fn empty_state(seed: u64) -> GameState {
+    GameState {
+        seed,
+        scene: String::new(),
+        vars: BTreeMap::new(),
+        visits: BTreeMap::new(),
+        taken_once: BTreeSet::new(),
+        roll: 0,
+        rng: ChaCha8Rng::seed_from_u64(seed),
+        path: Vec::new(),
+        ending: None,
+    }
+}
+

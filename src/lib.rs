@@ -1,0 +1,28 @@
+//! **Butterfly**: a branching retelling of *M. Butterfly* played in a terminal, and the
+//! scene-graph engine underneath it.
+//!
+//! Layers, inward only: [`cli`] → front ends ([`plain`]) → [`engine`] → [`story`].
+//! `story` and `engine` do no I/O and know nothing of terminals.
+//!
+//! ```
+//! use butterfly::{engine, source, story};
+//!
+//! let loaded = story::load(&source::embedded());
+//! let story = loaded.story.expect("the shipped story has no errors");
+//! let (mut state, _events) = engine::start(&story, 42).unwrap();
+//! while !state.is_over() && state.path.len() < 500 {
+//!     let first = engine::choices(&story, &state)
+//!         .into_iter()
+//!         .find(|c| c.enabled)
+//!         .expect("every scene offers a way on");
+//!     engine::choose(&story, &mut state, &first.id).unwrap();
+//! }
+//! assert!(state.is_over());
+//! ```
+
+pub mod cli;
+pub mod engine;
+pub mod plain;
+pub mod sanitize;
+pub mod source;
+pub mod story;

@@ -1,0 +1,331 @@
+//! Diagnostics: every problem the loader and linter find, located as `file:line:col`.
+//!
+//! Positions are found lazily. serde does not tell us where a value sat in the file, so
+//! when (and only when) something must be reported, [`Locator`] scans that file's string
+//! literals and finds the one the problem is about. A clean story never pays for this.
+
+use std::fmt;
+
+/// How bad a problem is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// The story cannot be played as written.
+    Error,
+    /// The story plays, but something is probably a mistake.
+    Warning,
+}
+
+/// One problem, located.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// A stable code, e.g. `E0103`, for tests and documentation.
+    pub code: &'static str,
+    /// What is wrong.
+    pub message: String,
+    /// The file, relative to the story directory (empty for story-wide problems).
+    pub file: String,
+    /// 1-based line (0 when unknown).
+    pub line: usize,
+    /// 1-based column, in characters (0 when unknown).
+    pub col: usize,
+    /// The source line, to quote under the message.
+    pub source_line: Option<String>,
+    /// How to fix it.
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    /// A new diagnostic with no location yet.
+    #[must_use]
+    pub fn new(severity: Severity, code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            severity,
+            code,
+            message: message.into(),
+            file: String::new(),
+            line: 0,
+            col: 0,
+            source_line: None,
+            hint: None,
+        }
+    }
+
+    /// Shorthand for an error.
+    #[must_use]
+    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(Severity::Error, code, message)
+    }
+
+    /// Shorthand for a warning.
+    #[must_use]
+    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(Severity::Warning, code, message)
+    }
+
+    /// Adds a hint.
+    #[must_use]
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// Places it in a file at a line and column, quoting the line.
+    #[must_use]
+    pub fn at(mut self, file: &str, src: Option<&str>, line: usize, col: usize) -> Self {
+        self.file = file.to_owned();
+        self.line = line;
+        self.col = col;
+        self.source_line = src
+            .and_then(|s| s.lines().nth(line.saturating_sub(1)))
+            .map(str::to_owned);
+        self
+    }
+
+    /// `file:line:col` (as much of it as is known).
+    #[must_use]
+    pub fn location(&self) -> String {
+        match (self.file.is_empty(), self.line) {
+            (true, _) => "story".to_owned(),
+            (false, 0) => self.file.clone(),
+            (false, _) => format!("{}:{}:{}", self.file, self.line, self.col),
+        }
+    }
+
+    /// Whether this is an error.
+    #[must_use]
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sev = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        writeln!(f, "{}: {sev}[{}]: {}", self.location(), self.code, self.message)?;
+        if let Some(line) = &self.source_line {
+            let num = self.line.to_string();
+            let pad = " ".repeat(num.len());
+            // Tabs would misalign the caret; show them as one space each.
+            let shown: String = line.chars().map(|c| if c == '\t' { ' ' } else { c }).collect();
+            let shown = crate::sanitize::for_terminal(&shown);
+            writeln!(f, "{pad} |")?;
+            writeln!(f, "{num} | {shown}")?;
+            writeln!(f, "{pad} | {}^", " ".repeat(self.col.saturating_sub(1)))?;
+        }
+        if let Some(h) = &self.hint {
+            writeln!(f, "  = hint: {h}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A string literal found in a RON file.
+#[derive(Debug, Clone)]
+pub struct StrTok {
+    /// Byte offset of the opening quote.
+    pub start: usize,
+    /// Byte offset just past the closing quote.
+    pub end: usize,
+    /// The decoded content.
+    pub content: String,
+    /// The field name before it (`id` in `id: "x"`), if any.
+    pub key: Option<String>,
+}
+
+/// Finds where things are in one RON file, for diagnostics only.
+#[derive(Debug)]
+pub struct Locator<'a> {
+    src: &'a str,
+    tokens: Vec<StrTok>,
+    line_starts: Vec<usize>,
+}
+
+impl<'a> Locator<'a> {
+    /// Scans `src` once for string literals (skipping comments).
+    #[must_use]
+    pub fn new(src: &'a str) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(src.match_indices('\n').map(|(i, _)| i + 1));
+        Self {
+            src,
+            tokens: scan_strings(src),
+            line_starts,
+        }
+    }
+
+    /// 1-based line and character column of a byte offset.
+    #[must_use]
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.src.len());
+        let line = self.line_starts.partition_point(|&s| s <= offset);
+        let start = self.line_starts[line - 1];
+        let col = self.src.get(start..offset).map_or(1, |s| s.chars().count() + 1);
+        (line, col)
+    }
+
+    /// The first string literal at or after `after` whose key and content match.
+    #[must_use]
+    pub fn find(&self, after: usize, key: Option<&str>, content: &str) -> Option<&StrTok> {
+        let from = self.tokens.partition_point(|t| t.start < after);
+        self.tokens[from..]
+            .iter()
+            .find(|t| t.content == content && key.is_none_or(|k| t.key.as_deref() == Some(k)))
+    }
+
+    /// The byte offset of character `char_offset` of a literal's decoded content.
+    #[must_use]
+    pub fn offset_in(&self, tok: &StrTok, char_offset: usize) -> usize {
+        let raw = &self.src[tok.start..tok.end];
+        // Skip the opening quote (and the `r#"` of raw strings).
+        let open = raw.find('"').map_or(1, |i| i + 1);
+        let mut decoded = 0;
+        let mut chars = raw[open..].char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            if decoded == char_offset {
+                return tok.start + open + i;
+            }
+            if c == '\\' && !raw.starts_with('r') {
+                // An escape is one decoded char: skip its tail.
+                match chars.next() {
+                    Some((_, 'u')) => {
+                        for (_, c) in chars.by_ref() {
+                            if c == '}' {
+                                break;
+                            }
+                        }
+                    }
+                    Some((_, 'x')) => {
+                        chars.next();
+                        chars.next();
+                    }
+                    _ => {}
+                }
+            }
+            decoded += 1;
+        }
+        tok.start + open
+    }
+
+    /// The source text.
+    #[must_use]
+    pub fn source(&self) -> &str {
+        self.src
+    }
+}
+
+fn scan_strings(src: &str) -> Vec<StrTok> {
+    let b = src.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                i += 2;
+                while i + 1 < b.len() && !(b[i] == b'*' && b[i + 1] == b'/') {
+                    i += 1;
+                }
+                i += 2;
+            }
+            b'"' => {
+                let start = i;
+                i += 1;
+                let mut content = String::new();
+                while i < b.len() && b[i] != b'"' {
+                    if b[i] == b'\\' && i + 1 < b.len() {
+                        i += 1;
+                        match b[i] {
+                            b'n' => content.push('\n'),
+                            b't' => content.push('\t'),
+                            b'r' => content.push('\r'),
+                            b'0' => content.push('\0'),
+                            b'u' => {
+                                let close = src[i..].find('}').map_or(i, |c| i + c);
+                                let hex = src.get(i + 2..close).unwrap_or("");
+                                if let Some(ch) =
+                                    u32::from_str_radix(hex, 16).ok().and_then(char::from_u32)
+                                {
+                                    content.push(ch);
+                                }
+                                i = close;
+                            }
+                            other => content.push(char::from(other)),
+                        }
+                        i += 1;
+                        continue;
+                    }
+                    let ch_len = src[i..].chars().next().map_or(1, char::len_utf8);
+                    content.push_str(&src[i..i + ch_len]);
+                    i += ch_len;
+                }
+                i = (i + 1).min(b.len());
+                out.push(StrTok {
+                    start,
+                    end: i,
+                    key: key_before(src, start),
+                    content,
+                });
+            }
+            b'r' if matches!(b.get(i + 1), Some(b'#' | b'"'))
+                && (i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_')) =>
+            {
+                let start = i;
+                let hashes = b[i + 1..].iter().take_while(|&&c| c == b'#').count();
+                let open = i + 1 + hashes;
+                if b.get(open) != Some(&b'"') {
+                    i += 1;
+                    continue;
+                }
+                let closing = format!("\"{}", "#".repeat(hashes));
+                let body_start = open + 1;
+                let body_end = src[body_start..].find(&closing).map_or(b.len(), |e| body_start + e);
+                i = (body_end + closing.len()).min(b.len());
+                out.push(StrTok {
+                    start,
+                    end: i,
+                    key: key_before(src, start),
+                    content: src[body_start..body_end].to_owned(),
+                });
+            }
+            _ => i += 1,
+        }
+    }
+    out
+}
+
+fn key_before(src: &str, quote: usize) -> Option<String> {
+    let before = src[..quote].trim_end();
+    let before = before.strip_suffix(':')?.trim_end();
+    let start = before
+        .rfind(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .map_or(0, |i| i + 1);
+    let key = &before[start..];
+    (!key.is_empty()).then(|| key.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_keyed_strings_and_positions() {
+        let src = "// \"not me\"\nScene(\n  id: \"a\",\n  when: \"x \\\"q\\\" >= y\",\n)";
+        let loc = Locator::new(src);
+        let id = loc.find(0, Some("id"), "a").unwrap();
+        assert_eq!(loc.line_col(id.start), (3, 7));
+        let w = loc.find(0, None, "x \"q\" >= y").unwrap();
+        assert_eq!(w.key.as_deref(), Some("when"));
+        // Character 6 of the decoded text (`>`) sits after two escapes in the source.
+        assert_eq!(loc.line_col(loc.offset_in(w, 6)), (4, 18));
+        assert!(loc.find(0, None, "not me").is_none(), "comments are skipped");
+    }
+}

@@ -1,0 +1,775 @@
+//! Conditions and effects: the little language inside `when:`, `effects:` and `{if ...}`.
+//!
+//! Every expression is parsed and type-checked once, when the story loads, so a typo in a
+//! condition is a checker error with a column, never a surprise in the middle of a game.
+//! Evaluation is a plain tree walk over an [`Env`]: the engine supplies variable values
+//! and visit counts, and nothing here knows about game state or I/O.
+
+use std::fmt;
+
+/// The two value types of the language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Type {
+    /// A whole number.
+    Int,
+    /// A flag: `true` or `false`.
+    Bool,
+}
+
+impl fmt::Display for Type {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Type::Int => "a number",
+            Type::Bool => "a flag (true/false)",
+        })
+    }
+}
+
+/// What an expression may refer to; supplied by the loader.
+pub trait Scope {
+    /// The type of a declared variable, or `None` when it is not declared.
+    fn var_type(&self, name: &str) -> Option<Type>;
+    /// Whether a scene with this id exists (for `visits(...)`).
+    fn scene_exists(&self, id: &str) -> bool;
+    /// Some declared variable names, to suggest a fix for a typo.
+    fn var_names(&self) -> Vec<&str>;
+}
+
+/// Values an expression reads while it is evaluated; supplied by the engine.
+pub trait Env {
+    /// The current value of a variable (flags are 0 or 1).
+    fn var(&self, name: &str) -> i64;
+    /// How many times a scene has been entered.
+    fn visits(&self, scene: &str) -> i64;
+}
+
+/// A problem in an expression, with the character offset where it starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExprError {
+    /// Character offset into the expression's source text.
+    pub offset: usize,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it, when we can tell.
+    pub hint: Option<String>,
+}
+
+impl ExprError {
+    fn new(offset: usize, message: impl Into<String>) -> Self {
+        Self {
+            offset,
+            message: message.into(),
+            hint: None,
+        }
+    }
+    fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+/// Unary operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnOp {
+    /// `not`
+    Not,
+    /// `-`
+    Neg,
+}
+
+/// Binary operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BinOp {
+    /// `+`
+    Add,
+    /// `-`
+    Sub,
+    /// `*`
+    Mul,
+    /// `/` (integer; by zero gives 0)
+    Div,
+    /// `==`
+    Eq,
+    /// `!=`
+    Ne,
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+    /// `and`
+    And,
+    /// `or`
+    Or,
+}
+
+impl BinOp {
+    fn symbol(self) -> &'static str {
+        match self {
+            BinOp::Add => "+",
+            BinOp::Sub => "-",
+            BinOp::Mul => "*",
+            BinOp::Div => "/",
+            BinOp::Eq => "==",
+            BinOp::Ne => "!=",
+            BinOp::Lt => "<",
+            BinOp::Le => "<=",
+            BinOp::Gt => ">",
+            BinOp::Ge => ">=",
+            BinOp::And => "and",
+            BinOp::Or => "or",
+        }
+    }
+}
+
+/// A parsed, type-checked expression.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Expr {
+    /// A number literal.
+    Int(i64),
+    /// `true` / `false`.
+    Bool(bool),
+    /// A declared variable, by name.
+    Var(Box<str>),
+    /// `visits(scene_id)`.
+    Visits(Box<str>),
+    /// `not x`, `-x`.
+    Unary(UnOp, Box<Expr>),
+    /// `a op b`.
+    Binary(BinOp, Box<Expr>, Box<Expr>),
+}
+
+impl Expr {
+    /// Evaluates to a number (flags are 0/1, comparisons 0/1).
+    #[must_use]
+    pub fn eval(&self, env: &dyn Env) -> i64 {
+        match self {
+            Expr::Int(n) => *n,
+            Expr::Bool(b) => i64::from(*b),
+            Expr::Var(name) => env.var(name),
+            Expr::Visits(scene) => env.visits(scene),
+            Expr::Unary(UnOp::Not, e) => i64::from(e.eval(env) == 0),
+            Expr::Unary(UnOp::Neg, e) => e.eval(env).saturating_neg(),
+            Expr::Binary(BinOp::And, a, b) => i64::from(a.eval(env) != 0 && b.eval(env) != 0),
+            Expr::Binary(BinOp::Or, a, b) => i64::from(a.eval(env) != 0 || b.eval(env) != 0),
+            Expr::Binary(op, a, b) => {
+                let (x, y) = (a.eval(env), b.eval(env));
+                match op {
+                    BinOp::Add => x.saturating_add(y),
+                    BinOp::Sub => x.saturating_sub(y),
+                    BinOp::Mul => x.saturating_mul(y),
+                    // Division by zero yields 0 rather than a crash mid-game.
+                    BinOp::Div => x.checked_div(y).unwrap_or(0),
+                    BinOp::Eq => i64::from(x == y),
+                    BinOp::Ne => i64::from(x != y),
+                    BinOp::Lt => i64::from(x < y),
+                    BinOp::Le => i64::from(x <= y),
+                    BinOp::Gt => i64::from(x > y),
+                    BinOp::Ge => i64::from(x >= y),
+                    BinOp::And | BinOp::Or => unreachable!("handled above"),
+                }
+            }
+        }
+    }
+
+    /// Evaluates a condition.
+    #[must_use]
+    pub fn holds(&self, env: &dyn Env) -> bool {
+        self.eval(env) != 0
+    }
+
+    /// Calls `f` with every variable this expression reads.
+    pub fn for_each_var(&self, f: &mut dyn FnMut(&str)) {
+        match self {
+            Expr::Var(name) => f(name),
+            Expr::Unary(_, e) => e.for_each_var(f),
+            Expr::Binary(_, a, b) => {
+                a.for_each_var(f);
+                b.for_each_var(f);
+            }
+            Expr::Int(_) | Expr::Bool(_) | Expr::Visits(_) => {}
+        }
+    }
+}
+
+impl fmt::Display for Expr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Expr::Int(n) => write!(f, "{n}"),
+            Expr::Bool(b) => write!(f, "{b}"),
+            Expr::Var(v) => f.write_str(v),
+            Expr::Visits(s) => write!(f, "visits({s})"),
+            Expr::Unary(UnOp::Not, e) => write!(f, "not {e}"),
+            Expr::Unary(UnOp::Neg, e) => write!(f, "-{e}"),
+            Expr::Binary(op, a, b) => write!(f, "({a} {} {b})", op.symbol()),
+        }
+    }
+}
+
+/// How an effect changes its variable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AssignOp {
+    /// `=`
+    Set,
+    /// `+=`
+    Add,
+    /// `-=`
+    Sub,
+}
+
+/// A parsed effect: `[if COND:] NAME (=|+=|-=) EXPR`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Effect {
+    /// Only applied when this holds.
+    pub guard: Option<Expr>,
+    /// The variable written.
+    pub target: Box<str>,
+    /// How it is written.
+    pub op: AssignOp,
+    /// The value (or amount).
+    pub value: Expr,
+}
+
+/// Deepest nesting accepted, so that a hostile file cannot overflow the stack.
+pub const MAX_DEPTH: usize = 64;
+
+#[derive(Debug, Clone, PartialEq)]
+enum Tok {
+    Int(i64),
+    Ident(String),
+    Op(&'static str),
+    LParen,
+    RParen,
+    Colon,
+    End,
+}
+
+fn lex(src: &str) -> Result<Vec<(Tok, usize)>, ExprError> {
+    let chars: Vec<char> = src.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c.is_whitespace() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        if c.is_ascii_digit() {
+            while i < chars.len() && chars[i].is_ascii_digit() {
+                i += 1;
+            }
+            let text: String = chars[start..i].iter().collect();
+            let n = text
+                .parse()
+                .map_err(|_| ExprError::new(start, format!("number `{text}` is too large")))?;
+            out.push((Tok::Int(n), start));
+            continue;
+        }
+        if c.is_alphabetic() || c == '_' {
+            while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '_') {
+                i += 1;
+            }
+            out.push((Tok::Ident(chars[start..i].iter().collect()), start));
+            continue;
+        }
+        let two: String = chars[i..(i + 2).min(chars.len())].iter().collect();
+        let op2 = ["==", "!=", "<=", ">=", "+=", "-=", "&&", "||"]
+            .into_iter()
+            .find(|op| *op == two);
+        if let Some(op) = op2 {
+            let op = match op {
+                "&&" => {
+                    return Err(ExprError::new(start, "`&&` is not an operator here")
+                        .hint("write `and`"));
+                }
+                "||" => {
+                    return Err(ExprError::new(start, "`||` is not an operator here")
+                        .hint("write `or`"));
+                }
+                other => other,
+            };
+            out.push((Tok::Op(op), start));
+            i += 2;
+            continue;
+        }
+        let tok = match c {
+            '(' => Tok::LParen,
+            ')' => Tok::RParen,
+            ':' => Tok::Colon,
+            '+' => Tok::Op("+"),
+            '-' => Tok::Op("-"),
+            '*' => Tok::Op("*"),
+            '/' => Tok::Op("/"),
+            '<' => Tok::Op("<"),
+            '>' => Tok::Op(">"),
+            '=' => Tok::Op("="),
+            '!' => {
+                return Err(ExprError::new(start, "`!` is not an operator here")
+                    .hint("write `not` (or `!=` for inequality)"));
+            }
+            other => {
+                return Err(ExprError::new(
+                    start,
+                    format!("unexpected character `{other}`"),
+                ));
+            }
+        };
+        out.push((tok, start));
+        i += 1;
+    }
+    out.push((Tok::End, chars.len()));
+    Ok(out)
+}
+
+struct Parser<'a> {
+    toks: Vec<(Tok, usize)>,
+    pos: usize,
+    scope: &'a dyn Scope,
+    depth: usize,
+}
+
+impl Parser<'_> {
+    fn peek(&self) -> &Tok {
+        &self.toks[self.pos].0
+    }
+    fn offset(&self) -> usize {
+        self.toks[self.pos].1
+    }
+    fn bump(&mut self) -> (Tok, usize) {
+        let t = self.toks[self.pos].clone();
+        if self.pos + 1 < self.toks.len() {
+            self.pos += 1;
+        }
+        t
+    }
+    fn is_word(&self, word: &str) -> bool {
+        matches!(self.peek(), Tok::Ident(w) if w == word)
+    }
+
+    fn describe(tok: &Tok) -> String {
+        match tok {
+            Tok::Int(n) => format!("number `{n}`"),
+            Tok::Ident(w) => format!("`{w}`"),
+            Tok::Op(o) => format!("`{o}`"),
+            Tok::LParen => "`(`".into(),
+            Tok::RParen => "`)`".into(),
+            Tok::Colon => "`:`".into(),
+            Tok::End => "the end of the expression".into(),
+        }
+    }
+
+    fn enter(&mut self) -> Result<(), ExprError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(ExprError::new(
+                self.offset(),
+                format!("expression nested more than {MAX_DEPTH} levels deep"),
+            ));
+        }
+        Ok(())
+    }
+
+    /// `or` has the lowest precedence.
+    fn expr(&mut self) -> Result<(Expr, Type, usize), ExprError> {
+        self.enter()?;
+        let r = self.binary_level(0);
+        self.depth -= 1;
+        r
+    }
+
+    fn binary_level(&mut self, level: usize) -> Result<(Expr, Type, usize), ExprError> {
+        const LEVELS: [&[&str]; 5] = [
+            &["or"],
+            &["and"],
+            &["==", "!=", "<", "<=", ">", ">="],
+            &["+", "-"],
+            &["*", "/"],
+        ];
+        if level == LEVELS.len() {
+            return self.unary();
+        }
+        let (mut lhs, mut lt, start) = self.binary_level(level + 1)?;
+        loop {
+            let op_text = match self.peek() {
+                Tok::Op(o) if LEVELS[level].contains(o) => (*o).to_string(),
+                Tok::Ident(w) if LEVELS[level].contains(&w.as_str()) => w.clone(),
+                _ => break,
+            };
+            let op_at = self.offset();
+            self.bump();
+            let (rhs, rt, rstart) = self.binary_level(level + 1)?;
+            let op = match op_text.as_str() {
+                "or" => BinOp::Or,
+                "and" => BinOp::And,
+                "==" => BinOp::Eq,
+                "!=" => BinOp::Ne,
+                "<" => BinOp::Lt,
+                "<=" => BinOp::Le,
+                ">" => BinOp::Gt,
+                ">=" => BinOp::Ge,
+                "+" => BinOp::Add,
+                "-" => BinOp::Sub,
+                "*" => BinOp::Mul,
+                _ => BinOp::Div,
+            };
+            let (want, result) = match op {
+                BinOp::And | BinOp::Or => (Some(Type::Bool), Type::Bool),
+                BinOp::Eq | BinOp::Ne => (None, Type::Bool),
+                BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => (Some(Type::Int), Type::Bool),
+                _ => (Some(Type::Int), Type::Int),
+            };
+            match want {
+                Some(t) => {
+                    if lt != t {
+                        return Err(ExprError::new(
+                            start,
+                            format!("`{}` needs {t} on its left, found {lt}", op.symbol()),
+                        ));
+                    }
+                    if rt != t {
+                        return Err(ExprError::new(
+                            rstart,
+                            format!("`{}` needs {t} on its right, found {rt}", op.symbol()),
+                        ));
+                    }
+                }
+                None if lt != rt => {
+                    return Err(ExprError::new(
+                        op_at,
+                        format!("cannot compare {lt} with {rt}"),
+                    ));
+                }
+                None => {}
+            }
+            lhs = Expr::Binary(op, Box::new(lhs), Box::new(rhs));
+            lt = result;
+        }
+        Ok((lhs, lt, start))
+    }
+
+    fn unary(&mut self) -> Result<(Expr, Type, usize), ExprError> {
+        let start = self.offset();
+        if self.is_word("not") {
+            self.bump();
+            self.enter()?;
+            let (e, t, at) = self.unary()?;
+            self.depth -= 1;
+            if t != Type::Bool {
+                return Err(ExprError::new(at, format!("`not` needs a flag, found {t}")));
+            }
+            return Ok((Expr::Unary(UnOp::Not, Box::new(e)), Type::Bool, start));
+        }
+        if matches!(self.peek(), Tok::Op("-")) {
+            self.bump();
+            self.enter()?;
+            let (e, t, at) = self.unary()?;
+            self.depth -= 1;
+            if t != Type::Int {
+                return Err(ExprError::new(at, format!("`-` needs a number, found {t}")));
+            }
+            return Ok((Expr::Unary(UnOp::Neg, Box::new(e)), Type::Int, start));
+        }
+        self.atom()
+    }
+
+    fn atom(&mut self) -> Result<(Expr, Type, usize), ExprError> {
+        let (tok, at) = self.bump();
+        match tok {
+            Tok::Int(n) => Ok((Expr::Int(n), Type::Int, at)),
+            Tok::LParen => {
+                let (e, t, _) = self.expr()?;
+                if *self.peek() != Tok::RParen {
+                    return Err(ExprError::new(
+                        self.offset(),
+                        format!("expected `)`, found {}", Self::describe(self.peek())),
+                    )
+                    .hint("every `(` needs a matching `)`"));
+                }
+                self.bump();
+                Ok((e, t, at))
+            }
+            Tok::Ident(w) if w == "true" => Ok((Expr::Bool(true), Type::Bool, at)),
+            Tok::Ident(w) if w == "false" => Ok((Expr::Bool(false), Type::Bool, at)),
+            Tok::Ident(w) if w == "visits" && *self.peek() == Tok::LParen => {
+                self.bump();
+                let (name_tok, name_at) = self.bump();
+                let Tok::Ident(scene) = name_tok else {
+                    return Err(ExprError::new(name_at, "expected a scene id inside `visits(...)`"));
+                };
+                if !self.scope.scene_exists(&scene) {
+                    return Err(ExprError::new(name_at, format!("no scene `{scene}` exists"))
+                        .hint("`visits(...)` takes the id of a scene in this story"));
+                }
+                if *self.peek() != Tok::RParen {
+                    return Err(ExprError::new(self.offset(), "expected `)` after the scene id"));
+                }
+                self.bump();
+                Ok((Expr::Visits(scene.into()), Type::Int, at))
+            }
+            Tok::Ident(w) if ["and", "or", "not", "if"].contains(&w.as_str()) => Err(
+                ExprError::new(at, format!("expected a value, found `{w}`")),
+            ),
+            Tok::Ident(name) => match self.scope.var_type(&name) {
+                Some(t) => Ok((Expr::Var(name.into()), t, at)),
+                None => Err(unknown_variable(self.scope, &name, at)),
+            },
+            other => Err(ExprError::new(
+                at,
+                format!("expected a value, found {}", Self::describe(&other)),
+            )),
+        }
+    }
+
+    fn expect_end(&self) -> Result<(), ExprError> {
+        if *self.peek() == Tok::End {
+            Ok(())
+        } else {
+            let err = ExprError::new(
+                self.offset(),
+                format!("unexpected {} after a complete expression", Self::describe(self.peek())),
+            );
+            Err(if matches!(self.peek(), Tok::Op("=")) {
+                err.hint("to compare, write `==`")
+            } else {
+                err.hint("join conditions with `and` / `or`")
+            })
+        }
+    }
+}
+
+fn unknown_variable(scope: &dyn Scope, name: &str, at: usize) -> ExprError {
+    let err = ExprError::new(at, format!("unknown variable `{name}`"));
+    match closest(name, scope.var_names()) {
+        Some(best) => err.hint(format!("did you mean `{best}`?")),
+        None => err.hint("declare it in `variables: [...]` of the header or a chapter"),
+    }
+}
+
+/// The candidate nearest to `word` by edit distance, if it is plausibly a typo of it.
+#[must_use]
+pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = (word.chars().count() / 4).clamp(1, 4);
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(word, c), c))
+        .filter(|(d, _)| *d <= limit)
+        .min()
+        .map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+fn parser<'a>(src: &str, scope: &'a dyn Scope) -> Result<Parser<'a>, ExprError> {
+    Ok(Parser {
+        toks: lex(src)?,
+        pos: 0,
+        scope,
+        depth: 0,
+    })
+}
+
+/// Parses a condition (must be a flag-valued expression).
+///
+/// # Errors
+/// Syntax errors, unknown variables and type mismatches, with their offset.
+pub fn parse_condition(src: &str, scope: &dyn Scope) -> Result<Expr, ExprError> {
+    let mut p = parser(src, scope)?;
+    if *p.peek() == Tok::End {
+        return Err(ExprError::new(0, "empty condition"));
+    }
+    let (e, t, at) = p.expr()?;
+    p.expect_end()?;
+    if t != Type::Bool {
+        return Err(ExprError::new(at, format!("a condition must be true or false, found {t}"))
+            .hint("compare it, e.g. `devotion >= 60`"));
+    }
+    Ok(e)
+}
+
+/// Parses an effect: `[if COND:] NAME (=|+=|-=) EXPR`.
+///
+/// # Errors
+/// Syntax errors, unknown variables and type mismatches, with their offset.
+pub fn parse_effect(src: &str, scope: &dyn Scope) -> Result<Effect, ExprError> {
+    let mut p = parser(src, scope)?;
+    let guard = if p.is_word("if") {
+        p.bump();
+        let (g, t, at) = p.expr()?;
+        if t != Type::Bool {
+            return Err(ExprError::new(at, format!("`if` needs a condition, found {t}")));
+        }
+        if *p.peek() != Tok::Colon {
+            return Err(ExprError::new(
+                p.offset(),
+                format!("expected `:` after the condition, found {}", Parser::describe(p.peek())),
+            )
+            .hint("write `if CONDITION: name += 1`"));
+        }
+        p.bump();
+        Some(g)
+    } else {
+        None
+    };
+    let (tok, at) = p.bump();
+    let Tok::Ident(target) = tok else {
+        return Err(ExprError::new(
+            at,
+            format!("expected a variable to change, found {}", Parser::describe(&tok)),
+        )
+        .hint("effects look like `devotion += 10` or `lie = true`"));
+    };
+    let Some(target_type) = scope.var_type(&target) else {
+        return Err(unknown_variable(scope, &target, at));
+    };
+    let (op_tok, op_at) = p.bump();
+    let op = match op_tok {
+        Tok::Op("=") => AssignOp::Set,
+        Tok::Op("+=") => AssignOp::Add,
+        Tok::Op("-=") => AssignOp::Sub,
+        Tok::Op("==") => {
+            return Err(ExprError::new(op_at, "`==` compares; an effect assigns")
+                .hint("write `=` to set a value"));
+        }
+        other => {
+            return Err(ExprError::new(
+                op_at,
+                format!("expected `=`, `+=` or `-=`, found {}", Parser::describe(&other)),
+            ));
+        }
+    };
+    if op != AssignOp::Set && target_type == Type::Bool {
+        return Err(ExprError::new(op_at, format!("`{target}` is a flag: it cannot be added to"))
+            .hint(format!("write `{target} = true` or `{target} = false`")));
+    }
+    let (value, vt, vat) = p.expr()?;
+    p.expect_end()?;
+    if vt != target_type {
+        return Err(ExprError::new(
+            vat,
+            format!("`{target}` is {target_type} but this value is {vt}"),
+        ));
+    }
+    Ok(Effect {
+        guard,
+        target: target.into(),
+        op,
+        value,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    struct S;
+    impl Scope for S {
+        fn var_type(&self, name: &str) -> Option<Type> {
+            match name {
+                "devotion" | "illusion" => Some(Type::Int),
+                "lie" | "hawk" => Some(Type::Bool),
+                _ => None,
+            }
+        }
+        fn scene_exists(&self, id: &str) -> bool {
+            id == "parlor"
+        }
+        fn var_names(&self) -> Vec<&str> {
+            vec!["devotion", "illusion", "lie", "hawk"]
+        }
+    }
+    struct E(HashMap<&'static str, i64>);
+    impl Env for E {
+        fn var(&self, name: &str) -> i64 {
+            self.0.get(name).copied().unwrap_or(0)
+        }
+        fn visits(&self, scene: &str) -> i64 {
+            i64::from(scene == "parlor") * 2
+        }
+    }
+    fn env() -> E {
+        E(HashMap::from([("devotion", 65), ("illusion", 40), ("lie", 0), ("hawk", 1)]))
+    }
+
+    #[test]
+    fn conditions_evaluate_with_precedence() {
+        let e = env();
+        let t = |s: &str| parse_condition(s, &S).unwrap().holds(&e);
+        assert!(t("devotion >= 60 and not lie"));
+        assert!(!t("devotion >= 70 or lie"));
+        assert!(t("hawk or lie and false"), "and binds tighter than or");
+        assert!(t("devotion - 5 * 2 == 55"));
+        assert!(t("(devotion + illusion) / 2 > 50"));
+        assert!(t("visits(parlor) == 2"));
+        assert!(t("-devotion < 0"));
+        assert!(t("devotion / 0 == 0"), "division by zero is 0, not a crash");
+    }
+
+    #[test]
+    fn errors_point_at_their_column() {
+        let err = parse_condition("devotion >= 60 and not lei", &S).unwrap_err();
+        assert_eq!(err.offset, 23);
+        assert_eq!(err.message, "unknown variable `lei`");
+        assert_eq!(err.hint.as_deref(), Some("did you mean `lie`?"));
+
+        let err = parse_condition("devotion >= lie", &S).unwrap_err();
+        assert_eq!(err.offset, 12);
+        assert!(err.message.contains("needs a number on its right"), "{}", err.message);
+
+        let err = parse_condition("devotion", &S).unwrap_err();
+        assert!(err.message.contains("must be true or false"));
+
+        let err = parse_condition("devotion = 3", &S).unwrap_err();
+        assert_eq!(err.offset, 9);
+        assert_eq!(err.hint.as_deref(), Some("to compare, write `==`"));
+
+        let err = parse_condition("(devotion > 3", &S).unwrap_err();
+        assert_eq!(err.offset, 13);
+
+        assert!(parse_condition("visits(nowhere) > 0", &S).is_err());
+        assert!(parse_condition("", &S).is_err());
+        assert!(parse_condition("a && b", &S).unwrap_err().hint.unwrap().contains("and"));
+        assert!(parse_condition("devotion == lie", &S).is_err());
+    }
+
+    #[test]
+    fn effects_parse_with_guards() {
+        let e = parse_effect("if devotion > 3: illusion -= 10", &S).unwrap();
+        assert_eq!(e.target.as_ref(), "illusion");
+        assert_eq!(e.op, AssignOp::Sub);
+        assert!(e.guard.is_some());
+        let e = parse_effect("lie = devotion < 50", &S).unwrap();
+        assert_eq!(e.op, AssignOp::Set);
+        assert!(parse_effect("lie += 1", &S).is_err());
+        assert!(parse_effect("devotion = true", &S).is_err());
+        assert!(parse_effect("devotion == 3", &S).is_err());
+        assert!(parse_effect("devotoin += 3", &S).unwrap_err().hint.unwrap().contains("devotion"));
+        assert!(parse_effect("+= 3", &S).is_err());
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_not_overflowed() {
+        let src = format!("{}true{}", "(".repeat(10_000), ")".repeat(10_000));
+        let err = parse_condition(&src, &S).unwrap_err();
+        assert!(err.message.contains("nested"));
+        let src = format!("{}true", "not ".repeat(10_000));
+        assert!(parse_condition(&src, &S).is_err());
+    }
+}

@@ -1,0 +1,169 @@
+//! Whole-story lints that need the finished graph: reachability, endings, variable use.
+//!
+//! Each lint is one small function returning findings; `lint` runs them all. They run
+//! only on a story with no errors, so every id they meet is known to resolve.
+
+use std::collections::{HashMap, HashSet};
+
+use super::diag::Diagnostic;
+use super::load::Site;
+use super::model::{Exit, Story};
+
+/// A problem and where to point at it.
+pub type Finding = (Diagnostic, Site);
+
+/// Runs every lint.
+#[must_use]
+pub fn lint(story: &Story) -> Vec<Finding> {
+    let reachable = reachable(story);
+    let mut out = Vec::new();
+    out.extend(unreachable_scenes(story, &reachable));
+    out.extend(unreached_endings(story, &reachable));
+    out.extend(unused_variables(story));
+    out.extend(disabled_without_condition(story));
+    out
+}
+
+/// Scene indices reachable from the start, ignoring conditions.
+#[must_use]
+pub fn reachable(story: &Story) -> Vec<bool> {
+    let mut seen = vec![false; story.scenes.len()];
+    let Some(&start) = story.scene_index.get(&story.start) else {
+        return seen;
+    };
+    let mut stack = vec![start];
+    seen[start] = true;
+    while let Some(i) = stack.pop() {
+        for (target, _) in story.scenes[i].targets() {
+            if let Some(&j) = story.scene_index.get(target)
+                && !seen[j]
+            {
+                seen[j] = true;
+                stack.push(j);
+            }
+        }
+    }
+    seen
+}
+
+fn unreachable_scenes(story: &Story, reachable: &[bool]) -> Vec<Finding> {
+    story
+        .scenes
+        .iter()
+        .zip(reachable)
+        .filter(|(_, r)| !**r)
+        .map(|(s, _)| {
+            (
+                Diagnostic::warning("W0401", format!("scene `{}` cannot be reached from the start", s.id))
+                    .with_hint("lead a choice, `next` or route to it (or `extend` a scene that can be reached), or delete it"),
+                Site::scene(s.origin.file, &s.id),
+            )
+        })
+        .collect()
+}
+
+fn unreached_endings(story: &Story, reachable: &[bool]) -> Vec<Finding> {
+    let reached: HashSet<&str> = story
+        .scenes
+        .iter()
+        .zip(reachable)
+        .filter_map(|(s, r)| match &s.exit {
+            Exit::Ending(e) if *r => Some(e.as_str()),
+            _ => None,
+        })
+        .collect();
+    story
+        .endings
+        .iter()
+        .filter(|e| !reached.contains(e.id.as_str()))
+        .map(|e| {
+            let file = e.origin.file;
+            (
+                Diagnostic::warning("W0402", format!("no path reaches ending `{}`", e.id))
+                    .with_hint("end a reachable scene with `ending: \"...\"` naming it"),
+                Site::literal(file, Some("id"), &e.id),
+            )
+        })
+        .collect()
+}
+
+fn unused_variables(story: &Story) -> Vec<Finding> {
+    let mut read: HashSet<&str> = HashSet::new();
+    let mut written: HashMap<&str, ()> = HashMap::new();
+    let mut note_read = |name: &str| {
+        // Names live in the story; look them up to borrow from it rather than `name`.
+        if let Some(v) = story.variable(name) {
+            read.insert(v.name.as_str());
+        }
+    };
+    for s in &story.scenes {
+        for t in &s.text {
+            t.for_each_var(&mut note_read);
+        }
+        let mut effects: Vec<&super::expr::Effect> = s.on_enter.iter().collect();
+        for c in s.choices() {
+            c.label.for_each_var(&mut note_read);
+            if let Some(w) = &c.when {
+                w.for_each_var(&mut note_read);
+            }
+            effects.extend(&c.effects);
+            if let Some(ch) = &c.chance {
+                effects.extend(&ch.effects);
+            }
+        }
+        if let Exit::Routes(rs) = &s.exit {
+            for r in rs {
+                if let Some(w) = &r.when {
+                    w.for_each_var(&mut note_read);
+                }
+            }
+        }
+        for e in effects {
+            if let Some(g) = &e.guard {
+                g.for_each_var(&mut note_read);
+            }
+            e.value.for_each_var(&mut note_read);
+            if let Some(v) = story.variable(&e.target) {
+                written.insert(v.name.as_str(), ());
+            }
+        }
+    }
+    for t in story.endings.iter().flat_map(|e| &e.epilogue) {
+        t.for_each_var(&mut note_read);
+    }
+    let mut out = Vec::new();
+    for v in &story.variables {
+        let site = Site::literal(v.origin.file, Some("name"), &v.name);
+        if !written.contains_key(v.name.as_str()) {
+            out.push((
+                Diagnostic::warning("W0403", format!("variable `{}` is never changed", v.name))
+                    .with_hint("no effect writes it, so it keeps its initial value; write it or delete it"),
+                site.clone(),
+            ));
+        }
+        if !read.contains(v.name.as_str()) {
+            out.push((
+                Diagnostic::warning("W0404", format!("variable `{}` is never read", v.name))
+                    .with_hint("no condition or text uses it, so changing it has no effect"),
+                site,
+            ));
+        }
+    }
+    out
+}
+
+fn disabled_without_condition(story: &Story) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for s in &story.scenes {
+        for c in s.choices() {
+            if c.disabled.is_some() && c.when.is_none() {
+                out.push((
+                    Diagnostic::warning("W0405", format!("choice `{}` has a `disabled` reason but no `when`", c.id))
+                        .with_hint("`disabled` explains why a `when` condition fails; add the condition"),
+                    Site::inside(c.origin.file, &s.id, Some("goto"), &c.goto),
+                ));
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,235 @@
+//! The checked story: immutable after load, shared by every front end.
+//!
+//! Content is referred to by string id everywhere outside this module (saves, paths,
+//! events); the indices here are only a lookup cache.
+
+use std::collections::HashMap;
+
+use super::expr::{Effect, Expr, Type};
+use super::text::Text;
+
+/// A declared variable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Variable {
+    /// Its name in expressions.
+    pub name: String,
+    /// Number or flag.
+    pub ty: Type,
+    /// Value at the start of a game (flags: 0 or 1).
+    pub initial: i64,
+    /// Lowest value effects may leave it at.
+    pub min: i64,
+    /// Highest value effects may leave it at.
+    pub max: i64,
+    /// The file that declares it.
+    pub origin: Origin,
+}
+
+impl Variable {
+    /// Brings a value into this variable's bounds.
+    #[must_use]
+    pub fn clamp(&self, value: i64) -> i64 {
+        value.clamp(self.min, self.max)
+    }
+}
+
+/// An ending.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ending {
+    /// Stable id, recorded in profiles.
+    pub id: String,
+    /// Shown after `ENDING:`.
+    pub title: String,
+    /// Shown after the closing scene.
+    pub epilogue: Vec<Text>,
+    /// The file that declares it.
+    pub origin: Origin,
+}
+
+/// Where a piece of content came from, for diagnostics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Origin {
+    /// Index into [`Story::files`].
+    pub file: usize,
+}
+
+/// A choice the player can make.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Choice {
+    /// Stable id, unique within its scene; recorded in paths.
+    pub id: String,
+    /// What the player reads.
+    pub label: Text,
+    /// Where it leads.
+    pub goto: String,
+    /// Hidden (or disabled, see `disabled`) unless this holds.
+    pub when: Option<Expr>,
+    /// When set and `when` fails, the choice is shown dimmed with this reason.
+    pub disabled: Option<String>,
+    /// Applied in order when chosen.
+    pub effects: Vec<Effect>,
+    /// Offered only until taken once.
+    pub once: bool,
+    /// A seeded detour.
+    pub chance: Option<Chance>,
+    /// The file it was written in (extensions come from other files).
+    pub origin: Origin,
+}
+
+/// `percent`% of the time, go to `goto` instead (applying `effects` too).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Chance {
+    /// 1–99.
+    pub percent: u8,
+    /// The alternative target.
+    pub goto: String,
+    /// Extra effects of the alternative.
+    pub effects: Vec<Effect>,
+}
+
+/// An automatic exit, taken when `when` holds (or always, without one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Route {
+    /// The condition, or `None` for the fallback.
+    pub when: Option<Expr>,
+    /// Where it leads.
+    pub goto: String,
+}
+
+/// How a scene is left.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Exit {
+    /// The player picks one.
+    Choices(Vec<Choice>),
+    /// The player continues; the first route whose condition holds is taken.
+    Routes(Vec<Route>),
+    /// The game ends with this ending id.
+    Ending(String),
+}
+
+/// A scene.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scene {
+    /// Unique id.
+    pub id: String,
+    /// Chapter title shown in the status bar.
+    pub chapter: String,
+    /// Date label.
+    pub date: String,
+    /// Place label.
+    pub place: String,
+    /// Applied each time the scene is entered.
+    pub on_enter: Vec<Effect>,
+    /// Paragraphs.
+    pub text: Vec<Text>,
+    /// How it is left.
+    pub exit: Exit,
+    /// Where it was written.
+    pub origin: Origin,
+}
+
+impl Scene {
+    /// A scene with routes and no text is passed through without stopping.
+    #[must_use]
+    pub fn is_junction(&self) -> bool {
+        self.text.is_empty() && matches!(self.exit, Exit::Routes(_))
+    }
+
+    /// The choices, if the scene ends in choices.
+    #[must_use]
+    pub fn choices(&self) -> &[Choice] {
+        match &self.exit {
+            Exit::Choices(c) => c,
+            _ => &[],
+        }
+    }
+
+    /// Every scene id this scene can lead to, with the condition guarding it if any.
+    pub fn targets(&self) -> impl Iterator<Item = (&str, Option<&Expr>)> {
+        let mut out: Vec<(&str, Option<&Expr>)> = Vec::new();
+        match &self.exit {
+            Exit::Choices(cs) => {
+                for c in cs {
+                    out.push((&c.goto, c.when.as_ref()));
+                    if let Some(ch) = &c.chance {
+                        out.push((&ch.goto, c.when.as_ref()));
+                    }
+                }
+            }
+            Exit::Routes(rs) => out.extend(rs.iter().map(|r| (r.goto.as_str(), r.when.as_ref()))),
+            Exit::Ending(_) => {}
+        }
+        out.into_iter()
+    }
+}
+
+/// A whole checked story.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Story {
+    /// Identifies the story in saves.
+    pub id: String,
+    /// Shown on the title screen.
+    pub title: String,
+    /// Shown under the title.
+    pub subtitle: String,
+    /// Where a new game begins.
+    pub start: String,
+    /// Shown before a new game.
+    pub content_note: Vec<Text>,
+    /// Shown after every ending.
+    pub afterword: Vec<Text>,
+    /// Shown after the afterword.
+    pub credits: Vec<Text>,
+    /// Declared variables, in declaration order.
+    pub variables: Vec<Variable>,
+    /// Declared endings, in declaration order.
+    pub endings: Vec<Ending>,
+    /// Every scene, in file order.
+    pub scenes: Vec<Scene>,
+    /// The files the story was loaded from, relative to its directory.
+    pub files: Vec<String>,
+    /// A hash of every file's bytes: saves record it to notice edits.
+    pub content_hash: u64,
+    pub(crate) scene_index: HashMap<String, usize>,
+    pub(crate) var_index: HashMap<String, usize>,
+}
+
+impl Story {
+    /// The scene with this id.
+    #[must_use]
+    pub fn scene(&self, id: &str) -> Option<&Scene> {
+        self.scene_index.get(id).map(|&i| &self.scenes[i])
+    }
+
+    /// The variable with this name.
+    #[must_use]
+    pub fn variable(&self, name: &str) -> Option<&Variable> {
+        self.var_index.get(name).map(|&i| &self.variables[i])
+    }
+
+    /// The ending with this id.
+    #[must_use]
+    pub fn ending(&self, id: &str) -> Option<&Ending> {
+        self.endings.iter().find(|e| e.id == id)
+    }
+
+    /// Words of prose shown to players (every branch of every text counted once).
+    #[must_use]
+    pub fn word_count(&self) -> usize {
+        let texts = self
+            .scenes
+            .iter()
+            .flat_map(|s| s.text.iter().chain(s.choices().iter().map(|c| &c.label)))
+            .chain(self.endings.iter().flat_map(|e| e.epilogue.iter()))
+            .chain(self.content_note.iter())
+            .chain(self.afterword.iter())
+            .chain(self.credits.iter());
+        texts.map(Text::word_count).sum()
+    }
+
+    /// Total choices across all scenes.
+    #[must_use]
+    pub fn choice_count(&self) -> usize {
+        self.scenes.iter().map(|s| s.choices().len()).sum()
+    }
+}

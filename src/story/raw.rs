@@ -1,0 +1,171 @@
+//! The story files exactly as authors write them, before any checking.
+//!
+//! These types mirror the RON syntax one to one (see `docs/format.md`) so that serde
+//! rejects unknown fields with a position. Nothing here is validated: `load` turns them
+//! into the checked model in `model`.
+
+use serde::Deserialize;
+
+/// One `*.ron` file: the story header or a chapter.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub enum RawFile {
+    /// The header: exactly one per story.
+    Story(RawHeader),
+    /// A chapter: scenes, extensions, and optionally variables and endings.
+    Chapter(RawChapter),
+}
+
+/// `Story(...)`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename = "Story")]
+pub struct RawHeader {
+    pub id: String,
+    pub title: String,
+    #[serde(default)]
+    pub subtitle: Option<String>,
+    pub start: String,
+    #[serde(default)]
+    pub content_note: Vec<String>,
+    #[serde(default)]
+    pub variables: Vec<RawVariable>,
+    #[serde(default)]
+    pub endings: Vec<RawEnding>,
+    #[serde(default)]
+    pub afterword: Vec<String>,
+    #[serde(default)]
+    pub credits: Vec<String>,
+}
+
+/// `Int(...)` or `Flag(...)`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename = "Variable")]
+pub enum RawVariable {
+    /// An integer, optionally bounded.
+    Int {
+        name: String,
+        #[serde(default)]
+        initial: i64,
+        #[serde(default)]
+        min: Option<i64>,
+        #[serde(default)]
+        max: Option<i64>,
+    },
+    /// A boolean.
+    Flag {
+        name: String,
+        #[serde(default)]
+        initial: bool,
+    },
+}
+
+/// `Ending(...)`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename = "Ending")]
+pub struct RawEnding {
+    pub id: String,
+    pub title: String,
+    #[serde(default)]
+    pub epilogue: Vec<String>,
+}
+
+/// `Chapter(...)`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename = "Chapter")]
+pub struct RawChapter {
+    pub title: String,
+    #[serde(default)]
+    pub date: Option<String>,
+    #[serde(default)]
+    pub place: Option<String>,
+    #[serde(default)]
+    pub scenes: Vec<RawScene>,
+    #[serde(default)]
+    pub extend: Vec<RawExtend>,
+    #[serde(default)]
+    pub variables: Vec<RawVariable>,
+    #[serde(default)]
+    pub endings: Vec<RawEnding>,
+}
+
+/// `Scene(...)`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename = "Scene")]
+pub struct RawScene {
+    pub id: String,
+    #[serde(default)]
+    pub chapter: Option<String>,
+    #[serde(default)]
+    pub date: Option<String>,
+    #[serde(default)]
+    pub place: Option<String>,
+    #[serde(default)]
+    pub on_enter: Vec<String>,
+    #[serde(default)]
+    pub text: Vec<String>,
+    #[serde(default)]
+    pub choices: Option<Vec<RawChoice>>,
+    #[serde(default)]
+    pub next: Option<String>,
+    #[serde(default)]
+    pub routes: Option<Vec<RawRoute>>,
+    #[serde(default)]
+    pub ending: Option<String>,
+}
+
+/// `Choice(...)`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename = "Choice")]
+pub struct RawChoice {
+    #[serde(default)]
+    pub id: Option<String>,
+    pub label: String,
+    pub goto: String,
+    #[serde(default)]
+    pub when: Option<String>,
+    #[serde(default)]
+    pub disabled: Option<String>,
+    #[serde(default)]
+    pub effects: Vec<String>,
+    #[serde(default)]
+    pub once: bool,
+    #[serde(default)]
+    pub chance: Option<RawChance>,
+}
+
+/// `(percent: 30, goto: "x", effects: [...])`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename = "Chance")]
+pub struct RawChance {
+    pub percent: u8,
+    pub goto: String,
+    #[serde(default)]
+    pub effects: Vec<String>,
+}
+
+/// `Route(when: "...", goto: "...")`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename = "Route")]
+pub struct RawRoute {
+    #[serde(default)]
+    pub when: Option<String>,
+    pub goto: String,
+}
+
+/// `Extend(scene: "...", choices: [...])`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename = "Extend")]
+pub struct RawExtend {
+    pub scene: String,
+    pub choices: Vec<RawChoice>,
+}
+
+/// The RON dialect every story file is read with: `Some(..)` implied, and
+/// `Story(id: ..)` accepted for a newtype variant wrapping a struct.
+#[must_use]
+pub fn ron_options() -> ron::Options {
+    use ron::extensions::Extensions;
+    ron::Options::default().with_default_extension(
+        Extensions::IMPLICIT_SOME | Extensions::UNWRAP_VARIANT_NEWTYPES,
+    )
+}

@@ -1,0 +1,358 @@
+//! Text markup: `{name}`, `{if cond: a | b}`, `{~a|b|c}`, `{{`/`}}`, and `*emphasis*`.
+//!
+//! Parsed once at load time into segments. Rendering is pure: random variants are
+//! picked from the `roll` the engine drew when the scene was entered, so drawing the
+//! same scene twice (a redraw, a reload, a replay) always shows the same words.
+
+use super::expr::{self, Env, Expr, ExprError, Scope, Type};
+
+/// A piece of parsed text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Segment {
+    /// Literal words.
+    Lit(String),
+    /// `{name}`: a variable's value.
+    Var(Box<str>),
+    /// `{if cond: then | else}`.
+    If(Expr, Vec<Segment>, Vec<Segment>),
+    /// `{~a|b|c}`; `slot` keeps separate blocks of one text independent.
+    OneOf(u32, Vec<Vec<Segment>>),
+}
+
+/// Parsed text, ready to render.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Text {
+    /// The parsed pieces.
+    pub segments: Vec<Segment>,
+}
+
+impl Text {
+    /// Text with no markup.
+    #[must_use]
+    pub fn plain(s: &str) -> Self {
+        Self {
+            segments: vec![Segment::Lit(s.to_owned())],
+        }
+    }
+
+    /// Renders with variable values from `env` and variants chosen by `roll`.
+    #[must_use]
+    pub fn render(&self, env: &dyn Env, roll: u64) -> String {
+        let mut out = String::new();
+        render_into(&self.segments, env, roll, &mut out);
+        out
+    }
+
+    /// Whether any part of this text depends on state or chance.
+    #[must_use]
+    pub fn is_dynamic(&self) -> bool {
+        self.segments.iter().any(|s| !matches!(s, Segment::Lit(_)))
+    }
+
+    /// Counts words in every branch (what an author wrote, not what one reader sees).
+    #[must_use]
+    pub fn word_count(&self) -> usize {
+        fn count(segs: &[Segment]) -> usize {
+            segs.iter()
+                .map(|s| match s {
+                    Segment::Lit(t) => t.split_whitespace().count(),
+                    Segment::Var(_) => 1,
+                    Segment::If(_, a, b) => count(a) + count(b),
+                    Segment::OneOf(_, opts) => opts.iter().map(|o| count(o)).sum(),
+                })
+                .sum()
+        }
+        count(&self.segments)
+    }
+
+    /// Calls `f` with every variable this text reads.
+    pub fn for_each_var(&self, f: &mut dyn FnMut(&str)) {
+        fn walk(segs: &[Segment], f: &mut dyn FnMut(&str)) {
+            for s in segs {
+                match s {
+                    Segment::Lit(_) => {}
+                    Segment::Var(v) => f(v),
+                    Segment::If(c, a, b) => {
+                        c.for_each_var(f);
+                        walk(a, f);
+                        walk(b, f);
+                    }
+                    Segment::OneOf(_, opts) => opts.iter().for_each(|o| walk(o, f)),
+                }
+            }
+        }
+        walk(&self.segments, f);
+    }
+}
+
+fn render_into(segs: &[Segment], env: &dyn Env, roll: u64, out: &mut String) {
+    for s in segs {
+        match s {
+            Segment::Lit(t) => out.push_str(t),
+            Segment::Var(v) => out.push_str(&env.var(v).to_string()),
+            Segment::If(c, a, b) => render_into(if c.holds(env) { a } else { b }, env, roll, out),
+            Segment::OneOf(slot, opts) => {
+                let pick = mix(roll, u64::from(*slot)) % opts.len() as u64;
+                #[allow(clippy::cast_possible_truncation)] // pick < opts.len()
+                render_into(&opts[pick as usize], env, roll, out);
+            }
+        }
+    }
+}
+
+/// `SplitMix64` finaliser: spreads one scene roll into independent picks per slot.
+#[must_use]
+pub fn mix(roll: u64, salt: u64) -> u64 {
+    let mut z = roll ^ salt.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// Parses one string of text. `slot_base` numbers `{~}` blocks so that every block of
+/// a scene draws independently; it is advanced past the blocks used here.
+///
+/// # Errors
+/// Unbalanced braces, bad conditions and unknown variables, with their character offset.
+pub fn parse(src: &str, scope: &dyn Scope, slot_base: &mut u32) -> Result<Text, ExprError> {
+    if !src.contains(['{', '}']) {
+        return Ok(Text::plain(src));
+    }
+    let chars: Vec<char> = src.chars().collect();
+    let segments = parse_run(&chars, 0, chars.len(), scope, slot_base, 0)?;
+    Ok(Text { segments })
+}
+
+fn err(offset: usize, msg: impl Into<String>, hint: &str) -> ExprError {
+    ExprError {
+        offset,
+        message: msg.into(),
+        hint: Some(hint.to_owned()),
+    }
+}
+
+/// Parses chars[from..to] into segments; `to` excludes a closing brace.
+fn parse_run(
+    c: &[char],
+    from: usize,
+    to: usize,
+    scope: &dyn Scope,
+    slot: &mut u32,
+    depth: usize,
+) -> Result<Vec<Segment>, ExprError> {
+    if depth > expr::MAX_DEPTH {
+        return Err(err(from, "text markup nested too deeply", "flatten the `{...}` blocks"));
+    }
+    let mut segs = Vec::new();
+    let mut lit = String::new();
+    let mut i = from;
+    while i < to {
+        match c[i] {
+            '{' if i + 1 < to && c[i + 1] == '{' => {
+                lit.push('{');
+                i += 2;
+            }
+            '}' if i + 1 < to && c[i + 1] == '}' => {
+                lit.push('}');
+                i += 2;
+            }
+            '}' => {
+                return Err(err(i, "`}` without a matching `{`", "write `}}` for a literal brace"));
+            }
+            '{' => {
+                let close = matching_brace(c, i, to)?;
+                if !lit.is_empty() {
+                    segs.push(Segment::Lit(std::mem::take(&mut lit)));
+                }
+                segs.push(parse_block(c, i + 1, close, scope, slot, depth)?);
+                i = close + 1;
+            }
+            ch => {
+                lit.push(ch);
+                i += 1;
+            }
+        }
+    }
+    if !lit.is_empty() {
+        segs.push(Segment::Lit(lit));
+    }
+    Ok(segs)
+}
+
+fn matching_brace(c: &[char], open: usize, to: usize) -> Result<usize, ExprError> {
+    let mut depth = 0usize;
+    let mut i = open;
+    while i < to {
+        match c[i] {
+            '{' => depth += 1,
+            '}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Ok(i);
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    Err(err(open, "`{` is never closed", "close the block with `}` (or write `{{` for a brace)"))
+}
+
+/// Splits chars[from..to] at top-level `|`.
+fn split_bars(c: &[char], from: usize, to: usize) -> Vec<(usize, usize)> {
+    let mut parts = Vec::new();
+    let mut depth = 0usize;
+    let mut start = from;
+    for i in from..to {
+        match c[i] {
+            '{' => depth += 1,
+            '}' => depth = depth.saturating_sub(1),
+            '|' if depth == 0 => {
+                parts.push((start, i));
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push((start, to));
+    parts
+}
+
+fn parse_block(
+    c: &[char],
+    from: usize,
+    to: usize,
+    scope: &dyn Scope,
+    slot: &mut u32,
+    depth: usize,
+) -> Result<Segment, ExprError> {
+    let inner: String = c[from..to].iter().collect();
+    let lead = inner.len() - inner.trim_start().len();
+    let trimmed = inner.trim();
+    if let Some(rest) = trimmed.strip_prefix('~') {
+        let _ = rest;
+        let tilde = from + lead;
+        let parts = split_bars(c, tilde + 1, to);
+        let this_slot = *slot;
+        *slot += 1;
+        let mut opts = Vec::with_capacity(parts.len());
+        for (a, b) in parts {
+            opts.push(parse_run(c, a, b, scope, slot, depth + 1)?);
+        }
+        return Ok(Segment::OneOf(this_slot, opts));
+    }
+    if trimmed.starts_with("if ") || trimmed.starts_with("if\t") {
+        let if_at = from + lead;
+        let colon = (if_at + 2..to).find(|&i| c[i] == ':').ok_or_else(|| {
+            err(if_at, "`{if` needs a `:` after its condition", "write `{if lie: text}`")
+        })?;
+        let cond_src: String = c[if_at + 2..colon].iter().collect();
+        let cond = expr::parse_condition(&cond_src, scope).map_err(|mut e| {
+            e.offset += if_at + 2;
+            e
+        })?;
+        let parts = split_bars(c, colon + 1, to);
+        if parts.len() > 2 {
+            return Err(err(
+                parts[2].0 - 1,
+                "`{if}` has more than two branches",
+                "write `{if cond: a | b}`; nest another `{if}` for more cases",
+            ));
+        }
+        let yes = parse_run(c, parts[0].0, parts[0].1, scope, slot, depth + 1)?;
+        let no = match parts.get(1) {
+            Some(&(a, b)) => parse_run(c, a, b, scope, slot, depth + 1)?,
+            None => Vec::new(),
+        };
+        return Ok(Segment::If(cond, yes, no));
+    }
+    let name = trimmed;
+    let at = from + lead;
+    if name.is_empty() {
+        return Err(err(at, "empty `{}` block", "write `{name}`, `{if ...: ...}` or `{~a|b}`"));
+    }
+    if !name.chars().all(|ch| ch.is_alphanumeric() || ch == '_') {
+        return Err(err(
+            at,
+            format!("`{{{name}}}` is not a variable, condition or variant block"),
+            "blocks are `{name}`, `{if cond: a | b}` or `{~a|b}`; write `{{` for a literal brace",
+        ));
+    }
+    match scope.var_type(name) {
+        Some(Type::Int | Type::Bool) => Ok(Segment::Var(name.into())),
+        None => {
+            let mut e = err(at, format!("unknown variable `{name}`"), "declare it in `variables: [...]`");
+            if let Some(best) = expr::closest(name, scope.var_names()) {
+                e.hint = Some(format!("did you mean `{best}`?"));
+            }
+            Err(e)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct S;
+    impl Scope for S {
+        fn var_type(&self, n: &str) -> Option<Type> {
+            match n {
+                "devotion" => Some(Type::Int),
+                "lie" => Some(Type::Bool),
+                _ => None,
+            }
+        }
+        fn scene_exists(&self, _: &str) -> bool {
+            false
+        }
+        fn var_names(&self) -> Vec<&str> {
+            vec!["devotion", "lie"]
+        }
+    }
+    struct E(i64, i64);
+    impl Env for E {
+        fn var(&self, n: &str) -> i64 {
+            if n == "lie" { self.1 } else { self.0 }
+        }
+        fn visits(&self, _: &str) -> i64 {
+            0
+        }
+    }
+    fn p(s: &str) -> Text {
+        parse(s, &S, &mut 0).unwrap()
+    }
+
+    #[test]
+    fn interpolates_and_branches() {
+        let t = p("You have {devotion}. {if lie: She knows. | She trusts you.} {{ok}}");
+        assert_eq!(t.render(&E(40, 1), 0), "You have 40.  She knows.  {ok}");
+        assert_eq!(t.render(&E(40, 0), 0), "You have 40.  She trusts you. {ok}");
+        assert_eq!(p("{if devotion > 50: yes}").render(&E(10, 0), 0), "");
+    }
+
+    #[test]
+    fn variants_are_chosen_by_roll_and_nest() {
+        let t = p("{~rain|snow|dust} and {if not lie: {~a|b}}");
+        let outs: std::collections::BTreeSet<String> =
+            (0..200).map(|r| t.render(&E(0, 0), r)).collect();
+        assert_eq!(outs.len(), 6, "all combinations appear: {outs:?}");
+        assert_eq!(t.render(&E(0, 0), 7), t.render(&E(0, 0), 7));
+        assert_eq!(t.word_count(), 6);
+    }
+
+    #[test]
+    fn errors_have_offsets() {
+        let e = parse("abc {if lie text}", &S, &mut 0).unwrap_err();
+        assert_eq!(e.offset, 5);
+        let e = parse("abc {if lei: text}", &S, &mut 0).unwrap_err();
+        assert_eq!(e.offset, 8);
+        assert!(e.hint.unwrap().contains("lie"));
+        let e = parse("x {devotoin}", &S, &mut 0).unwrap_err();
+        assert_eq!(e.offset, 3);
+        assert_eq!(parse("oops }", &S, &mut 0).unwrap_err().offset, 5);
+        assert_eq!(parse("oops {if lie: x", &S, &mut 0).unwrap_err().offset, 5);
+        assert!(parse("{if lie: a | b | c}", &S, &mut 0).is_err());
+        assert!(parse("{}", &S, &mut 0).is_err());
+    }
+}
