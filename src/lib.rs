@@ -26,3 +26,4 @@ pub mod plain;
 pub mod sanitize;
 pub mod source;
 pub mod story;
+pub mod synth;

@@ -137,7 +137,9 @@ fn unused_variables(story: &Story) -> Vec<Finding> {
         if !written.contains_key(v.name.as_str()) {
             out.push((
                 Diagnostic::warning("W0403", format!("variable `{}` is never changed", v.name))
-                    .with_hint("no effect writes it, so it keeps its initial value; write it or delete it"),
+                    .with_hint(
+                        "no effect writes it, so it keeps its initial value; write it or delete it",
+                    ),
                 site.clone(),
             ));
         }
@@ -158,8 +160,13 @@ fn disabled_without_condition(story: &Story) -> Vec<Finding> {
         for c in s.choices() {
             if c.disabled.is_some() && c.when.is_none() {
                 out.push((
-                    Diagnostic::warning("W0405", format!("choice `{}` has a `disabled` reason but no `when`", c.id))
-                        .with_hint("`disabled` explains why a `when` condition fails; add the condition"),
+                    Diagnostic::warning(
+                        "W0405",
+                        format!("choice `{}` has a `disabled` reason but no `when`", c.id),
+                    )
+                    .with_hint(
+                        "`disabled` explains why a `when` condition fails; add the condition",
+                    ),
                     Site::inside(c.origin.file, &s.id, Some("goto"), &c.goto),
                 ));
             }

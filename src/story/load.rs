@@ -141,7 +141,12 @@ pub fn load(files: &[SourceFile]) -> Loaded {
         endings: s.endings.len(),
     });
     diagnostics.sort_by(|a, b| {
-        (a.file.is_empty(), &a.file, a.line, a.col).cmp(&(b.file.is_empty(), &b.file, b.line, b.col))
+        (a.file.is_empty(), &a.file, a.line, a.col).cmp(&(
+            b.file.is_empty(),
+            &b.file,
+            b.line,
+            b.col,
+        ))
     });
     Loaded {
         story: if has_errors { None } else { story },
@@ -227,14 +232,19 @@ impl<'a> Ctx<'a> {
         if self.files.len() > limits::MAX_FILES {
             self.diags.push(Diagnostic::error(
                 "E0001",
-                format!("the story has {} files; at most {} are accepted", self.files.len(), limits::MAX_FILES),
+                format!(
+                    "the story has {} files; at most {} are accepted",
+                    self.files.len(),
+                    limits::MAX_FILES
+                ),
             ));
             return None;
         }
         if self.files.is_empty() {
             self.diags.push(
-                Diagnostic::error("E0002", "no story files (*.ron) found")
-                    .with_hint("a story is a directory holding a `Story(...)` header file and chapter files"),
+                Diagnostic::error("E0002", "no story files (*.ron) found").with_hint(
+                    "a story is a directory holding a `Story(...)` header file and chapter files",
+                ),
             );
             return None;
         }
@@ -249,7 +259,11 @@ impl<'a> Ctx<'a> {
                 self.diags.push(
                     Diagnostic::error(
                         "E0003",
-                        format!("file is {} bytes; the limit is {}", f.bytes.len(), limits::MAX_FILE_BYTES),
+                        format!(
+                            "file is {} bytes; the limit is {}",
+                            f.bytes.len(),
+                            limits::MAX_FILE_BYTES
+                        ),
                     )
                     .with_hint("split it into several chapter files")
                     .at(&f.path, None, 0, 0),
@@ -303,8 +317,10 @@ impl<'a> Ctx<'a> {
             })
             .collect();
         for (i, h) in headers.iter().skip(1) {
-            let d = Diagnostic::error("E0101", "a second `Story(...)` header")
-                .with_hint(format!("only one file may be the header; the first is {}", self.path(headers[0].0)));
+            let d = Diagnostic::error("E0101", "a second `Story(...)` header").with_hint(format!(
+                "only one file may be the header; the first is {}",
+                self.path(headers[0].0)
+            ));
             self.report(d, &Site::literal(*i, Some("id"), &h.id));
         }
         let header = headers.first().copied();
@@ -337,7 +353,12 @@ impl<'a> Ctx<'a> {
         for (file, vars, ends) in decl_files {
             for v in vars {
                 let var = match v {
-                    RawVariable::Int { name, initial, min, max } => Variable {
+                    RawVariable::Int {
+                        name,
+                        initial,
+                        min,
+                        max,
+                    } => Variable {
                         name: name.clone(),
                         ty: Type::Int,
                         initial: *initial,
@@ -362,16 +383,28 @@ impl<'a> Ctx<'a> {
                     continue;
                 }
                 if var.min > var.max {
-                    let d = Diagnostic::error("E0104", format!("`{}` has min {} above max {}", var.name, var.min, var.max));
+                    let d = Diagnostic::error(
+                        "E0104",
+                        format!("`{}` has min {} above max {}", var.name, var.min, var.max),
+                    );
                     self.report(d, &site);
                 } else if var.initial < var.min || var.initial > var.max {
-                    let d = Diagnostic::error("E0105", format!("`{}` starts at {}, outside {}..={}", var.name, var.initial, var.min, var.max))
-                        .with_hint("set `initial` within the bounds");
+                    let d = Diagnostic::error(
+                        "E0105",
+                        format!(
+                            "`{}` starts at {}, outside {}..={}",
+                            var.name, var.initial, var.min, var.max
+                        ),
+                    )
+                    .with_hint("set `initial` within the bounds");
                     self.report(d, &site);
                 }
                 if var_index.contains_key(&var.name) {
-                    let d = Diagnostic::error("E0106", format!("variable `{}` is declared twice", var.name))
-                        .with_hint("each variable is declared once, in the header or one chapter");
+                    let d = Diagnostic::error(
+                        "E0106",
+                        format!("variable `{}` is declared twice", var.name),
+                    )
+                    .with_hint("each variable is declared once, in the header or one chapter");
                     self.report(d, &site);
                     continue;
                 }
@@ -380,7 +413,8 @@ impl<'a> Ctx<'a> {
             }
             for e in ends {
                 if endings.iter().any(|(_, x)| x.id == e.id) {
-                    let d = Diagnostic::error("E0107", format!("ending `{}` is declared twice", e.id));
+                    let d =
+                        Diagnostic::error("E0107", format!("ending `{}` is declared twice", e.id));
                     self.report(d, &Site::literal(file, Some("id"), &e.id));
                     continue;
                 }
@@ -395,14 +429,28 @@ impl<'a> Ctx<'a> {
             for s in &c.scenes {
                 if let Some((first, _)) = scene_map.get(s.id.as_str()) {
                     let first_path = self.path(*first).to_owned();
-                    let first_pos = self.place(Diagnostic::error("", ""), &Site::scene(*first, &s.id));
-                    let d = Diagnostic::error("E0108", format!("scene `{}` is defined twice", s.id))
-                        .with_hint(format!("the first is at {first_path}:{}:{}; rename one of them", first_pos.line, first_pos.col));
+                    let first_pos =
+                        self.place(Diagnostic::error("", ""), &Site::scene(*first, &s.id));
+                    let d =
+                        Diagnostic::error("E0108", format!("scene `{}` is defined twice", s.id))
+                            .with_hint(format!(
+                                "the first is at {first_path}:{}:{}; rename one of them",
+                                first_pos.line, first_pos.col
+                            ));
                     // Point at the second definition: the second `id:` literal in that file, or this file's first.
                     let site = if *first == *i {
-                        let loc_first = self.locator(*i).and_then(|l| l.find(0, Some("id"), &s.id)).map(|t| t.end);
-                        Site { file: *i, scene: None, key: Some("id"), content: s.id.clone(), char_offset: 0 }
-                            .with_after(loc_first)
+                        let loc_first = self
+                            .locator(*i)
+                            .and_then(|l| l.find(0, Some("id"), &s.id))
+                            .map(|t| t.end);
+                        Site {
+                            file: *i,
+                            scene: None,
+                            key: Some("id"),
+                            content: s.id.clone(),
+                            char_offset: 0,
+                        }
+                        .with_after(loc_first)
                     } else {
                         Site::scene(*i, &s.id).with_after(None)
                     };
@@ -410,7 +458,10 @@ impl<'a> Ctx<'a> {
                     continue;
                 }
                 if scene_map.len() >= limits::MAX_SCENES {
-                    self.diags.push(Diagnostic::error("E0109", format!("more than {} scenes", limits::MAX_SCENES)));
+                    self.diags.push(Diagnostic::error(
+                        "E0109",
+                        format!("more than {} scenes", limits::MAX_SCENES),
+                    ));
                     return None;
                 }
                 scene_map.insert(&s.id, (*i, s));
@@ -430,14 +481,20 @@ impl<'a> Ctx<'a> {
                 scenes.push(scene);
             }
         }
-        let mut scene_index: HashMap<String, usize> =
-            scenes.iter().enumerate().map(|(i, s)| (s.id.clone(), i)).collect();
+        let mut scene_index: HashMap<String, usize> = scenes
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.clone(), i))
+            .collect();
 
         // Extensions.
         for (file, c) in &chapters {
             for ext in &c.extend {
                 let Some(&target) = scene_index.get(&ext.scene) else {
-                    let mut d = Diagnostic::error("E0110", format!("`extend` names scene `{}`, which does not exist", ext.scene));
+                    let mut d = Diagnostic::error(
+                        "E0110",
+                        format!("`extend` names scene `{}`, which does not exist", ext.scene),
+                    );
                     if let Some(best) = expr::closest(&ext.scene, scene_map.keys().copied()) {
                         d = d.with_hint(format!("did you mean `{best}`?"));
                     }
@@ -445,8 +502,14 @@ impl<'a> Ctx<'a> {
                     continue;
                 };
                 if !matches!(scenes[target].exit, Exit::Choices(_)) {
-                    let d = Diagnostic::error("E0111", format!("scene `{}` does not end in choices, so it cannot be extended", ext.scene))
-                        .with_hint("extend a scene that has `choices: [...]`");
+                    let d = Diagnostic::error(
+                        "E0111",
+                        format!(
+                            "scene `{}` does not end in choices, so it cannot be extended",
+                            ext.scene
+                        ),
+                    )
+                    .with_hint("extend a scene that has `choices: [...]`");
                     self.report(d, &Site::literal(*file, Some("scene"), &ext.scene));
                     continue;
                 }
@@ -454,15 +517,22 @@ impl<'a> Ctx<'a> {
                 let target_id = scenes[target].id.clone();
                 let mut added = Vec::new();
                 for rc in &ext.choices {
-                    if let Some(ch) = self.compile_choice(*file, &ext.scene, rc, &names, &mut slot) {
+                    if let Some(ch) = self.compile_choice(*file, &ext.scene, rc, &names, &mut slot)
+                    {
                         added.push(ch);
                     }
                 }
                 if let Exit::Choices(list) = &mut scenes[target].exit {
                     for ch in added {
                         if list.iter().any(|c| c.id == ch.id) {
-                            let d = Diagnostic::error("E0112", format!("choice id `{}` is already used in scene `{target_id}`", ch.id))
-                                .with_hint("give this choice an explicit, different `id:`");
+                            let d = Diagnostic::error(
+                                "E0112",
+                                format!(
+                                    "choice id `{}` is already used in scene `{target_id}`",
+                                    ch.id
+                                ),
+                            )
+                            .with_hint("give this choice an explicit, different `id:`");
                             self.report(d, &Site::literal(*file, Some("goto"), &ch.goto));
                             continue;
                         }
@@ -476,7 +546,10 @@ impl<'a> Ctx<'a> {
             return None;
         };
         if !scene_index.contains_key(&h.start) && scene_map.get(h.start.as_str()).is_none() {
-            let mut d = Diagnostic::error("E0113", format!("the start scene `{}` does not exist", h.start));
+            let mut d = Diagnostic::error(
+                "E0113",
+                format!("the start scene `{}` does not exist", h.start),
+            );
             if let Some(best) = expr::closest(&h.start, scene_map.keys().copied()) {
                 d = d.with_hint(format!("did you mean `{best}`?"));
             } else {
@@ -543,7 +616,15 @@ impl<'a> Ctx<'a> {
         self.diags.push(d);
     }
 
-    fn expr_error(&mut self, e: ExprError, code: &'static str, file: usize, scene: Option<&str>, key: Option<&'static str>, src: &str) {
+    fn expr_error(
+        &mut self,
+        e: ExprError,
+        code: &'static str,
+        file: usize,
+        scene: Option<&str>,
+        key: Option<&'static str>,
+        src: &str,
+    ) {
         let mut d = Diagnostic::error(code, e.message);
         if let Some(h) = e.hint {
             d = d.with_hint(h);
@@ -562,14 +643,35 @@ impl<'a> Ctx<'a> {
         if src.len() <= limits::MAX_STRING_BYTES {
             return false;
         }
-        let d = Diagnostic::error("E0114", format!("a string of {} bytes; the limit is {}", src.len(), limits::MAX_STRING_BYTES))
-            .with_hint("split the paragraph");
-        let site = Site { file, scene: scene.map(str::to_owned), key: None, content: src.to_owned(), char_offset: 0 };
+        let d = Diagnostic::error(
+            "E0114",
+            format!(
+                "a string of {} bytes; the limit is {}",
+                src.len(),
+                limits::MAX_STRING_BYTES
+            ),
+        )
+        .with_hint("split the paragraph");
+        let site = Site {
+            file,
+            scene: scene.map(str::to_owned),
+            key: None,
+            content: src.to_owned(),
+            char_offset: 0,
+        };
         self.report(d, &site);
         true
     }
 
-    fn compile_text(&mut self, file: usize, scene: Option<&str>, _key: &'static str, src: &str, names: &Names<'_>, slot: &mut u32) -> Option<Text> {
+    fn compile_text(
+        &mut self,
+        file: usize,
+        scene: Option<&str>,
+        _key: &'static str,
+        src: &str,
+        names: &Names<'_>,
+        slot: &mut u32,
+    ) -> Option<Text> {
         if self.too_long(file, scene, src) {
             return None;
         }
@@ -582,7 +684,13 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    fn compile_effects(&mut self, file: usize, scene: &str, list: &[String], names: &Names<'_>) -> Vec<Effect> {
+    fn compile_effects(
+        &mut self,
+        file: usize,
+        scene: &str,
+        list: &[String],
+        names: &Names<'_>,
+    ) -> Vec<Effect> {
         let mut out = Vec::with_capacity(list.len());
         for src in list {
             if self.too_long(file, Some(scene), src) {
@@ -596,7 +704,13 @@ impl<'a> Ctx<'a> {
         out
     }
 
-    fn compile_condition(&mut self, file: usize, scene: &str, src: &str, names: &Names<'_>) -> Option<expr::Expr> {
+    fn compile_condition(
+        &mut self,
+        file: usize,
+        scene: &str,
+        src: &str,
+        names: &Names<'_>,
+    ) -> Option<expr::Expr> {
         if self.too_long(file, Some(scene), src) {
             return None;
         }
@@ -609,11 +723,21 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    fn check_target(&mut self, file: usize, scene: &str, key: &'static str, target: &str, names: &Names<'_>) {
+    fn check_target(
+        &mut self,
+        file: usize,
+        scene: &str,
+        key: &'static str,
+        target: &str,
+        names: &Names<'_>,
+    ) {
         if names.scenes.contains_key(target) {
             return;
         }
-        let mut d = Diagnostic::error("E0301", format!("`{key}` leads to scene `{target}`, which does not exist"));
+        let mut d = Diagnostic::error(
+            "E0301",
+            format!("`{key}` leads to scene `{target}`, which does not exist"),
+        );
         d = match expr::closest(target, names.scenes.keys().copied()) {
             Some(best) => d.with_hint(format!("did you mean `{best}`?")),
             None => d.with_hint("define a scene with this id, or fix the target"),
@@ -621,15 +745,28 @@ impl<'a> Ctx<'a> {
         self.report(d, &Site::inside(file, scene, Some(key), target));
     }
 
-    fn compile_choice(&mut self, file: usize, scene: &str, rc: &RawChoice, names: &Names<'_>, slot: &mut u32) -> Option<Choice> {
+    fn compile_choice(
+        &mut self,
+        file: usize,
+        scene: &str,
+        rc: &RawChoice,
+        names: &Names<'_>,
+        slot: &mut u32,
+    ) -> Option<Choice> {
         self.check_target(file, scene, "goto", &rc.goto, names);
         let label = self.compile_text(file, Some(scene), "label", &rc.label, names, slot)?;
-        let when = rc.when.as_deref().and_then(|w| self.compile_condition(file, scene, w, names));
+        let when = rc
+            .when
+            .as_deref()
+            .and_then(|w| self.compile_condition(file, scene, w, names));
         let effects = self.compile_effects(file, scene, &rc.effects, names);
         let chance = rc.chance.as_ref().map(|c| {
             if !(1..=99).contains(&c.percent) {
-                let d = Diagnostic::error("E0302", format!("a chance of {}% is not a chance", c.percent))
-                    .with_hint("use a percent from 1 to 99; for certainty, use `goto`");
+                let d = Diagnostic::error(
+                    "E0302",
+                    format!("a chance of {}% is not a chance", c.percent),
+                )
+                .with_hint("use a percent from 1 to 99; for certainty, use `goto`");
                 self.report(d, &Site::inside(file, scene, Some("goto"), &c.goto));
             }
             self.check_target(file, scene, "goto", &c.goto, names);
@@ -659,7 +796,14 @@ impl<'a> Ctx<'a> {
     }
 
     #[allow(clippy::too_many_lines)]
-    fn compile_scene(&mut self, file: usize, chapter: &RawChapter, s: &RawScene, names: &Names<'_>, endings: &HashSet<&str>) -> Option<Scene> {
+    fn compile_scene(
+        &mut self,
+        file: usize,
+        chapter: &RawChapter,
+        s: &RawScene,
+        names: &Names<'_>,
+        endings: &HashSet<&str>,
+    ) -> Option<Scene> {
         let id = s.id.as_str();
         if !is_scene_id(id) {
             let d = Diagnostic::error("E0304", format!("`{id}` is not a valid scene id"))
@@ -679,13 +823,21 @@ impl<'a> Ctx<'a> {
         if date.is_none() || place.is_none() {
             let missing = if date.is_none() { "date" } else { "place" };
             let d = Diagnostic::error("E0305", format!("scene `{id}` has no {missing} label"))
-                .with_hint(format!("add `{missing}: \"...\"` to the scene or to its `Chapter(...)`"));
+                .with_hint(format!(
+                    "add `{missing}: \"...\"` to the scene or to its `Chapter(...)`"
+                ));
             self.report(d, &Site::scene(file, id));
         }
-        let exits = usize::from(s.choices.is_some()) + usize::from(s.next.is_some()) + usize::from(s.routes.is_some()) + usize::from(s.ending.is_some());
+        let exits = usize::from(s.choices.is_some())
+            + usize::from(s.next.is_some())
+            + usize::from(s.routes.is_some())
+            + usize::from(s.ending.is_some());
         if exits > 1 {
-            let d = Diagnostic::error("E0306", format!("scene `{id}` has more than one way of ending"))
-                .with_hint("use exactly one of `choices`, `next`, `routes` or `ending`");
+            let d = Diagnostic::error(
+                "E0306",
+                format!("scene `{id}` has more than one way of ending"),
+            )
+            .with_hint("use exactly one of `choices`, `next`, `routes` or `ending`");
             self.report(d, &Site::scene(file, id));
         }
         let exit = if let Some(choices) = &s.choices {
@@ -707,7 +859,16 @@ impl<'a> Ctx<'a> {
                         let anchor = l.find(0, Some("id"), id)?.start;
                         l.find(anchor, Some(key), &ch.id).map(|t| t.end)
                     });
-                    let site = SiteAfter { site: Site { file, scene: None, key: Some(key), content: ch.id.clone(), char_offset: 0 }, after: loc_first.unwrap_or(0) };
+                    let site = SiteAfter {
+                        site: Site {
+                            file,
+                            scene: None,
+                            key: Some(key),
+                            content: ch.id.clone(),
+                            char_offset: 0,
+                        },
+                        after: loc_first.unwrap_or(0),
+                    };
                     self.report_after(Diagnostic::error("E0307", msg).with_hint(hint), &site);
                     continue;
                 }
@@ -716,20 +877,32 @@ impl<'a> Ctx<'a> {
             if list.is_empty() && !choices.is_empty() {
                 // Errors were reported for each choice already.
             } else if list.is_empty() {
-                let d = Diagnostic::error("E0308", format!("scene `{id}` has an empty `choices` list: the player would be stuck"))
-                    .with_hint("add a choice, or use `next`, `routes` or `ending`");
+                let d = Diagnostic::error(
+                    "E0308",
+                    format!("scene `{id}` has an empty `choices` list: the player would be stuck"),
+                )
+                .with_hint("add a choice, or use `next`, `routes` or `ending`");
                 self.report(d, &Site::scene(file, id));
             }
             Exit::Choices(list)
         } else if let Some(next) = &s.next {
             self.check_target(file, id, "next", next, names);
-            Exit::Routes(vec![Route { when: None, goto: next.clone() }])
+            Exit::Routes(vec![Route {
+                when: None,
+                goto: next.clone(),
+            }])
         } else if let Some(routes) = &s.routes {
             let mut out = Vec::with_capacity(routes.len());
             for r in routes {
                 self.check_target(file, id, "goto", &r.goto, names);
-                let when = r.when.as_deref().and_then(|w| self.compile_condition(file, id, w, names));
-                out.push(Route { when, goto: r.goto.clone() });
+                let when = r
+                    .when
+                    .as_deref()
+                    .and_then(|w| self.compile_condition(file, id, w, names));
+                out.push(Route {
+                    when,
+                    goto: r.goto.clone(),
+                });
             }
             match routes.iter().position(|r| r.when.is_none()) {
                 None => {
@@ -738,9 +911,17 @@ impl<'a> Ctx<'a> {
                     self.report(d, &Site::scene(file, id));
                 }
                 Some(p) if p + 1 < routes.len() => {
-                    let d = Diagnostic::warning("W0310", format!("in scene `{id}`, routes after the unconditional one are never taken"))
-                        .with_hint("move the route without `when` to the end");
-                    self.report(d, &Site::inside(file, id, Some("goto"), &routes[p + 1].goto));
+                    let d = Diagnostic::warning(
+                        "W0310",
+                        format!(
+                            "in scene `{id}`, routes after the unconditional one are never taken"
+                        ),
+                    )
+                    .with_hint("move the route without `when` to the end");
+                    self.report(
+                        d,
+                        &Site::inside(file, id, Some("goto"), &routes[p + 1].goto),
+                    );
                 }
                 Some(_) => {}
             }
@@ -784,7 +965,10 @@ struct SiteAfter {
 
 impl Site {
     fn with_after(self, after: Option<usize>) -> SiteAfter {
-        SiteAfter { site: self, after: after.unwrap_or(0) }
+        SiteAfter {
+            site: self,
+            after: after.unwrap_or(0),
+        }
     }
 }
 
@@ -796,7 +980,9 @@ fn is_identifier(s: &str) -> bool {
 }
 
 fn is_scene_id(s: &str) -> bool {
-    !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
 }
 
 fn strip_comments(text: &str) -> String {
@@ -825,28 +1011,57 @@ fn ron_diagnostic(e: &ron::error::SpannedError, text: &str) -> Diagnostic {
     use ron::Error as R;
     let at_end = {
         let lines = text.lines().count().max(1);
-        e.span.start.line >= lines && matches!(e.code, R::Eof | R::ExpectedComma | R::ExpectedStructLikeEnd | R::ExpectedArrayEnd | R::ExpectedMapEnd | R::ExpectedStringEnd)
+        e.span.start.line >= lines
+            && matches!(
+                e.code,
+                R::Eof
+                    | R::ExpectedComma
+                    | R::ExpectedStructLikeEnd
+                    | R::ExpectedArrayEnd
+                    | R::ExpectedMapEnd
+                    | R::ExpectedStringEnd
+            )
             || matches!(e.code, R::Eof)
     };
     match &e.code {
-        R::NoSuchStructField { expected, found, outer } => {
-            let in_what = outer.as_deref().map_or(String::new(), |o| format!(" in `{o}`"));
+        R::NoSuchStructField {
+            expected,
+            found,
+            outer,
+        } => {
+            let in_what = outer
+                .as_deref()
+                .map_or(String::new(), |o| format!(" in `{o}`"));
             let d = Diagnostic::error("E0010", format!("unknown field `{found}`{in_what}"));
             match expr::closest(found, expected.iter().copied()) {
-                Some(best) => d.with_hint(format!("did you mean `{best}`? (fields: {})", expected.join(", "))),
+                Some(best) => d.with_hint(format!(
+                    "did you mean `{best}`? (fields: {})",
+                    expected.join(", ")
+                )),
                 None => d.with_hint(format!("the fields here are: {}", expected.join(", "))),
             }
         }
         R::MissingStructField { field, outer } => {
-            let in_what = outer.as_deref().map_or(String::new(), |o| format!(" in `{o}`"));
+            let in_what = outer
+                .as_deref()
+                .map_or(String::new(), |o| format!(" in `{o}`"));
             Diagnostic::error("E0011", format!("missing field `{field}`{in_what}"))
                 .with_hint(format!("add `{field}: ...`; see docs/format.md"))
         }
-        R::NoSuchEnumVariant { expected, found, outer } => {
-            let in_what = outer.as_deref().map_or(String::new(), |o| format!(" in `{o}`"));
+        R::NoSuchEnumVariant {
+            expected,
+            found,
+            outer,
+        } => {
+            let in_what = outer
+                .as_deref()
+                .map_or(String::new(), |o| format!(" in `{o}`"));
             let d = Diagnostic::error("E0012", format!("unknown item `{found}`{in_what}"));
             match expr::closest(found, expected.iter().copied()) {
-                Some(best) => d.with_hint(format!("did you mean `{best}`? (expected one of: {})", expected.join(", "))),
+                Some(best) => d.with_hint(format!(
+                    "did you mean `{best}`? (expected one of: {})",
+                    expected.join(", ")
+                )),
                 None => d.with_hint(format!("expected one of: {}", expected.join(", "))),
             }
         }

@@ -40,6 +40,10 @@ impl Text {
     pub fn render(&self, env: &dyn Env, roll: u64) -> String {
         let mut out = String::new();
         render_into(&self.segments, env, roll, &mut out);
+        if out.contains("  ") {
+            // A branch that renders empty leaves its neighbours' spaces side by side.
+            out = collapse_spaces(&out);
+        }
         out
     }
 
@@ -100,6 +104,31 @@ fn render_into(segs: &[Segment], env: &dyn Env, roll: u64, out: &mut String) {
     }
 }
 
+fn collapse_spaces(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut prev_space = false;
+    for c in s.chars() {
+        if c == ' ' && prev_space {
+            continue;
+        }
+        prev_space = c == ' ';
+        out.push(c);
+    }
+    out
+}
+
+/// Branch text is trimmed at its edges, so `{if lie: a | b}` reads like it looks;
+/// the spaces around the block in the sentence are what separate words.
+fn trim_edges(segs: &mut Vec<Segment>) {
+    if let Some(Segment::Lit(first)) = segs.first_mut() {
+        *first = first.trim_start().to_owned();
+    }
+    if let Some(Segment::Lit(last)) = segs.last_mut() {
+        *last = last.trim_end().to_owned();
+    }
+    segs.retain(|s| !matches!(s, Segment::Lit(t) if t.is_empty()));
+}
+
 /// `SplitMix64` finaliser: spreads one scene roll into independent picks per slot.
 #[must_use]
 pub fn mix(roll: u64, salt: u64) -> u64 {
@@ -141,7 +170,11 @@ fn parse_run(
     depth: usize,
 ) -> Result<Vec<Segment>, ExprError> {
     if depth > expr::MAX_DEPTH {
-        return Err(err(from, "text markup nested too deeply", "flatten the `{...}` blocks"));
+        return Err(err(
+            from,
+            "text markup nested too deeply",
+            "flatten the `{...}` blocks",
+        ));
     }
     let mut segs = Vec::new();
     let mut lit = String::new();
@@ -157,7 +190,11 @@ fn parse_run(
                 i += 2;
             }
             '}' => {
-                return Err(err(i, "`}` without a matching `{`", "write `}}` for a literal brace"));
+                return Err(err(
+                    i,
+                    "`}` without a matching `{`",
+                    "write `}}` for a literal brace",
+                ));
             }
             '{' => {
                 let close = matching_brace(c, i, to)?;
@@ -195,7 +232,11 @@ fn matching_brace(c: &[char], open: usize, to: usize) -> Result<usize, ExprError
         }
         i += 1;
     }
-    Err(err(open, "`{` is never closed", "close the block with `}` (or write `{{` for a brace)"))
+    Err(err(
+        open,
+        "`{` is never closed",
+        "close the block with `}` (or write `{{` for a brace)",
+    ))
 }
 
 /// Splits chars[from..to] at top-level `|`.
@@ -237,14 +278,20 @@ fn parse_block(
         *slot += 1;
         let mut opts = Vec::with_capacity(parts.len());
         for (a, b) in parts {
-            opts.push(parse_run(c, a, b, scope, slot, depth + 1)?);
+            let mut opt = parse_run(c, a, b, scope, slot, depth + 1)?;
+            trim_edges(&mut opt);
+            opts.push(opt);
         }
         return Ok(Segment::OneOf(this_slot, opts));
     }
     if trimmed.starts_with("if ") || trimmed.starts_with("if\t") {
         let if_at = from + lead;
         let colon = (if_at + 2..to).find(|&i| c[i] == ':').ok_or_else(|| {
-            err(if_at, "`{if` needs a `:` after its condition", "write `{if lie: text}`")
+            err(
+                if_at,
+                "`{if` needs a `:` after its condition",
+                "write `{if lie: text}`",
+            )
         })?;
         let cond_src: String = c[if_at + 2..colon].iter().collect();
         let cond = expr::parse_condition(&cond_src, scope).map_err(|mut e| {
@@ -259,17 +306,23 @@ fn parse_block(
                 "write `{if cond: a | b}`; nest another `{if}` for more cases",
             ));
         }
-        let yes = parse_run(c, parts[0].0, parts[0].1, scope, slot, depth + 1)?;
-        let no = match parts.get(1) {
+        let mut yes = parse_run(c, parts[0].0, parts[0].1, scope, slot, depth + 1)?;
+        let mut no = match parts.get(1) {
             Some(&(a, b)) => parse_run(c, a, b, scope, slot, depth + 1)?,
             None => Vec::new(),
         };
+        trim_edges(&mut yes);
+        trim_edges(&mut no);
         return Ok(Segment::If(cond, yes, no));
     }
     let name = trimmed;
     let at = from + lead;
     if name.is_empty() {
-        return Err(err(at, "empty `{}` block", "write `{name}`, `{if ...: ...}` or `{~a|b}`"));
+        return Err(err(
+            at,
+            "empty `{}` block",
+            "write `{name}`, `{if ...: ...}` or `{~a|b}`",
+        ));
     }
     if !name.chars().all(|ch| ch.is_alphanumeric() || ch == '_') {
         return Err(err(
@@ -281,7 +334,11 @@ fn parse_block(
     match scope.var_type(name) {
         Some(Type::Int | Type::Bool) => Ok(Segment::Var(name.into())),
         None => {
-            let mut e = err(at, format!("unknown variable `{name}`"), "declare it in `variables: [...]`");
+            let mut e = err(
+                at,
+                format!("unknown variable `{name}`"),
+                "declare it in `variables: [...]`",
+            );
             if let Some(best) = expr::closest(name, scope.var_names()) {
                 e.hint = Some(format!("did you mean `{best}`?"));
             }
@@ -326,8 +383,11 @@ mod tests {
     #[test]
     fn interpolates_and_branches() {
         let t = p("You have {devotion}. {if lie: She knows. | She trusts you.} {{ok}}");
-        assert_eq!(t.render(&E(40, 1), 0), "You have 40.  She knows.  {ok}");
-        assert_eq!(t.render(&E(40, 0), 0), "You have 40.  She trusts you. {ok}");
+        assert_eq!(t.render(&E(40, 1), 0), "You have 40. She knows. {ok}");
+        assert_eq!(t.render(&E(40, 0), 0), "You have 40. She trusts you. {ok}");
+        let t = p("He nods{if lie: , slowly}. You {if lie: really} wait.");
+        assert_eq!(t.render(&E(0, 1), 0), "He nods, slowly. You really wait.");
+        assert_eq!(t.render(&E(0, 0), 0), "He nods. You wait.");
         assert_eq!(p("{if devotion > 50: yes}").render(&E(10, 0), 0), "");
     }
 
