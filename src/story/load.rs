@@ -130,7 +130,19 @@ impl Site {
 /// Loads and checks a story from its files.
 #[must_use]
 pub fn load(files: &[SourceFile]) -> Loaded {
+    load_with(files, true)
+}
+
+/// Loads without the whole-story lints (reachability, unused variables): what the game
+/// itself needs at start-up. Every error is still found; only warnings are skipped.
+#[must_use]
+pub fn load_unlinted(files: &[SourceFile]) -> Loaded {
+    load_with(files, false)
+}
+
+fn load_with(files: &[SourceFile], lints: bool) -> Loaded {
     let mut cx = Ctx::new(files);
+    cx.lints = lints;
     let story = cx.run();
     let mut diagnostics = cx.diags;
     let has_errors = diagnostics.iter().any(Diagnostic::is_error);
@@ -161,6 +173,10 @@ struct Ctx<'a> {
     texts: Vec<Option<&'a str>>,
     locators: Vec<OnceCell<Locator<'a>>>,
     diags: Vec<Diagnostic>,
+    lints: bool,
+    /// Stories repeat their conditions and effects; each distinct text is parsed once.
+    cond_memo: HashMap<String, Result<expr::Expr, ExprError>>,
+    effect_memo: HashMap<String, Result<Effect, ExprError>>,
 }
 
 /// The names an expression may use, built once the whole story has been read.
@@ -188,6 +204,9 @@ impl<'a> Ctx<'a> {
             texts: vec![None; files.len()],
             locators: (0..files.len()).map(|_| OnceCell::new()).collect(),
             diags: Vec::new(),
+            lints: true,
+            cond_memo: HashMap::new(),
+            effect_memo: HashMap::new(),
         }
     }
 
@@ -274,7 +293,7 @@ impl<'a> Ctx<'a> {
                 Ok(t) => t,
                 Err(e) => {
                     let good = &f.bytes[..e.valid_up_to()];
-                    let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
+                    let line = good.split(|&b| b == b'\n').count();
                     let line_start = good.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
                     let col = String::from_utf8_lossy(&good[line_start..]).chars().count() + 1;
                     self.diags.push(
@@ -477,9 +496,8 @@ impl<'a> Ctx<'a> {
         // Compile scenes.
         let mut scenes: Vec<Scene> = Vec::with_capacity(order.len());
         for (file, chapter, s) in &order {
-            if let Some(scene) = self.compile_scene(*file, chapter, s, &names, &ending_ids) {
-                scenes.push(scene);
-            }
+            let scene = self.compile_scene(*file, chapter, s, &names, &ending_ids);
+            scenes.push(scene);
         }
         let mut scene_index: HashMap<String, usize> = scenes
             .iter()
@@ -545,7 +563,7 @@ impl<'a> Ctx<'a> {
         let (Some((hfile, h)), true) = (header, true) else {
             return None;
         };
-        if !scene_index.contains_key(&h.start) && scene_map.get(h.start.as_str()).is_none() {
+        if !scene_index.contains_key(&h.start) && !scene_map.contains_key(h.start.as_str()) {
             let mut d = Diagnostic::error(
                 "E0113",
                 format!("the start scene `{}` does not exist", h.start),
@@ -597,7 +615,12 @@ impl<'a> Ctx<'a> {
             // Graph lints assume every id resolves; skip them, but keep the counts.
             return Some(story);
         }
-        for (d, site) in lint::lint(&story) {
+        let findings = if self.lints {
+            lint::lint(&story)
+        } else {
+            Vec::new()
+        };
+        for (d, site) in findings {
             self.report(d, &site);
         }
         Some(story)
@@ -696,7 +719,15 @@ impl<'a> Ctx<'a> {
             if self.too_long(file, Some(scene), src) {
                 continue;
             }
-            match expr::parse_effect(src, names) {
+            let parsed = match self.effect_memo.get(src.as_str()) {
+                Some(hit) => hit.clone(),
+                None => {
+                    let r = expr::parse_effect(src, names);
+                    self.effect_memo.insert(src.clone(), r.clone());
+                    r
+                }
+            };
+            match parsed {
                 Ok(e) => out.push(e),
                 Err(e) => self.expr_error(e, "E0202", file, Some(scene), None, src),
             }
@@ -714,7 +745,15 @@ impl<'a> Ctx<'a> {
         if self.too_long(file, Some(scene), src) {
             return None;
         }
-        match expr::parse_condition(src, names) {
+        let parsed = match self.cond_memo.get(src) {
+            Some(hit) => hit.clone(),
+            None => {
+                let r = expr::parse_condition(src, names);
+                self.cond_memo.insert(src.to_owned(), r.clone());
+                r
+            }
+        };
+        match parsed {
             Ok(e) => Some(e),
             Err(e) => {
                 self.expr_error(e, "E0203", file, Some(scene), Some("when"), src);
@@ -803,7 +842,7 @@ impl<'a> Ctx<'a> {
         s: &RawScene,
         names: &Names<'_>,
         endings: &HashSet<&str>,
-    ) -> Option<Scene> {
+    ) -> Scene {
         let id = s.id.as_str();
         if !is_scene_id(id) {
             let d = Diagnostic::error("E0304", format!("`{id}` is not a valid scene id"))
@@ -942,7 +981,7 @@ impl<'a> Ctx<'a> {
             self.report(d, &Site::scene(file, id));
             Exit::Routes(Vec::new())
         };
-        Some(Scene {
+        Scene {
             id: s.id.clone(),
             chapter: s.chapter.clone().unwrap_or_else(|| chapter.title.clone()),
             date: date.unwrap_or_default(),
@@ -951,7 +990,7 @@ impl<'a> Ctx<'a> {
             text,
             exit,
             origin: Origin { file },
-        })
+        }
     }
 }
 
@@ -1072,21 +1111,26 @@ fn ron_diagnostic(e: &ron::error::SpannedError, text: &str) -> Diagnostic {
     }
 }
 
-/// FNV-1a over every file's path and bytes: stable across Rust versions and platforms,
-/// unlike `DefaultHasher`, so saves can compare it later.
+/// A stable hash of every file's path and bytes (unlike `DefaultHasher`, fixed across
+/// Rust versions and platforms, so saves can compare it later). Eight bytes per step:
+/// hashing 100 MB must not cost a noticeable part of loading it.
 fn content_hash(files: &[SourceFile]) -> u64 {
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     let mut eat = |bytes: &[u8]| {
-        for &b in bytes {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let w = u64::from_le_bytes(c.try_into().expect("chunks of 8"));
+            h = (h ^ w).wrapping_mul(K).rotate_left(29);
         }
+        for &b in chunks.remainder() {
+            h = (h ^ u64::from(b)).wrapping_mul(K).rotate_left(29);
+        }
+        h = (h ^ bytes.len() as u64).wrapping_mul(K);
     };
     for f in files {
         eat(f.path.as_bytes());
-        eat(&[0]);
         eat(&f.bytes);
-        eat(&[0]);
     }
-    h
+    h ^ (h >> 32)
 }
