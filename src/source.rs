@@ -2,6 +2,7 @@
 //!
 //! The only module that reads story files from disk, so `story` stays pure.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::story::SourceFile;
@@ -29,8 +30,9 @@ pub enum SourceError {
 
 /// Reads every `*.ron` under `dir`, recursively, in sorted path order.
 ///
-/// Files over the size limit are read only up to it plus one byte, so the loader can
-/// refuse them without this process swallowing a huge file.
+/// Files over the size limit are read only up to it plus one byte, and reading stops
+/// once all files together pass the whole-story limit, so the loader can refuse them
+/// without this process swallowing a huge file or a huge directory.
 ///
 /// # Errors
 /// When the directory is missing or unreadable.
@@ -45,8 +47,13 @@ pub fn read_dir(dir: &Path) -> Result<Vec<SourceFile>, SourceError> {
     collect(dir, &mut paths, 0)?;
     paths.sort();
     let mut files = Vec::with_capacity(paths.len());
+    let mut total = 0usize;
     for p in paths.into_iter().take(limits::MAX_FILES + 1) {
-        use std::io::Read;
+        // Past the whole-story limit nothing more is read; the loader names the file
+        // that crossed it.
+        if total > limits::MAX_TOTAL_BYTES {
+            break;
+        }
         let io = |source| SourceError::Io {
             path: p.clone(),
             source,
@@ -59,6 +66,7 @@ pub fn read_dir(dir: &Path) -> Result<Vec<SourceFile>, SourceError> {
                 path: p.clone(),
                 source,
             })?;
+        total += bytes.len();
         let rel = p.strip_prefix(dir).unwrap_or(&p);
         let path = rel
             .components()

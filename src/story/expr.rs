@@ -234,6 +234,11 @@ pub struct Effect {
 }
 
 /// Deepest nesting accepted, so that a hostile file cannot overflow the stack.
+///
+/// Parentheses, `not` and unary `-` nest; so does each operator of a chain like
+/// `a + b + c`, which parses into a tree one level deeper per operator. Evaluating,
+/// cloning, printing and dropping an [`Expr`] all recurse through that tree, so its
+/// depth, not just the parser's, must stay bounded.
 pub const MAX_DEPTH: usize = 64;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -394,6 +399,7 @@ impl Parser<'_> {
             return self.unary();
         }
         let (mut lhs, mut lt, start) = self.binary_level(level + 1)?;
+        let mut chained = 0;
         loop {
             let op_text = match self.peek() {
                 Tok::Op(o) if LEVELS[level].contains(o) => (*o).to_string(),
@@ -402,6 +408,16 @@ impl Parser<'_> {
             };
             let op_at = self.offset();
             self.bump();
+            // Each chained operator makes the tree one level deeper (see MAX_DEPTH).
+            chained += 1;
+            self.depth += 1;
+            if self.depth > MAX_DEPTH {
+                return Err(ExprError::new(
+                    op_at,
+                    format!("more than {MAX_DEPTH} operators chained or nested in one expression"),
+                )
+                .hint("split it: give a part of it its own variable or route"));
+            }
             let (rhs, rt, rstart) = self.binary_level(level + 1)?;
             let op = match op_text.as_str() {
                 "or" => BinOp::Or,
@@ -449,6 +465,8 @@ impl Parser<'_> {
             lhs = Expr::Binary(op, Box::new(lhs), Box::new(rhs));
             lt = result;
         }
+        // An error above leaves `depth` raised, which is harmless: the parse is over.
+        self.depth -= chained;
         Ok((lhs, lt, start))
     }
 

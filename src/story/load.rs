@@ -26,6 +26,37 @@ pub mod limits {
     pub const MAX_SCENES: usize = 1_000_000;
     /// Longest single string (paragraph, label, expression), in bytes.
     pub const MAX_STRING_BYTES: usize = 64 * 1024;
+    /// Most bytes in all of a story's files together: many files each under
+    /// [`MAX_FILE_BYTES`] must still not add up to more memory than a machine has.
+    pub const MAX_TOTAL_BYTES: usize = 1024 * 1024 * 1024;
+
+    /// The bounds as values, so tests can prove each one with a small story instead of
+    /// a million scenes. [`Limits::default`] is the constants above.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub struct Limits {
+        /// See [`MAX_FILE_BYTES`].
+        pub file_bytes: usize,
+        /// See [`MAX_FILES`].
+        pub files: usize,
+        /// See [`MAX_SCENES`].
+        pub scenes: usize,
+        /// See [`MAX_STRING_BYTES`].
+        pub string_bytes: usize,
+        /// See [`MAX_TOTAL_BYTES`].
+        pub total_bytes: usize,
+    }
+
+    impl Default for Limits {
+        fn default() -> Self {
+            Self {
+                file_bytes: MAX_FILE_BYTES,
+                files: MAX_FILES,
+                scenes: MAX_SCENES,
+                string_bytes: MAX_STRING_BYTES,
+                total_bytes: MAX_TOTAL_BYTES,
+            }
+        }
+    }
 }
 
 /// One story file's contents.
@@ -140,9 +171,23 @@ pub fn load_unlinted(files: &[SourceFile]) -> Loaded {
     load_with(files, false)
 }
 
+/// Loads and checks under other bounds than the default ones (tests prove each bound
+/// with small inputs this way).
+#[must_use]
+pub fn load_limited(files: &[SourceFile], limits: limits::Limits) -> Loaded {
+    let mut cx = Ctx::new(files);
+    cx.limits = limits;
+    finish(cx)
+}
+
 fn load_with(files: &[SourceFile], lints: bool) -> Loaded {
     let mut cx = Ctx::new(files);
     cx.lints = lints;
+    finish(cx)
+}
+
+fn finish(mut cx: Ctx<'_>) -> Loaded {
+    let files = cx.files;
     let story = cx.run();
     let mut diagnostics = cx.diags;
     let has_errors = diagnostics.iter().any(Diagnostic::is_error);
@@ -174,6 +219,7 @@ struct Ctx<'a> {
     locators: Vec<OnceCell<Locator<'a>>>,
     diags: Vec<Diagnostic>,
     lints: bool,
+    limits: limits::Limits,
     /// Stories repeat their conditions and effects; each distinct text is parsed once.
     cond_memo: HashMap<String, Result<expr::Expr, ExprError>>,
     effect_memo: HashMap<String, Result<Effect, ExprError>>,
@@ -205,6 +251,7 @@ impl<'a> Ctx<'a> {
             locators: (0..files.len()).map(|_| OnceCell::new()).collect(),
             diags: Vec::new(),
             lints: true,
+            limits: limits::Limits::default(),
             cond_memo: HashMap::new(),
             effect_memo: HashMap::new(),
         }
@@ -248,15 +295,20 @@ impl<'a> Ctx<'a> {
     }
 
     fn run(&mut self) -> Option<Story> {
-        if self.files.len() > limits::MAX_FILES {
-            self.diags.push(Diagnostic::error(
-                "E0001",
-                format!(
-                    "the story has {} files; at most {} are accepted",
-                    self.files.len(),
-                    limits::MAX_FILES
-                ),
-            ));
+        if self.files.len() > self.limits.files {
+            // Point at the first file past the limit: that is where the author looks.
+            let first_extra = &self.files[self.limits.files].path;
+            self.diags.push(
+                Diagnostic::error(
+                    "E0001",
+                    format!(
+                        "the story has more than {} files; no more are accepted",
+                        self.limits.files
+                    ),
+                )
+                .with_hint("merge small chapter files into larger ones")
+                .at(first_extra, None, 1, 1),
+            );
             return None;
         }
         if self.files.is_empty() {
@@ -268,24 +320,45 @@ impl<'a> Ctx<'a> {
             return None;
         }
         let parsed = self.parse_all();
+        if self.diags.iter().any(|d| d.code == "E0006") {
+            // Files were left unread: anything said about the rest would be noise.
+            return None;
+        }
         self.build(&parsed)
     }
 
     fn parse_all(&mut self) -> Vec<(usize, RawFile)> {
         let mut out = Vec::new();
+        let mut total = 0usize;
         for (i, f) in self.files.iter().enumerate() {
-            if f.bytes.len() > limits::MAX_FILE_BYTES {
+            total = total.saturating_add(f.bytes.len());
+            if total > self.limits.total_bytes {
                 self.diags.push(
+                    Diagnostic::error(
+                        "E0006",
+                        format!(
+                            "the story's files add up to more than {} bytes, the limit for a whole story",
+                            self.limits.total_bytes
+                        ),
+                    )
+                    .with_hint("this is the first file past the limit; no further files were read")
+                    .at(&f.path, None, 1, 1),
+                );
+                break;
+            }
+            if f.bytes.len() > self.limits.file_bytes {
+                self.diags.push(
+                    // Only the limit is named: the reader stops one byte past it,
+                    // so the true size is not known.
                     Diagnostic::error(
                         "E0003",
                         format!(
-                            "file is {} bytes; the limit is {}",
-                            f.bytes.len(),
-                            limits::MAX_FILE_BYTES
+                            "file is larger than {} bytes, the limit for one story file",
+                            self.limits.file_bytes
                         ),
                     )
                     .with_hint("split it into several chapter files")
-                    .at(&f.path, None, 0, 0),
+                    .at(&f.path, None, 1, 1),
                 );
                 continue;
             }
@@ -476,11 +549,13 @@ impl<'a> Ctx<'a> {
                     self.report_after(d, &site);
                     continue;
                 }
-                if scene_map.len() >= limits::MAX_SCENES {
-                    self.diags.push(Diagnostic::error(
+                if scene_map.len() >= self.limits.scenes {
+                    let d = Diagnostic::error(
                         "E0109",
-                        format!("more than {} scenes", limits::MAX_SCENES),
-                    ));
+                        format!("more than {} scenes", self.limits.scenes),
+                    )
+                    .with_hint("this is the first scene past the limit");
+                    self.report(d, &Site::scene(*i, &s.id));
                     return None;
                 }
                 scene_map.insert(&s.id, (*i, s));
@@ -663,7 +738,7 @@ impl<'a> Ctx<'a> {
     }
 
     fn too_long(&mut self, file: usize, scene: Option<&str>, src: &str) -> bool {
-        if src.len() <= limits::MAX_STRING_BYTES {
+        if src.len() <= self.limits.string_bytes {
             return false;
         }
         let d = Diagnostic::error(
@@ -671,7 +746,7 @@ impl<'a> Ctx<'a> {
             format!(
                 "a string of {} bytes; the limit is {}",
                 src.len(),
-                limits::MAX_STRING_BYTES
+                self.limits.string_bytes
             ),
         )
         .with_hint("split the paragraph");

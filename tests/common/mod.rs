@@ -1,0 +1,179 @@
+//! Helpers shared by the hardening tests: story fixtures and a small, seeded mutator.
+//!
+//! The mutator is deliberately dumb and fast: it breaks files the way editors, bad
+//! merges and truncated downloads do (flipped bytes, cut-off ends, lost or doubled
+//! lines, wrong brackets, broken UTF-8), so the loader sees realistic garbage.
+
+#![allow(dead_code)] // each test binary uses a different part of this module
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use butterfly::story::{Diagnostic, Loaded, SourceFile};
+use rand::RngExt;
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Reads a story directory as the game does.
+pub fn read_story(dir: &Path) -> Vec<SourceFile> {
+    butterfly::source::read_dir(dir).expect("story directory readable")
+}
+
+/// The story directories the fuzzers mutate: the shipped story and every fixture.
+pub fn corpus() -> Vec<(String, Vec<SourceFile>)> {
+    let mut out = Vec::new();
+    let story = root().join("story");
+    if story.is_dir() {
+        out.push(("story".to_owned(), read_story(&story)));
+    }
+    let fixtures = root().join("tests/fixtures");
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&fixtures)
+        .expect("tests/fixtures exists")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    for d in dirs {
+        let files = read_story(&d);
+        if !files.is_empty() {
+            out.push((d.display().to_string(), files));
+        }
+    }
+    out
+}
+
+/// One kind of damage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mutation {
+    /// XOR one byte with a random non-zero value.
+    FlipByte,
+    /// Cut the file at a random point.
+    Truncate,
+    /// Remove one line.
+    DeleteLine,
+    /// Repeat one line.
+    DuplicateLine,
+    /// Swap two lines.
+    SwapLines,
+    /// Replace one bracket with a different bracket.
+    SwapBracket,
+    /// Insert bytes that are not UTF-8 (a lone continuation byte, a cut sequence, 0xFF).
+    InvalidUtf8,
+    /// Insert one RON-significant character: quote, colon, comma, bracket, backslash.
+    InsertPunct,
+}
+
+/// Every mutation kind.
+pub const MUTATIONS: [Mutation; 8] = [
+    Mutation::FlipByte,
+    Mutation::Truncate,
+    Mutation::DeleteLine,
+    Mutation::DuplicateLine,
+    Mutation::SwapLines,
+    Mutation::SwapBracket,
+    Mutation::InvalidUtf8,
+    Mutation::InsertPunct,
+];
+
+/// Applies `m` at the position picked by `at` (any number: it is reduced modulo the
+/// length), with `byte` as the random material. Pure, so proptest can shrink its inputs.
+pub fn apply(bytes: &mut Vec<u8>, m: Mutation, at: usize, byte: u8) {
+    if bytes.is_empty() {
+        bytes.push(byte);
+        return;
+    }
+    let pos = at % bytes.len();
+    match m {
+        Mutation::FlipByte => bytes[pos] ^= byte.max(1),
+        Mutation::Truncate => bytes.truncate(pos),
+        Mutation::DeleteLine | Mutation::DuplicateLine | Mutation::SwapLines => {
+            let mut lines: Vec<Vec<u8>> = bytes
+                .split_inclusive(|&b| b == b'\n')
+                .map(<[u8]>::to_vec)
+                .collect();
+            let n = lines.len();
+            let i = at % n;
+            match m {
+                Mutation::DeleteLine => {
+                    lines.remove(i);
+                }
+                Mutation::DuplicateLine => {
+                    let l = lines[i].clone();
+                    lines.insert(i, l);
+                }
+                _ if n < 2 => lines.push(lines[0].clone()),
+                _ => lines.swap(i, (i + 1 + usize::from(byte) % (n - 1)) % n),
+            }
+            *bytes = lines.concat();
+        }
+        Mutation::SwapBracket => {
+            const BRACKETS: &[u8] = b"()[]{}";
+            let found: Vec<usize> = bytes
+                .iter()
+                .enumerate()
+                .filter(|(_, b)| BRACKETS.contains(b))
+                .map(|(i, _)| i)
+                .collect();
+            if let Some(&i) = found.get(at % found.len().max(1)) {
+                let others: Vec<u8> = BRACKETS
+                    .iter()
+                    .copied()
+                    .filter(|&b| b != bytes[i])
+                    .collect();
+                bytes[i] = others[usize::from(byte) % others.len()];
+            }
+        }
+        Mutation::InvalidUtf8 => {
+            const BAD: [&[u8]; 4] = [b"\x80", b"\xC3", b"\xE2\x82", b"\xFF\xFE"];
+            let bad = BAD[usize::from(byte) % BAD.len()];
+            bytes.splice(pos..pos, bad.iter().copied());
+        }
+        Mutation::InsertPunct => {
+            const PUNCT: &[u8] = b"\":,()[]{}\\#r/*";
+            bytes.insert(pos, PUNCT[usize::from(byte) % PUNCT.len()]);
+        }
+    }
+}
+
+/// Applies one to three random mutations to a random file of `files`; returns what was
+/// done, for the failure message.
+pub fn mutate_story(files: &mut [SourceFile], rng: &mut impl rand::Rng) -> String {
+    let f = rng.random_range(0..files.len());
+    let mut what = format!("{}:", files[f].path);
+    for _ in 0..rng.random_range(1..=3) {
+        let m = MUTATIONS[rng.random_range(0..MUTATIONS.len())];
+        let at: usize = rng.random_range(0..usize::MAX);
+        let byte: u8 = rng.random();
+        apply(&mut files[f].bytes, m, at, byte);
+        let _ = write!(what, " {m:?}(at={at}, byte={byte})");
+    }
+    what
+}
+
+/// A diagnostic the author can act on: it names a file and a line in it.
+pub fn is_located(d: &Diagnostic) -> bool {
+    !d.file.is_empty() && d.line > 0
+}
+
+/// The promise checked on every mutant: when the original story was clean and the
+/// mutant is not, every error says where (a file and a line in it). Returns the
+/// complaint, if any.
+pub fn located_problem(loaded: &Loaded) -> Option<String> {
+    let errors: Vec<&Diagnostic> = loaded.diagnostics.iter().filter(|d| d.is_error()).collect();
+    if loaded.story.is_some() {
+        return None;
+    }
+    if errors.is_empty() {
+        return Some("no story and no error".to_owned());
+    }
+    let unlocated: Vec<String> = errors
+        .iter()
+        .filter(|d| !is_located(d))
+        .map(|d| format!("[{}] {} @ {:?}:{}", d.code, d.message, d.file, d.line))
+        .collect();
+    (!unlocated.is_empty()).then(|| format!("errors without a location: {}", unlocated.join("; ")))
+}
