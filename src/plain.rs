@@ -103,6 +103,7 @@ impl<'s> PlainPlayer<'s> {
                     _ => match pick(line, &choices) {
                         Ok(id) => {
                             if let Err(e) = engine::choose(self.story, &mut self.state, &id) {
+                                let e = crate::sanitize::for_terminal(&e.to_string());
                                 writeln!(out, "That cannot be done: {e}.")?;
                                 continue;
                             }
@@ -118,10 +119,12 @@ impl<'s> PlainPlayer<'s> {
 
     fn intro(&mut self, out: &mut dyn Write) -> io::Result<()> {
         let s = self.story;
+        let title = crate::sanitize::for_terminal(&s.title);
         if s.subtitle.is_empty() {
-            writeln!(out, "{}", s.title)?;
+            writeln!(out, "{title}")?;
         } else {
-            writeln!(out, "{} — {}", s.title, s.subtitle)?;
+            let subtitle = crate::sanitize::for_terminal(&s.subtitle);
+            writeln!(out, "{title} — {subtitle}")?;
         }
         if !s.content_note.is_empty() && self.state.path.is_empty() {
             writeln!(out)?;
@@ -141,7 +144,10 @@ impl<'s> PlainPlayer<'s> {
     fn show_scene(&mut self, out: &mut dyn Write) -> io::Result<()> {
         let view = match engine::render(self.story, &self.state) {
             Ok(v) => v,
-            Err(e) => return writeln!(out, "(cannot show this scene: {e})"),
+            Err(e) => {
+                let e = crate::sanitize::for_terminal(&e.to_string());
+                return writeln!(out, "(cannot show this scene: {e})");
+            }
         };
         if self.last_chapter.as_deref() != Some(view.chapter.as_str()) {
             writeln!(out, "== {} ==", view.chapter)?;

@@ -133,7 +133,11 @@ fn corpus_cached() -> &'static [(String, Vec<SourceFile>, bool)] {
             })
             .collect();
         // Weight the small fixtures: repeat each so the big story is one pick in eight.
-        let small: Vec<_> = all.iter().filter(|(n, ..)| n != "story").cloned().collect();
+        let small: Vec<_> = all
+            .iter()
+            .filter(|(n, ..)| !common::is_shipped_story(n))
+            .cloned()
+            .collect();
         for _ in 0..7 {
             all.extend(small.iter().cloned());
         }

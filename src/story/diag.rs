@@ -102,12 +102,16 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use fmt::Write as _;
         let sev = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
+        // Everything below may quote the story file (an id, a path, the source line),
+        // so the whole report is neutralised at once rather than piece by piece.
+        let mut out = String::new();
         writeln!(
-            f,
+            out,
             "{}: {sev}[{}]: {}",
             self.location(),
             self.code,
@@ -121,15 +125,14 @@ impl fmt::Display for Diagnostic {
                 .chars()
                 .map(|c| if c == '\t' { ' ' } else { c })
                 .collect();
-            let shown = crate::sanitize::for_terminal(&shown);
-            writeln!(f, "{pad} |")?;
-            writeln!(f, "{num} | {shown}")?;
-            writeln!(f, "{pad} | {}^", " ".repeat(self.col.saturating_sub(1)))?;
+            writeln!(out, "{pad} |")?;
+            writeln!(out, "{num} | {shown}")?;
+            writeln!(out, "{pad} | {}^", " ".repeat(self.col.saturating_sub(1)))?;
         }
         if let Some(h) = &self.hint {
-            writeln!(f, "  = hint: {h}")?;
+            writeln!(out, "  = hint: {h}")?;
         }
-        Ok(())
+        f.write_str(&crate::sanitize::for_terminal(&out))
     }
 }
 

@@ -22,12 +22,13 @@ pub fn read_story(dir: &Path) -> Vec<SourceFile> {
     butterfly::source::read_dir(dir).expect("story directory readable")
 }
 
-/// The story directories the fuzzers mutate: the shipped story and every fixture.
+/// The story directories the fuzzers mutate: the shipped story and every fixture, by
+/// the path they were read from (each file's `path` starts with it).
 pub fn corpus() -> Vec<(String, Vec<SourceFile>)> {
     let mut out = Vec::new();
     let story = root().join("story");
     if story.is_dir() {
-        out.push(("story".to_owned(), read_story(&story)));
+        out.push((story.display().to_string(), read_story(&story)));
     }
     let fixtures = root().join("tests/fixtures");
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(&fixtures)
@@ -44,6 +45,28 @@ pub fn corpus() -> Vec<(String, Vec<SourceFile>)> {
         }
     }
     out
+}
+
+/// Whether `name` (from [`corpus`]) is the shipped story, which is large.
+pub fn is_shipped_story(name: &str) -> bool {
+    Path::new(name) == root().join("story")
+}
+
+/// Writes a (mutated) copy of the story read from `from` into `to`. Refuses any file
+/// that would land outside `to`: a test must never write into the real story.
+pub fn write_copy(from: &Path, files: &[SourceFile], to: &Path) {
+    for f in files {
+        let rel = Path::new(&f.path)
+            .strip_prefix(from)
+            .expect("every file was read from `from`");
+        assert!(
+            rel.is_relative() && !rel.components().any(|c| c.as_os_str() == ".."),
+            "{rel:?} would leave the copy"
+        );
+        let p = to.join(rel);
+        std::fs::create_dir_all(p.parent().expect("a file has a parent")).unwrap();
+        std::fs::write(p, &f.bytes).unwrap();
+    }
 }
 
 /// One kind of damage.

@@ -1,0 +1,196 @@
+//! A story file cannot drive the terminal: escape sequences, control characters and
+//! bidirectional overrides in any text a story holds are neutralised before they reach
+//! stdout, in `play --plain` and in `check` diagnostics alike.
+//!
+//! These run the real binary and inspect the raw bytes it writes: a test on the string
+//! functions alone would miss a field some front end forgot to pass through
+//! `sanitize::for_terminal`.
+
+use std::io::Write as _;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+/// Clear the screen, retitle the window, write the clipboard (OSC 52), ring the bell,
+/// C1 CSI, a DCS string, and bidi overrides that reorder the line. "pwned" marks each
+/// copy so the test can count that every field was shown.
+const EVIL: &str = "pwned\u{1b}[2J\u{1b}[H\u{1b}]0;owned title\u{7}\u{1b}]52;c;aGVsbG8=\u{7}\u{9b}31m\u{202e}desrever\u{202c}\u{2066}iso\u{2069}\u{1b}P1$q\u{1b}\\\u{8}\r\u{7f}\u{85}end";
+
+/// The payload as a RON string literal: Rust's `Debug` escapes (`\u{1b}`) are RON's.
+fn lit(s: &str) -> String {
+    format!("{s:?}")
+}
+
+/// The payload as a RON string literal with the control characters left raw in the file.
+fn raw_lit(s: &str) -> String {
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+fn write(dir: &Path, rel: &str, text: &str) {
+    let p = dir.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, text).unwrap();
+}
+
+/// A valid story with the payload in every field a player can see. The scene `b` text
+/// holds the payload as raw bytes rather than escapes, in case a loader path treats
+/// the two differently.
+fn evil_story(dir: &Path) {
+    let e = lit(EVIL);
+    write(
+        dir,
+        "header.ron",
+        &format!(
+            "Story(id: \"evil\", title: {e}, subtitle: {e}, start: \"a\",\n\
+             content_note: [{e}],\n\
+             variables: [Flag(name: \"f\")],\n\
+             endings: [Ending(id: \"end\", title: {e}, epilogue: [{e}])],\n\
+             afterword: [{e}], credits: [{e}])"
+        ),
+    );
+    let cond = lit(&format!("{{if not f: {EVIL}}}"));
+    let raw = raw_lit(EVIL);
+    write(
+        dir,
+        "chapter.ron",
+        &format!(
+            "Chapter(title: {e}, date: {e}, place: {e}, scenes: [\n\
+             Scene(id: \"a\", text: [{e}, {cond}], choices: [\n\
+               Choice(label: {e}, goto: \"b\"),\n\
+               Choice(id: \"x\", label: {e}, goto: \"b\", when: \"f\", disabled: {e}),\n\
+             ]),\n\
+             Scene(id: \"b\", chapter: {e}, date: {e}, place: {e}, text: [{raw}], next: \"c\"),\n\
+             Scene(id: \"c\", text: [{e}], ending: \"end\"),\n])"
+        ),
+    );
+}
+
+fn run(args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_butterfly"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run the binary");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// Fails on any byte or character that a terminal would act on rather than print.
+fn assert_terminal_safe(bytes: &[u8], what: &str) {
+    let text = std::str::from_utf8(bytes).unwrap_or_else(|e| panic!("{what}: not UTF-8: {e}"));
+    for (i, c) in text.char_indices() {
+        let bad = (c.is_control() && c != '\n')
+            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+        assert!(
+            !bad,
+            "{what}: {c:?} at byte {i}, in …{:?}…",
+            &text[i.saturating_sub(40)..(i + 20).min(text.len())]
+        );
+    }
+}
+
+#[test]
+fn plain_play_neutralises_every_field() {
+    let dir = tempfile::tempdir().unwrap();
+    evil_story(dir.path());
+    let story = dir.path().to_str().unwrap();
+    let out = run(
+        &["--story", story, "play", "--plain", "--seed", "1"],
+        "look\n1\n1\n1\n",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_terminal_safe(&out.stdout, "stdout");
+    assert_terminal_safe(&out.stderr, "stderr");
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        shown.contains("ENDING: pwned"),
+        "the game reached its end:\n{shown}"
+    );
+    // title, subtitle, note, chapter, date, place, 2 paragraphs, 2 labels, reason (and
+    // again for `look`), scene b's chapter/date/place/text, c's text, the ending title,
+    // epilogue, afterword, credits: every one of them printed, none of them raw.
+    let copies = shown.matches("pwned").count();
+    assert!(copies >= 20, "only {copies} fields shown:\n{shown}");
+    // Text survives, minus the controls: the reader still sees the words.
+    assert!(shown.contains("desrever"), "{shown}");
+}
+
+#[test]
+fn check_diagnostics_neutralise_story_content() {
+    let dir = tempfile::tempdir().unwrap();
+    let e = lit(EVIL);
+    let raw = raw_lit(EVIL);
+    let raw_if = raw_lit(&format!("{{if {EVIL}: x}}"));
+    write(
+        dir.path(),
+        "header.ron",
+        &format!(
+            "Story(id: \"evil\", title: \"T\", start: {e},\n\
+             variables: [Flag(name: {e})],\n\
+             endings: [Ending(id: \"end\", title: \"E\")])"
+        ),
+    );
+    write(
+        dir.path(),
+        "chapter.ron",
+        &format!(
+            "Chapter(title: \"C\", date: \"D\", place: \"P\", scenes: [\n\
+             Scene(id: {e}, text: [\"x\"], next: {e}),\n\
+             Scene(id: \"b\", text: [{raw}, {raw_if}], ending: {e}),\n])"
+        ),
+    );
+    // A file whose very name is an escape sequence: paths are quoted in every diagnostic.
+    write(
+        dir.path(),
+        "\u{1b}]0;title\u{7}.ron",
+        "Chapter(title: \u{1b}[2J)",
+    );
+    let out = run(&["check", dir.path().to_str().unwrap()], "");
+    assert_eq!(out.status.code(), Some(1), "the story has errors");
+    assert_terminal_safe(&out.stdout, "check stdout");
+    assert_terminal_safe(&out.stderr, "check stderr");
+    let shown = String::from_utf8_lossy(&out.stdout);
+    for code in ["E0103", "E0304", "E0311"] {
+        assert!(shown.contains(code), "{code} missing:\n{shown}");
+    }
+    // The same diagnostics on `play`'s refusal path.
+    let out = run(
+        &["--story", dir.path().to_str().unwrap(), "play", "--plain"],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_terminal_safe(&out.stdout, "play stdout");
+    assert_terminal_safe(&out.stderr, "play stderr");
+}
+
+/// A story names scenes, variables and endings, never a path: nothing in the format is
+/// read as a file name or a command. The loader's only inputs are the bytes it is
+/// given, so a story that tries gets ordinary errors and the file stays untouched.
+#[test]
+fn a_story_cannot_name_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("victim.txt");
+    std::fs::write(&target, "keep me").unwrap();
+    let victim = lit(target.to_str().unwrap());
+    let story = dir.path().join("story");
+    write(
+        &story,
+        "header.ron",
+        &format!("Story(id: {victim}, title: {victim}, start: {victim}, include: {victim})"),
+    );
+    let out = run(&["check", story.to_str().unwrap()], "");
+    assert_eq!(out.status.code(), Some(1));
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(shown.contains("unknown field `include`"), "{shown}");
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "keep me");
+}
