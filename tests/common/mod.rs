@@ -61,7 +61,8 @@ pub fn write_copy(from: &Path, files: &[SourceFile], to: &Path) {
             .expect("every file was read from `from`");
         assert!(
             rel.is_relative() && !rel.components().any(|c| c.as_os_str() == ".."),
-            "{rel:?} would leave the copy"
+            "{} would leave the copy",
+            rel.display()
         );
         let p = to.join(rel);
         std::fs::create_dir_all(p.parent().expect("a file has a parent")).unwrap();
