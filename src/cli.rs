@@ -169,6 +169,7 @@ fn play(story_dir: Option<&Path>, args: &PlayArgs) -> ExitCode {
     let mut input = stdin.lock();
     let mut out = io::stdout().lock();
     match player.run(&mut input, &mut out) {
+        Ok(crate::plain::Outcome::Stuck) => ExitCode::from(1),
         Ok(_) => ExitCode::SUCCESS,
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {

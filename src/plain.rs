@@ -19,6 +19,8 @@ pub enum Outcome {
     Quit,
     /// Input ran out.
     EndOfInput,
+    /// The scene offers no available choice: a mistake in the story, not the player's.
+    Stuck,
 }
 
 /// A line-mode game in progress.
@@ -74,6 +76,14 @@ impl<'s> PlainPlayer<'s> {
             }
             let choices = engine::choices(self.story, &self.state);
             show_choices(&choices, out)?;
+            if !choices.iter().any(|c| c.enabled) {
+                // Waiting for input that cannot help would hang a script forever.
+                writeln!(
+                    out,
+                    "No choice is available here, so the story cannot go on (a mistake in the story)."
+                )?;
+                return Ok(Outcome::Stuck);
+            }
             loop {
                 write!(out, "> ")?;
                 out.flush()?;

@@ -225,6 +225,30 @@ pub fn choose(
     state: &mut GameState,
     choice_id: &str,
 ) -> Result<Vec<Event>, EngineError> {
+    // Most errors are found before anything changes, but automatic routes that loop
+    // are only found part-way through entering the next scene: keep a copy to restore.
+    // The path is set aside first so the copy does not grow with the game.
+    let path = std::mem::take(&mut state.path);
+    let before = state.clone();
+    state.path = path;
+    let steps = state.path.len();
+    match apply_choice(story, state, choice_id) {
+        Ok(events) => Ok(events),
+        Err(e) => {
+            let mut path = std::mem::take(&mut state.path);
+            path.truncate(steps);
+            *state = before;
+            state.path = path;
+            Err(e)
+        }
+    }
+}
+
+fn apply_choice(
+    story: &Story,
+    state: &mut GameState,
+    choice_id: &str,
+) -> Result<Vec<Event>, EngineError> {
     if state.is_over() {
         return Err(EngineError::GameOver);
     }

@@ -146,25 +146,66 @@ pub struct StrTok {
     pub key: Option<String>,
 }
 
+/// A named struct opening in a RON file: `Choice` in `Choice(`.
+#[derive(Debug, Clone)]
+pub struct Opener {
+    /// Byte offset of the name.
+    pub start: usize,
+    /// The struct name.
+    pub name: String,
+}
+
 /// Finds where things are in one RON file, for diagnostics only.
 #[derive(Debug)]
 pub struct Locator<'a> {
     src: &'a str,
     tokens: Vec<StrTok>,
+    openers: Vec<Opener>,
     line_starts: Vec<usize>,
 }
 
 impl<'a> Locator<'a> {
-    /// Scans `src` once for string literals (skipping comments).
+    /// Scans `src` once for string literals and struct openings (skipping comments).
     #[must_use]
     pub fn new(src: &'a str) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(src.match_indices('\n').map(|(i, _)| i + 1));
+        let (tokens, openers) = scan(src);
         Self {
             src,
-            tokens: scan_strings(src),
+            tokens,
+            openers,
             line_starts,
         }
+    }
+
+    /// The byte offset of the `n`-th (0-based) `name(` at or after `after`.
+    ///
+    /// Lists of look-alike items (a scene's choices, its routes) are told apart by
+    /// their position in the list, which is the order of their openers in the file.
+    #[must_use]
+    pub fn nth_opener(&self, after: usize, name: &str, n: usize) -> Option<usize> {
+        let from = self.openers.partition_point(|o| o.start < after);
+        self.openers[from..]
+            .iter()
+            .filter(|o| o.name == name)
+            .nth(n)
+            .map(|o| o.start)
+    }
+
+    /// The `id: "..."` literal of the scene `id`: one whose nearest enclosing struct
+    /// is a `Scene(`, so a choice that happens to share the id is not mistaken for it.
+    #[must_use]
+    pub fn scene_id(&self, id: &str) -> Option<&StrTok> {
+        let is_scene = |t: &&StrTok| {
+            let before = self.openers.partition_point(|o| o.start < t.start);
+            before > 0 && self.openers[before - 1].name == "Scene"
+        };
+        self.tokens
+            .iter()
+            .filter(|t| t.content == id && t.key.as_deref() == Some("id"))
+            .find(is_scene)
+            .or_else(|| self.find(0, Some("id"), id))
     }
 
     /// 1-based line and character column of a byte offset.
@@ -230,9 +271,10 @@ impl<'a> Locator<'a> {
     }
 }
 
-fn scan_strings(src: &str) -> Vec<StrTok> {
+fn scan(src: &str) -> (Vec<StrTok>, Vec<Opener>) {
     let b = src.as_bytes();
     let mut out = Vec::new();
+    let mut openers = Vec::new();
     let mut i = 0;
     while i < b.len() {
         match b[i] {
@@ -270,7 +312,13 @@ fn scan_strings(src: &str) -> Vec<StrTok> {
                                 }
                                 i = close;
                             }
-                            other => content.push(char::from(other)),
+                            _ => {
+                                // Whole characters only: a byte index inside a multi-byte
+                                // character would make the next slice panic.
+                                let ch = src[i..].chars().next().unwrap_or('\\');
+                                content.push(ch);
+                                i += ch.len_utf8() - 1;
+                            }
                         }
                         i += 1;
                         continue;
@@ -310,10 +358,27 @@ fn scan_strings(src: &str) -> Vec<StrTok> {
                     content: src[body_start..body_end].to_owned(),
                 });
             }
+            c if c.is_ascii_alphabetic() || c == b'_' => {
+                let start = i;
+                while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+                    i += 1;
+                }
+                let name = &src[start..i];
+                let mut j = i;
+                while j < b.len() && b[j].is_ascii_whitespace() {
+                    j += 1;
+                }
+                if b.get(j) == Some(&b'(') {
+                    openers.push(Opener {
+                        start,
+                        name: name.to_owned(),
+                    });
+                }
+            }
             _ => i += 1,
         }
     }
-    out
+    (out, openers)
 }
 
 fn key_before(src: &str, quote: usize) -> Option<String> {

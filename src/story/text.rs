@@ -153,11 +153,7 @@ pub fn parse(src: &str, scope: &dyn Scope, slot_base: &mut u32) -> Result<Text, 
 }
 
 fn err(offset: usize, msg: impl Into<String>, hint: &str) -> ExprError {
-    ExprError {
-        offset,
-        message: msg.into(),
-        hint: Some(hint.to_owned()),
-    }
+    ExprError::new(offset, msg).hint(hint)
 }
 
 /// Parses chars[from..to] into segments; `to` excludes a closing brace.
@@ -318,8 +314,9 @@ fn parse_block(
     let name = trimmed;
     let at = from + lead;
     if name.is_empty() {
+        // Point at the `{`: there is nothing inside to point at.
         return Err(err(
-            at,
+            from - 1,
             "empty `{}` block",
             "write `{name}`, `{if ...: ...}` or `{~a|b}`",
         ));
@@ -333,17 +330,7 @@ fn parse_block(
     }
     match scope.var_type(name) {
         Some(Type::Int | Type::Bool) => Ok(Segment::Var(name.into())),
-        None => {
-            let mut e = err(
-                at,
-                format!("unknown variable `{name}`"),
-                "declare it in `variables: [...]`",
-            );
-            if let Some(best) = expr::closest(name, scope.var_names()) {
-                e.hint = Some(format!("did you mean `{best}`?"));
-            }
-            Err(e)
-        }
+        None => Err(expr::unknown_variable(scope, name, at)),
     }
 }
 
