@@ -144,7 +144,8 @@ pub fn mix(roll: u64, salt: u64) -> u64 {
 /// # Errors
 /// Unbalanced braces, bad conditions and unknown variables, with their character offset.
 pub fn parse(src: &str, scope: &dyn Scope, slot_base: &mut u32) -> Result<Text, ExprError> {
-    if !src.contains(['{', '}']) {
+    // Most paragraphs have no markup: a plain byte scan settles that fastest.
+    if !src.bytes().any(|b| b == b'{' || b == b'}') {
         return Ok(Text::plain(src));
     }
     // The parser works in byte offsets (every markup character is ASCII, so slicing at
