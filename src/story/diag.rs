@@ -74,7 +74,7 @@ impl Diagnostic {
     /// Places it in a file at a line and column, quoting the line.
     #[must_use]
     pub fn at(mut self, file: &str, src: Option<&str>, line: usize, col: usize) -> Self {
-        self.file = file.to_owned();
+        file.clone_into(&mut self.file);
         self.line = line;
         self.col = col;
         self.source_line = src

@@ -597,6 +597,7 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 
 /// Optimal-string-alignment distance: like Levenshtein, with a swap of two neighbouring
 /// letters counting as one edit (the commonest typo).
+#[allow(clippy::many_single_char_names)] // the textbook names for this algorithm
 fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();

@@ -166,7 +166,19 @@ impl Site {
 /// Loads and checks a story from its files.
 #[must_use]
 pub fn load(files: &[SourceFile]) -> Loaded {
+    load_with(files, true)
+}
+
+/// Loads without the whole-story lints (reachability, unused variables): what the game
+/// itself needs at start-up. Every error is still found; only warnings are skipped.
+#[must_use]
+pub fn load_unlinted(files: &[SourceFile]) -> Loaded {
+    load_with(files, false)
+}
+
+fn load_with(files: &[SourceFile], lints: bool) -> Loaded {
     let mut cx = Ctx::new(files);
+    cx.lints = lints;
     let story = cx.run();
     let mut diagnostics = cx.diags;
     let has_errors = diagnostics.iter().any(Diagnostic::is_error);
@@ -202,6 +214,10 @@ struct Ctx<'a> {
     incomplete: bool,
     /// How many such echoes were held back.
     suppressed: usize,
+    lints: bool,
+    /// Stories repeat their conditions and effects; each distinct text is parsed once.
+    cond_memo: HashMap<String, Result<expr::Expr, ExprError>>,
+    effect_memo: HashMap<String, Result<Effect, ExprError>>,
 }
 
 /// The names an expression may use, built once the whole story has been read.
@@ -231,6 +247,9 @@ impl<'a> Ctx<'a> {
             diags: Vec::new(),
             incomplete: false,
             suppressed: 0,
+            lints: true,
+            cond_memo: HashMap::new(),
+            effect_memo: HashMap::new(),
         }
     }
 
@@ -340,7 +359,7 @@ impl<'a> Ctx<'a> {
                 Ok(t) => t,
                 Err(e) => {
                     let good = &f.bytes[..e.valid_up_to()];
-                    let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
+                    let line = good.split(|&b| b == b'\n').count();
                     let line_start = good.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
                     let col = String::from_utf8_lossy(&good[line_start..]).chars().count() + 1;
                     // Quote the line, the bad bytes shown as U+FFFD.
@@ -670,7 +689,12 @@ impl<'a> Ctx<'a> {
             // Graph lints assume every id resolves; skip them, but keep the counts.
             return Some(story);
         }
-        for (d, site) in lint::lint(&story) {
+        let findings = if self.lints {
+            lint::lint(&story)
+        } else {
+            Vec::new()
+        };
+        for (d, site) in findings {
             self.report(d, &site);
         }
         Some(story)
@@ -747,7 +771,15 @@ impl<'a> Ctx<'a> {
             if self.too_long(base, src) {
                 continue;
             }
-            match expr::parse_effect(src, names) {
+            let parsed = match self.effect_memo.get(src.as_str()) {
+                Some(hit) => hit.clone(),
+                None => {
+                    let r = expr::parse_effect(src, names);
+                    self.effect_memo.insert(src.clone(), r.clone());
+                    r
+                }
+            };
+            match parsed {
                 Ok(e) => out.push(e),
                 Err(e) => self.expr_error(e, "E0202", &base.at(None, src)),
             }
@@ -764,7 +796,15 @@ impl<'a> Ctx<'a> {
         if self.too_long(base, src) {
             return None;
         }
-        match expr::parse_condition(src, names) {
+        let parsed = match self.cond_memo.get(src) {
+            Some(hit) => hit.clone(),
+            None => {
+                let r = expr::parse_condition(src, names);
+                self.cond_memo.insert(src.to_owned(), r.clone());
+                r
+            }
+        };
+        match parsed {
             Ok(e) => Some(e),
             Err(e) => {
                 self.expr_error(e, "E0203", &base.at(Some("when"), src));
@@ -1248,21 +1288,26 @@ fn ron_diagnostic(e: &ron::error::SpannedError, text: &str) -> Diagnostic {
     }
 }
 
-/// FNV-1a over every file's path and bytes: stable across Rust versions and platforms,
-/// unlike `DefaultHasher`, so saves can compare it later.
+/// A stable hash of every file's path and bytes (unlike `DefaultHasher`, fixed across
+/// Rust versions and platforms, so saves can compare it later). Eight bytes per step:
+/// hashing 100 MB must not cost a noticeable part of loading it.
 fn content_hash(files: &[SourceFile]) -> u64 {
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     let mut eat = |bytes: &[u8]| {
-        for &b in bytes {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let w = u64::from_le_bytes(c.try_into().expect("chunks of 8"));
+            h = (h ^ w).wrapping_mul(K).rotate_left(29);
         }
+        for &b in chunks.remainder() {
+            h = (h ^ u64::from(b)).wrapping_mul(K).rotate_left(29);
+        }
+        h = (h ^ bytes.len() as u64).wrapping_mul(K);
     };
     for f in files {
         eat(f.path.as_bytes());
-        eat(&[0]);
         eat(&f.bytes);
-        eat(&[0]);
     }
-    h
+    h ^ (h >> 32)
 }
