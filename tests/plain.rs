@@ -302,3 +302,23 @@ fn the_readme_example_branch_can_be_added_and_reached() {
         "rejoined:\n{last}"
     );
 }
+
+#[test]
+fn the_readme_shows_the_example_branch_verbatim() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let file = std::fs::read_to_string(root().join("tests/fixtures/example_branch.ron")).unwrap();
+    let section = readme
+        .split("### A new branch in a new file")
+        .nth(1)
+        .expect("the README has the example-branch section");
+    let block = section
+        .split("```ron\n")
+        .nth(1)
+        .and_then(|b| b.split("```").next())
+        .expect("a ```ron block in that section");
+    assert_eq!(
+        block.trim(),
+        file.trim(),
+        "README and tests/fixtures/example_branch.ron differ"
+    );
+}

@@ -3,8 +3,9 @@
 //!
 //! A walk starts from a random seed and takes random available choices. Whatever the
 //! path: nothing panics, every integer stays within its declared bounds, every scene
-//! that is not an ending offers a way on, and the same seed and choices give the same
-//! state (by playing again and by `replay`). The loader, fed damaged files, never
+//! that is not an ending offers a way on, choices shown disabled are refused without a
+//! trace, and the same seed and choices give the same state (by playing again and by
+//! `replay`). The loader, fed damaged files, never
 //! panics and places every diagnostic inside the file it names.
 
 mod common;
@@ -35,10 +36,18 @@ fn walk(story: &Story, seed: u64, picks: &[usize]) -> GameState {
         if state.is_over() {
             break;
         }
-        let offered: Vec<_> = engine::choices(story, &state)
-            .into_iter()
-            .filter(|c| c.enabled)
-            .collect();
+        let all = engine::choices(story, &state);
+        // A choice shown disabled is refused, and refusing changes nothing.
+        for c in all.iter().filter(|c| !c.enabled) {
+            let before = state.clone();
+            assert!(
+                engine::choose(story, &mut state, &c.id).is_err(),
+                "disabled `{}` taken",
+                c.id
+            );
+            assert_eq!(state, before);
+        }
+        let offered: Vec<_> = all.into_iter().filter(|c| c.enabled).collect();
         assert!(
             !offered.is_empty(),
             "stuck in scene `{}` (seed {seed}, after {:?})",

@@ -410,4 +410,37 @@ mod tests {
             "comments are skipped"
         );
     }
+
+    #[test]
+    fn tells_list_items_apart_by_their_opener() {
+        let src = r#"Scene(id: "b", choices: [Choice(id: "a", goto: "x")]),
+Scene(id: "a", choices: [
+    Choice(label: "one", goto: "x"),
+    Choice(label: "two", goto: "x"), // Choice( in a comment
+    Choice(label: "three (Choice(", goto: "x"),
+])"#;
+        let loc = Locator::new(src);
+        // The choice `a` comes first, but the scene `a` is the one in a `Scene(`.
+        let scene = loc.scene_id("a").unwrap();
+        assert_eq!(loc.line_col(scene.start), (2, 11));
+        let second = loc.nth_opener(scene.start, "Choice", 1).unwrap();
+        let tok = loc.find(second, Some("goto"), "x").unwrap();
+        assert_eq!(loc.line_col(tok.start), (4, 32));
+        let third = loc.nth_opener(scene.start, "Choice", 2).unwrap();
+        assert_eq!(
+            loc.line_col(third),
+            (5, 5),
+            "openers in strings and comments are skipped"
+        );
+        assert!(loc.nth_opener(scene.start, "Choice", 3).is_none());
+    }
+
+    #[test]
+    fn odd_escapes_do_not_split_a_character() {
+        // Not valid RON, but the locator may still be asked about such a file.
+        let src = "Scene(id: \"\\é\", text: [\"ü\"])";
+        let loc = Locator::new(src);
+        assert!(loc.find(0, Some("id"), "é").is_some());
+        assert!(loc.find(0, None, "ü").is_some());
+    }
 }
