@@ -21,7 +21,7 @@ fn butterfly(args: &[&str]) -> Run {
 fn headlines(stdout: &str) -> Vec<&str> {
     stdout
         .lines()
-        .filter(|l| l.contains(": error[") || l.contains(": warning["))
+        .filter(|l| (l.contains(": error: ") || l.contains(": warning: ")) && !l.starts_with(' '))
         .collect()
 }
 
@@ -103,12 +103,12 @@ fn ron_syntax_errors_in_every_file_are_reported() {
         &[
             (
                 "chapter.ron:3:5",
-                "error[E0014]: RON syntax error: expected a comma",
+                "error: RON syntax error: expected a comma [E0014]",
                 "date:",
             ),
             (
                 "header.ron:4:12",
-                "error[E0014]: RON syntax error: expected string",
+                "error: RON syntax error: expected string [E0014]",
                 "start,",
             ),
         ],
@@ -128,12 +128,12 @@ fn unknown_fields_are_errors_with_the_right_spelling() {
         &[
             (
                 "chapter.ron:10:24",
-                "error[E0010]: unknown field `lable` in `Choice`",
+                "error: unknown field `lable` in `Choice` [E0010]",
                 "lable:",
             ),
             (
                 "header.ron:3:5",
-                "error[E0010]: unknown field `titel` in `Story`",
+                "error: unknown field `titel` in `Story` [E0010]",
                 "titel:",
             ),
         ],
@@ -156,12 +156,12 @@ fn duplicate_scene_ids_across_and_within_files() {
         &[
             (
                 "chapter_b.ron:7:19",
-                "error[E0108]: scene `hall` is defined twice",
+                "error: scene `hall` is defined twice [E0108]",
                 "\"hall\", text: [\"Another",
             ),
             (
                 "chapter_b.ron:8:19",
-                "error[E0108]: scene `twice` is defined twice",
+                "error: scene `twice` is defined twice [E0108]",
                 "\"twice\", text: [\"Twice.\"]",
             ),
         ],
@@ -194,20 +194,20 @@ fn duplicate_choice_ids_point_at_the_second_choice() {
         &[
             (
                 "chapter.ron:11:28",
-                "error[E0307]: choice id `go` is used twice in scene `start`",
+                "error: choice id `go` is used twice in scene `start` [E0307]",
                 "\"go\", label: \"Go right\"",
             ),
             // Derived ids: the third choice (`id: "go"`, goto left) does not count, the
             // fourth repeats the third's derived id `left`.
             (
                 "chapter.ron:13:52",
-                "error[E0307]: choice id `left` is used twice in scene `start`",
+                "error: choice id `left` is used twice in scene `start` [E0307]",
                 "\"left\", effects: [\"seen = true\"]",
             ),
             // An extension may not reuse an id either, and the error is in the extension.
             (
                 "chapter.ron:22:24",
-                "error[E0112]: choice id `go` is already used in scene `start`",
+                "error: choice id `go` is already used in scene `start` [E0112]",
                 "\"go\", label: \"Go anywhere\"",
             ),
         ],
@@ -231,32 +231,32 @@ fn every_missing_target_is_reported() {
         &[
             (
                 "chapter.ron:10:43",
-                "error[E0301]: `goto` leads to scene `nowhere`, which does not exist",
+                "error: `goto` leads to scene `nowhere`, which does not exist [E0301]",
                 "\"nowhere\"",
             ),
             (
                 "chapter.ron:11:72",
-                "error[E0203]: no scene `hallway` exists",
+                "error: no scene `hallway` exists [E0203]",
                 "hallway) > 0",
             ),
             (
                 "chapter.ron:13:49",
-                "error[E0301]: `goto` leads to scene `pit`, which does not exist",
+                "error: `goto` leads to scene `pit`, which does not exist [E0301]",
                 "\"pit\"",
             ),
             (
                 "chapter.ron:16:52",
-                "error[E0301]: `next` leads to scene `hal`, which does not exist",
+                "error: `next` leads to scene `hal`, which does not exist [E0301]",
                 "\"hal\"",
             ),
             (
                 "chapter.ron:20:43",
-                "error[E0301]: `goto` leads to scene `attic`, which does not exist",
+                "error: `goto` leads to scene `attic`, which does not exist [E0301]",
                 "\"attic\"",
             ),
             (
                 "chapter.ron:24:52",
-                "error[E0311]: ending `the_end` is not declared",
+                "error: ending `the_end` is not declared [E0311]",
                 "\"the_end\"",
             ),
         ],
@@ -281,17 +281,17 @@ fn extensions_of_missing_or_choiceless_scenes() {
         &[
             (
                 "chapter.ron:17:23",
-                "error[E0110]: `extend` names scene `strat`, which does not exist",
+                "error: `extend` names scene `strat`, which does not exist [E0110]",
                 "\"strat\"",
             ),
             (
                 "chapter.ron:20:23",
-                "error[E0110]: `extend` names scene `cellar`, which does not exist",
+                "error: `extend` names scene `cellar`, which does not exist [E0110]",
                 "\"cellar\"",
             ),
             (
                 "chapter.ron:23:23",
-                "error[E0111]: scene `hall` does not end in choices, so it cannot be extended",
+                "error: scene `hall` does not end in choices, so it cannot be extended [E0111]",
                 "\"hall\"",
             ),
         ],
@@ -314,32 +314,32 @@ fn unknown_variables_everywhere_an_expression_goes() {
         &[
             (
                 "chapter.ron:8:25",
-                "error[E0202]: unknown variable `visited`",
+                "error: unknown variable `visited` [E0202]",
                 "visited += 1",
             ),
             (
                 "chapter.ron:10:25",
-                "error[E0201]: unknown variable `scor`",
+                "error: unknown variable `scor` [E0201]",
                 "scor}",
             ),
             (
                 "chapter.ron:11:22",
-                "error[E0201]: unknown variable `seenn`",
+                "error: unknown variable `seenn` [E0201]",
                 "seenn:",
             ),
             (
                 "chapter.ron:14:59",
-                "error[E0203]: unknown variable `scroe`",
+                "error: unknown variable `scroe` [E0203]",
                 "scroe > 3",
             ),
             (
                 "chapter.ron:15:78",
-                "error[E0202]: unknown variable `bonus`",
+                "error: unknown variable `bonus` [E0202]",
                 "bonus\"",
             ),
             (
                 "chapter.ron:15:87",
-                "error[E0202]: unknown variable `sen`",
+                "error: unknown variable `sen` [E0202]",
                 "sen = true",
             ),
         ],
@@ -364,37 +364,37 @@ fn flags_used_as_numbers_and_numbers_as_conditions() {
         &[
             (
                 "chapter.ron:9:22",
-                "error[E0201]: a condition must be true or false, found a number",
+                "error: a condition must be true or false, found a number [E0201]",
                 "score: A number",
             ),
             (
                 "chapter.ron:12:75",
-                "error[E0203]: a condition must be true or false, found a number",
+                "error: a condition must be true or false, found a number [E0203]",
                 "score\"",
             ),
             (
                 "chapter.ron:13:79",
-                "error[E0203]: `>` needs a number on its left, found a flag (true/false)",
+                "error: `>` needs a number on its left, found a flag (true/false) [E0203]",
                 "seen > 3",
             ),
             (
                 "chapter.ron:14:84",
-                "error[E0202]: `seen` is a flag: it cannot be added to",
+                "error: `seen` is a flag: it cannot be added to [E0202]",
                 "+= 1",
             ),
             (
                 "chapter.ron:14:100",
-                "error[E0202]: `score` is a number but this value is a flag (true/false)",
+                "error: `score` is a number but this value is a flag (true/false) [E0202]",
                 "true\"",
             ),
             (
                 "chapter.ron:14:116",
-                "error[E0202]: `score` is a number but this value is a flag (true/false)",
+                "error: `score` is a number but this value is a flag (true/false) [E0202]",
                 "seen\"",
             ),
             (
                 "chapter.ron:15:81",
-                "error[E0203]: cannot compare a number with a flag (true/false)",
+                "error: cannot compare a number with a flag (true/false) [E0203]",
                 "== seen",
             ),
         ],
@@ -418,37 +418,37 @@ fn expression_syntax_errors_point_at_their_character() {
         &[
             (
                 "chapter.ron:10:76",
-                "error[E0203]: expected a value, found the end of the expression",
+                "error: expected a value, found the end of the expression [E0203]",
                 "\"),",
             ),
             (
                 "chapter.ron:11:77",
-                "error[E0203]: `&&` is not an operator here",
+                "error: `&&` is not an operator here [E0203]",
                 "&& seen",
             ),
             (
                 "chapter.ron:12:73",
-                "error[E0203]: unexpected `=` after a complete expression",
+                "error: unexpected `=` after a complete expression [E0203]",
                 "= 3",
             ),
             (
                 "chapter.ron:13:77",
-                "error[E0203]: expected `)`, found the end of the expression",
+                "error: expected `)`, found the end of the expression [E0203]",
                 "\"),",
             ),
             (
                 "chapter.ron:14:81",
-                "error[E0202]: expected `=`, `+=` or `-=`, found `+`",
+                "error: expected `=`, `+=` or `-=`, found `+` [E0202]",
                 "+ 1",
             ),
             (
                 "chapter.ron:14:93",
-                "error[E0202]: `==` compares; an effect assigns",
+                "error: `==` compares; an effect assigns [E0202]",
                 "== true",
             ),
             (
                 "chapter.ron:15:83",
-                "error[E0202]: expected `:` after the condition, found `score`",
+                "error: expected `:` after the condition, found `score` [E0202]",
                 "score += 1",
             ),
         ],
@@ -473,7 +473,7 @@ fn a_missing_start_scene_suggests_the_near_miss() {
         "missing_start",
         &[(
             "header.ron:4:12",
-            "error[E0113]: the start scene `strat` does not exist",
+            "error: the start scene `strat` does not exist [E0113]",
             "\"strat\"",
         )],
         "checked 2 files: 2 scenes, 1 choice, 8 words, 1 ending; 1 error, 0 warnings",
@@ -489,22 +489,22 @@ fn scenes_with_no_way_out() {
         &[
             (
                 "chapter.ron:16:19",
-                "error[E0308]: scene `empty` has an empty `choices` list: the player would be stuck",
+                "error: scene `empty` has an empty `choices` list: the player would be stuck [E0308]",
                 "\"empty\"",
             ),
             (
                 "chapter.ron:18:17",
-                "error[E0309]: scene `fork` has no fallback route: when no condition holds the player is stuck",
+                "error: scene `fork` has no fallback route: when no condition holds the player is stuck [E0309]",
                 "\"fork\"",
             ),
             (
                 "chapter.ron:24:19",
-                "error[E0312]: scene `dead_end` has no way out",
+                "error: scene `dead_end` has no way out [E0312]",
                 "\"dead_end\"",
             ),
             (
                 "chapter.ron:25:19",
-                "error[E0306]: scene `both` has more than one way of ending",
+                "error: scene `both` has more than one way of ending [E0306]",
                 "\"both\"",
             ),
         ],
@@ -520,12 +520,12 @@ fn unreachable_scenes_are_warnings_and_exit_zero() {
         &[
             (
                 "chapter.ron:14:19",
-                "warning[W0401]: scene `island` cannot be reached from the start",
+                "warning: scene `island` cannot be reached from the start [W0401]",
                 "\"island\"",
             ),
             (
                 "chapter.ron:15:19",
-                "warning[W0401]: scene `lagoon` cannot be reached from the start",
+                "warning: scene `lagoon` cannot be reached from the start [W0401]",
                 "\"lagoon\"",
             ),
         ],
@@ -541,17 +541,17 @@ fn unreached_endings_are_warnings() {
         &[
             (
                 "chapter.ron:6:20",
-                "warning[W0402]: no path reaches ending `lost`",
+                "warning: no path reaches ending `lost` [W0402]",
                 "\"lost\", title",
             ),
             (
                 "chapter.ron:17:19",
-                "warning[W0401]: scene `lost_scene` cannot be reached from the start",
+                "warning: scene `lost_scene` cannot be reached from the start [W0401]",
                 "\"lost_scene\"",
             ),
             (
                 "header.ron:10:20",
-                "warning[W0402]: no path reaches ending `secret`",
+                "warning: no path reaches ending `secret` [W0402]",
                 "\"secret\"",
             ),
         ],
@@ -567,32 +567,32 @@ fn variables_never_read_or_never_written() {
         &[
             (
                 "chapter.ron:5:27",
-                "warning[W0403]: variable `chapter_var` is never changed",
+                "warning: variable `chapter_var` is never changed [W0403]",
                 "\"chapter_var\"",
             ),
             (
                 "chapter.ron:5:27",
-                "warning[W0404]: variable `chapter_var` is never read",
+                "warning: variable `chapter_var` is never read [W0404]",
                 "\"chapter_var\"",
             ),
             (
                 "header.ron:7:19",
-                "warning[W0404]: variable `written_only` is never read",
+                "warning: variable `written_only` is never read [W0404]",
                 "\"written_only\"",
             ),
             (
                 "header.ron:8:20",
-                "warning[W0403]: variable `read_only` is never changed",
+                "warning: variable `read_only` is never changed [W0403]",
                 "\"read_only\"",
             ),
             (
                 "header.ron:9:20",
-                "warning[W0403]: variable `ignored` is never changed",
+                "warning: variable `ignored` is never changed [W0403]",
                 "\"ignored\"",
             ),
             (
                 "header.ron:9:20",
-                "warning[W0404]: variable `ignored` is never read",
+                "warning: variable `ignored` is never read [W0404]",
                 "\"ignored\"",
             ),
         ],
@@ -607,7 +607,7 @@ fn a_file_that_is_not_utf8_is_located_at_the_first_bad_byte() {
         "non_utf8",
         &[(
             "latin1.ron:4:16",
-            "error[E0004]: file is not valid UTF-8",
+            "error: file is not valid UTF-8 [E0004]",
             "\u{FFFD} de Flore",
         )],
         "checked 3 files: 2 scenes, 1 choice, 8 words, 1 ending; 1 error, 0 warnings",
@@ -629,10 +629,10 @@ fn empty_and_comment_only_files() {
         &[
             (
                 "comment_only.ron:1:1",
-                "error[E0005]: file is empty",
+                "error: file is empty [E0005]",
                 "// Only a comment",
             ),
-            ("empty.ron:1:1", "error[E0005]: file is empty", ""),
+            ("empty.ron:1:1", "error: file is empty [E0005]", ""),
         ],
         "checked 4 files: 2 scenes, 1 choice, 8 words, 1 ending; 2 errors, 0 warnings",
         1,
@@ -646,17 +646,17 @@ fn truncated_files_are_called_truncated() {
         &[
             (
                 "cut_after_field.ron:9:27",
-                "error[E0013]: the file ends too early: unexpected end of RON",
+                "error: the file ends too early: unexpected end of RON [E0013]",
                 "",
             ),
             (
                 "cut_in_list.ron:5:14",
-                "error[E0013]: the file ends too early: expected opening `(` for struct `Scene`",
+                "error: the file ends too early: expected opening `(` for struct `Scene` [E0013]",
                 "",
             ),
             (
                 "cut_in_string.ron:8:20",
-                "error[E0013]: the file ends inside this string: its closing `\"` is missing",
+                "error: the file ends inside this string: its closing `\"` is missing [E0013]",
                 "\"The file ends in the ",
             ),
         ],
@@ -686,13 +686,13 @@ fn a_story_without_a_header_does_not_drown_in_echo_errors() {
         &[
             (
                 "story",
-                "error[E0102]: the story has no `Story(...)` header file",
+                "error: the story has no `Story(...)` header file [E0102]",
                 "",
             ),
             // The ending `end` would be declared in the header: not an error of its own.
             (
                 "story",
-                "warning[W0015]: 1 reference(s) to scenes, variables or endings were not checked",
+                "warning: 1 reference(s) to scenes, variables or endings were not checked [W0015]",
                 "",
             ),
         ],
@@ -709,47 +709,47 @@ fn text_markup_errors() {
         &[
             (
                 "chapter.ron:9:24",
-                "error[E0201]: `{` is never closed",
+                "error: `{` is never closed [E0201]",
                 "{score\"",
             ),
             (
                 "chapter.ron:10:26",
-                "error[E0201]: `}` without a matching `{`",
+                "error: `}` without a matching `{` [E0201]",
                 "} brace",
             ),
             (
                 "chapter.ron:11:19",
-                "error[E0201]: `{if` needs a `:` after its condition",
+                "error: `{if` needs a `:` after its condition [E0201]",
                 "if seen You",
             ),
             (
                 "chapter.ron:12:18",
-                "error[E0201]: empty `{}` block",
+                "error: empty `{}` block [E0201]",
                 "{} is empty",
             ),
             (
                 "chapter.ron:13:18",
-                "error[E0201]: `{` is never closed",
+                "error: `{` is never closed [E0201]",
                 "{~rain|snow",
             ),
             (
                 "chapter.ron:14:34",
-                "error[E0201]: `{if}` has more than two branches",
+                "error: `{if}` has more than two branches [E0201]",
                 "| c}",
             ),
             (
                 "chapter.ron:15:19",
-                "error[E0201]: `{score + 1}` is not a variable, condition or variant block",
+                "error: `{score + 1}` is not a variable, condition or variant block [E0201]",
                 "score + 1}",
             ),
             (
                 "chapter.ron:18:35",
-                "error[E0201]: `{` is never closed",
+                "error: `{` is never closed [E0201]",
                 "{on\"",
             ),
             (
                 "header.ron:10:62",
-                "error[E0201]: `{` is never closed",
+                "error: `{` is never closed [E0201]",
                 "{if seen: twice.",
             ),
         ],
@@ -769,7 +769,7 @@ fn text_markup_errors() {
 fn a_diagnostic_quotes_its_line_with_a_caret_under_the_token() {
     let run = butterfly(&["check", "tests/fixtures/broken/missing_start"]);
     let want = "\
-tests/fixtures/broken/missing_start/header.ron:4:12: error[E0113]: the start scene `strat` does not exist
+tests/fixtures/broken/missing_start/header.ron:4:12: error: the start scene `strat` does not exist [E0113]
   |
 4 |     start: \"strat\",
   |            ^
@@ -808,7 +808,7 @@ fn a_directory_without_story_files_is_an_error() {
     assert_eq!(run.code, 1);
     assert_eq!(
         headlines(&run.stdout),
-        ["story: error[E0002]: no story files (*.ron) found"]
+        ["story: error: no story files (*.ron) found [E0002]"]
     );
     assert!(run.stdout.ends_with(
         "checked 0 files: 0 scenes, 0 choices, 0 words, 0 endings; 1 error, 0 warnings\n"
@@ -833,15 +833,11 @@ fn a_broken_header_does_not_bury_its_one_error() {
     let heads = headlines(&run.stdout);
     assert_eq!(heads.len(), 2, "{}", run.stdout);
     assert!(
-        heads[0].ends_with("header.ron:5:5: error[E0014]: RON syntax error: expected a comma"),
+        heads[0].ends_with("header.ron:5:5: error: RON syntax error: expected a comma [E0014]"),
         "{}",
         heads[0]
     );
-    assert!(
-        heads[1].starts_with("story: warning[W0015]: "),
-        "{}",
-        heads[1]
-    );
+    assert!(heads[1].starts_with("story: warning: "), "{}", heads[1]);
 }
 
 #[test]
@@ -861,7 +857,7 @@ fn the_shipped_story_has_no_errors() {
     assert!(
         headlines(&run.stdout)
             .iter()
-            .all(|l| !l.contains(": error[")),
+            .all(|l| !l.contains(": error: ")),
         "{}",
         run.stdout
     );

@@ -165,7 +165,7 @@ fn a_story_with_errors_is_refused() {
     assert_eq!(run.stdout, "");
     assert!(
         run.stderr
-            .contains("error[E0113]: the start scene `strat` does not exist"),
+            .contains("error: the start scene `strat` does not exist [E0113]"),
         "{}",
         run.stderr
     );
@@ -259,7 +259,7 @@ fn the_readme_example_branch_can_be_added_and_reached() {
 
     let check = butterfly_in(dir.path(), &["check", "story"], "");
     assert_eq!(check.code, 0, "{}", check.stdout);
-    assert!(!check.stdout.contains("error["), "{}", check.stdout);
+    assert!(!check.stdout.contains(": error: "), "{}", check.stdout);
     assert!(
         !check.stdout.contains("cigarettes.ron"),
         "no warnings about the branch:\n{}",

@@ -108,10 +108,10 @@ impl fmt::Display for Diagnostic {
         };
         writeln!(
             f,
-            "{}: {sev}[{}]: {}",
+            "{}: {sev}: {} [{}]",
             self.location(),
-            self.code,
-            self.message
+            self.message,
+            self.code
         )?;
         if let Some(line) = &self.source_line {
             let num = self.line.to_string();
