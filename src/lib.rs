@@ -23,6 +23,8 @@
 pub mod cli;
 pub mod engine;
 pub mod plain;
+pub mod replay;
+pub mod save;
 pub mod sanitize;
 pub mod source;
 pub mod story;
