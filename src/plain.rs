@@ -102,7 +102,7 @@ impl<'s> PlainPlayer<'s> {
     /// Only I/O errors on `output`/`input`.
     pub fn run(&mut self, input: &mut dyn BufRead, out: &mut dyn Write) -> io::Result<Outcome> {
         self.intro(out)?;
-        self.entered_scene(out)?;
+        self.entered_scene();
         loop {
             self.show_scene(out)?;
             if self.state.is_over() {
@@ -155,7 +155,7 @@ impl<'s> PlainPlayer<'s> {
                                 continue;
                             }
                             writeln!(out)?;
-                            self.entered_scene(out)?;
+                            self.entered_scene();
                             break;
                         }
                         Err(msg) => writeln!(out, "{msg}")?,
@@ -167,9 +167,9 @@ impl<'s> PlainPlayer<'s> {
 
     /// After every change of scene: the autosave and the profile. Problems are told
     /// once, and never stop the game.
-    fn entered_scene(&mut self, out: &mut dyn Write) -> io::Result<()> {
+    fn entered_scene(&mut self) {
         let Some(store) = self.saves else {
-            return Ok(());
+            return;
         };
         let mut problem = None;
         // A fresh start has nothing worth keeping; saving it would only push the
@@ -184,13 +184,14 @@ impl<'s> PlainPlayer<'s> {
         {
             problem.get_or_insert_with(|| format!("(The profile could not be saved: {e})"));
         }
+        // On stderr: the game goes on, and stdout stays the same for the same input
+        // whether or not the saves directory is writable.
         if let Some(p) = problem
             && self.last_warning.as_ref() != Some(&p)
         {
-            writeln!(out, "{}", for_terminal(&p))?;
+            eprintln!("{}", for_terminal(&p));
             self.last_warning = Some(p);
         }
-        Ok(())
     }
 
     fn store(&self, out: &mut dyn Write) -> io::Result<Option<&'s SaveStore>> {
@@ -256,7 +257,7 @@ impl<'s> PlainPlayer<'s> {
         self.played = loaded.play_time;
         self.since = Instant::now();
         self.last_chapter = None;
-        self.entered_scene(out)?;
+        self.entered_scene();
         Ok(true)
     }
 
@@ -295,7 +296,7 @@ impl<'s> PlainPlayer<'s> {
                 self.last_chapter = None;
                 writeln!(out, "Undone.")?;
                 writeln!(out)?;
-                self.entered_scene(out)?;
+                self.entered_scene();
                 Ok(true)
             }
             Err(engine::UndoError::AtStart) => {

@@ -256,3 +256,30 @@ fn replay_of_a_save_from_an_edited_story_exits_1_at_the_step() {
     );
     assert_eq!(missing.status.code(), Some(2));
 }
+
+#[test]
+fn an_unwritable_saves_directory_never_changes_the_story_output() {
+    let tmp = tempfile::tempdir().unwrap();
+    let good = tmp.path().join("saves");
+    // A file where the directory should be: every autosave fails.
+    let blocked = tmp.path().join("blocked");
+    fs::write(&blocked, "not a directory").unwrap();
+    let input = "1\n1\n1\n1\n1\n2\n";
+    let args = ["play", "--plain", "--seed", "11"];
+    let fine = butterfly(&good, STORY, &args, input);
+    let failing = butterfly(&blocked, STORY, &args, input);
+    assert!(fine.status.success() && failing.status.success());
+    assert_eq!(text(&fine.stdout), text(&failing.stdout));
+    assert!(text(&fine.stdout).contains("ENDING: Home Again"));
+    assert_eq!(text(&fine.stderr), "");
+    let warned = text(&failing.stderr);
+    assert_eq!(warned.matches("(Autosave failed:").count(), 1, "{warned}");
+    assert_eq!(fs::read_to_string(&blocked).unwrap(), "not a directory");
+    assert!(
+        save::read_file(&good.join("auto.ron"))
+            .unwrap()
+            .snapshot
+            .ending
+            .is_some()
+    );
+}

@@ -705,3 +705,22 @@ fn saves_dir_flag_wins() {
     let p = PathBuf::from("/somewhere/saves");
     assert_eq!(SaveStore::resolve_dir(Some(&p)), p);
 }
+
+#[test]
+fn undoing_keeps_the_furthest_autosave() {
+    let story = full();
+    let (_tmp, store) = store();
+    let furthest = play(&story, 4, &TO_YARD);
+    store.autosave(&story, &furthest, Duration::ZERO).unwrap();
+    let mut state = furthest.clone();
+    for _ in 0..3 {
+        state = engine::undo(&story, &state).unwrap();
+        store.autosave(&story, &state, Duration::ZERO).unwrap();
+    }
+    // A different branch from there still leaves the furthest point where it was.
+    engine::choose(&story, &mut state, "open").unwrap();
+    store.autosave(&story, &state, Duration::ZERO).unwrap();
+    let previous = store.load(PREVIOUS_AUTO_SLOT, &story).unwrap();
+    assert_eq!(previous.state, furthest);
+    assert_eq!(store.load(AUTO_SLOT, &story).unwrap().state, state);
+}

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime};
 
-use super::format::{self, MAX_SAVE_BYTES, SaveFile, one_line};
+use super::format::{self, MAX_SAVE_BYTES, SaveFile, SavedStep, one_line};
 use super::profile::PROFILE_STEM;
 use super::{AUTO_SLOT, LoadedSave, PREVIOUS_AUTO_SLOT, SaveError, SlotInfo};
 use crate::engine::GameState;
@@ -242,8 +242,10 @@ impl SaveStore {
     }
 
     /// The autosave, made whenever a scene is entered. When the current autosave is of
-    /// a different game (another seed, or a path this one does not continue), it is
-    /// first copied to [`PREVIOUS_AUTO_SLOT`], so a new game never costs the last one.
+    /// a different game (another seed, or a path this one does not continue, as after
+    /// an undo), it is first copied to [`PREVIOUS_AUTO_SLOT`], unless that slot already
+    /// holds a game containing it; so neither a new game nor a run of undos costs the
+    /// furthest point reached.
     ///
     /// # Errors
     /// As [`SaveStore::save`].
@@ -254,14 +256,25 @@ impl SaveStore {
         play_time: Duration,
     ) -> Result<(), SaveError> {
         let path = self.slot_path(AUTO_SLOT)?;
+        let previous = self.slot_path(PREVIOUS_AUTO_SLOT)?;
+        let now: Vec<(&str, &str)> = state
+            .path
+            .iter()
+            .map(|s| (s.scene.as_str(), s.choice.as_str()))
+            .collect();
         if let Ok(bytes) = read_bounded(&path)
             && let Ok(old) = format::decode(&path, &bytes)
             && old.story.id == story.id
-            && !continues(&old, state)
+            && !contained(&old, state.seed, &now)
         {
-            // Best effort: if that slot is unwritable, auto.ron.bak still has it.
-            let previous = self.slot_path(PREVIOUS_AUTO_SLOT)?;
-            let _ = self.write_slot(&previous, &story.id, &bytes);
+            // Several undos in a row: the previous slot already holds the furthest
+            // point, which contains each shorter autosave; keep it.
+            let kept = read_file(&previous)
+                .is_ok_and(|p| p.story.id == story.id && contained(&old, p.seed, &pairs(&p.path)));
+            if !kept {
+                // Best effort: if that slot is unwritable, auto.ron.bak still has it.
+                let _ = self.write_slot(&previous, &story.id, &bytes);
+            }
         }
         self.save(AUTO_SLOT, story, state, play_time)
     }
@@ -388,15 +401,22 @@ fn newest(slots: Vec<SlotInfo>) -> Option<SlotInfo> {
         .max_by(|a, b| (a.saved_at, &a.slot).cmp(&(b.saved_at, &b.slot)))
 }
 
-/// Whether `state` carries on the game recorded in `old` (same seed, same first steps).
-fn continues(old: &SaveFile, state: &GameState) -> bool {
-    old.seed == state.seed
-        && old.path.len() <= state.path.len()
+/// Whether the game recorded as `(seed, path)` in `old` is contained in the one of
+/// `seed` and `path`: same seed, and its path is a prefix of the other.
+fn contained(old: &SaveFile, seed: u64, path: &[(&str, &str)]) -> bool {
+    old.seed == seed
+        && old.path.len() <= path.len()
         && old
             .path
             .iter()
-            .zip(&state.path)
-            .all(|(a, b)| a.scene == b.scene && a.choice == b.choice)
+            .zip(path)
+            .all(|(a, &(scene, choice))| a.scene == scene && a.choice == choice)
+}
+
+fn pairs(path: &[SavedStep]) -> Vec<(&str, &str)> {
+    path.iter()
+        .map(|s| (s.scene.as_str(), s.choice.as_str()))
+        .collect()
 }
 
 fn slot_info(slot: &str, path: &Path) -> SlotInfo {
