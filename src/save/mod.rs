@@ -58,8 +58,6 @@ pub struct SlotInfo {
     pub play_time: Option<Duration>,
     /// Choices made.
     pub steps: Option<usize>,
-    /// The story id it belongs to (terminal-safe).
-    pub story_id: Option<String>,
     /// `Some` when the file is damaged, foreign or unreadable: a short reason.
     pub problem: Option<String>,
 }

@@ -350,6 +350,16 @@ impl SaveStore {
     /// sorted by slot name. Backups, temporary files and the profile are not slots.
     #[must_use]
     pub fn list(&self) -> Vec<SlotInfo> {
+        self.scan(None)
+    }
+
+    /// Like [`SaveStore::list`], with saves of other stories marked as a problem.
+    #[must_use]
+    pub fn list_for(&self, story: &Story) -> Vec<SlotInfo> {
+        self.scan(Some(&story.id))
+    }
+
+    fn scan(&self, story_id: Option<&str>) -> Vec<SlotInfo> {
         let Ok(entries) = fs::read_dir(&self.dir) else {
             return Vec::new();
         };
@@ -359,25 +369,10 @@ impl SaveStore {
                 let name = e.file_name();
                 let slot = name.to_str()?.strip_suffix(".ron")?;
                 validate_slot(slot).ok()?;
-                Some(slot_info(slot, &e.path()))
+                Some(slot_info(slot, &e.path(), story_id))
             })
             .collect();
         slots.sort_by(|a, b| a.slot.cmp(&b.slot));
-        slots
-    }
-
-    /// Like [`SaveStore::list`], with saves of other stories marked as a problem.
-    #[must_use]
-    pub fn list_for(&self, story: &Story) -> Vec<SlotInfo> {
-        let mut slots = self.list();
-        for s in &mut slots {
-            if s.problem.is_none()
-                && let Some(id) = s.story_id.as_deref()
-                && id != story.id
-            {
-                s.problem = Some(format!("a save of another story (`{id}`)"));
-            }
-        }
         slots
     }
 
@@ -419,15 +414,22 @@ fn pairs(path: &[SavedStep]) -> Vec<(&str, &str)> {
         .collect()
 }
 
-fn slot_info(slot: &str, path: &Path) -> SlotInfo {
-    match read_file(path) {
+fn slot_info(slot: &str, path: &Path, story_id: Option<&str>) -> SlotInfo {
+    let read = read_file(path).and_then(|f| match story_id {
+        Some(id) if f.story.id != id => Err(SaveError::ForeignStory {
+            path: path.to_owned(),
+            found: one_line(&f.story.id),
+            expected: id.to_owned(),
+        }),
+        _ => Ok(f),
+    });
+    match read {
         Ok(f) => SlotInfo {
             slot: slot.to_owned(),
             label: Some(f.safe_label()),
             saved_at: Some(f.saved_at()),
             play_time: Some(f.play_time()),
             steps: Some(f.path.len()),
-            story_id: Some(one_line(&f.story.id)),
             problem: None,
         },
         Err(e) => SlotInfo {
@@ -436,7 +438,6 @@ fn slot_info(slot: &str, path: &Path) -> SlotInfo {
             saved_at: None,
             play_time: None,
             steps: None,
-            story_id: None,
             problem: Some(e.problem()),
         },
     }
