@@ -163,6 +163,13 @@ fn bad_save_files_are_refused_and_never_modified() {
             "is damaged",
         ),
         (
+            "evil_id",
+            valid_text
+                .replace("choice: \"grass\"", "choice: \"gr\\u{1b}[2Jass\"")
+                .into_bytes(),
+            "is not a valid scene, choice or variable id",
+        ),
+        (
             "deep",
             format!(
                 "(format: 1, x: {}{})",

@@ -240,6 +240,19 @@ impl SaveFile {
             .collect()
     }
 
+    /// Every id the file names (path, snapshot), for validation.
+    fn ids(&self) -> impl Iterator<Item = &str> {
+        let s = &self.snapshot;
+        self.path
+            .iter()
+            .flat_map(|p| [p.scene.as_str(), p.choice.as_str(), p.check.as_str()])
+            .chain([s.scene.as_str()])
+            .chain(s.ending.as_deref())
+            .chain(s.vars.keys().map(String::as_str))
+            .chain(s.visits.keys().map(String::as_str))
+            .chain(s.taken_once.iter().map(String::as_str))
+    }
+
     /// The label with anything that could upset a terminal neutralised: saves are
     /// files anyone can edit.
     #[must_use]
@@ -320,9 +333,19 @@ pub fn decode(path: &Path, bytes: &[u8]) -> Result<SaveFile, SaveError> {
             minimum: MIN_COMPATIBLE,
         });
     }
-    options
-        .from_str::<SaveFile>(text)
-        .map_err(|e| damaged(e.to_string()))
+    let file: SaveFile = options.from_str(text).map_err(|e| damaged(e.to_string()))?;
+    if let Some(bad) = file.ids().find(|id| !is_plain_id(id)) {
+        return Err(damaged(format!(
+            "`{bad}` is not a valid scene, choice or variable id"
+        )));
+    }
+    Ok(file)
+}
+
+/// Ids from a save end up in messages; one a story could not contain (control
+/// characters, line breaks, absurd length) means the file was tampered with.
+fn is_plain_id(id: &str) -> bool {
+    id.len() <= 200 && !id.contains('\n') && for_terminal(id) == id
 }
 
 /// Checks a decoded save against `story` by replaying it.
