@@ -119,9 +119,8 @@ fn help_look_and_quit() {
     let run = play_fixture("help\nlook\nquit\n2\n");
     assert_eq!(run.code, 0);
     assert!(
-        run.stdout.contains(
-            "> Type the number of a choice and press Enter. Commands: help, look (show the scene again), quit.\n> "
-        ),
+        run.stdout
+            .contains(&format!("> {}\n> ", butterfly::plain::HELP)),
         "{}",
         run.stdout
     );

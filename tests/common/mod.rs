@@ -76,8 +76,11 @@ pub fn butterfly(args: &[&str], stdin: &str) -> Run {
 
 /// Runs the real `butterfly` binary in `dir` with `stdin` piped in.
 pub fn butterfly_in(dir: &Path, args: &[&str], stdin: &str) -> Run {
+    // Games autosave: keep every run's saves in a throwaway directory, never the repo's.
+    let saves = tempfile::tempdir().expect("a temporary saves directory");
     let mut child = Command::new(env!("CARGO_BIN_EXE_butterfly"))
         .args(args)
+        .env("BUTTERFLY_SAVES", saves.path())
         .current_dir(dir)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
