@@ -160,7 +160,7 @@ fn check_diagnostics_neutralise_story_content() {
     assert_terminal_safe(&out.stdout, "check stdout");
     assert_terminal_safe(&out.stderr, "check stderr");
     let shown = String::from_utf8_lossy(&out.stdout);
-    for code in ["E0103", "E0304", "E0311"] {
+    for code in ["E0103", "E0304", "E0201"] {
         assert!(shown.contains(code), "{code} missing:\n{shown}");
     }
     // The same diagnostics on `play`'s refusal path.
