@@ -314,7 +314,10 @@ impl SaveStore {
         let tmp = temp_sibling(target, "new");
         if let Err(e) = write_synced(&tmp, bytes) {
             let _ = fs::remove_file(&tmp);
-            return Err(io_error("write", &tmp, e));
+            // Name the slot, not the temporary file: the player knows the one, and the
+            // message stays the same from one attempt to the next (the temporary name
+            // changes each time), so a front end can say it once.
+            return Err(io_error("write", target, e));
         }
         if target.is_file() {
             let bak = with_suffix(target, ".bak");
