@@ -248,3 +248,30 @@ fn deeply_nested_ron_is_refused_not_a_stack_overflow() {
         assert!(d.line > 0, "{d}");
     }
 }
+
+/// Through the real binary and the directory reader: the oversized file is refused by
+/// name, and the process does not read it whole.
+#[test]
+fn check_refuses_a_20_mb_file_on_disk() {
+    let dir = tempfile::tempdir().unwrap();
+    for f in story_with("x", "f") {
+        std::fs::write(dir.path().join(&f.path), &f.bytes).unwrap();
+    }
+    let big = dir.path().join("zz_big.ron");
+    let mut text = b"Chapter(title: \"Big\", scenes: [])".to_vec();
+    text.resize(20 * 1024 * 1024, b'\n');
+    std::fs::write(&big, text).unwrap();
+    let started = Instant::now();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_butterfly"))
+        .arg("check")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(started.elapsed() < QUICK);
+    assert_eq!(out.status.code(), Some(1));
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        shown.contains("zz_big.ron:1:1: error: file is larger than 16777216 bytes"),
+        "{shown}"
+    );
+}
