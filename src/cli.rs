@@ -156,7 +156,14 @@ fn play(story_dir: Option<&Path>, args: &PlayArgs) -> ExitCode {
     let seed = args.seed.unwrap_or_else(clock_seed);
     let interactive = io::stdin().is_terminal() && io::stdout().is_terminal();
     if !args.plain && interactive {
-        // The terminal interface arrives with the TUI; until then, line mode.
+        let store = crate::save::SaveStore::new(crate::save::SaveStore::resolve_dir(None));
+        return match crate::tui::run(&story, &store, seed) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("butterfly: {e}");
+                ExitCode::from(2)
+            }
+        };
     }
     let mut player = match PlainPlayer::new(&story, seed) {
         Ok(p) => p,
