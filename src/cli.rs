@@ -3,6 +3,7 @@
 //! Exit codes: 0 success, 1 the input was wrong (story errors, a failed check), 2 the
 //! command could not run (missing directory, unreadable file, bad arguments).
 
+use std::fmt::Write as _;
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -87,10 +88,11 @@ pub fn load_story(dir: Option<&Path>) -> Result<Story, (String, u8)> {
             for d in loaded.diagnostics.iter().filter(|d| d.is_error()) {
                 msg.push_str(&d.to_string());
             }
-            msg.push_str(&format!(
+            let _ = write!(
+                msg,
                 "butterfly: the story has {} error(s); run `butterfly check` for details",
                 loaded.error_count()
-            ));
+            );
             Err((msg, 1))
         }
     }
@@ -110,11 +112,14 @@ fn check(dir: &Path) -> ExitCode {
         let _ = writeln!(out, "{d}");
     }
     let _ = writeln!(out, "{}", summary(&loaded));
-    if loaded.error_count() > 0 {
+    let code = if loaded.error_count() > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    }
+    };
+    // The process ends now: freeing a large story piece by piece would only delay it.
+    std::mem::forget(loaded);
+    code
 }
 
 /// The checker's one-line summary.

@@ -28,4 +28,5 @@ pub mod sanitize;
 pub mod save;
 pub mod source;
 pub mod story;
+pub mod synth;
 pub mod tui;

@@ -89,7 +89,10 @@ impl<'s> PlainPlayer<'s> {
                         return Ok(Outcome::Quit);
                     }
                     "help" | "h" | "?" => {
-                        writeln!(out, "Type the number of a choice and press Enter. Commands: help, look (show the scene again), quit.")?;
+                        writeln!(
+                            out,
+                            "Type the number of a choice and press Enter. Commands: help, look (show the scene again), quit."
+                        )?;
                     }
                     "look" | "l" => {
                         self.last_chapter = None;
@@ -124,7 +127,11 @@ impl<'s> PlainPlayer<'s> {
             writeln!(out)?;
             writeln!(out, "Content note:")?;
             for p in &s.content_note {
-                writeln!(out, "{}", strip_emphasis(&crate::sanitize::for_terminal(&p.render(&self.state, 0))))?;
+                writeln!(
+                    out,
+                    "{}",
+                    strip_emphasis(&crate::sanitize::for_terminal(&p.render(&self.state, 0)))
+                )?;
             }
         }
         writeln!(out)?;
@@ -161,19 +168,20 @@ impl<'s> PlainPlayer<'s> {
             writeln!(out)?;
             writeln!(out, "{}", strip_emphasis(p))?;
         }
-        let extra = |title: &str, texts: &[crate::story::Text], out: &mut dyn Write| -> io::Result<()> {
-            if texts.is_empty() {
-                return Ok(());
-            }
-            writeln!(out)?;
-            writeln!(out, "{title}")?;
-            for t in texts {
+        let extra =
+            |title: &str, texts: &[crate::story::Text], out: &mut dyn Write| -> io::Result<()> {
+                if texts.is_empty() {
+                    return Ok(());
+                }
                 writeln!(out)?;
-                let s = crate::sanitize::for_terminal(&t.render(&self.state, self.state.roll));
-                writeln!(out, "{}", strip_emphasis(s.trim()))?;
-            }
-            Ok(())
-        };
+                writeln!(out, "{title}")?;
+                for t in texts {
+                    writeln!(out)?;
+                    let s = crate::sanitize::for_terminal(&t.render(&self.state, self.state.roll));
+                    writeln!(out, "{}", strip_emphasis(s.trim()))?;
+                }
+                Ok(())
+            };
         extra("— Afterword —", &self.story.afterword, out)?;
         extra("— Credits —", &self.story.credits, out)?;
         Ok(())
@@ -201,6 +209,8 @@ fn pick(line: &str, choices: &[ChoiceView]) -> Result<String, String> {
     match line.parse::<usize>() {
         Ok(k) if (1..=n).contains(&k) => Ok(enabled[k - 1].id.clone()),
         _ if n == 1 => Err("Type 1 and press Enter to go on (or help).".to_owned()),
-        _ => Err(format!("Type a number from 1 to {n} and press Enter (or help).")),
+        _ => Err(format!(
+            "Type a number from 1 to {n} and press Enter (or help)."
+        )),
     }
 }

@@ -34,7 +34,10 @@ mod tests {
     fn escapes_cannot_reach_the_terminal() {
         let evil = "a\u{1b}]52;c;aGk=\u{7}b\u{1b}[2Jc\u{9b}31m\u{202E}d\te\nf";
         let safe = for_terminal(evil);
-        assert!(!safe.chars().any(|c| c.is_control() && c != '\n'), "{safe:?}");
+        assert!(
+            !safe.chars().any(|c| c.is_control() && c != '\n'),
+            "{safe:?}"
+        );
         assert!(safe.starts_with("a\u{FFFD}]52"));
         assert!(safe.ends_with("d e\nf"));
         assert_eq!(for_terminal("宋丽玲 *sings*"), "宋丽玲 *sings*");

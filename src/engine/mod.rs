@@ -2,7 +2,7 @@
 //!
 //! `start` makes a [`GameState`] from a story and a seed; `choices` lists what the
 //! player may do; `choose` applies one choice and returns [`Event`]s. All randomness
-//! comes from the ChaCha8 generator inside the state, so the same story, seed and
+//! comes from the `ChaCha8` generator inside the state, so the same story, seed and
 //! choices always give the same state, and a state can be saved and resumed exactly.
 
 mod state;

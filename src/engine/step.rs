@@ -84,7 +84,10 @@ impl fmt::Display for EngineError {
                 write!(f, "scene `{scene}` has no choice `{choice}`")
             }
             EngineError::Unavailable { scene, choice } => {
-                write!(f, "choice `{choice}` is not available in scene `{scene}` now")
+                write!(
+                    f,
+                    "choice `{choice}` is not available in scene `{scene}` now"
+                )
             }
             EngineError::GameOver => f.write_str("the game is over"),
             EngineError::RouteLoop(s) => write!(f, "automatic routes loop forever from `{s}`"),
@@ -190,7 +193,11 @@ pub fn choices(story: &Story, state: &GameState) -> Vec<ChoiceView> {
                     id: c.id.clone(),
                     label: for_terminal(&c.label.render(state, state.roll)),
                     enabled: ok,
-                    reason: if ok { None } else { c.disabled.as_deref().map(for_terminal) },
+                    reason: if ok {
+                        None
+                    } else {
+                        c.disabled.as_deref().map(for_terminal)
+                    },
                 })
             })
             .collect(),
@@ -321,7 +328,12 @@ fn enter(
     Err(EngineError::RouteLoop(target))
 }
 
-fn apply_effects(story: &Story, state: &mut GameState, effects: &[Effect], events: &mut Vec<Event>) {
+fn apply_effects(
+    story: &Story,
+    state: &mut GameState,
+    effects: &[Effect],
+    events: &mut Vec<Event>,
+) {
     for e in effects {
         if e.guard.as_ref().is_some_and(|g| !g.holds(state)) {
             continue;
@@ -360,16 +372,20 @@ pub fn render(story: &Story, state: &GameState) -> Result<SceneView, EngineError
         .map(|t| for_terminal(t.render(state, state.roll).trim()))
         .filter(|p| !p.is_empty())
         .collect();
-    let ending = state.ending.as_ref().and_then(|id| story.ending(id)).map(|e| EndingView {
-        id: e.id.clone(),
-        title: for_terminal(&e.title),
-        epilogue: e
-            .epilogue
-            .iter()
-            .map(|t| for_terminal(t.render(state, state.roll).trim()))
-            .filter(|p| !p.is_empty())
-            .collect(),
-    });
+    let ending = state
+        .ending
+        .as_ref()
+        .and_then(|id| story.ending(id))
+        .map(|e| EndingView {
+            id: e.id.clone(),
+            title: for_terminal(&e.title),
+            epilogue: e
+                .epilogue
+                .iter()
+                .map(|t| for_terminal(t.render(state, state.roll).trim()))
+                .filter(|p| !p.is_empty())
+                .collect(),
+        });
     Ok(SceneView {
         id: s.id.clone(),
         chapter: for_terminal(&s.chapter),
@@ -456,4 +472,3 @@ fn empty_state(seed: u64) -> GameState {
         ending: None,
     }
 }
-

@@ -74,7 +74,7 @@ impl Diagnostic {
     /// Places it in a file at a line and column, quoting the line.
     #[must_use]
     pub fn at(mut self, file: &str, src: Option<&str>, line: usize, col: usize) -> Self {
-        self.file = file.to_owned();
+        file.clone_into(&mut self.file);
         self.line = line;
         self.col = col;
         self.source_line = src
@@ -106,12 +106,21 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        writeln!(f, "{}: {sev}[{}]: {}", self.location(), self.code, self.message)?;
+        writeln!(
+            f,
+            "{}: {sev}[{}]: {}",
+            self.location(),
+            self.code,
+            self.message
+        )?;
         if let Some(line) = &self.source_line {
             let num = self.line.to_string();
             let pad = " ".repeat(num.len());
             // Tabs would misalign the caret; show them as one space each.
-            let shown: String = line.chars().map(|c| if c == '\t' { ' ' } else { c }).collect();
+            let shown: String = line
+                .chars()
+                .map(|c| if c == '\t' { ' ' } else { c })
+                .collect();
             let shown = crate::sanitize::for_terminal(&shown);
             writeln!(f, "{pad} |")?;
             writeln!(f, "{num} | {shown}")?;
@@ -164,7 +173,10 @@ impl<'a> Locator<'a> {
         let offset = offset.min(self.src.len());
         let line = self.line_starts.partition_point(|&s| s <= offset);
         let start = self.line_starts[line - 1];
-        let col = self.src.get(start..offset).map_or(1, |s| s.chars().count() + 1);
+        let col = self
+            .src
+            .get(start..offset)
+            .map_or(1, |s| s.chars().count() + 1);
         (line, col)
     }
 
@@ -287,7 +299,9 @@ fn scan_strings(src: &str) -> Vec<StrTok> {
                 }
                 let closing = format!("\"{}", "#".repeat(hashes));
                 let body_start = open + 1;
-                let body_end = src[body_start..].find(&closing).map_or(b.len(), |e| body_start + e);
+                let body_end = src[body_start..]
+                    .find(&closing)
+                    .map_or(b.len(), |e| body_start + e);
                 i = (body_end + closing.len()).min(b.len());
                 out.push(StrTok {
                     start,
@@ -326,6 +340,9 @@ mod tests {
         assert_eq!(w.key.as_deref(), Some("when"));
         // Character 6 of the decoded text (`>`) sits after two escapes in the source.
         assert_eq!(loc.line_col(loc.offset_in(w, 6)), (4, 18));
-        assert!(loc.find(0, None, "not me").is_none(), "comments are skipped");
+        assert!(
+            loc.find(0, None, "not me").is_none(),
+            "comments are skipped"
+        );
     }
 }

@@ -281,17 +281,18 @@ fn lex(src: &str) -> Result<Vec<(Tok, usize)>, ExprError> {
             .into_iter()
             .find(|op| *op == two);
         if let Some(op) = op2 {
-            let op = match op {
-                "&&" => {
-                    return Err(ExprError::new(start, "`&&` is not an operator here")
-                        .hint("write `and`"));
-                }
-                "||" => {
-                    return Err(ExprError::new(start, "`||` is not an operator here")
-                        .hint("write `or`"));
-                }
-                other => other,
-            };
+            let op =
+                match op {
+                    "&&" => {
+                        return Err(ExprError::new(start, "`&&` is not an operator here")
+                            .hint("write `and`"));
+                    }
+                    "||" => {
+                        return Err(ExprError::new(start, "`||` is not an operator here")
+                            .hint("write `or`"));
+                    }
+                    other => other,
+                };
             out.push((Tok::Op(op), start));
             i += 2;
             continue;
@@ -498,21 +499,29 @@ impl Parser<'_> {
                 self.bump();
                 let (name_tok, name_at) = self.bump();
                 let Tok::Ident(scene) = name_tok else {
-                    return Err(ExprError::new(name_at, "expected a scene id inside `visits(...)`"));
+                    return Err(ExprError::new(
+                        name_at,
+                        "expected a scene id inside `visits(...)`",
+                    ));
                 };
                 if !self.scope.scene_exists(&scene) {
-                    return Err(ExprError::new(name_at, format!("no scene `{scene}` exists"))
-                        .hint("`visits(...)` takes the id of a scene in this story"));
+                    return Err(
+                        ExprError::new(name_at, format!("no scene `{scene}` exists"))
+                            .hint("`visits(...)` takes the id of a scene in this story"),
+                    );
                 }
                 if *self.peek() != Tok::RParen {
-                    return Err(ExprError::new(self.offset(), "expected `)` after the scene id"));
+                    return Err(ExprError::new(
+                        self.offset(),
+                        "expected `)` after the scene id",
+                    ));
                 }
                 self.bump();
                 Ok((Expr::Visits(scene.into()), Type::Int, at))
             }
-            Tok::Ident(w) if ["and", "or", "not", "if"].contains(&w.as_str()) => Err(
-                ExprError::new(at, format!("expected a value, found `{w}`")),
-            ),
+            Tok::Ident(w) if ["and", "or", "not", "if"].contains(&w.as_str()) => {
+                Err(ExprError::new(at, format!("expected a value, found `{w}`")))
+            }
             Tok::Ident(name) => match self.scope.var_type(&name) {
                 Some(t) => Ok((Expr::Var(name.into()), t, at)),
                 None => Err(unknown_variable(self.scope, &name, at)),
@@ -530,7 +539,10 @@ impl Parser<'_> {
         } else {
             let err = ExprError::new(
                 self.offset(),
-                format!("unexpected {} after a complete expression", Self::describe(self.peek())),
+                format!(
+                    "unexpected {} after a complete expression",
+                    Self::describe(self.peek())
+                ),
             );
             Err(if matches!(self.peek(), Tok::Op("=")) {
                 err.hint("to compare, write `==`")
@@ -561,19 +573,33 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         .map(|(_, c)| c)
 }
 
+/// Optimal-string-alignment distance: like Levenshtein, with a swap of two neighbouring
+/// letters counting as one edit (the commonest typo).
+#[allow(clippy::many_single_char_names)] // the textbook names for this algorithm
 fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
+    let w = b.len() + 1;
+    let mut d = vec![0usize; (a.len() + 1) * w];
+    for (i, row) in d.chunks_mut(w).enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d.iter_mut().enumerate().take(w) {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[(i - 1) * w + j] + 1)
+                .min(d[i * w + j - 1] + 1)
+                .min(d[(i - 1) * w + j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[(i - 2) * w + j - 2] + 1);
+            }
+            d[i * w + j] = v;
         }
     }
-    row[b.len()]
+    d[a.len() * w + b.len()]
 }
 
 fn parser<'a>(src: &str, scope: &'a dyn Scope) -> Result<Parser<'a>, ExprError> {
@@ -597,8 +623,10 @@ pub fn parse_condition(src: &str, scope: &dyn Scope) -> Result<Expr, ExprError> 
     let (e, t, at) = p.expr()?;
     p.expect_end()?;
     if t != Type::Bool {
-        return Err(ExprError::new(at, format!("a condition must be true or false, found {t}"))
-            .hint("compare it, e.g. `devotion >= 60`"));
+        return Err(
+            ExprError::new(at, format!("a condition must be true or false, found {t}"))
+                .hint("compare it, e.g. `devotion >= 60`"),
+        );
     }
     Ok(e)
 }
@@ -613,12 +641,18 @@ pub fn parse_effect(src: &str, scope: &dyn Scope) -> Result<Effect, ExprError> {
         p.bump();
         let (g, t, at) = p.expr()?;
         if t != Type::Bool {
-            return Err(ExprError::new(at, format!("`if` needs a condition, found {t}")));
+            return Err(ExprError::new(
+                at,
+                format!("`if` needs a condition, found {t}"),
+            ));
         }
         if *p.peek() != Tok::Colon {
             return Err(ExprError::new(
                 p.offset(),
-                format!("expected `:` after the condition, found {}", Parser::describe(p.peek())),
+                format!(
+                    "expected `:` after the condition, found {}",
+                    Parser::describe(p.peek())
+                ),
             )
             .hint("write `if CONDITION: name += 1`"));
         }
@@ -631,7 +665,10 @@ pub fn parse_effect(src: &str, scope: &dyn Scope) -> Result<Effect, ExprError> {
     let Tok::Ident(target) = tok else {
         return Err(ExprError::new(
             at,
-            format!("expected a variable to change, found {}", Parser::describe(&tok)),
+            format!(
+                "expected a variable to change, found {}",
+                Parser::describe(&tok)
+            ),
         )
         .hint("effects look like `devotion += 10` or `lie = true`"));
     };
@@ -650,13 +687,19 @@ pub fn parse_effect(src: &str, scope: &dyn Scope) -> Result<Effect, ExprError> {
         other => {
             return Err(ExprError::new(
                 op_at,
-                format!("expected `=`, `+=` or `-=`, found {}", Parser::describe(&other)),
+                format!(
+                    "expected `=`, `+=` or `-=`, found {}",
+                    Parser::describe(&other)
+                ),
             ));
         }
     };
     if op != AssignOp::Set && target_type == Type::Bool {
-        return Err(ExprError::new(op_at, format!("`{target}` is a flag: it cannot be added to"))
-            .hint(format!("write `{target} = true` or `{target} = false`")));
+        return Err(ExprError::new(
+            op_at,
+            format!("`{target}` is a flag: it cannot be added to"),
+        )
+        .hint(format!("write `{target} = true` or `{target} = false`")));
     }
     let (value, vt, vat) = p.expr()?;
     p.expect_end()?;
@@ -705,7 +748,12 @@ mod tests {
         }
     }
     fn env() -> E {
-        E(HashMap::from([("devotion", 65), ("illusion", 40), ("lie", 0), ("hawk", 1)]))
+        E(HashMap::from([
+            ("devotion", 65),
+            ("illusion", 40),
+            ("lie", 0),
+            ("hawk", 1),
+        ]))
     }
 
     #[test]
@@ -731,7 +779,11 @@ mod tests {
 
         let err = parse_condition("devotion >= lie", &S).unwrap_err();
         assert_eq!(err.offset, 12);
-        assert!(err.message.contains("needs a number on its right"), "{}", err.message);
+        assert!(
+            err.message.contains("needs a number on its right"),
+            "{}",
+            err.message
+        );
 
         let err = parse_condition("devotion", &S).unwrap_err();
         assert!(err.message.contains("must be true or false"));
@@ -745,7 +797,13 @@ mod tests {
 
         assert!(parse_condition("visits(nowhere) > 0", &S).is_err());
         assert!(parse_condition("", &S).is_err());
-        assert!(parse_condition("a && b", &S).unwrap_err().hint.unwrap().contains("and"));
+        assert!(
+            parse_condition("a && b", &S)
+                .unwrap_err()
+                .hint
+                .unwrap()
+                .contains("and")
+        );
         assert!(parse_condition("devotion == lie", &S).is_err());
     }
 
@@ -760,7 +818,13 @@ mod tests {
         assert!(parse_effect("lie += 1", &S).is_err());
         assert!(parse_effect("devotion = true", &S).is_err());
         assert!(parse_effect("devotion == 3", &S).is_err());
-        assert!(parse_effect("devotoin += 3", &S).unwrap_err().hint.unwrap().contains("devotion"));
+        assert!(
+            parse_effect("devotoin += 3", &S)
+                .unwrap_err()
+                .hint
+                .unwrap()
+                .contains("devotion")
+        );
         assert!(parse_effect("+= 3", &S).is_err());
     }
 

@@ -130,7 +130,19 @@ impl Site {
 /// Loads and checks a story from its files.
 #[must_use]
 pub fn load(files: &[SourceFile]) -> Loaded {
+    load_with(files, true)
+}
+
+/// Loads without the whole-story lints (reachability, unused variables): what the game
+/// itself needs at start-up. Every error is still found; only warnings are skipped.
+#[must_use]
+pub fn load_unlinted(files: &[SourceFile]) -> Loaded {
+    load_with(files, false)
+}
+
+fn load_with(files: &[SourceFile], lints: bool) -> Loaded {
     let mut cx = Ctx::new(files);
+    cx.lints = lints;
     let story = cx.run();
     let mut diagnostics = cx.diags;
     let has_errors = diagnostics.iter().any(Diagnostic::is_error);
@@ -141,7 +153,12 @@ pub fn load(files: &[SourceFile]) -> Loaded {
         endings: s.endings.len(),
     });
     diagnostics.sort_by(|a, b| {
-        (a.file.is_empty(), &a.file, a.line, a.col).cmp(&(b.file.is_empty(), &b.file, b.line, b.col))
+        (a.file.is_empty(), &a.file, a.line, a.col).cmp(&(
+            b.file.is_empty(),
+            &b.file,
+            b.line,
+            b.col,
+        ))
     });
     Loaded {
         story: if has_errors { None } else { story },
@@ -156,6 +173,10 @@ struct Ctx<'a> {
     texts: Vec<Option<&'a str>>,
     locators: Vec<OnceCell<Locator<'a>>>,
     diags: Vec<Diagnostic>,
+    lints: bool,
+    /// Stories repeat their conditions and effects; each distinct text is parsed once.
+    cond_memo: HashMap<String, Result<expr::Expr, ExprError>>,
+    effect_memo: HashMap<String, Result<Effect, ExprError>>,
 }
 
 /// The names an expression may use, built once the whole story has been read.
@@ -183,6 +204,9 @@ impl<'a> Ctx<'a> {
             texts: vec![None; files.len()],
             locators: (0..files.len()).map(|_| OnceCell::new()).collect(),
             diags: Vec::new(),
+            lints: true,
+            cond_memo: HashMap::new(),
+            effect_memo: HashMap::new(),
         }
     }
 
@@ -227,14 +251,19 @@ impl<'a> Ctx<'a> {
         if self.files.len() > limits::MAX_FILES {
             self.diags.push(Diagnostic::error(
                 "E0001",
-                format!("the story has {} files; at most {} are accepted", self.files.len(), limits::MAX_FILES),
+                format!(
+                    "the story has {} files; at most {} are accepted",
+                    self.files.len(),
+                    limits::MAX_FILES
+                ),
             ));
             return None;
         }
         if self.files.is_empty() {
             self.diags.push(
-                Diagnostic::error("E0002", "no story files (*.ron) found")
-                    .with_hint("a story is a directory holding a `Story(...)` header file and chapter files"),
+                Diagnostic::error("E0002", "no story files (*.ron) found").with_hint(
+                    "a story is a directory holding a `Story(...)` header file and chapter files",
+                ),
             );
             return None;
         }
@@ -249,7 +278,11 @@ impl<'a> Ctx<'a> {
                 self.diags.push(
                     Diagnostic::error(
                         "E0003",
-                        format!("file is {} bytes; the limit is {}", f.bytes.len(), limits::MAX_FILE_BYTES),
+                        format!(
+                            "file is {} bytes; the limit is {}",
+                            f.bytes.len(),
+                            limits::MAX_FILE_BYTES
+                        ),
                     )
                     .with_hint("split it into several chapter files")
                     .at(&f.path, None, 0, 0),
@@ -260,7 +293,7 @@ impl<'a> Ctx<'a> {
                 Ok(t) => t,
                 Err(e) => {
                     let good = &f.bytes[..e.valid_up_to()];
-                    let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
+                    let line = good.split(|&b| b == b'\n').count();
                     let line_start = good.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
                     let col = String::from_utf8_lossy(&good[line_start..]).chars().count() + 1;
                     self.diags.push(
@@ -303,8 +336,10 @@ impl<'a> Ctx<'a> {
             })
             .collect();
         for (i, h) in headers.iter().skip(1) {
-            let d = Diagnostic::error("E0101", "a second `Story(...)` header")
-                .with_hint(format!("only one file may be the header; the first is {}", self.path(headers[0].0)));
+            let d = Diagnostic::error("E0101", "a second `Story(...)` header").with_hint(format!(
+                "only one file may be the header; the first is {}",
+                self.path(headers[0].0)
+            ));
             self.report(d, &Site::literal(*i, Some("id"), &h.id));
         }
         let header = headers.first().copied();
@@ -337,7 +372,12 @@ impl<'a> Ctx<'a> {
         for (file, vars, ends) in decl_files {
             for v in vars {
                 let var = match v {
-                    RawVariable::Int { name, initial, min, max } => Variable {
+                    RawVariable::Int {
+                        name,
+                        initial,
+                        min,
+                        max,
+                    } => Variable {
                         name: name.clone(),
                         ty: Type::Int,
                         initial: *initial,
@@ -362,16 +402,28 @@ impl<'a> Ctx<'a> {
                     continue;
                 }
                 if var.min > var.max {
-                    let d = Diagnostic::error("E0104", format!("`{}` has min {} above max {}", var.name, var.min, var.max));
+                    let d = Diagnostic::error(
+                        "E0104",
+                        format!("`{}` has min {} above max {}", var.name, var.min, var.max),
+                    );
                     self.report(d, &site);
                 } else if var.initial < var.min || var.initial > var.max {
-                    let d = Diagnostic::error("E0105", format!("`{}` starts at {}, outside {}..={}", var.name, var.initial, var.min, var.max))
-                        .with_hint("set `initial` within the bounds");
+                    let d = Diagnostic::error(
+                        "E0105",
+                        format!(
+                            "`{}` starts at {}, outside {}..={}",
+                            var.name, var.initial, var.min, var.max
+                        ),
+                    )
+                    .with_hint("set `initial` within the bounds");
                     self.report(d, &site);
                 }
                 if var_index.contains_key(&var.name) {
-                    let d = Diagnostic::error("E0106", format!("variable `{}` is declared twice", var.name))
-                        .with_hint("each variable is declared once, in the header or one chapter");
+                    let d = Diagnostic::error(
+                        "E0106",
+                        format!("variable `{}` is declared twice", var.name),
+                    )
+                    .with_hint("each variable is declared once, in the header or one chapter");
                     self.report(d, &site);
                     continue;
                 }
@@ -380,7 +432,8 @@ impl<'a> Ctx<'a> {
             }
             for e in ends {
                 if endings.iter().any(|(_, x)| x.id == e.id) {
-                    let d = Diagnostic::error("E0107", format!("ending `{}` is declared twice", e.id));
+                    let d =
+                        Diagnostic::error("E0107", format!("ending `{}` is declared twice", e.id));
                     self.report(d, &Site::literal(file, Some("id"), &e.id));
                     continue;
                 }
@@ -395,14 +448,28 @@ impl<'a> Ctx<'a> {
             for s in &c.scenes {
                 if let Some((first, _)) = scene_map.get(s.id.as_str()) {
                     let first_path = self.path(*first).to_owned();
-                    let first_pos = self.place(Diagnostic::error("", ""), &Site::scene(*first, &s.id));
-                    let d = Diagnostic::error("E0108", format!("scene `{}` is defined twice", s.id))
-                        .with_hint(format!("the first is at {first_path}:{}:{}; rename one of them", first_pos.line, first_pos.col));
+                    let first_pos =
+                        self.place(Diagnostic::error("", ""), &Site::scene(*first, &s.id));
+                    let d =
+                        Diagnostic::error("E0108", format!("scene `{}` is defined twice", s.id))
+                            .with_hint(format!(
+                                "the first is at {first_path}:{}:{}; rename one of them",
+                                first_pos.line, first_pos.col
+                            ));
                     // Point at the second definition: the second `id:` literal in that file, or this file's first.
                     let site = if *first == *i {
-                        let loc_first = self.locator(*i).and_then(|l| l.find(0, Some("id"), &s.id)).map(|t| t.end);
-                        Site { file: *i, scene: None, key: Some("id"), content: s.id.clone(), char_offset: 0 }
-                            .with_after(loc_first)
+                        let loc_first = self
+                            .locator(*i)
+                            .and_then(|l| l.find(0, Some("id"), &s.id))
+                            .map(|t| t.end);
+                        Site {
+                            file: *i,
+                            scene: None,
+                            key: Some("id"),
+                            content: s.id.clone(),
+                            char_offset: 0,
+                        }
+                        .with_after(loc_first)
                     } else {
                         Site::scene(*i, &s.id).with_after(None)
                     };
@@ -410,7 +477,10 @@ impl<'a> Ctx<'a> {
                     continue;
                 }
                 if scene_map.len() >= limits::MAX_SCENES {
-                    self.diags.push(Diagnostic::error("E0109", format!("more than {} scenes", limits::MAX_SCENES)));
+                    self.diags.push(Diagnostic::error(
+                        "E0109",
+                        format!("more than {} scenes", limits::MAX_SCENES),
+                    ));
                     return None;
                 }
                 scene_map.insert(&s.id, (*i, s));
@@ -426,18 +496,23 @@ impl<'a> Ctx<'a> {
         // Compile scenes.
         let mut scenes: Vec<Scene> = Vec::with_capacity(order.len());
         for (file, chapter, s) in &order {
-            if let Some(scene) = self.compile_scene(*file, chapter, s, &names, &ending_ids) {
-                scenes.push(scene);
-            }
+            let scene = self.compile_scene(*file, chapter, s, &names, &ending_ids);
+            scenes.push(scene);
         }
-        let mut scene_index: HashMap<String, usize> =
-            scenes.iter().enumerate().map(|(i, s)| (s.id.clone(), i)).collect();
+        let mut scene_index: HashMap<String, usize> = scenes
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.clone(), i))
+            .collect();
 
         // Extensions.
         for (file, c) in &chapters {
             for ext in &c.extend {
                 let Some(&target) = scene_index.get(&ext.scene) else {
-                    let mut d = Diagnostic::error("E0110", format!("`extend` names scene `{}`, which does not exist", ext.scene));
+                    let mut d = Diagnostic::error(
+                        "E0110",
+                        format!("`extend` names scene `{}`, which does not exist", ext.scene),
+                    );
                     if let Some(best) = expr::closest(&ext.scene, scene_map.keys().copied()) {
                         d = d.with_hint(format!("did you mean `{best}`?"));
                     }
@@ -445,8 +520,14 @@ impl<'a> Ctx<'a> {
                     continue;
                 };
                 if !matches!(scenes[target].exit, Exit::Choices(_)) {
-                    let d = Diagnostic::error("E0111", format!("scene `{}` does not end in choices, so it cannot be extended", ext.scene))
-                        .with_hint("extend a scene that has `choices: [...]`");
+                    let d = Diagnostic::error(
+                        "E0111",
+                        format!(
+                            "scene `{}` does not end in choices, so it cannot be extended",
+                            ext.scene
+                        ),
+                    )
+                    .with_hint("extend a scene that has `choices: [...]`");
                     self.report(d, &Site::literal(*file, Some("scene"), &ext.scene));
                     continue;
                 }
@@ -454,15 +535,22 @@ impl<'a> Ctx<'a> {
                 let target_id = scenes[target].id.clone();
                 let mut added = Vec::new();
                 for rc in &ext.choices {
-                    if let Some(ch) = self.compile_choice(*file, &ext.scene, rc, &names, &mut slot) {
+                    if let Some(ch) = self.compile_choice(*file, &ext.scene, rc, &names, &mut slot)
+                    {
                         added.push(ch);
                     }
                 }
                 if let Exit::Choices(list) = &mut scenes[target].exit {
                     for ch in added {
                         if list.iter().any(|c| c.id == ch.id) {
-                            let d = Diagnostic::error("E0112", format!("choice id `{}` is already used in scene `{target_id}`", ch.id))
-                                .with_hint("give this choice an explicit, different `id:`");
+                            let d = Diagnostic::error(
+                                "E0112",
+                                format!(
+                                    "choice id `{}` is already used in scene `{target_id}`",
+                                    ch.id
+                                ),
+                            )
+                            .with_hint("give this choice an explicit, different `id:`");
                             self.report(d, &Site::literal(*file, Some("goto"), &ch.goto));
                             continue;
                         }
@@ -475,8 +563,11 @@ impl<'a> Ctx<'a> {
         let (Some((hfile, h)), true) = (header, true) else {
             return None;
         };
-        if !scene_index.contains_key(&h.start) && scene_map.get(h.start.as_str()).is_none() {
-            let mut d = Diagnostic::error("E0113", format!("the start scene `{}` does not exist", h.start));
+        if !scene_index.contains_key(&h.start) && !scene_map.contains_key(h.start.as_str()) {
+            let mut d = Diagnostic::error(
+                "E0113",
+                format!("the start scene `{}` does not exist", h.start),
+            );
             if let Some(best) = expr::closest(&h.start, scene_map.keys().copied()) {
                 d = d.with_hint(format!("did you mean `{best}`?"));
             } else {
@@ -524,7 +615,12 @@ impl<'a> Ctx<'a> {
             // Graph lints assume every id resolves; skip them, but keep the counts.
             return Some(story);
         }
-        for (d, site) in lint::lint(&story) {
+        let findings = if self.lints {
+            lint::lint(&story)
+        } else {
+            Vec::new()
+        };
+        for (d, site) in findings {
             self.report(d, &site);
         }
         Some(story)
@@ -543,7 +639,15 @@ impl<'a> Ctx<'a> {
         self.diags.push(d);
     }
 
-    fn expr_error(&mut self, e: ExprError, code: &'static str, file: usize, scene: Option<&str>, key: Option<&'static str>, src: &str) {
+    fn expr_error(
+        &mut self,
+        e: ExprError,
+        code: &'static str,
+        file: usize,
+        scene: Option<&str>,
+        key: Option<&'static str>,
+        src: &str,
+    ) {
         let mut d = Diagnostic::error(code, e.message);
         if let Some(h) = e.hint {
             d = d.with_hint(h);
@@ -562,14 +666,35 @@ impl<'a> Ctx<'a> {
         if src.len() <= limits::MAX_STRING_BYTES {
             return false;
         }
-        let d = Diagnostic::error("E0114", format!("a string of {} bytes; the limit is {}", src.len(), limits::MAX_STRING_BYTES))
-            .with_hint("split the paragraph");
-        let site = Site { file, scene: scene.map(str::to_owned), key: None, content: src.to_owned(), char_offset: 0 };
+        let d = Diagnostic::error(
+            "E0114",
+            format!(
+                "a string of {} bytes; the limit is {}",
+                src.len(),
+                limits::MAX_STRING_BYTES
+            ),
+        )
+        .with_hint("split the paragraph");
+        let site = Site {
+            file,
+            scene: scene.map(str::to_owned),
+            key: None,
+            content: src.to_owned(),
+            char_offset: 0,
+        };
         self.report(d, &site);
         true
     }
 
-    fn compile_text(&mut self, file: usize, scene: Option<&str>, _key: &'static str, src: &str, names: &Names<'_>, slot: &mut u32) -> Option<Text> {
+    fn compile_text(
+        &mut self,
+        file: usize,
+        scene: Option<&str>,
+        _key: &'static str,
+        src: &str,
+        names: &Names<'_>,
+        slot: &mut u32,
+    ) -> Option<Text> {
         if self.too_long(file, scene, src) {
             return None;
         }
@@ -582,13 +707,27 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    fn compile_effects(&mut self, file: usize, scene: &str, list: &[String], names: &Names<'_>) -> Vec<Effect> {
+    fn compile_effects(
+        &mut self,
+        file: usize,
+        scene: &str,
+        list: &[String],
+        names: &Names<'_>,
+    ) -> Vec<Effect> {
         let mut out = Vec::with_capacity(list.len());
         for src in list {
             if self.too_long(file, Some(scene), src) {
                 continue;
             }
-            match expr::parse_effect(src, names) {
+            let parsed = match self.effect_memo.get(src.as_str()) {
+                Some(hit) => hit.clone(),
+                None => {
+                    let r = expr::parse_effect(src, names);
+                    self.effect_memo.insert(src.clone(), r.clone());
+                    r
+                }
+            };
+            match parsed {
                 Ok(e) => out.push(e),
                 Err(e) => self.expr_error(e, "E0202", file, Some(scene), None, src),
             }
@@ -596,11 +735,25 @@ impl<'a> Ctx<'a> {
         out
     }
 
-    fn compile_condition(&mut self, file: usize, scene: &str, src: &str, names: &Names<'_>) -> Option<expr::Expr> {
+    fn compile_condition(
+        &mut self,
+        file: usize,
+        scene: &str,
+        src: &str,
+        names: &Names<'_>,
+    ) -> Option<expr::Expr> {
         if self.too_long(file, Some(scene), src) {
             return None;
         }
-        match expr::parse_condition(src, names) {
+        let parsed = match self.cond_memo.get(src) {
+            Some(hit) => hit.clone(),
+            None => {
+                let r = expr::parse_condition(src, names);
+                self.cond_memo.insert(src.to_owned(), r.clone());
+                r
+            }
+        };
+        match parsed {
             Ok(e) => Some(e),
             Err(e) => {
                 self.expr_error(e, "E0203", file, Some(scene), Some("when"), src);
@@ -609,11 +762,21 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    fn check_target(&mut self, file: usize, scene: &str, key: &'static str, target: &str, names: &Names<'_>) {
+    fn check_target(
+        &mut self,
+        file: usize,
+        scene: &str,
+        key: &'static str,
+        target: &str,
+        names: &Names<'_>,
+    ) {
         if names.scenes.contains_key(target) {
             return;
         }
-        let mut d = Diagnostic::error("E0301", format!("`{key}` leads to scene `{target}`, which does not exist"));
+        let mut d = Diagnostic::error(
+            "E0301",
+            format!("`{key}` leads to scene `{target}`, which does not exist"),
+        );
         d = match expr::closest(target, names.scenes.keys().copied()) {
             Some(best) => d.with_hint(format!("did you mean `{best}`?")),
             None => d.with_hint("define a scene with this id, or fix the target"),
@@ -621,15 +784,28 @@ impl<'a> Ctx<'a> {
         self.report(d, &Site::inside(file, scene, Some(key), target));
     }
 
-    fn compile_choice(&mut self, file: usize, scene: &str, rc: &RawChoice, names: &Names<'_>, slot: &mut u32) -> Option<Choice> {
+    fn compile_choice(
+        &mut self,
+        file: usize,
+        scene: &str,
+        rc: &RawChoice,
+        names: &Names<'_>,
+        slot: &mut u32,
+    ) -> Option<Choice> {
         self.check_target(file, scene, "goto", &rc.goto, names);
         let label = self.compile_text(file, Some(scene), "label", &rc.label, names, slot)?;
-        let when = rc.when.as_deref().and_then(|w| self.compile_condition(file, scene, w, names));
+        let when = rc
+            .when
+            .as_deref()
+            .and_then(|w| self.compile_condition(file, scene, w, names));
         let effects = self.compile_effects(file, scene, &rc.effects, names);
         let chance = rc.chance.as_ref().map(|c| {
             if !(1..=99).contains(&c.percent) {
-                let d = Diagnostic::error("E0302", format!("a chance of {}% is not a chance", c.percent))
-                    .with_hint("use a percent from 1 to 99; for certainty, use `goto`");
+                let d = Diagnostic::error(
+                    "E0302",
+                    format!("a chance of {}% is not a chance", c.percent),
+                )
+                .with_hint("use a percent from 1 to 99; for certainty, use `goto`");
                 self.report(d, &Site::inside(file, scene, Some("goto"), &c.goto));
             }
             self.check_target(file, scene, "goto", &c.goto, names);
@@ -659,7 +835,14 @@ impl<'a> Ctx<'a> {
     }
 
     #[allow(clippy::too_many_lines)]
-    fn compile_scene(&mut self, file: usize, chapter: &RawChapter, s: &RawScene, names: &Names<'_>, endings: &HashSet<&str>) -> Option<Scene> {
+    fn compile_scene(
+        &mut self,
+        file: usize,
+        chapter: &RawChapter,
+        s: &RawScene,
+        names: &Names<'_>,
+        endings: &HashSet<&str>,
+    ) -> Scene {
         let id = s.id.as_str();
         if !is_scene_id(id) {
             let d = Diagnostic::error("E0304", format!("`{id}` is not a valid scene id"))
@@ -679,13 +862,21 @@ impl<'a> Ctx<'a> {
         if date.is_none() || place.is_none() {
             let missing = if date.is_none() { "date" } else { "place" };
             let d = Diagnostic::error("E0305", format!("scene `{id}` has no {missing} label"))
-                .with_hint(format!("add `{missing}: \"...\"` to the scene or to its `Chapter(...)`"));
+                .with_hint(format!(
+                    "add `{missing}: \"...\"` to the scene or to its `Chapter(...)`"
+                ));
             self.report(d, &Site::scene(file, id));
         }
-        let exits = usize::from(s.choices.is_some()) + usize::from(s.next.is_some()) + usize::from(s.routes.is_some()) + usize::from(s.ending.is_some());
+        let exits = usize::from(s.choices.is_some())
+            + usize::from(s.next.is_some())
+            + usize::from(s.routes.is_some())
+            + usize::from(s.ending.is_some());
         if exits > 1 {
-            let d = Diagnostic::error("E0306", format!("scene `{id}` has more than one way of ending"))
-                .with_hint("use exactly one of `choices`, `next`, `routes` or `ending`");
+            let d = Diagnostic::error(
+                "E0306",
+                format!("scene `{id}` has more than one way of ending"),
+            )
+            .with_hint("use exactly one of `choices`, `next`, `routes` or `ending`");
             self.report(d, &Site::scene(file, id));
         }
         let exit = if let Some(choices) = &s.choices {
@@ -707,7 +898,16 @@ impl<'a> Ctx<'a> {
                         let anchor = l.find(0, Some("id"), id)?.start;
                         l.find(anchor, Some(key), &ch.id).map(|t| t.end)
                     });
-                    let site = SiteAfter { site: Site { file, scene: None, key: Some(key), content: ch.id.clone(), char_offset: 0 }, after: loc_first.unwrap_or(0) };
+                    let site = SiteAfter {
+                        site: Site {
+                            file,
+                            scene: None,
+                            key: Some(key),
+                            content: ch.id.clone(),
+                            char_offset: 0,
+                        },
+                        after: loc_first.unwrap_or(0),
+                    };
                     self.report_after(Diagnostic::error("E0307", msg).with_hint(hint), &site);
                     continue;
                 }
@@ -716,20 +916,32 @@ impl<'a> Ctx<'a> {
             if list.is_empty() && !choices.is_empty() {
                 // Errors were reported for each choice already.
             } else if list.is_empty() {
-                let d = Diagnostic::error("E0308", format!("scene `{id}` has an empty `choices` list: the player would be stuck"))
-                    .with_hint("add a choice, or use `next`, `routes` or `ending`");
+                let d = Diagnostic::error(
+                    "E0308",
+                    format!("scene `{id}` has an empty `choices` list: the player would be stuck"),
+                )
+                .with_hint("add a choice, or use `next`, `routes` or `ending`");
                 self.report(d, &Site::scene(file, id));
             }
             Exit::Choices(list)
         } else if let Some(next) = &s.next {
             self.check_target(file, id, "next", next, names);
-            Exit::Routes(vec![Route { when: None, goto: next.clone() }])
+            Exit::Routes(vec![Route {
+                when: None,
+                goto: next.clone(),
+            }])
         } else if let Some(routes) = &s.routes {
             let mut out = Vec::with_capacity(routes.len());
             for r in routes {
                 self.check_target(file, id, "goto", &r.goto, names);
-                let when = r.when.as_deref().and_then(|w| self.compile_condition(file, id, w, names));
-                out.push(Route { when, goto: r.goto.clone() });
+                let when = r
+                    .when
+                    .as_deref()
+                    .and_then(|w| self.compile_condition(file, id, w, names));
+                out.push(Route {
+                    when,
+                    goto: r.goto.clone(),
+                });
             }
             match routes.iter().position(|r| r.when.is_none()) {
                 None => {
@@ -738,9 +950,17 @@ impl<'a> Ctx<'a> {
                     self.report(d, &Site::scene(file, id));
                 }
                 Some(p) if p + 1 < routes.len() => {
-                    let d = Diagnostic::warning("W0310", format!("in scene `{id}`, routes after the unconditional one are never taken"))
-                        .with_hint("move the route without `when` to the end");
-                    self.report(d, &Site::inside(file, id, Some("goto"), &routes[p + 1].goto));
+                    let d = Diagnostic::warning(
+                        "W0310",
+                        format!(
+                            "in scene `{id}`, routes after the unconditional one are never taken"
+                        ),
+                    )
+                    .with_hint("move the route without `when` to the end");
+                    self.report(
+                        d,
+                        &Site::inside(file, id, Some("goto"), &routes[p + 1].goto),
+                    );
                 }
                 Some(_) => {}
             }
@@ -761,7 +981,7 @@ impl<'a> Ctx<'a> {
             self.report(d, &Site::scene(file, id));
             Exit::Routes(Vec::new())
         };
-        Some(Scene {
+        Scene {
             id: s.id.clone(),
             chapter: s.chapter.clone().unwrap_or_else(|| chapter.title.clone()),
             date: date.unwrap_or_default(),
@@ -770,7 +990,7 @@ impl<'a> Ctx<'a> {
             text,
             exit,
             origin: Origin { file },
-        })
+        }
     }
 }
 
@@ -784,7 +1004,10 @@ struct SiteAfter {
 
 impl Site {
     fn with_after(self, after: Option<usize>) -> SiteAfter {
-        SiteAfter { site: self, after: after.unwrap_or(0) }
+        SiteAfter {
+            site: self,
+            after: after.unwrap_or(0),
+        }
     }
 }
 
@@ -796,7 +1019,9 @@ fn is_identifier(s: &str) -> bool {
 }
 
 fn is_scene_id(s: &str) -> bool {
-    !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
 }
 
 fn strip_comments(text: &str) -> String {
@@ -825,28 +1050,57 @@ fn ron_diagnostic(e: &ron::error::SpannedError, text: &str) -> Diagnostic {
     use ron::Error as R;
     let at_end = {
         let lines = text.lines().count().max(1);
-        e.span.start.line >= lines && matches!(e.code, R::Eof | R::ExpectedComma | R::ExpectedStructLikeEnd | R::ExpectedArrayEnd | R::ExpectedMapEnd | R::ExpectedStringEnd)
+        e.span.start.line >= lines
+            && matches!(
+                e.code,
+                R::Eof
+                    | R::ExpectedComma
+                    | R::ExpectedStructLikeEnd
+                    | R::ExpectedArrayEnd
+                    | R::ExpectedMapEnd
+                    | R::ExpectedStringEnd
+            )
             || matches!(e.code, R::Eof)
     };
     match &e.code {
-        R::NoSuchStructField { expected, found, outer } => {
-            let in_what = outer.as_deref().map_or(String::new(), |o| format!(" in `{o}`"));
+        R::NoSuchStructField {
+            expected,
+            found,
+            outer,
+        } => {
+            let in_what = outer
+                .as_deref()
+                .map_or(String::new(), |o| format!(" in `{o}`"));
             let d = Diagnostic::error("E0010", format!("unknown field `{found}`{in_what}"));
             match expr::closest(found, expected.iter().copied()) {
-                Some(best) => d.with_hint(format!("did you mean `{best}`? (fields: {})", expected.join(", "))),
+                Some(best) => d.with_hint(format!(
+                    "did you mean `{best}`? (fields: {})",
+                    expected.join(", ")
+                )),
                 None => d.with_hint(format!("the fields here are: {}", expected.join(", "))),
             }
         }
         R::MissingStructField { field, outer } => {
-            let in_what = outer.as_deref().map_or(String::new(), |o| format!(" in `{o}`"));
+            let in_what = outer
+                .as_deref()
+                .map_or(String::new(), |o| format!(" in `{o}`"));
             Diagnostic::error("E0011", format!("missing field `{field}`{in_what}"))
                 .with_hint(format!("add `{field}: ...`; see docs/format.md"))
         }
-        R::NoSuchEnumVariant { expected, found, outer } => {
-            let in_what = outer.as_deref().map_or(String::new(), |o| format!(" in `{o}`"));
+        R::NoSuchEnumVariant {
+            expected,
+            found,
+            outer,
+        } => {
+            let in_what = outer
+                .as_deref()
+                .map_or(String::new(), |o| format!(" in `{o}`"));
             let d = Diagnostic::error("E0012", format!("unknown item `{found}`{in_what}"));
             match expr::closest(found, expected.iter().copied()) {
-                Some(best) => d.with_hint(format!("did you mean `{best}`? (expected one of: {})", expected.join(", "))),
+                Some(best) => d.with_hint(format!(
+                    "did you mean `{best}`? (expected one of: {})",
+                    expected.join(", ")
+                )),
                 None => d.with_hint(format!("expected one of: {}", expected.join(", "))),
             }
         }
@@ -857,21 +1111,26 @@ fn ron_diagnostic(e: &ron::error::SpannedError, text: &str) -> Diagnostic {
     }
 }
 
-/// FNV-1a over every file's path and bytes: stable across Rust versions and platforms,
-/// unlike `DefaultHasher`, so saves can compare it later.
+/// A stable hash of every file's path and bytes (unlike `DefaultHasher`, fixed across
+/// Rust versions and platforms, so saves can compare it later). Eight bytes per step:
+/// hashing 100 MB must not cost a noticeable part of loading it.
 fn content_hash(files: &[SourceFile]) -> u64 {
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     let mut eat = |bytes: &[u8]| {
-        for &b in bytes {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let w = u64::from_le_bytes(c.try_into().expect("chunks of 8"));
+            h = (h ^ w).wrapping_mul(K).rotate_left(29);
         }
+        for &b in chunks.remainder() {
+            h = (h ^ u64::from(b)).wrapping_mul(K).rotate_left(29);
+        }
+        h = (h ^ bytes.len() as u64).wrapping_mul(K);
     };
     for f in files {
         eat(f.path.as_bytes());
-        eat(&[0]);
         eat(&f.bytes);
-        eat(&[0]);
     }
-    h
+    h ^ (h >> 32)
 }

@@ -165,7 +165,6 @@ pub struct RawExtend {
 #[must_use]
 pub fn ron_options() -> ron::Options {
     use ron::extensions::Extensions;
-    ron::Options::default().with_default_extension(
-        Extensions::IMPLICIT_SOME | Extensions::UNWRAP_VARIANT_NEWTYPES,
-    )
+    ron::Options::default()
+        .with_default_extension(Extensions::IMPLICIT_SOME | Extensions::UNWRAP_VARIANT_NEWTYPES)
 }

@@ -1,0 +1,162 @@
+//! A synthetic story generator, for benchmarks and scale tests.
+//!
+//! Writes a valid story of any size in our format: about 100 words per scene, three
+//! choices per scene each with a condition and an effect, spread over many chapter
+//! files. Pure: it returns file contents; `examples/synth.rs` writes them to disk.
+
+use std::fmt::Write as _;
+
+use crate::story::SourceFile;
+
+/// Scenes per chapter file.
+pub const SCENES_PER_FILE: usize = 100;
+
+const WORDS: &[&str] = &[
+    "lamp",
+    "silk",
+    "courtyard",
+    "ledger",
+    "carbon",
+    "gong",
+    "lane",
+    "bicycle",
+    "dust",
+    "smoke",
+    "window",
+    "letter",
+    "cipher",
+    "tea",
+    "coal",
+    "bell",
+    "door",
+    "winter",
+    "stage",
+    "rouge",
+    "sleeve",
+    "hairpin",
+    "radio",
+    "cobble",
+    "poster",
+    "river",
+    "you",
+    "she",
+    "quietly",
+    "again",
+    "almost",
+    "never",
+    "always",
+    "under",
+    "across",
+    "behind",
+];
+
+fn sentence(seed: &mut u64, words: usize, out: &mut String) {
+    for w in 0..words {
+        // xorshift: cheap and deterministic; quality is irrelevant for filler text.
+        *seed ^= *seed << 13;
+        *seed ^= *seed >> 7;
+        *seed ^= *seed << 17;
+        let word = WORDS[(*seed % WORDS.len() as u64) as usize];
+        if w > 0 {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out.push('.');
+}
+
+fn scene_id(i: usize) -> String {
+    format!("s{i}")
+}
+
+/// A story of `scenes` scenes (at least 2).
+#[must_use]
+pub fn generate(scenes: usize) -> Vec<SourceFile> {
+    let scenes = scenes.max(2);
+    let mut files = Vec::with_capacity(scenes / SCENES_PER_FILE + 2);
+    files.push(SourceFile {
+        path: "story.ron".into(),
+        bytes: HEADER.as_bytes().to_vec(),
+    });
+    let mut seed = 0x2545_F491_4F6C_DD1D_u64;
+    let mut start = 0;
+    while start < scenes {
+        let end = (start + SCENES_PER_FILE).min(scenes);
+        let mut src = String::with_capacity((end - start) * 1100);
+        let _ = writeln!(
+            src,
+            "Chapter(\n    title: \"Chapter {}\",\n    date: \"Day {}\",\n    place: \"Place {}\",\n    scenes: [",
+            start / SCENES_PER_FILE + 1,
+            start / SCENES_PER_FILE + 1,
+            start % 7
+        );
+        for i in start..end {
+            let _ = write!(
+                src,
+                "        Scene(\n            id: \"{}\",\n            text: [\n",
+                scene_id(i)
+            );
+            for (p, words) in [34usize, 33, 24].into_iter().enumerate() {
+                src.push_str("                \"");
+                sentence(&mut seed, words, &mut src);
+                if p == 2 {
+                    src.push_str(" {if lucky: Luck holds. | Luck fails.}");
+                }
+                src.push_str("\",\n");
+            }
+            src.push_str("            ],\n");
+            if i + 1 == scenes {
+                src.push_str("            ending: \"done\",\n        ),\n");
+                continue;
+            }
+            let next = scene_id(i + 1);
+            let skip = scene_id((i + 2).min(scenes - 1));
+            let back = scene_id(i.saturating_sub(3));
+            let _ = write!(
+                src,
+                "            choices: [\n                Choice(id: \"on\", label: \"Walk on\", goto: \"{next}\", when: \"steps >= 0\", effects: [\"steps += 1\"]),\n                Choice(id: \"skip\", label: \"Hurry ahead\", goto: \"{skip}\", when: \"not tired and mood < 90\", effects: [\"mood += 7\"]),\n                Choice(id: \"back\", label: \"Turn back a while\", goto: \"{back}\", when: \"mood > 20 or lucky\", effects: [\"lucky = mood > 50\", \"mood -= 3\", \"tired = steps > 40\"]),\n            ],\n        ),\n"
+            );
+        }
+        src.push_str("    ],\n)\n");
+        files.push(SourceFile {
+            path: format!("chapters/{:06}.ron", start / SCENES_PER_FILE),
+            bytes: src.into_bytes(),
+        });
+        start = end;
+    }
+    files
+}
+
+const HEADER: &str = r#"Story(
+    id: "synthetic",
+    title: "Synthetic",
+    start: "s0",
+    variables: [
+        Int(name: "steps", min: 0, max: 1000000),
+        Int(name: "mood", initial: 50, min: 0, max: 100),
+        Flag(name: "lucky"),
+        Flag(name: "tired"),
+    ],
+    endings: [Ending(id: "done", title: "Done", epilogue: ["The end."])],
+)
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn synthetic_stories_check_clean_with_about_100_words_per_scene() {
+        let loaded = crate::story::load(&generate(250));
+        assert!(
+            loaded.diagnostics.is_empty(),
+            "{:?}",
+            loaded.diagnostics.first()
+        );
+        let story = loaded.story.unwrap();
+        assert_eq!(story.scenes.len(), 250);
+        let words = story.word_count() / 250;
+        assert!((95..=125).contains(&words), "{words} words per scene");
+        assert!(story.scenes[..249].iter().all(|s| s.choices().len() == 3));
+    }
+}
