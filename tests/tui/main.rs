@@ -1,4 +1,4 @@
-//! The terminal interface, tested without a terminal (update rules, TestBackend
+//! The terminal interface, tested without a terminal (update rules, `TestBackend`
 //! renders, insta snapshots, a property test over random states and sizes) and with
 //! one (the real binary in a pseudo-terminal).
 

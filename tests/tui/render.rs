@@ -59,7 +59,7 @@ fn content_note() {
 
 #[test]
 fn title_without_saves() {
-    snap("title", |story, w, h| at_title(story, w, h));
+    snap("title", at_title);
 }
 
 #[test]

@@ -29,7 +29,7 @@ pub fn seasoned() -> Profile {
 
 /// A fixed "now" so slot ages are stable in snapshots.
 pub fn now() -> SystemTime {
-    SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000)
+    SystemTime::UNIX_EPOCH + Duration::from_hours(500_000)
 }
 
 /// A slot listing entry made `mins_ago` minutes before [`now`].
@@ -71,14 +71,14 @@ pub fn send(app: &mut App, msgs: &[Msg]) -> Vec<Command> {
 }
 
 /// An app at the title, `w`×`h`.
-pub fn at_title<'s>(story: &'s Story, w: u16, h: u16) -> App<'s> {
+pub fn at_title(story: &Story, w: u16, h: u16) -> App<'_> {
     let mut app = App::new(story, seasoned(), 7, false);
     update(&mut app, Msg::Resize(w, h));
     app
 }
 
 /// An app in a new game with the chapter card dismissed and all text shown.
-pub fn playing<'s>(story: &'s Story, w: u16, h: u16) -> App<'s> {
+pub fn playing(story: &Story, w: u16, h: u16) -> App<'_> {
     let mut app = at_title(story, w, h);
     send(&mut app, &[Msg::Confirm, Msg::OtherKey]);
     assert_eq!(*app.screen(), Screen::Play);

@@ -651,11 +651,11 @@ fn loading_resumes_with_its_clock_and_reports_divergence() {
             result: Ok(Box::new(LoadedSave {
                 state: state.clone(),
                 divergence: None,
-                play_time: Duration::from_secs(300),
+                play_time: Duration::from_mins(5),
             })),
         },
     );
-    assert_eq!(cmds, [Command::StartClock(Duration::from_secs(300))]);
+    assert_eq!(cmds, [Command::StartClock(Duration::from_mins(5))]);
     assert_eq!(app.stack, [Screen::Play]);
     let g = app.game.as_ref().unwrap();
     assert_eq!(g.state, state);
