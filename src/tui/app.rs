@@ -963,7 +963,7 @@ pub fn help_lines() -> Vec<(&'static str, &'static str)> {
         ("1 – 9", "pick that slot"),
         ("← →", "change a setting"),
         ("y  n", "answer a question"),
-        ("Esc  or  q", "go back"),
+        ("Esc  or  q", "go back (on the title, q quits)"),
         (" ", ""),
         ("", "Replay"),
         ("← →", "previous or next step"),
@@ -1172,7 +1172,10 @@ fn title(app: &mut App, msg: &Msg) -> Vec<Command> {
         Msg::Confirm => return activate(app, items[pos]),
         Msg::Load => return activate(app, MenuItem::Load),
         Msg::Help => app.stack.push(Screen::Help),
-        Msg::Quit | Msg::Back => return vec![Command::Quit],
+        Msg::Quit => return vec![Command::Quit],
+        // Esc only points at Quit: pressing it twice to leave a sub-screen should not
+        // close the game.
+        Msg::Back => app.menu = MenuItem::Quit,
         _ => {}
     }
     Vec::new()

@@ -17,6 +17,7 @@ pub mod wrap;
 
 use std::collections::VecDeque;
 use std::io::{self, Stdout, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
 use ratatui::Terminal;
@@ -47,9 +48,16 @@ impl ratatui::crossterm::Command for WheelCapture {
     }
 }
 
+/// Whether the terminal is in the game's mode, so it is restored exactly once: leaving
+/// the alternate screen twice would move the cursor back over a panic message.
+static ACTIVE: AtomicBool = AtomicBool::new(false);
+
 /// Puts the terminal back: raw mode off, main screen, cursor shown, no mouse reports.
 /// Safe to call more than once.
 fn restore_terminal() {
+    if !ACTIVE.swap(false, Ordering::SeqCst) {
+        return;
+    }
     let _ = terminal::disable_raw_mode();
     let _ = execute!(
         io::stdout(),
@@ -72,6 +80,7 @@ impl Session {
             previous(info);
         }));
         terminal::enable_raw_mode()?;
+        ACTIVE.store(true, Ordering::SeqCst);
         let mut out = io::stdout();
         if let Err(e) = execute!(out, EnterAlternateScreen, WheelCapture(true), cursor::Hide) {
             restore_terminal();

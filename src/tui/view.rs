@@ -108,7 +108,8 @@ fn bar(frame: &mut Frame, area: Rect, left: &str, right: &str, style: Style) {
     frame.buffer_mut().set_style(row, style);
     let width = usize::from(area.width);
     let right = truncate(right, width / 2);
-    let room = width.saturating_sub(str_width(&right));
+    // One cell always parts the two sides.
+    let room = width.saturating_sub(str_width(&right) + usize::from(!right.is_empty()));
     let left = truncate(left, room);
     let gap = width.saturating_sub(str_width(&left) + str_width(&right));
     let line = format!("{left}{}{right}", " ".repeat(gap));

@@ -124,7 +124,7 @@ fn title_every_key() {
     );
     check_every_key("title", &build, &|k| match k {
         Msg::Confirm => (Screen::Title, "load:1"),
-        Msg::Back | Msg::Quit | Msg::Interrupt => (Screen::Title, "quit"),
+        Msg::Quit | Msg::Interrupt => (Screen::Title, "quit"),
         Msg::Help => (Screen::Help, ""),
         Msg::Load => (Screen::LoadSlots, ""),
         Msg::Digit(1) => (Screen::Play, "clock profile save:auto"),
@@ -142,6 +142,13 @@ fn title_menu_moves_wraps_and_hides_continue_without_saves() {
     update(&mut app, Msg::Down);
     update(&mut app, Msg::Down);
     assert_eq!(app.menu, MenuItem::Load);
+    update(&mut app, Msg::Back);
+    assert_eq!(
+        app.menu,
+        MenuItem::Quit,
+        "Esc points at Quit rather than quitting"
+    );
+    update(&mut app, Msg::Home);
     update(&mut app, Msg::End);
     assert_eq!(kinds(&update(&mut app, Msg::Confirm)), "quit");
     for (item, screen) in [
