@@ -158,6 +158,8 @@ pub enum Screen {
     ConfirmQuit,
     /// "Overwrite this slot?"
     ConfirmOverwrite(String),
+    /// "A new game replaces the autosave: start anyway?"
+    ConfirmNewGame,
     /// Endings found and locked.
     Endings,
     /// Text speed and theme.
@@ -170,7 +172,10 @@ impl Screen {
     /// Dialogs drawn over the screen beneath them.
     #[must_use]
     pub fn is_dialog(&self) -> bool {
-        matches!(self, Screen::ConfirmQuit | Screen::ConfirmOverwrite(_))
+        matches!(
+            self,
+            Screen::ConfirmQuit | Screen::ConfirmOverwrite(_) | Screen::ConfirmNewGame
+        )
     }
 }
 
@@ -656,6 +661,14 @@ impl<'s> App<'s> {
         })
     }
 
+    /// Whether starting afresh would overwrite an autosave holding choices: the one
+    /// place a save could be lost by accident, so it is asked about first.
+    #[must_use]
+    pub fn autosave_at_risk(&self) -> bool {
+        self.slot(AUTO_SLOT)
+            .is_some_and(|s| s.problem.is_none() && s.steps.unwrap_or(1) > 0)
+    }
+
     /// Whether a game of the player's own is in progress (not a replay).
     fn playing(&self) -> bool {
         self.stack.first() == Some(&Screen::Play) && self.game.is_some()
@@ -1102,6 +1115,21 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
             }
             _ => Vec::new(),
         },
+        Screen::ConfirmNewGame => match msg {
+            Msg::Yes | Msg::Confirm => {
+                app.pop();
+                if app.replay.is_some() {
+                    take_over(app)
+                } else {
+                    app.new_game()
+                }
+            }
+            Msg::No | Msg::Back | Msg::Quit => {
+                app.pop();
+                Vec::new()
+            }
+            _ => Vec::new(),
+        },
         Screen::ConfirmQuit => match msg {
             Msg::Yes | Msg::Confirm => {
                 let mut cmds: Vec<Command> = app.autosave().into_iter().collect();
@@ -1183,6 +1211,7 @@ fn title(app: &mut App, msg: &Msg) -> Vec<Command> {
 
 fn activate(app: &mut App, item: MenuItem) -> Vec<Command> {
     match item {
+        MenuItem::NewGame if app.autosave_at_risk() => app.stack.push(Screen::ConfirmNewGame),
         MenuItem::NewGame => return app.new_game(),
         MenuItem::Continue => {
             if let Some(latest) = &app.latest {
@@ -1452,6 +1481,10 @@ fn replay(app: &mut App, msg: &Msg) -> Vec<Command> {
         }
         Msg::WheelDown => {
             app.scroll_by(WHEEL_LINES);
+            return Vec::new();
+        }
+        Msg::Confirm if app.autosave_at_risk() => {
+            app.stack.push(Screen::ConfirmNewGame);
             return Vec::new();
         }
         Msg::Confirm => return take_over(app),

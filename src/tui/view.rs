@@ -7,7 +7,7 @@ use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block as Frame_, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block as Panel, Borders, Clear, Paragraph};
 
 use super::app::{
     App, CHOICE_INDENT, Game, JournalEntry, MIN_HEIGHT, MIN_WIDTH, MenuItem, Screen, choice_rows,
@@ -46,7 +46,7 @@ pub fn draw(app: &App, frame: &mut Frame) {
         Screen::Help => help(app, frame, area, &theme),
         Screen::Endings => endings(app, frame, area, &theme),
         Screen::Settings => settings(app, frame, area, &theme),
-        Screen::ConfirmQuit | Screen::ConfirmOverwrite(_) => {}
+        Screen::ConfirmQuit | Screen::ConfirmOverwrite(_) | Screen::ConfirmNewGame => {}
     }
     match top {
         Screen::ConfirmQuit => dialog(
@@ -57,6 +57,22 @@ pub fn draw(app: &App, frame: &mut Frame) {
             "Leave the game? Your place is saved automatically.",
             "y / Enter: save and quit   n / Esc: keep playing",
         ),
+        Screen::ConfirmNewGame => {
+            let what = app
+                .slot(AUTO_SLOT)
+                .and_then(|s| s.label.as_ref())
+                .map_or_else(String::new, |l| format!(" ({} · {})", l.chapter, l.date));
+            dialog(
+                frame,
+                area,
+                &theme,
+                " New game? ",
+                &format!(
+                    "A new game replaces the autosave{what}. Saves in numbered slots are kept."
+                ),
+                "y / Enter: start   n / Esc: cancel",
+            );
+        }
         Screen::ConfirmOverwrite(slot) => {
             let what = app
                 .slot(slot)
@@ -373,7 +389,7 @@ fn card(game: &Game, frame: &mut Frame, area: Rect, theme: &Theme) {
     let col = column(area);
     let rect = centred(area, col.width.min(52), 8);
     frame.render_widget(Clear, rect);
-    let block = Frame_::default()
+    let block = Panel::default()
         .borders(Borders::ALL)
         .border_style(theme.border)
         .style(theme.base);
@@ -683,12 +699,12 @@ fn settings(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
 fn dialog(frame: &mut Frame, area: Rect, theme: &Theme, title: &str, text: &str, keys: &str) {
     let width = area.width.saturating_sub(4).min(60);
     let inner_w = usize::from(width.saturating_sub(4)).max(1);
-    let text_lines = wrap::layout(&[Block::prose(text)], inner_w).len();
-    let keys_lines = wrap::layout(&[Block::prose(keys)], inner_w).len();
-    let height = (text_lines + keys_lines + 3) as u16 + 2;
+    let text_lines = wrap::layout(&[Block::prose(text)], inner_w);
+    let keys_lines = wrap::layout(&[Block::aside(keys)], inner_w);
+    let height = (text_lines.len() + keys_lines.len() + 3) as u16 + 2;
     let rect = centred(area, width, height);
     frame.render_widget(Clear, rect);
-    let block = Frame_::default()
+    let block = Panel::default()
         .borders(Borders::ALL)
         .border_style(theme.border)
         .title(Span::styled(title.to_owned(), theme.heading))
@@ -701,10 +717,11 @@ fn dialog(frame: &mut Frame, area: Rect, theme: &Theme, title: &str, text: &str,
         inner.width.saturating_sub(2),
         inner.height.saturating_sub(1),
     );
-    let lines = vec![
-        Line::styled(text.to_owned(), theme.prose),
-        Line::default(),
-        Line::styled(keys.to_owned(), theme.dim),
-    ];
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
+    let mut lines: Vec<Line> = text_lines
+        .iter()
+        .map(|l| styled(l, theme, usize::MAX))
+        .collect();
+    lines.push(Line::default());
+    lines.extend(keys_lines.iter().map(|l| styled(l, theme, usize::MAX)));
+    frame.render_widget(Paragraph::new(lines), inner);
 }

@@ -166,6 +166,17 @@ fn confirm_overwrite() {
 }
 
 #[test]
+fn confirm_new_game() {
+    snap("new_game", |story, w, h| {
+        let mut app = at_title(story, w, h);
+        list(&mut app, some_slots());
+        app.menu = MenuItem::NewGame;
+        update(&mut app, Msg::Confirm);
+        app
+    });
+}
+
+#[test]
 fn load_slots() {
     snap("load", |story, w, h| {
         let mut app = playing(story, w, h);

@@ -838,3 +838,46 @@ fn new_games_in_one_session_get_different_seeds() {
     update(&mut app, Msg::Confirm);
     assert_ne!(app.game.as_ref().unwrap().state.seed, first);
 }
+
+#[test]
+fn confirm_new_game_every_key() {
+    let build = || {
+        let mut app = at_title(story(), 80, 24);
+        list(&mut app, vec![slot("auto", 4, 2)]);
+        app.menu = MenuItem::NewGame;
+        update(&mut app, Msg::Confirm);
+        app
+    };
+    assert_eq!(
+        *build().screen(),
+        Screen::ConfirmNewGame,
+        "a used autosave is protected"
+    );
+    check_every_key("new game?", &build, &|k| match k {
+        Msg::Yes | Msg::Confirm => (Screen::Play, "clock profile save:auto"),
+        Msg::No | Msg::Back | Msg::Quit => (Screen::Title, ""),
+        Msg::Interrupt => (Screen::ConfirmNewGame, "quit"),
+        _ => (Screen::ConfirmNewGame, ""),
+    });
+    // An autosave of a game with no choices yet is not worth asking about.
+    let mut app = at_title(story(), 80, 24);
+    list(&mut app, vec![slot("auto", 0, 2)]);
+    app.menu = MenuItem::NewGame;
+    update(&mut app, Msg::Confirm);
+    assert_eq!(*app.screen(), Screen::Play);
+}
+
+#[test]
+fn taking_over_a_replay_asks_before_replacing_the_autosave() {
+    let mut app = App::replaying(story(), seasoned(), false, 7, &recorded());
+    list(&mut app, vec![slot("auto", 4, 2)]);
+    send(&mut app, &[Msg::Right, Msg::Confirm]);
+    assert_eq!(*app.screen(), Screen::ConfirmNewGame);
+    update(&mut app, Msg::No);
+    assert_eq!(*app.screen(), Screen::Replay);
+    send(&mut app, &[Msg::Confirm]);
+    let cmds = update(&mut app, Msg::Yes);
+    assert_eq!(kinds(&cmds), "clock save:auto");
+    assert_eq!(app.stack, [Screen::Play]);
+    assert_eq!(app.game.as_ref().unwrap().state.path, recorded()[..1]);
+}
