@@ -113,7 +113,7 @@ pub enum Msg {
 }
 
 /// I/O for the run loop to perform on the interface's behalf.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub enum Command {
     /// Write `state` to `slot`; the loop answers with [`Msg::Saved`] and [`Msg::Slots`].
     Save {
