@@ -11,6 +11,9 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::plain::PlainPlayer;
+use crate::replay::{self as replaying, Recording};
+use crate::sanitize::for_terminal;
+use crate::save::{self, SaveError, SaveStore};
 use crate::source;
 use crate::story::{self, Loaded, Story};
 
@@ -22,6 +25,11 @@ pub struct Cli {
     /// Load the story from this directory instead of the one built into the game.
     #[arg(long, global = true, value_name = "DIR")]
     pub story: Option<PathBuf>,
+
+    /// Keep saves in this directory (default: `$BUTTERFLY_SAVES`, else `./saves` when it
+    /// exists, else the platform's data directory).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub saves: Option<PathBuf>,
 
     /// What to do (default: play).
     #[command(subcommand)]
@@ -38,6 +46,21 @@ pub enum Command {
         /// The story directory (default: --story, or ./story).
         dir: Option<PathBuf>,
     },
+    /// Replay a save file: check it, print its transcript, or step through it.
+    Replay(ReplayArgs),
+}
+
+/// Options of `replay`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ReplayArgs {
+    /// The save file (for example saves/quick.ron).
+    pub save: PathBuf,
+    /// Print the transcript (each scene and the choice taken) and exit.
+    #[arg(long)]
+    pub plain: bool,
+    /// Only check that the save replays exactly: exit 0 if it does, 1 if not.
+    #[arg(long)]
+    pub verify: bool,
 }
 
 /// Options of `play`.
@@ -66,8 +89,13 @@ pub fn run(cli: Cli) -> ExitCode {
             let dir = dir.or(cli.story).unwrap_or_else(|| PathBuf::from("story"));
             check(&dir)
         }
-        Some(Command::Play(args)) => play(cli.story.as_deref(), &args),
-        None => play(cli.story.as_deref(), &PlayArgs::default()),
+        Some(Command::Play(args)) => play(cli.story.as_deref(), cli.saves.as_deref(), &args),
+        Some(Command::Replay(args)) => replay(cli.story.as_deref(), &args),
+        None => play(
+            cli.story.as_deref(),
+            cli.saves.as_deref(),
+            &PlayArgs::default(),
+        ),
     }
 }
 
@@ -150,7 +178,7 @@ fn clock_seed() -> u64 {
         .map_or(0, |d| d.as_secs() ^ u64::from(d.subsec_nanos()))
 }
 
-fn play(story_dir: Option<&Path>, args: &PlayArgs) -> ExitCode {
+fn play(story_dir: Option<&Path>, saves: Option<&Path>, args: &PlayArgs) -> ExitCode {
     let story = match load_story(story_dir) {
         Ok(s) => s,
         Err((msg, code)) => {
@@ -170,8 +198,9 @@ fn play(story_dir: Option<&Path>, args: &PlayArgs) -> ExitCode {
             }
         };
     }
+    let store = SaveStore::new(SaveStore::resolve_dir(saves));
     let mut player = match PlainPlayer::new(&story, seed) {
-        Ok(p) => p,
+        Ok(p) => p.with_saves(&store),
         Err(e) => {
             eprintln!("butterfly: {e}");
             return ExitCode::from(1);
@@ -181,6 +210,7 @@ fn play(story_dir: Option<&Path>, args: &PlayArgs) -> ExitCode {
     let mut input = stdin.lock();
     let mut out = io::stdout().lock();
     match player.run(&mut input, &mut out) {
+        Ok(crate::plain::Outcome::Stuck) => ExitCode::from(1),
         Ok(_) => ExitCode::SUCCESS,
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
@@ -188,4 +218,68 @@ fn play(story_dir: Option<&Path>, args: &PlayArgs) -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// `butterfly replay SAVE`: exit 0 when the save replays exactly, 1 when it diverges or
+/// is refused, 2 when it cannot be read at all.
+fn replay(story_dir: Option<&Path>, args: &ReplayArgs) -> ExitCode {
+    let story = match load_story(story_dir) {
+        Ok(s) => s,
+        Err((msg, code)) => {
+            eprintln!("{msg}");
+            return ExitCode::from(code);
+        }
+    };
+    let loaded = match save::load_file(&args.save, &story) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("butterfly: {}", for_terminal(&e.to_string()));
+            let code = if matches!(e, SaveError::NotFound { .. } | SaveError::Io { .. }) {
+                2
+            } else {
+                1
+            };
+            return ExitCode::from(code);
+        }
+    };
+    let shown = args.save.display();
+    if args.plain || !args.verify {
+        let recording = match Recording::of_loaded(&story, &loaded) {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("butterfly: cannot replay `{shown}`: {e}");
+                return ExitCode::from(1);
+            }
+        };
+        let written = if args.plain {
+            replaying::write_transcript(&story, &recording, &mut io::stdout().lock())
+        } else {
+            replaying::replay_tui(&story, &recording, &args.save).map(|_| ())
+        };
+        match written {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("butterfly: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    if let Some(d) = &loaded.divergence {
+        eprintln!(
+            "butterfly: `{shown}` diverges from the story at {}",
+            for_terminal(&d.to_string())
+        );
+        return ExitCode::from(1);
+    }
+    if args.verify {
+        let steps = loaded.state.path.len();
+        let note = if loaded.story_changed {
+            " (the story has changed since, but the replay holds)"
+        } else {
+            ""
+        };
+        println!("ok: `{shown}` replays exactly, {steps} choices{note}");
+    }
+    ExitCode::SUCCESS
 }

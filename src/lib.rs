@@ -24,6 +24,7 @@
 pub mod cli;
 pub mod engine;
 pub mod plain;
+pub mod replay;
 pub mod sanitize;
 pub mod save;
 pub mod source;

@@ -7,9 +7,11 @@
 
 mod state;
 mod step;
+mod undo;
 
 pub use state::{GameState, Step};
 pub use step::{
     ChoiceView, Divergence, EndingView, EngineError, Event, SceneView, choices, choose, render,
-    replay, start,
+    replay, replay_checked, start,
 };
+pub use undo::{UndoError, undo};

@@ -225,6 +225,30 @@ pub fn choose(
     state: &mut GameState,
     choice_id: &str,
 ) -> Result<Vec<Event>, EngineError> {
+    // Most errors are found before anything changes, but automatic routes that loop
+    // are only found part-way through entering the next scene: keep a copy to restore.
+    // The path is set aside first so the copy does not grow with the game.
+    let path = std::mem::take(&mut state.path);
+    let before = state.clone();
+    state.path = path;
+    let steps = state.path.len();
+    match apply_choice(story, state, choice_id) {
+        Ok(events) => Ok(events),
+        Err(e) => {
+            let mut path = std::mem::take(&mut state.path);
+            path.truncate(steps);
+            *state = before;
+            state.path = path;
+            Err(e)
+        }
+    }
+}
+
+fn apply_choice(
+    story: &Story,
+    state: &mut GameState,
+    choice_id: &str,
+) -> Result<Vec<Event>, EngineError> {
     if state.is_over() {
         return Err(EngineError::GameOver);
     }
@@ -413,6 +437,10 @@ pub struct Divergence {
 
 impl fmt::Display for Divergence {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // No choice means the game could not even begin (or ended up elsewhere at once).
+        if self.choice.is_empty() {
+            return write!(f, "at the start (scene `{}`): {}", self.scene, self.reason);
+        }
         write!(
             f,
             "step {} (scene `{}`, choice `{}`): {}",
@@ -429,6 +457,24 @@ impl fmt::Display for Divergence {
 /// # Errors
 /// The first step that no longer applies, with the state just before it.
 pub fn replay(story: &Story, seed: u64, steps: &[Step]) -> Result<GameState, Divergence> {
+    replay_checked(story, seed, steps, |_, _| Ok(()))
+}
+
+/// Replays a recorded path like [`replay`], calling `check(i, state)` after step `i`
+/// is applied; an `Err(reason)` from it stops the replay there.
+///
+/// Saves use it to compare each step's outcome with what was recorded, so a story edit
+/// that only changes numbers is still pinned to the step where it first shows.
+///
+/// # Errors
+/// The first step that no longer applies or fails the check, with the state just
+/// before it.
+pub fn replay_checked(
+    story: &Story,
+    seed: u64,
+    steps: &[Step],
+    mut check: impl FnMut(usize, &GameState) -> Result<(), String>,
+) -> Result<GameState, Divergence> {
     let (mut state, _) = start(story, seed).map_err(|e| Divergence {
         step: 0,
         scene: story.start.clone(),
@@ -437,23 +483,25 @@ pub fn replay(story: &Story, seed: u64, steps: &[Step]) -> Result<GameState, Div
         last_good: Box::new(empty_state(seed)),
     })?;
     for (i, step) in steps.iter().enumerate() {
-        let diverge = |state: &GameState, reason: String| Divergence {
+        let diverge = |state: GameState, reason: String| Divergence {
             step: i,
             scene: step.scene.clone(),
             choice: step.choice.clone(),
             reason,
-            last_good: Box::new(state.clone()),
+            last_good: Box::new(state),
         };
         if state.scene != step.scene {
-            return Err(diverge(
-                &state,
-                format!("the story now leads to `{}` instead", state.scene),
-            ));
+            let reason = format!("the story now leads to `{}` instead", state.scene);
+            return Err(diverge(state, reason));
         }
-        if let Err(e) = choose(story, &mut state, &step.choice) {
+        let failure = match choose(story, &mut state, &step.choice) {
+            Ok(_) => check(i, &state).err(),
+            Err(e) => Some(e.to_string()),
+        };
+        if let Some(reason) = failure {
             // Rare: rebuild the state before this step rather than cloning every step.
             let before = replay(story, seed, &steps[..i]).unwrap_or(state);
-            return Err(diverge(&before, e.to_string()));
+            return Err(diverge(before, reason));
         }
     }
     Ok(state)
