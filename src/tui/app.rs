@@ -11,9 +11,13 @@ use std::time::{Duration, SystemTime};
 use ratatui::layout::Rect;
 
 use super::wrap::{self, Block};
-use crate::engine::{self, ChoiceView, Event, GameState, SceneView, Step};
+use crate::engine::{self, ChoiceView, GameState, SceneView};
+use crate::replay::Recording;
 use crate::sanitize::for_terminal;
-use crate::save::{AUTO_SLOT, LoadedSave, Profile, QUICK_SLOT, SlotInfo, TextSpeed, ThemeName};
+use crate::save::{
+    AUTO_SLOT, LoadedSave, MANUAL_SLOTS, PREVIOUS_AUTO_SLOT, Profile, QUICK_SLOT, SlotInfo,
+    TextSpeed, ThemeName,
+};
 use crate::story::Story;
 use crate::story::expr::Env;
 
@@ -27,8 +31,6 @@ pub const TICK: Duration = Duration::from_millis(30);
 const MAX_COLUMN: u16 = 78;
 /// Lines one notch of the mouse wheel scrolls.
 const WHEEL_LINES: isize = 3;
-/// The manual slots, in the order the save screen lists them.
-const MANUAL_SLOTS: [&str; 9] = ["1", "2", "3", "4", "5", "6", "7", "8", "9"];
 
 /// Everything that can happen to the interface.
 #[derive(Debug, Clone)]
@@ -121,9 +123,10 @@ pub enum Command {
         slot: String,
         /// The game to save.
         state: Box<GameState>,
-        /// Autosaves are not announced.
-        quiet: bool,
     },
+    /// Write `state` to the autosave (the store first keeps a different game's
+    /// autosave as the previous one); answered like [`Command::Save`], quietly.
+    Autosave(Box<GameState>),
     /// Read `slot`; the loop answers with [`Msg::Loaded`].
     Load {
         /// The slot.
@@ -158,8 +161,6 @@ pub enum Screen {
     ConfirmQuit,
     /// "Overwrite this slot?"
     ConfirmOverwrite(String),
-    /// "A new game replaces the autosave: start anyway?"
-    ConfirmNewGame,
     /// Endings found and locked.
     Endings,
     /// Text speed and theme.
@@ -172,10 +173,7 @@ impl Screen {
     /// Dialogs drawn over the screen beneath them.
     #[must_use]
     pub fn is_dialog(&self) -> bool {
-        matches!(
-            self,
-            Screen::ConfirmQuit | Screen::ConfirmOverwrite(_) | Screen::ConfirmNewGame
-        )
+        matches!(self, Screen::ConfirmQuit | Screen::ConfirmOverwrite(_))
     }
 }
 
@@ -304,14 +302,18 @@ impl Game {
 /// A recorded game being stepped through.
 #[derive(Debug, Clone)]
 pub struct Replay {
-    /// The recorded steps.
-    pub steps: Vec<Step>,
-    /// `states[i]` is the game before step `i`; one more than the steps that replayed.
-    pub states: Vec<GameState>,
-    /// Which state is shown.
+    /// Every state of the recording.
+    pub recording: Recording,
+    /// Which state is shown: the one before step `at`.
     pub at: usize,
-    /// Why the recording stopped matching the story, if it did.
-    pub divergence: Option<String>,
+}
+
+impl Replay {
+    /// The last state's index.
+    #[must_use]
+    pub fn last(&self) -> usize {
+        self.recording.len().saturating_sub(1)
+    }
 }
 
 /// A line of the journal.
@@ -516,41 +518,12 @@ impl<'s> App<'s> {
         story: &'s Story,
         profile: Profile,
         no_color: bool,
-        seed: u64,
-        steps: &[Step],
+        recording: Recording,
     ) -> Self {
+        let seed = recording.view_state(0).map_or(0, |s| splitmix(s.seed));
         let mut app = Self::new(story, profile, seed, no_color);
         app.stack = vec![Screen::Replay];
-        let mut states = Vec::new();
-        let mut divergence = None;
-        match engine::start(story, seed) {
-            Ok((mut state, _)) => {
-                states.push(state.clone());
-                for (i, step) in steps.iter().enumerate() {
-                    if state.scene != step.scene {
-                        divergence = Some(format!(
-                            "step {} was recorded in `{}`, but the story now leads to `{}`",
-                            i + 1,
-                            step.scene,
-                            state.scene
-                        ));
-                        break;
-                    }
-                    if let Err(e) = engine::choose(story, &mut state, &step.choice) {
-                        divergence = Some(format!("step {}: {e}", i + 1));
-                        break;
-                    }
-                    states.push(state.clone());
-                }
-            }
-            Err(e) => divergence = Some(e.to_string()),
-        }
-        app.replay = Some(Replay {
-            steps: steps.to_vec(),
-            states,
-            at: 0,
-            divergence,
-        });
+        app.replay = Some(Replay { recording, at: 0 });
         app.show_replay_step();
         app
     }
@@ -617,7 +590,7 @@ impl<'s> App<'s> {
     /// Slots listed by the load screen, in order.
     #[must_use]
     pub fn load_rows() -> Vec<&'static str> {
-        let mut rows = vec![AUTO_SLOT, QUICK_SLOT];
+        let mut rows = vec![AUTO_SLOT, PREVIOUS_AUTO_SLOT, QUICK_SLOT];
         rows.extend(MANUAL_SLOTS);
         rows
     }
@@ -654,19 +627,7 @@ impl<'s> App<'s> {
 
     fn autosave(&self) -> Option<Command> {
         let game = self.game.as_ref()?;
-        Some(Command::Save {
-            slot: AUTO_SLOT.to_owned(),
-            state: Box::new(game.state.clone()),
-            quiet: true,
-        })
-    }
-
-    /// Whether starting afresh would overwrite an autosave holding choices: the one
-    /// place a save could be lost by accident, so it is asked about first.
-    #[must_use]
-    pub fn autosave_at_risk(&self) -> bool {
-        self.slot(AUTO_SLOT)
-            .is_some_and(|s| s.problem.is_none() && s.steps.unwrap_or(1) > 0)
+        Some(Command::Autosave(Box::new(game.state.clone())))
     }
 
     /// Whether a game of the player's own is in progress (not a replay).
@@ -674,21 +635,13 @@ impl<'s> App<'s> {
         self.stack.first() == Some(&Screen::Play) && self.game.is_some()
     }
 
-    /// Records scenes and endings in the profile; a command when anything was new.
-    fn note_events(&mut self, events: &[Event]) -> Option<Command> {
-        let mut changed = false;
-        for e in events {
-            match e {
-                Event::SceneEntered { scene } => {
-                    changed |= self.profile.scenes_seen.insert(scene.clone());
-                }
-                Event::EndingReached { ending } => {
-                    changed |= self.profile.endings_found.insert(ending.clone());
-                }
-                _ => {}
-            }
-        }
-        changed.then(|| self.save_profile())
+    /// Records the game's scenes and ending in the profile; a command when anything
+    /// was new.
+    fn record(&mut self) -> Option<Command> {
+        let game = self.game.as_ref()?;
+        self.profile
+            .record(&game.state)
+            .then(|| self.save_profile())
     }
 
     /// Shows `state` as the game in play.
@@ -707,13 +660,13 @@ impl<'s> App<'s> {
         let seed = self.next_seed;
         self.next_seed = splitmix(seed);
         match engine::start(self.story, seed) {
-            Ok((state, events)) => {
+            Ok((state, _)) => {
                 if let Err(e) = self.enter(state, true, true) {
                     self.flash(format!("The story cannot start: {e}"));
                     return Vec::new();
                 }
                 let mut cmds = vec![Command::StartClock(Duration::ZERO)];
-                cmds.extend(self.note_events(&events));
+                cmds.extend(self.record());
                 cmds.extend(self.autosave());
                 cmds
             }
@@ -743,7 +696,7 @@ impl<'s> App<'s> {
         let chapter = game.scene.chapter.clone();
         let id = choice.id.clone();
         match engine::choose(self.story, &mut state, &id) {
-            Ok(events) => {
+            Ok(_) => {
                 if let Err(e) = self.enter(state, false, true) {
                     self.flash(format!("That cannot be shown: {e}"));
                     return Vec::new();
@@ -751,7 +704,7 @@ impl<'s> App<'s> {
                 if let Some(g) = &mut self.game {
                     g.card = g.scene.chapter != chapter;
                 }
-                let mut cmds: Vec<Command> = self.note_events(&events).into_iter().collect();
+                let mut cmds: Vec<Command> = self.record().into_iter().collect();
                 cmds.extend(self.autosave());
                 cmds
             }
@@ -766,12 +719,7 @@ impl<'s> App<'s> {
         let Some(game) = &self.game else {
             return Vec::new();
         };
-        let path = &game.state.path;
-        if path.is_empty() {
-            self.flash("Nothing to undo yet.");
-            return Vec::new();
-        }
-        match engine::replay(self.story, game.state.seed, &path[..path.len() - 1]) {
+        match engine::undo(self.story, &game.state) {
             Ok(state) => {
                 if let Err(e) = self.enter(state, false, false) {
                     self.flash(format!("Cannot step back: {e}"));
@@ -780,8 +728,12 @@ impl<'s> App<'s> {
                 self.flash("Stepped back one choice.");
                 self.autosave().into_iter().collect()
             }
-            Err(d) => {
-                self.flash(format!("Cannot step back: {d}"));
+            Err(engine::UndoError::AtStart) => {
+                self.flash("Nothing to undo yet.");
+                Vec::new()
+            }
+            Err(e) => {
+                self.flash(format!("Cannot step back: {e}"));
                 Vec::new()
             }
         }
@@ -789,10 +741,10 @@ impl<'s> App<'s> {
 
     fn show_replay_step(&mut self) {
         let Some(replay) = &self.replay else { return };
-        let Some(state) = replay.states.get(replay.at).cloned() else {
+        let Some(state) = replay.recording.view_state(replay.at).cloned() else {
             return;
         };
-        let recorded = replay.steps.get(replay.at).map(|s| s.choice.clone());
+        let recorded = replay.recording.step(replay.at).map(|s| s.choice.clone());
         match Game::new(self.story, state) {
             Ok(mut game) => {
                 if let Some(i) =
@@ -989,6 +941,7 @@ pub fn help_lines() -> Vec<(&'static str, &'static str)> {
 fn slot_name(slot: &str) -> String {
     match slot {
         AUTO_SLOT => "the autosave".to_owned(),
+        PREVIOUS_AUTO_SLOT => "the previous autosave".to_owned(),
         QUICK_SLOT => "the quick slot".to_owned(),
         s => format!("slot {s}"),
     }
@@ -1115,21 +1068,6 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
             }
             _ => Vec::new(),
         },
-        Screen::ConfirmNewGame => match msg {
-            Msg::Yes | Msg::Confirm => {
-                app.pop();
-                if app.replay.is_some() {
-                    take_over(app)
-                } else {
-                    app.new_game()
-                }
-            }
-            Msg::No | Msg::Back | Msg::Quit => {
-                app.pop();
-                Vec::new()
-            }
-            _ => Vec::new(),
-        },
         Screen::ConfirmQuit => match msg {
             Msg::Yes | Msg::Confirm => {
                 let mut cmds: Vec<Command> = app.autosave().into_iter().collect();
@@ -1211,7 +1149,6 @@ fn title(app: &mut App, msg: &Msg) -> Vec<Command> {
 
 fn activate(app: &mut App, item: MenuItem) -> Vec<Command> {
     match item {
-        MenuItem::NewGame if app.autosave_at_risk() => app.stack.push(Screen::ConfirmNewGame),
         MenuItem::NewGame => return app.new_game(),
         MenuItem::Continue => {
             if let Some(latest) = &app.latest {
@@ -1304,7 +1241,6 @@ fn save_to(app: &mut App, slot: &str) -> Vec<Command> {
     vec![Command::Save {
         slot: slot.to_owned(),
         state: Box::new(game.state.clone()),
-        quiet: false,
     }]
 }
 
@@ -1402,6 +1338,8 @@ fn loaded(app: &mut App, slot: &str, result: Result<Box<LoadedSave>, String>) ->
                 state,
                 divergence,
                 play_time,
+                story_changed,
+                ..
             } = *save;
             if let Err(e) = app.enter(state, true, false) {
                 app.flash(format!("Could not load {}: {e}", slot_name(slot)));
@@ -1412,9 +1350,15 @@ fn loaded(app: &mut App, slot: &str, result: Result<Box<LoadedSave>, String>) ->
                 Some(d) => app.flash(format!(
                     "The story changed since this save; resumed before {d}."
                 )),
+                None if story_changed => app.flash(format!(
+                    "Loaded {}. The story has changed since, but this game still fits it.",
+                    slot_name(slot)
+                )),
                 None => app.flash(format!("Loaded {}.", slot_name(slot))),
             }
-            vec![Command::StartClock(play_time)]
+            let mut cmds = vec![Command::StartClock(play_time)];
+            cmds.extend(app.record());
+            cmds
         }
         Err(e) => {
             app.flash(format!("Could not load {}: {e}", slot_name(slot)));
@@ -1461,7 +1405,7 @@ fn replay(app: &mut App, msg: &Msg) -> Vec<Command> {
     let Some(r) = &app.replay else {
         return vec![Command::Quit];
     };
-    let (now, last) = (r.at, r.states.len().saturating_sub(1));
+    let (now, last) = (r.at, r.last());
     let at = match msg {
         Msg::Right | Msg::Down => (now + 1).min(last),
         Msg::Left | Msg::Up => now.saturating_sub(1),
@@ -1481,10 +1425,6 @@ fn replay(app: &mut App, msg: &Msg) -> Vec<Command> {
         }
         Msg::WheelDown => {
             app.scroll_by(WHEEL_LINES);
-            return Vec::new();
-        }
-        Msg::Confirm if app.autosave_at_risk() => {
-            app.stack.push(Screen::ConfirmNewGame);
             return Vec::new();
         }
         Msg::Confirm => return take_over(app),
@@ -1509,7 +1449,7 @@ fn take_over(app: &mut App) -> Vec<Command> {
     let Some(r) = app.replay.take() else {
         return Vec::new();
     };
-    let Some(state) = r.states.get(r.at).cloned() else {
+    let Some(state) = r.recording.state_at(r.at) else {
         return Vec::new();
     };
     if let Err(e) = app.enter(state, false, false) {

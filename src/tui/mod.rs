@@ -29,8 +29,9 @@ use ratatui::crossterm::{
 
 pub use app::{App, Command, Msg, Screen, update};
 
-use crate::engine::Step;
-use crate::save::SaveStore;
+use crate::replay::Recording;
+use crate::sanitize::for_terminal;
+use crate::save::{AUTO_SLOT, SaveError, SaveStore};
 use crate::story::Story;
 
 /// Mouse reporting for the wheel only: button events in SGR encoding. crossterm's
@@ -133,92 +134,127 @@ pub fn run(story: &Story, store: &SaveStore, seed: u64) -> io::Result<()> {
 ///
 /// # Errors
 /// When the terminal cannot be set up or read; the terminal is restored first.
-pub fn run_replay(story: &Story, store: &SaveStore, seed: u64, steps: &[Step]) -> io::Result<()> {
-    let app = App::replaying(story, store.load_profile(), no_color(), seed, steps);
+pub fn run_replay(story: &Story, store: &SaveStore, recording: &Recording) -> io::Result<()> {
+    let app = App::replaying(story, store.load_profile(), no_color(), recording.clone());
     event_loop(app, story, store)
 }
 
-fn slots_msg(store: &SaveStore) -> Msg {
+/// The slots of this story (another story's saves are listed as not loadable).
+fn slots_msg(story: &Story, store: &SaveStore) -> Msg {
     Msg::Slots {
-        list: store.list(),
-        latest: store.latest(),
+        list: store.list_for(story),
+        latest: store.latest_for(story),
         now: SystemTime::now(),
+    }
+}
+
+/// What the loop keeps besides the app: the store, the play clock, replies for
+/// `update`, and problems to repeat once the screen is gone.
+struct Shell<'a> {
+    story: &'a Story,
+    store: &'a SaveStore,
+    clock: Clock,
+    pending: VecDeque<Msg>,
+    /// A failed save is also printed after the terminal is restored, in case the game
+    /// was quitting and the message on screen vanished with it.
+    last_words: Vec<String>,
+    quitting: bool,
+}
+
+impl Shell<'_> {
+    fn execute(&mut self, command: Command) {
+        match command {
+            Command::Save { slot, state } => {
+                let result = self
+                    .store
+                    .save(&slot, self.story, &state, self.clock.played());
+                self.saved(slot, result, false);
+            }
+            Command::Autosave(state) => {
+                let result = self.store.autosave(self.story, &state, self.clock.played());
+                self.saved(AUTO_SLOT.to_owned(), result, true);
+            }
+            Command::Load { slot } => {
+                let result = self
+                    .store
+                    .load(&slot, self.story)
+                    .map(Box::new)
+                    .map_err(|e| for_terminal(&e.to_string()));
+                self.pending.push_back(Msg::Loaded { slot, result });
+            }
+            Command::SaveProfile(profile) => {
+                if let Err(e) = self.store.save_profile(&profile) {
+                    let e = for_terminal(&e.to_string());
+                    self.pending.push_back(Msg::ProfileFailed(e));
+                }
+            }
+            Command::StartClock(base) => {
+                self.clock = Clock {
+                    base,
+                    since: Instant::now(),
+                };
+            }
+            Command::Quit => self.quitting = true,
+        }
+    }
+
+    fn saved(&mut self, slot: String, result: Result<(), SaveError>, quiet: bool) {
+        let error = result.err().map(|e| for_terminal(&e.to_string()));
+        if let Some(e) = &error {
+            self.last_words
+                .push(format!("butterfly: could not save to `{slot}`: {e}"));
+        }
+        self.pending.push_back(Msg::Saved { slot, error, quiet });
+        self.pending.push_back(slots_msg(self.story, self.store));
     }
 }
 
 fn event_loop(mut app: App, story: &Story, store: &SaveStore) -> io::Result<()> {
     let mut session = Session::start()?;
     let size = session.terminal.size()?;
-    let mut pending: VecDeque<Msg> =
-        VecDeque::from([Msg::Resize(size.width, size.height), slots_msg(store)]);
-    let mut clock = Clock {
-        base: Duration::ZERO,
-        since: Instant::now(),
+    let mut shell = Shell {
+        story,
+        store,
+        clock: Clock {
+            base: Duration::ZERO,
+            since: Instant::now(),
+        },
+        pending: VecDeque::from([
+            Msg::Resize(size.width, size.height),
+            slots_msg(story, store),
+        ]),
+        last_words: Vec::new(),
+        quitting: false,
     };
-    // Problems worth telling the player after the screen is gone (a failed last save).
-    let mut last_words: Vec<String> = Vec::new();
-    let mut quitting = false;
     loop {
-        while let Some(msg) = pending.pop_front() {
+        while let Some(msg) = shell.pending.pop_front() {
             for command in update(&mut app, msg) {
-                match command {
-                    Command::Save { slot, state, quiet } => {
-                        let error = store
-                            .save(&slot, story, &state, clock.played())
-                            .err()
-                            .map(|e| e.to_string());
-                        if let Some(e) = &error {
-                            last_words
-                                .push(format!("butterfly: could not save to slot {slot}: {e}"));
-                        }
-                        pending.push_back(Msg::Saved { slot, error, quiet });
-                        pending.push_back(slots_msg(store));
-                    }
-                    Command::Load { slot } => {
-                        let result = store
-                            .load(&slot, story)
-                            .map(Box::new)
-                            .map_err(|e| e.to_string());
-                        pending.push_back(Msg::Loaded { slot, result });
-                    }
-                    Command::SaveProfile(profile) => {
-                        if let Err(e) = store.save_profile(&profile) {
-                            pending.push_back(Msg::ProfileFailed(e.to_string()));
-                        }
-                    }
-                    Command::StartClock(base) => {
-                        clock = Clock {
-                            base,
-                            since: Instant::now(),
-                        };
-                    }
-                    Command::Quit => quitting = true,
-                }
+                shell.execute(command);
             }
         }
-        if quitting {
+        if shell.quitting {
             break;
         }
-        // Saves that failed and were then reported on screen need no repeating.
-        last_words.clear();
+        // Failures shown on screen and survived need no repeating at exit.
+        shell.last_words.clear();
         session.terminal.draw(|f| view::draw(&app, f))?;
         let event = if app.animating() {
             if event::poll(app::TICK)? {
                 Some(event::read()?)
             } else {
-                pending.push_back(Msg::Tick);
+                shell.pending.push_back(Msg::Tick);
                 None
             }
         } else {
             Some(event::read()?)
         };
         if let Some(msg) = event.as_ref().and_then(input::map) {
-            pending.push_back(msg);
+            shell.pending.push_back(msg);
         }
     }
     drop(session);
     let mut err = io::stderr().lock();
-    for line in last_words {
+    for line in shell.last_words {
         let _ = writeln!(err, "{line}");
     }
     Ok(())

@@ -15,7 +15,7 @@ use super::app::{
 };
 use super::theme::Theme;
 use super::wrap::{self, Block, Role, str_width, truncate};
-use crate::save::{AUTO_SLOT, QUICK_SLOT, SlotInfo, TextSpeed, ThemeName};
+use crate::save::{AUTO_SLOT, PREVIOUS_AUTO_SLOT, QUICK_SLOT, SlotInfo, TextSpeed, ThemeName};
 
 /// Draws the whole interface.
 pub fn draw(app: &App, frame: &mut Frame) {
@@ -46,7 +46,7 @@ pub fn draw(app: &App, frame: &mut Frame) {
         Screen::Help => help(app, frame, area, &theme),
         Screen::Endings => endings(app, frame, area, &theme),
         Screen::Settings => settings(app, frame, area, &theme),
-        Screen::ConfirmQuit | Screen::ConfirmOverwrite(_) | Screen::ConfirmNewGame => {}
+        Screen::ConfirmQuit | Screen::ConfirmOverwrite(_) => {}
     }
     match top {
         Screen::ConfirmQuit => dialog(
@@ -57,22 +57,6 @@ pub fn draw(app: &App, frame: &mut Frame) {
             "Leave the game? Your place is saved automatically.",
             "y / Enter: save and quit   n / Esc: keep playing",
         ),
-        Screen::ConfirmNewGame => {
-            let what = app
-                .slot(AUTO_SLOT)
-                .and_then(|s| s.label.as_ref())
-                .map_or_else(String::new, |l| format!(" ({} · {})", l.chapter, l.date));
-            dialog(
-                frame,
-                area,
-                &theme,
-                " New game? ",
-                &format!(
-                    "A new game replaces the autosave{what}. Saves in numbered slots are kept."
-                ),
-                "y / Enter: start   n / Esc: cancel",
-            );
-        }
         Screen::ConfirmOverwrite(slot) => {
             let what = app
                 .slot(slot)
@@ -276,7 +260,7 @@ fn play(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let scene = &game.scene;
     let status = format!("{}  ·  {}  ·  {}", scene.chapter, scene.date, scene.place);
     let right = match &app.replay {
-        Some(r) => format!("replay {}/{}", r.at, r.states.len().saturating_sub(1)),
+        Some(r) => format!("replay {}/{}", r.at, r.last()),
         None => "? help".to_owned(),
     };
     header(frame, layout.status, theme, &status, &right);
@@ -315,7 +299,7 @@ fn play(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         choices(app, game, frame, layout.choices, theme);
     }
     let hints = if let Some(r) = &app.replay {
-        match (&r.divergence, r.at + 1 == r.states.len()) {
+        match (&r.recording.divergence, r.at == r.last()) {
             (Some(d), true) => format!("The recording stops here: {d}"),
             _ => "← → step · Enter play on from here · ? help · q leave".to_owned(),
         }
@@ -466,6 +450,7 @@ fn journal(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
 fn slot_title(slot: &str) -> String {
     match slot {
         AUTO_SLOT => "Autosave".to_owned(),
+        PREVIOUS_AUTO_SLOT => "Previous".to_owned(),
         QUICK_SLOT => "Quick".to_owned(),
         s => format!("Slot {s}"),
     }

@@ -2,6 +2,7 @@
 //! drawing never panics and never writes outside the frame.
 
 use butterfly::engine::Step;
+use butterfly::replay::Recording;
 use butterfly::save::{TextSpeed, ThemeName};
 use butterfly::tui::{App, Msg, update};
 use proptest::prelude::*;
@@ -76,7 +77,8 @@ proptest! {
         profile.settings.content_note_seen = seed % 3 != 0;
         let mut app = if replaying {
             let steps = [Step { scene: "gate".into(), choice: "grass".into() }];
-            App::replaying(&story, profile, no_color, seed, &steps)
+            let recording = Recording::new(&story, seed, &steps).expect("starts");
+            App::replaying(&story, profile, no_color, recording)
         } else {
             App::new(&story, profile, seed, no_color)
         };

@@ -59,10 +59,13 @@ fn new_game_three_choices_save_and_quit_in_a_real_terminal() {
         })
         .unwrap();
     let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_butterfly"));
-    cmd.args(["--story", "tests/fixtures/full"]);
+    cmd.arg("--story");
+    cmd.arg("tests/fixtures/full");
+    cmd.arg("--saves");
+    cmd.arg(saves.path());
     cmd.cwd(root);
     cmd.env("TERM", "xterm-256color");
-    cmd.env("BUTTERFLY_SAVES", saves.path());
+    cmd.env_remove("BUTTERFLY_SAVES");
     cmd.env_remove("NO_COLOR");
     let mut child = pair.slave.spawn_command(cmd).unwrap();
     drop(pair.slave);

@@ -2,13 +2,15 @@
 //! and checks of what plain text cannot show (italics, dimming, colour).
 
 use butterfly::engine::{self, Step};
-use butterfly::save::{LoadedSave, SlotInfo, TextSpeed, ThemeName};
+use butterfly::save::{SlotInfo, TextSpeed, ThemeName};
 use butterfly::story::Story;
 use butterfly::tui::app::MenuItem;
 use butterfly::tui::{App, Msg, update};
 use ratatui::style::{Color, Modifier};
 
-use crate::support::{at_title, buffer, fixture, list, playing, render, seasoned, send, slot};
+use crate::support::{
+    at_title, buffer, fixture, list, loaded, playing, render, replaying, seasoned, send, slot,
+};
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
 
@@ -108,11 +110,7 @@ fn play_at_an_ending() {
     snap("play_ending", |story, w, h| {
         let mut app = playing(story, w, h);
         let state = engine::replay(story, 7, &recorded()).unwrap();
-        let result = Ok(Box::new(LoadedSave {
-            state,
-            divergence: None,
-            play_time: std::time::Duration::ZERO,
-        }));
+        let result = Ok(loaded(state, None, std::time::Duration::ZERO));
         send(
             &mut app,
             &[
@@ -161,17 +159,6 @@ fn confirm_overwrite() {
         let mut app = playing(story, w, h);
         list(&mut app, some_slots());
         send(&mut app, &[Msg::Save, Msg::Digit(1)]);
-        app
-    });
-}
-
-#[test]
-fn confirm_new_game() {
-    snap("new_game", |story, w, h| {
-        let mut app = at_title(story, w, h);
-        list(&mut app, some_slots());
-        app.menu = MenuItem::NewGame;
-        update(&mut app, Msg::Confirm);
         app
     });
 }
@@ -228,7 +215,7 @@ fn settings() {
 #[test]
 fn replay() {
     snap("replay", |story, w, h| {
-        let mut app = App::replaying(story, seasoned(), false, 7, &recorded());
+        let mut app = replaying(story, &recorded());
         send(&mut app, &[Msg::Resize(w, h), Msg::Right, Msg::Right]);
         app
     });

@@ -4,7 +4,9 @@
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
-use butterfly::save::{Profile, SaveLabel, SlotInfo, TextSpeed};
+use butterfly::engine::{Divergence, GameState, Step};
+use butterfly::replay::Recording;
+use butterfly::save::{LoadedSave, Profile, SaveLabel, SlotInfo, TextSpeed};
 use butterfly::story::{self, Story};
 use butterfly::tui::{App, Command, Msg, Screen, update, view};
 use ratatui::Terminal;
@@ -123,6 +125,7 @@ pub fn kinds(cmds: &[Command]) -> String {
     cmds.iter()
         .map(|c| match c {
             Command::Save { slot, .. } => format!("save:{slot}"),
+            Command::Autosave(_) => "save:auto".to_owned(),
             Command::Load { slot } => format!("load:{slot}"),
             Command::SaveProfile(_) => "profile".to_owned(),
             Command::StartClock(_) => "clock".to_owned(),
@@ -130,4 +133,30 @@ pub fn kinds(cmds: &[Command]) -> String {
         })
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// An app replaying `steps` from seed 7.
+pub fn replaying<'s>(story: &'s Story, steps: &[Step]) -> App<'s> {
+    let recording = Recording::new(story, 7, steps).expect("the story starts");
+    App::replaying(story, seasoned(), false, recording)
+}
+
+/// What the save store hands back for `state`.
+pub fn loaded(
+    state: GameState,
+    divergence: Option<Divergence>,
+    play_time: Duration,
+) -> Box<LoadedSave> {
+    Box::new(LoadedSave {
+        state,
+        divergence,
+        play_time,
+        story_changed: false,
+        label: SaveLabel {
+            chapter: "The Gate".to_owned(),
+            date: "Morning".to_owned(),
+            place: "A gate".to_owned(),
+        },
+        saved_at: now(),
+    })
 }

@@ -4,12 +4,14 @@
 use std::time::Duration;
 
 use butterfly::engine::{self, Step};
-use butterfly::save::{LoadedSave, Profile, TextSpeed, ThemeName};
+use butterfly::save::{Profile, TextSpeed, ThemeName};
 use butterfly::story::{self, SourceFile, Story};
 use butterfly::tui::app::{JournalEntry, MenuItem};
 use butterfly::tui::{App, Command, Msg, Screen, update};
 
-use crate::support::{at_title, fixture, kinds, list, playing, seasoned, send, slot};
+use crate::support::{
+    at_title, fixture, kinds, list, loaded, playing, replaying, seasoned, send, slot,
+};
 
 /// Every message a key can produce.
 fn keys() -> Vec<Msg> {
@@ -238,11 +240,7 @@ fn at_ending() -> App<'static> {
         &mut app,
         Msg::Loaded {
             slot: "1".into(),
-            result: Ok(Box::new(LoadedSave {
-                state,
-                divergence: None,
-                play_time: Duration::ZERO,
-            })),
+            result: Ok(loaded(state, None, Duration::ZERO)),
         },
     );
     update(&mut app, Msg::OtherKey);
@@ -328,11 +326,17 @@ fn load_slots_every_key() {
     let mut app = build();
     update(&mut app, Msg::Confirm);
     assert_eq!(app.notice.as_deref(), Some("The autosave is empty."));
+    update(&mut app, Msg::Down);
+    update(&mut app, Msg::Confirm);
+    assert_eq!(
+        app.notice.as_deref(),
+        Some("The previous autosave is empty.")
+    );
     send(&mut app, &[Msg::Down, Msg::Down]);
     assert_eq!(
         kinds(&update(&mut app, Msg::Confirm)),
         "load:1",
-        "row 3 is slot 1"
+        "row 5 is slot 1"
     );
 }
 
@@ -436,7 +440,7 @@ fn settings_cycle_and_persist() {
 
 #[test]
 fn replay_every_key() {
-    let build = || App::replaying(story(), seasoned(), false, 7, &recorded());
+    let build = || replaying(story(), &recorded());
     check_every_key("replay", &build, &|k| match k {
         Msg::Confirm => (Screen::Play, "clock save:auto"),
         Msg::Help => (Screen::Help, ""),
@@ -447,10 +451,10 @@ fn replay_every_key() {
 
 #[test]
 fn replay_steps_and_takes_over() {
-    let mut app = App::replaying(story(), seasoned(), false, 7, &recorded());
+    let mut app = replaying(story(), &recorded());
     let r = app.replay.as_ref().unwrap();
-    assert_eq!(r.states.len(), 5, "start plus four steps");
-    assert!(r.divergence.is_none());
+    assert_eq!(r.recording.len(), 5, "start plus four steps");
+    assert!(r.recording.divergence.is_none());
     assert_eq!(app.game.as_ref().unwrap().scene.id, "gate");
     update(&mut app, Msg::Right);
     assert_eq!(app.game.as_ref().unwrap().scene.id, "grass");
@@ -478,14 +482,13 @@ fn replay_steps_and_takes_over() {
 fn replay_reports_where_a_recording_diverges() {
     let mut steps = recorded();
     steps[2].choice = "fly".into();
-    let app = App::replaying(story(), seasoned(), false, 7, &steps);
+    let app = replaying(story(), &steps);
     let r = app.replay.as_ref().unwrap();
-    assert_eq!(r.states.len(), 3);
-    assert!(
-        r.divergence.as_deref().unwrap().contains("step 3"),
-        "{:?}",
-        r.divergence
-    );
+    assert_eq!(r.recording.len(), 3);
+    let d = r.recording.divergence.as_ref().expect("diverges");
+    assert_eq!((d.step, d.choice.as_str()), (2, "fly"));
+    let shown = crate::support::render(&app, 80, 24);
+    assert!(shown.contains("replay 0/2"), "{shown}");
 }
 
 #[test]
@@ -608,10 +611,10 @@ fn reaching_an_ending_records_it_once() {
 fn saving_reports_success_failure_and_keeps_autosaves_quiet() {
     let mut app = playing(story(), 80, 24);
     let cmds = send(&mut app, &[Msg::Save, Msg::Digit(3)]);
-    let Command::Save { slot, state, quiet } = &cmds[0] else {
+    let Command::Save { slot, state } = &cmds[0] else {
         panic!("{cmds:?}")
     };
-    assert_eq!((slot.as_str(), *quiet), ("3", false));
+    assert_eq!(slot, "3");
     assert_eq!(**state, app.game.as_ref().unwrap().state);
     assert_eq!(*app.screen(), Screen::Play);
     update(
@@ -655,17 +658,14 @@ fn loading_resumes_with_its_clock_and_reports_divergence() {
         &mut app,
         Msg::Loaded {
             slot: "2".into(),
-            result: Ok(Box::new(LoadedSave {
-                state: state.clone(),
-                divergence: None,
-                play_time: Duration::from_mins(5),
-            })),
+            result: Ok(loaded(state.clone(), None, Duration::from_mins(5))),
         },
     );
     assert!(
-        matches!(cmds[..], [Command::StartClock(d)] if d == Duration::from_mins(5)),
-        "{cmds:?}"
+        matches!(cmds[..], [Command::StartClock(d), Command::SaveProfile(_)] if d == Duration::from_mins(5)),
+        "the clock resumes and the save's scenes count as seen: {cmds:?}"
     );
+    assert!(app.profile.scenes_seen.contains("grass"));
     assert_eq!(app.stack, [Screen::Play]);
     let g = app.game.as_ref().unwrap();
     assert_eq!(g.state, state);
@@ -688,11 +688,11 @@ fn loading_resumes_with_its_clock_and_reports_divergence() {
         &mut app,
         Msg::Loaded {
             slot: "3".into(),
-            result: Ok(Box::new(LoadedSave {
-                state: *divergence.last_good.clone(),
-                divergence: Some(divergence),
-                play_time: Duration::ZERO,
-            })),
+            result: Ok(loaded(
+                *divergence.last_good.clone(),
+                Some(divergence),
+                Duration::ZERO,
+            )),
         },
     );
     assert!(
@@ -840,47 +840,4 @@ fn new_games_in_one_session_get_different_seeds() {
     app.menu = MenuItem::NewGame;
     update(&mut app, Msg::Confirm);
     assert_ne!(app.game.as_ref().unwrap().state.seed, first);
-}
-
-#[test]
-fn confirm_new_game_every_key() {
-    let build = || {
-        let mut app = at_title(story(), 80, 24);
-        list(&mut app, vec![slot("auto", 4, 2)]);
-        app.menu = MenuItem::NewGame;
-        update(&mut app, Msg::Confirm);
-        app
-    };
-    assert_eq!(
-        *build().screen(),
-        Screen::ConfirmNewGame,
-        "a used autosave is protected"
-    );
-    check_every_key("new game?", &build, &|k| match k {
-        Msg::Yes | Msg::Confirm => (Screen::Play, "clock profile save:auto"),
-        Msg::No | Msg::Back | Msg::Quit => (Screen::Title, ""),
-        Msg::Interrupt => (Screen::ConfirmNewGame, "quit"),
-        _ => (Screen::ConfirmNewGame, ""),
-    });
-    // An autosave of a game with no choices yet is not worth asking about.
-    let mut app = at_title(story(), 80, 24);
-    list(&mut app, vec![slot("auto", 0, 2)]);
-    app.menu = MenuItem::NewGame;
-    update(&mut app, Msg::Confirm);
-    assert_eq!(*app.screen(), Screen::Play);
-}
-
-#[test]
-fn taking_over_a_replay_asks_before_replacing_the_autosave() {
-    let mut app = App::replaying(story(), seasoned(), false, 7, &recorded());
-    list(&mut app, vec![slot("auto", 4, 2)]);
-    send(&mut app, &[Msg::Right, Msg::Confirm]);
-    assert_eq!(*app.screen(), Screen::ConfirmNewGame);
-    update(&mut app, Msg::No);
-    assert_eq!(*app.screen(), Screen::Replay);
-    send(&mut app, &[Msg::Confirm]);
-    let cmds = update(&mut app, Msg::Yes);
-    assert_eq!(kinds(&cmds), "clock save:auto");
-    assert_eq!(app.stack, [Screen::Play]);
-    assert_eq!(app.game.as_ref().unwrap().state.path, recorded()[..1]);
 }
