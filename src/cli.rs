@@ -90,7 +90,7 @@ pub fn run(cli: Cli) -> ExitCode {
             check(&dir)
         }
         Some(Command::Play(args)) => play(cli.story.as_deref(), cli.saves.as_deref(), &args),
-        Some(Command::Replay(args)) => replay(cli.story.as_deref(), &args),
+        Some(Command::Replay(args)) => replay(cli.story.as_deref(), cli.saves.as_deref(), &args),
         None => play(
             cli.story.as_deref(),
             cli.saves.as_deref(),
@@ -188,10 +188,16 @@ fn play(story_dir: Option<&Path>, saves: Option<&Path>, args: &PlayArgs) -> Exit
     };
     let seed = args.seed.unwrap_or_else(clock_seed);
     let interactive = io::stdin().is_terminal() && io::stdout().is_terminal();
-    if !args.plain && interactive {
-        // The terminal interface arrives with the TUI; until then, line mode.
-    }
     let store = SaveStore::new(SaveStore::resolve_dir(saves));
+    if !args.plain && interactive {
+        return match crate::tui::run(&story, &store, seed) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("butterfly: {e}");
+                ExitCode::from(2)
+            }
+        };
+    }
     let mut player = match PlainPlayer::new(&story, seed) {
         Ok(p) => p.with_saves(&store),
         Err(e) => {
@@ -215,7 +221,7 @@ fn play(story_dir: Option<&Path>, saves: Option<&Path>, args: &PlayArgs) -> Exit
 
 /// `butterfly replay SAVE`: exit 0 when the save replays exactly, 1 when it diverges or
 /// is refused, 2 when it cannot be read at all.
-fn replay(story_dir: Option<&Path>, args: &ReplayArgs) -> ExitCode {
+fn replay(story_dir: Option<&Path>, saves: Option<&Path>, args: &ReplayArgs) -> ExitCode {
     let story = match load_story(story_dir) {
         Ok(s) => s,
         Err((msg, code)) => {
@@ -247,7 +253,8 @@ fn replay(story_dir: Option<&Path>, args: &ReplayArgs) -> ExitCode {
         let written = if args.plain {
             replaying::write_transcript(&story, &recording, &mut io::stdout().lock())
         } else {
-            replaying::replay_tui(&story, &recording, &args.save).map(|_| ())
+            let store = SaveStore::new(SaveStore::resolve_dir(saves));
+            replaying::replay_tui(&story, &recording, &store)
         };
         match written {
             Ok(()) => {}

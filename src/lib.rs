@@ -1,7 +1,8 @@
 //! **Butterfly**: a branching retelling of *M. Butterfly* played in a terminal, and the
 //! scene-graph engine underneath it.
 //!
-//! Layers, inward only: [`cli`] → front ends ([`plain`]) → [`engine`] → [`story`].
+//! Layers, inward only: [`cli`] → front ends ([`tui`], [`plain`]) and [`save`] → [`engine`]
+//! → [`story`].
 //! `story` and `engine` do no I/O and know nothing of terminals.
 //!
 //! ```
@@ -29,3 +30,4 @@ pub mod save;
 pub mod source;
 pub mod story;
 pub mod synth;
+pub mod tui;

@@ -226,19 +226,38 @@ pub fn choose(
     choice_id: &str,
 ) -> Result<Vec<Event>, EngineError> {
     // Most errors are found before anything changes, but automatic routes that loop
-    // are only found part-way through entering the next scene: keep a copy to restore.
-    // The path is set aside first so the copy does not grow with the game.
-    let path = std::mem::take(&mut state.path);
-    let before = state.clone();
-    state.path = path;
-    let steps = state.path.len();
-    match apply_choice(story, state, choice_id) {
-        Ok(events) => Ok(events),
+    // are only found part-way through entering the next scene. Rather than copying the
+    // state on every step (visits and flags grow with the game), undo what the events
+    // say happened: they record every variable's old value and every scene entered.
+    let scene_before = state.scene.clone();
+    let (roll, rng, ending) = (state.roll, state.rng.clone(), state.ending.clone());
+    let (steps, once) = (state.path.len(), state.taken_once.len());
+    let mut events = Vec::new();
+    match apply_choice(story, state, choice_id, &mut events) {
+        Ok(()) => Ok(events),
         Err(e) => {
-            let mut path = std::mem::take(&mut state.path);
-            path.truncate(steps);
-            *state = before;
-            state.path = path;
+            for ev in events.iter().rev() {
+                match ev {
+                    Event::VariableChanged { name, from, .. } => {
+                        state.vars.insert(name.clone(), *from);
+                    }
+                    Event::SceneEntered { scene } => {
+                        if let Some(n) = state.visits.get_mut(scene) {
+                            *n -= 1;
+                            if *n == 0 {
+                                state.visits.remove(scene);
+                            }
+                        }
+                    }
+                    Event::ChanceDrawn { .. } | Event::EndingReached { .. } => {}
+                }
+            }
+            if state.taken_once.len() > once {
+                state.taken_once.remove(&once_key(&scene_before, choice_id));
+            }
+            state.path.truncate(steps);
+            state.scene = scene_before;
+            (state.roll, state.rng, state.ending) = (roll, rng, ending);
             Err(e)
         }
     }
@@ -248,12 +267,12 @@ fn apply_choice(
     story: &Story,
     state: &mut GameState,
     choice_id: &str,
-) -> Result<Vec<Event>, EngineError> {
+    events: &mut Vec<Event>,
+) -> Result<(), EngineError> {
     if state.is_over() {
         return Err(EngineError::GameOver);
     }
     let here = scene(story, &state.scene)?;
-    let mut events = Vec::new();
     let target = match &here.exit {
         Exit::Routes(routes) => {
             if choice_id != CONTINUE {
@@ -272,19 +291,20 @@ fn apply_choice(
                     choice: choice_id.to_owned(),
                 }
             })?;
-            let key = once_key(&here.id, &c.id);
+            // Only once-only choices need the key: most steps allocate nothing here.
+            let key = c.once.then(|| once_key(&here.id, &c.id));
             let available = c.when.as_ref().is_none_or(|w| w.holds(state))
-                && !(c.once && state.taken_once.contains(&key));
+                && key.as_ref().is_none_or(|k| !state.taken_once.contains(k));
             if !available {
                 return Err(EngineError::Unavailable {
                     scene: here.id.clone(),
                     choice: c.id.clone(),
                 });
             }
-            if c.once {
+            if let Some(key) = key {
                 state.taken_once.insert(key);
             }
-            apply_effects(story, state, &c.effects, &mut events);
+            apply_effects(story, state, &c.effects, events);
             match &c.chance {
                 Some(ch) => {
                     let hit = state.rng.next_u32() % 100 < u32::from(ch.percent);
@@ -294,7 +314,7 @@ fn apply_choice(
                         hit,
                     });
                     if hit {
-                        apply_effects(story, state, &ch.effects, &mut events);
+                        apply_effects(story, state, &ch.effects, events);
                         ch.goto.as_str()
                     } else {
                         c.goto.as_str()
@@ -308,8 +328,7 @@ fn apply_choice(
         scene: here.id.clone(),
         choice: choice_id.to_owned(),
     });
-    enter(story, state, target, &mut events)?;
-    Ok(events)
+    enter(story, state, target, events)
 }
 
 fn pick_route<'r>(routes: &'r [crate::story::Route], state: &GameState) -> Option<&'r str> {
@@ -329,7 +348,12 @@ fn enter(
     for _ in 0..MAX_JUNCTION_HOPS {
         let s = scene(story, &target)?;
         state.scene.clone_from(&s.id);
-        *state.visits.entry(s.id.clone()).or_insert(0) += 1;
+        match state.visits.get_mut(&s.id) {
+            Some(n) => *n += 1,
+            None => {
+                state.visits.insert(s.id.clone(), 1);
+            }
+        }
         state.roll = state.rng.next_u64();
         events.push(Event::SceneEntered {
             scene: s.id.clone(),
