@@ -3,11 +3,14 @@
 //! Split the Elm way: [`app`] holds the model and `update` (no I/O), [`view`] draws it
 //! (no changes), [`input`] turns key presses into messages, [`theme`] holds every colour.
 //! This file is the shell around them: it sets the terminal up and always puts it back
-//! (normal exit, error, Ctrl-C, panic), and runs the loop that feeds events to `update`
-//! and carries out the [`Command`]s it returns: saving, loading, the play clock.
+//! (normal exit, error, Ctrl-C, SIGTERM, SIGHUP, panic), and runs the loop that feeds
+//! events to `update` and carries out the [`Command`]s it returns: saving, loading, the
+//! play clock.
 //!
-//! The loop blocks in `event::read()` whenever nothing moves on screen; it polls with a
-//! timeout only while the typewriter runs, so an idle game costs no CPU.
+//! The loop waits in `event::poll`: with the typewriter's tick while it runs, else with
+//! a long timeout whose only purpose is to notice SIGTERM and SIGHUP (crossterm cannot
+//! be woken otherwise), so an idle game wakes a few times a second and draws nothing.
+//! Those signals are handled like Ctrl-C: autosave, restore the terminal, leave.
 
 pub mod app;
 pub mod input;
@@ -17,6 +20,7 @@ pub mod wrap;
 
 use std::collections::VecDeque;
 use std::io::{self, Stdout, Write};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -66,6 +70,48 @@ fn restore_terminal() {
         LeaveAlternateScreen,
         cursor::Show
     );
+}
+
+/// How often an idle game looks for a SIGTERM or SIGHUP that did not interrupt the wait.
+const SIGNAL_POLL: Duration = Duration::from_millis(250);
+
+/// Set by SIGTERM and SIGHUP (a closed terminal window, `kill`, a logout or a shutdown)
+/// while the game runs; registered once per process.
+fn stop_requested() -> &'static Arc<AtomicBool> {
+    static FLAG: std::sync::OnceLock<Arc<AtomicBool>> = std::sync::OnceLock::new();
+    FLAG.get_or_init(|| {
+        let flag = Arc::new(AtomicBool::new(false));
+        for sig in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
+            // A second signal while the first is still being handled (a hung disk, say)
+            // ends the process at once, as the signal would have without the game.
+            let _ = signal_hook::flag::register_conditional_shutdown(sig, 1, Arc::clone(&flag));
+            let _ = signal_hook::flag::register(sig, Arc::clone(&flag));
+        }
+        flag
+    })
+}
+
+/// The next message: a key, a tick while the typewriter runs, or an interrupt when
+/// SIGTERM or SIGHUP arrived. `None` for events that mean nothing to the game.
+fn next_msg(animating: bool) -> io::Result<Option<Msg>> {
+    let stop = stop_requested();
+    let started = Instant::now();
+    loop {
+        if stop.load(Ordering::SeqCst) {
+            return Ok(Some(Msg::Interrupt));
+        }
+        let timeout = if animating {
+            app::TICK.saturating_sub(started.elapsed())
+        } else {
+            SIGNAL_POLL
+        };
+        if event::poll(timeout)? {
+            return Ok(input::map(&event::read()?));
+        }
+        if animating && started.elapsed() >= app::TICK {
+            return Ok(Some(Msg::Tick));
+        }
+    }
 }
 
 /// Restores the terminal when dropped, so an early `?` return cannot leave it raw.
@@ -210,6 +256,8 @@ impl Shell<'_> {
 }
 
 fn event_loop(mut app: App, story: &Story, store: &SaveStore) -> io::Result<()> {
+    // Before the terminal changes: from here on a SIGTERM cannot leave it raw.
+    stop_requested();
     let mut session = Session::start()?;
     let size = session.terminal.size()?;
     let mut shell = Shell {
@@ -238,18 +286,17 @@ fn event_loop(mut app: App, story: &Story, store: &SaveStore) -> io::Result<()> 
         // Failures shown on screen and survived need no repeating at exit.
         shell.last_words.clear();
         session.terminal.draw(|f| view::draw(&app, f))?;
-        let event = if app.animating() {
-            if event::poll(app::TICK)? {
-                Some(event::read()?)
-            } else {
-                shell.pending.push_back(Msg::Tick);
-                None
+        match next_msg(app.animating()) {
+            Ok(Some(msg)) => shell.pending.push_back(msg),
+            Ok(None) => {}
+            Err(e) => {
+                // The terminal is gone (a hangup can end it before the signal is seen):
+                // keep the game, as Ctrl-C would, then report.
+                for command in update(&mut app, Msg::Interrupt) {
+                    shell.execute(command);
+                }
+                return Err(e);
             }
-        } else {
-            Some(event::read()?)
-        };
-        if let Some(msg) = event.as_ref().and_then(input::map) {
-            shell.pending.push_back(msg);
         }
     }
     drop(session);
