@@ -6,6 +6,8 @@
 //! functions alone would miss a field some front end forgot to pass through
 //! `sanitize::for_terminal`.
 
+mod common;
+
 use std::io::Write as _;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
@@ -193,4 +195,83 @@ fn a_story_cannot_name_a_file() {
     let shown = String::from_utf8_lossy(&out.stdout);
     assert!(shown.contains("unknown field `include`"), "{shown}");
     assert_eq!(std::fs::read_to_string(&target).unwrap(), "keep me");
+}
+
+/// The terminal interface draws the same fields (and the title screen, the journal and
+/// the endings list) without passing on any of the payload's controls. ratatui drops
+/// C0/C1 controls itself, but not bidi overrides; and an OSC, a DCS or a BEL in the raw
+/// output would mean some text reached the terminal unfiltered.
+#[cfg(unix)]
+#[test]
+fn the_terminal_interface_neutralises_every_field() {
+    use std::time::Duration;
+    let dir = tempfile::tempdir().unwrap();
+    evil_story(dir.path());
+    let saves = tempfile::tempdir().unwrap();
+    let story = dir.path().to_str().unwrap();
+    let mut g = common::pty::Game::start(&["--story", story, "play", "--seed", "1"], saves.path());
+    g.wait_for("desrever");
+    g.press("\r");
+    g.wait_for("New game");
+    g.press("\r");
+    // Through the chapter card, the typewriter and the one choice of each scene.
+    for _ in 0..20 {
+        if g.screen().contains("Ending: pwned") {
+            break;
+        }
+        g.press("x");
+        std::thread::sleep(Duration::from_millis(100));
+        g.press("1");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    g.wait_for("Ending: pwned");
+    g.press("\t");
+    g.wait_for("Journal");
+    // A pause after Esc, or it and the next key read as one Alt chord.
+    g.press("\x1b");
+    std::thread::sleep(Duration::from_millis(300));
+    g.press("\r");
+    g.wait_for("New game");
+    for _ in 0..8 {
+        if g.screen().contains("▸ Endings") {
+            break;
+        }
+        g.press("\x1b[B");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    g.press("\r");
+    g.wait_for("1 of 1 found");
+    let raw = g.raw.lock().unwrap().clone();
+    g.press("\x03");
+    let (status, _) = g.wait_exit();
+    assert!(status.success(), "{status:?}");
+
+    let text = String::from_utf8_lossy(&raw);
+    let copies = text.matches("pwned").count();
+    assert!(
+        copies >= 15,
+        "only {copies} copies of the payload were drawn"
+    );
+    for (name, bad) in [
+        ("OSC", "\u{1b}]"),
+        ("DCS", "\u{1b}P"),
+        ("BEL", "\u{7}"),
+        ("C1 CSI", "\u{9b}"),
+        ("RLO", "\u{202e}"),
+        ("PDF", "\u{202c}"),
+        ("FSI", "\u{2066}"),
+        ("PDI", "\u{2069}"),
+        ("payload's CSI", "pwned\u{1b}"),
+    ] {
+        if let Some(at) = text.find(bad) {
+            panic!(
+                "{name} reached the terminal: …{:?}…",
+                &text[at.saturating_sub(60)..(at + 20).min(text.len())]
+            );
+        }
+    }
+    assert!(
+        !text.chars().any(|c| ('\u{80}'..='\u{9f}').contains(&c)),
+        "a C1 control reached the terminal"
+    );
 }

@@ -15,6 +15,7 @@ use super::app::{
 };
 use super::theme::Theme;
 use super::wrap::{self, Block, Role, str_width, truncate};
+use crate::sanitize::for_terminal;
 use crate::save::{AUTO_SLOT, PREVIOUS_AUTO_SLOT, QUICK_SLOT, SlotInfo, TextSpeed, ThemeName};
 
 /// Draws the whole interface.
@@ -188,8 +189,9 @@ fn styled(line: &wrap::Line, theme: &Theme, reveal: usize) -> Line<'static> {
 fn title(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let story = app.story;
     let items = app.menu_items();
-    let spaced: String = story
-        .title
+    // Drawn straight from the story, not through `engine::render`: ratatui drops
+    // control characters itself, but not bidi overrides.
+    let spaced: String = for_terminal(&story.title)
         .to_uppercase()
         .chars()
         .map(String::from)
@@ -200,7 +202,7 @@ fn title(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         Line::default(),
         Line::styled(spaced, theme.heading),
         Line::default(),
-        Line::styled(story.subtitle.clone(), theme.prose),
+        Line::styled(for_terminal(&story.subtitle), theme.prose),
         Line::default(),
         Line::default(),
     ];
@@ -614,7 +616,7 @@ fn endings(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     for (i, e) in all.iter().enumerate() {
         if app.profile.endings_found.contains(&e.id) {
             lines.push(Line::styled(
-                truncate(&format!("{:>2}. {}", i + 1, e.title), w),
+                truncate(&format!("{:>2}. {}", i + 1, for_terminal(&e.title)), w),
                 theme.heading,
             ));
         } else {

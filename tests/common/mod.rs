@@ -17,6 +17,9 @@ use butterfly::source;
 use butterfly::story::{self, Diagnostic, Loaded, SourceFile, Story};
 use rand::RngExt;
 
+#[cfg(unix)]
+pub mod pty;
+
 /// The package root (where `story/` and `tests/` live).
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
