@@ -242,7 +242,8 @@ fn replay(story_dir: Option<&Path>, saves: Option<&Path>, args: &ReplayArgs) -> 
         }
     };
     let shown = args.save.display();
-    if args.plain || !args.verify {
+    // `--verify` only checks, whatever else is asked: scripts want one line and a code.
+    if !args.verify {
         let recording = match Recording::of_loaded(&story, &loaded) {
             Ok(r) => r,
             Err(e) => {
