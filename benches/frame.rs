@@ -98,5 +98,21 @@ fn frames(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, frames);
+/// What the game does between `exec` and its first frame, in-process: load the
+/// embedded story, make the title screen, draw it. (Process start-up itself is
+/// measured with hyperfine; see docs/performance.md.)
+fn startup(c: &mut Criterion) {
+    c.bench_function("startup/embedded_story_to_first_frame_80x24", |b| {
+        b.iter(|| {
+            let files = butterfly::source::embedded();
+            let story = story::load_unlinted(&files).story.unwrap();
+            let mut app = App::new(&story, Profile::default(), 1, false);
+            update(&mut app, Msg::Resize(80, 24));
+            let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
+            black_box(term.draw(|f| view::draw(&app, f)).unwrap().area);
+        });
+    });
+}
+
+criterion_group!(benches, frames, startup);
 criterion_main!(benches);
