@@ -108,7 +108,8 @@ pub fn load_story(dir: Option<&Path>) -> Result<Story, (String, u8)> {
         Some(d) => source::read_dir(d).map_err(|e| (format!("butterfly: {e}"), 2))?,
         None => source::embedded(),
     };
-    let loaded = story::load(&files);
+    // Playing needs every error found, but not the warnings: `check` runs those.
+    let loaded = story::load_unlinted(&files);
     match loaded.story {
         Some(s) => Ok(s),
         None => {
@@ -242,7 +243,8 @@ fn replay(story_dir: Option<&Path>, saves: Option<&Path>, args: &ReplayArgs) -> 
         }
     };
     let shown = args.save.display();
-    if args.plain || !args.verify {
+    // `--verify` only checks, whatever else is asked: scripts want one line and a code.
+    if !args.verify {
         let recording = match Recording::of_loaded(&story, &loaded) {
             Ok(r) => r,
             Err(e) => {

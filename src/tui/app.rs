@@ -6,6 +6,8 @@
 //! interface testable as plain function calls, and game state changes only through
 //! `crate::engine`.
 
+use std::cell::RefCell;
+use std::rc::Rc;
 use std::time::{Duration, SystemTime};
 
 use ratatui::layout::Rect;
@@ -233,9 +235,24 @@ pub struct Game {
     pub scroll: usize,
     /// Showing the chapter card.
     pub card: bool,
+    /// `blocks` wrapped at the last width asked for: the prose never changes while the
+    /// scene is shown, so a redraw (every typewriter tick) must not wrap it again.
+    wrapped: RefCell<Option<(usize, Rc<[wrap::Line]>)>>,
 }
 
 impl Game {
+    /// The prose laid out `width` columns wide (computed once per width).
+    pub fn lines(&self, width: usize) -> Rc<[wrap::Line]> {
+        if let Some((w, lines)) = &*self.wrapped.borrow()
+            && *w == width
+        {
+            return Rc::clone(lines);
+        }
+        let lines: Rc<[wrap::Line]> = wrap::layout(&self.blocks, width).into();
+        *self.wrapped.borrow_mut() = Some((width, Rc::clone(&lines)));
+        lines
+    }
+
     fn new(story: &Story, state: GameState) -> Result<Self, engine::EngineError> {
         let scene = engine::render(story, &state)?;
         let choices = engine::choices(story, &state);
@@ -269,6 +286,7 @@ impl Game {
             revealed: total,
             scroll: 0,
             card: false,
+            wrapped: RefCell::new(None),
         })
     }
 
@@ -404,7 +422,7 @@ pub fn play_layout(game: &Game, area: Rect) -> PlayLayout {
     let choices_h = rows.min(body / 2);
     // Short prose keeps its choices right under it; long prose pushes them to the
     // bottom and scrolls. The whole text counts, so nothing moves while it types out.
-    let needed = wrap::layout(&game.blocks, usize::from(col.width)).len() + 1;
+    let needed = game.lines(usize::from(col.width)).len() + 1;
     let prose_h = area
         .height
         .saturating_sub(4 + choices_h)
@@ -773,7 +791,7 @@ impl<'s> App<'s> {
         let Some(game) = &mut self.game else { return };
         let layout = play_layout(game, area);
         let height = usize::from(layout.prose.height);
-        let lines = wrap::layout(&game.blocks, usize::from(layout.prose.width));
+        let lines = game.lines(usize::from(layout.prose.width));
         if game.revealing() {
             let current = lines
                 .iter()
@@ -796,7 +814,7 @@ impl<'s> App<'s> {
     pub fn more_below(&self) -> bool {
         self.game.as_ref().is_some_and(|g| {
             let layout = play_layout(g, self.area());
-            let lines = wrap::layout(&g.blocks, usize::from(layout.prose.width)).len();
+            let lines = g.lines(usize::from(layout.prose.width)).len();
             g.scroll + usize::from(layout.prose.height) < lines
         })
     }

@@ -267,7 +267,7 @@ fn play(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     };
     header(frame, layout.status, theme, &status, &right);
 
-    let lines = wrap::layout(&game.blocks, usize::from(layout.prose.width));
+    let lines = game.lines(usize::from(layout.prose.width));
     let height = usize::from(layout.prose.height);
     let scroll = game.scroll.min(lines.len().saturating_sub(height));
     let shown: Vec<Line> = lines
