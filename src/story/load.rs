@@ -269,7 +269,8 @@ struct Ctx<'a> {
 /// The names an expression may use, built once the whole story has been read.
 struct Names<'a> {
     vars: HashMap<&'a str, Type>,
-    scenes: &'a HashMap<&'a str, (usize, &'a RawScene)>,
+    /// Scene id → (file, position among all scenes) of its first definition.
+    scenes: &'a HashMap<String, (usize, usize)>,
 }
 
 impl Scope for Names<'_> {
@@ -377,7 +378,18 @@ impl<'a> Ctx<'a> {
             // Files were left unread: anything said about the rest would be noise.
             return None;
         }
-        let story = self.build(&parsed);
+        // Scenes are by far the bulk of a story. Taking them out of the parsed files lets
+        // the compiler consume them one by one, moving their text rather than copying
+        // it, so the parsed and the compiled story are never both whole in memory.
+        let mut parsed = parsed;
+        let bodies: Vec<Vec<RawScene>> = parsed
+            .iter_mut()
+            .map(|(_, f)| match f {
+                RawFile::Chapter(c) => std::mem::take(&mut c.scenes),
+                RawFile::Story(_) => Vec::new(),
+            })
+            .collect();
+        let story = self.build(&parsed, bodies);
         if self.suppressed > 0 {
             self.diags.push(
                 Diagnostic::warning(
@@ -468,7 +480,7 @@ impl<'a> Ctx<'a> {
     }
 
     #[allow(clippy::too_many_lines)] // one pass after another; splitting would hide the order
-    fn build(&mut self, parsed: &[(usize, RawFile)]) -> Option<Story> {
+    fn build(&mut self, parsed: &[(usize, RawFile)], bodies: Vec<Vec<RawScene>>) -> Option<Story> {
         // Header.
         let headers: Vec<(usize, &RawHeader)> = parsed
             .iter()
@@ -497,6 +509,15 @@ impl<'a> Ctx<'a> {
             .iter()
             .filter_map(|(i, f)| match f {
                 RawFile::Chapter(c) => Some((*i, c)),
+                RawFile::Story(_) => None,
+            })
+            .collect();
+        // Each chapter with the scenes taken out of it, in file order.
+        let mut chapter_bodies: Vec<(usize, &RawChapter, Vec<RawScene>)> = parsed
+            .iter()
+            .zip(bodies)
+            .filter_map(|((i, f), body)| match f {
+                RawFile::Chapter(c) => Some((*i, c, body)),
                 RawFile::Story(_) => None,
             })
             .collect();
@@ -585,14 +606,15 @@ impl<'a> Ctx<'a> {
         }
 
         // Scene index.
-        let mut scene_map: HashMap<&str, (usize, &RawScene)> = HashMap::new();
-        let mut order: Vec<(usize, &RawChapter, &RawScene)> = Vec::new();
-        for (i, c) in &chapters {
-            for s in &c.scenes {
-                if let Some((first, _)) = scene_map.get(s.id.as_str()) {
-                    let first_path = self.path(*first).to_owned();
+        let mut scene_map: HashMap<String, (usize, usize)> = HashMap::new();
+        let mut seq = 0usize;
+        for (i, _, body) in &chapter_bodies {
+            for s in body {
+                seq += 1;
+                if let Some(&(first, _)) = scene_map.get(s.id.as_str()) {
+                    let first_path = self.path(first).to_owned();
                     let first_pos =
-                        self.place(Diagnostic::error("", ""), &Site::scene(*first, &s.id));
+                        self.place(Diagnostic::error("", ""), &Site::scene(first, &s.id));
                     let d =
                         Diagnostic::error("E0108", format!("scene `{}` is defined twice", s.id))
                             .with_hint(format!(
@@ -601,7 +623,7 @@ impl<'a> Ctx<'a> {
                             ));
                     // Point at the second definition: in the same file, the next `id:`
                     // literal after the first; in another file, that file's scene.
-                    if *first == *i {
+                    if first == *i {
                         let after = self
                             .locator(*i)
                             .and_then(|l| l.scene_id(&s.id))
@@ -621,8 +643,7 @@ impl<'a> Ctx<'a> {
                     self.report(d, &Site::scene(*i, &s.id));
                     return None;
                 }
-                scene_map.insert(&s.id, (*i, s));
-                order.push((*i, c, s));
+                scene_map.insert(s.id.clone(), (*i, seq));
             }
         }
         let names = Names {
@@ -632,10 +653,17 @@ impl<'a> Ctx<'a> {
         let ending_ids: HashSet<&str> = endings.iter().map(|(_, e)| e.id.as_str()).collect();
 
         // Compile scenes.
-        let mut scenes: Vec<Scene> = Vec::with_capacity(order.len());
-        for (file, chapter, s) in &order {
-            let scene = self.compile_scene(*file, chapter, s, &names, &ending_ids);
-            scenes.push(scene);
+        let mut scenes: Vec<Scene> = Vec::with_capacity(scene_map.len());
+        let mut seq = 0usize;
+        for (file, chapter, body) in &mut chapter_bodies {
+            for s in std::mem::take(body) {
+                seq += 1;
+                // Second definitions of an id were reported above and are skipped here.
+                if scene_map.get(s.id.as_str()) == Some(&(*file, seq)) {
+                    let scene = self.compile_scene(*file, chapter, s, &names, &ending_ids);
+                    scenes.push(scene);
+                }
+            }
         }
         let mut scene_index: HashMap<String, usize> = scenes
             .iter()
@@ -656,7 +684,7 @@ impl<'a> Ctx<'a> {
                         "E0110",
                         format!("`extend` names scene `{}`, which does not exist", ext.scene),
                     );
-                    d = match expr::closest(&ext.scene, scene_map.keys().copied()) {
+                    d = match expr::closest(&ext.scene, scene_map.keys().map(String::as_str)) {
                         Some(best) => d.with_hint(format!("did you mean `{best}`?")),
                         None => d.with_hint("`extend` adds choices to a scene defined in another file: name that scene's `id`"),
                     };
@@ -715,7 +743,7 @@ impl<'a> Ctx<'a> {
                 "E0113",
                 format!("the start scene `{}` does not exist", h.start),
             );
-            if let Some(best) = expr::closest(&h.start, scene_map.keys().copied()) {
+            if let Some(best) = expr::closest(&h.start, scene_map.keys().map(String::as_str)) {
                 d = d.with_hint(format!("did you mean `{best}`?"));
             } else {
                 d = d.with_hint("`start:` must name a scene defined in a chapter file");
@@ -840,6 +868,26 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// Like `compile_text`, taking the paragraph so that plain text is moved, not copied.
+    fn compile_paragraph(
+        &mut self,
+        base: &Site,
+        src: String,
+        names: &Names<'_>,
+        slot: &mut u32,
+    ) -> Option<Text> {
+        if self.too_long(base, &src) {
+            return None;
+        }
+        match text::parse_owned(src, names, slot) {
+            Ok(t) => Some(t),
+            Err((e, src)) => {
+                self.expr_error(e, "E0201", &base.at(Some("text"), &src));
+                None
+            }
+        }
+    }
+
     fn compile_effects(&mut self, base: &Site, list: &[String], names: &Names<'_>) -> Vec<Effect> {
         let mut out = Vec::with_capacity(list.len());
         for src in list {
@@ -900,7 +948,7 @@ impl<'a> Ctx<'a> {
             "E0301",
             format!("`{key}` leads to scene `{target}`, which does not exist"),
         );
-        d = match expr::closest(target, names.scenes.keys().copied()) {
+        d = match expr::closest(target, names.scenes.keys().map(String::as_str)) {
             Some(best) => d.with_hint(format!("did you mean `{best}`?")),
             None => d.with_hint("define a scene with this id, or fix the target"),
         };
@@ -962,10 +1010,12 @@ impl<'a> Ctx<'a> {
         &mut self,
         file: usize,
         chapter: &RawChapter,
-        s: &RawScene,
+        mut s: RawScene,
         names: &Names<'_>,
         endings: &HashSet<&str>,
     ) -> Scene {
+        let paragraphs = std::mem::take(&mut s.text);
+        let s = &s;
         let id = s.id.as_str();
         let here = Site::scene(file, id);
         if !is_scene_id(id) {
@@ -974,9 +1024,9 @@ impl<'a> Ctx<'a> {
             self.report(d, &here);
         }
         let mut slot = 0;
-        let mut text = Vec::with_capacity(s.text.len());
-        for p in &s.text {
-            if let Some(t) = self.compile_text(&here, "text", p, names, &mut slot) {
+        let mut text = Vec::with_capacity(paragraphs.len());
+        for p in paragraphs {
+            if let Some(t) = self.compile_paragraph(&here, p, names, &mut slot) {
                 text.push(t);
             }
         }

@@ -158,6 +158,24 @@ pub fn parse(src: &str, scope: &dyn Scope, slot_base: &mut u32) -> Result<Text, 
         })
 }
 
+/// Like [`parse`], taking the string: text without markup (most of it) is kept as it
+/// is instead of being copied. On error the source comes back with the error.
+///
+/// # Errors
+/// As [`parse`].
+pub fn parse_owned(
+    src: String,
+    scope: &dyn Scope,
+    slot_base: &mut u32,
+) -> Result<Text, (ExprError, String)> {
+    if !src.bytes().any(|b| b == b'{' || b == b'}') {
+        return Ok(Text {
+            segments: vec![Segment::Lit(src)],
+        });
+    }
+    parse(&src, scope, slot_base).map_err(|e| (e, src))
+}
+
 fn err(offset: usize, msg: impl Into<String>, hint: &str) -> ExprError {
     ExprError::new(offset, msg).hint(hint)
 }
