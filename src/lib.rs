@@ -27,3 +27,4 @@ pub mod sanitize;
 pub mod source;
 pub mod story;
 pub mod synth;
+pub mod tools;

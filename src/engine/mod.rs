@@ -5,11 +5,13 @@
 //! comes from the ChaCha8 generator inside the state, so the same story, seed and
 //! choices always give the same state, and a state can be saved and resumed exactly.
 
+mod jump;
 mod state;
 mod step;
 
+pub use jump::{StartAtError, parse_value, start_at};
 pub use state::{GameState, Step};
 pub use step::{
-    ChoiceView, Divergence, EndingView, EngineError, Event, SceneView, choices, choose, render,
-    replay, start,
+    ChoiceView, Divergence, Draw, EndingView, EngineError, Event, SceneView, choices, choose,
+    choose_with, is_available, render, replay, replay_from, start,
 };

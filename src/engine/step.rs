@@ -10,7 +10,7 @@ use super::state::{GameState, Step};
 use crate::sanitize::for_terminal;
 use crate::story::expr::{AssignOp, Effect};
 use crate::story::load::CONTINUE;
-use crate::story::model::{Exit, Scene, Story};
+use crate::story::model::{Choice, Exit, Scene, Story};
 
 /// Most automatic hops (junction to junction) before we call it a loop.
 const MAX_JUNCTION_HOPS: usize = 10_000;
@@ -30,6 +30,18 @@ pub enum Event {
         /// Before.
         from: i64,
         /// After (already clamped).
+        to: i64,
+    },
+    /// An effect asked for a value outside its variable's bounds; it was clamped.
+    ///
+    /// Emitted after the matching [`Event::VariableChanged`] (if the value changed at
+    /// all), so authoring tools can find arithmetic that runs into a bound.
+    VariableClamped {
+        /// The variable.
+        name: String,
+        /// The value the effect computed.
+        wanted: i64,
+        /// The value kept.
         to: i64,
     },
     /// A chance was drawn.
@@ -144,7 +156,15 @@ pub struct EndingView {
 /// # Errors
 /// When the story's start scene is missing, or its opening routes loop.
 pub fn start(story: &Story, seed: u64) -> Result<(GameState, Vec<Event>), EngineError> {
-    let mut state = GameState {
+    let mut state = initial_state(story, seed);
+    let mut events = Vec::new();
+    enter(story, &mut state, &story.start, &mut events)?;
+    Ok((state, events))
+}
+
+/// A state before any scene is entered: every variable at its initial value.
+pub(super) fn initial_state(story: &Story, seed: u64) -> GameState {
+    GameState {
         seed,
         scene: String::new(),
         vars: story
@@ -158,10 +178,7 @@ pub fn start(story: &Story, seed: u64) -> Result<(GameState, Vec<Event>), Engine
         rng: ChaCha8Rng::seed_from_u64(seed),
         path: Vec::new(),
         ending: None,
-    };
-    let mut events = Vec::new();
-    enter(story, &mut state, &story.start, &mut events)?;
-    Ok((state, events))
+    }
 }
 
 fn scene<'s>(story: &'s Story, id: &str) -> Result<&'s Scene, EngineError> {
@@ -185,7 +202,7 @@ pub fn choices(story: &Story, state: &GameState) -> Vec<ChoiceView> {
             .iter()
             .filter(|c| !(c.once && state.taken_once.contains(&once_key(&scene.id, &c.id))))
             .filter_map(|c| {
-                let ok = c.when.as_ref().is_none_or(|w| w.holds(state));
+                let ok = condition_holds(c, state);
                 if !ok && c.disabled.is_none() {
                     return None;
                 }
@@ -215,6 +232,30 @@ fn once_key(scene: &str, choice: &str) -> String {
     format!("{scene}/{choice}")
 }
 
+fn condition_holds(choice: &Choice, state: &GameState) -> bool {
+    choice.when.as_ref().is_none_or(|w| w.holds(state))
+}
+
+/// Whether `choice` of scene `scene` can be taken now: its condition holds and, if it
+/// is once-only, it has not been taken. The one definition [`choices`], [`choose`] and
+/// the authoring tools share.
+#[must_use]
+pub fn is_available(scene: &str, choice: &Choice, state: &GameState) -> bool {
+    condition_holds(choice, state)
+        && !(choice.once && state.taken_once.contains(&once_key(scene, &choice.id)))
+}
+
+/// How the chance of a choice (if it has one) is decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Draw {
+    /// By the game's seeded generator: what play does.
+    Random,
+    /// The detour is taken, whatever the generator says.
+    Hit,
+    /// The detour is not taken, whatever the generator says.
+    Miss,
+}
+
 /// Applies the choice `choice_id` in the current scene.
 ///
 /// # Errors
@@ -224,6 +265,23 @@ pub fn choose(
     story: &Story,
     state: &mut GameState,
     choice_id: &str,
+) -> Result<Vec<Event>, EngineError> {
+    choose_with(story, state, choice_id, Draw::Random)
+}
+
+/// Like [`choose`], but decides a chance as `draw` says.
+///
+/// The generator is still advanced exactly as in [`choose`], so the rest of the game's
+/// random texture is unchanged. Authoring tools use this to explore both sides of a
+/// chance; play never does.
+///
+/// # Errors
+/// As [`choose`].
+pub fn choose_with(
+    story: &Story,
+    state: &mut GameState,
+    choice_id: &str,
+    draw: Draw,
 ) -> Result<Vec<Event>, EngineError> {
     if state.is_over() {
         return Err(EngineError::GameOver);
@@ -249,8 +307,7 @@ pub fn choose(
                 }
             })?;
             let key = once_key(&here.id, &c.id);
-            let available = c.when.as_ref().is_none_or(|w| w.holds(state))
-                && !(c.once && state.taken_once.contains(&key));
+            let available = is_available(&here.id, c, state);
             if !available {
                 return Err(EngineError::Unavailable {
                     scene: here.id.clone(),
@@ -263,7 +320,12 @@ pub fn choose(
             apply_effects(story, state, &c.effects, &mut events);
             match &c.chance {
                 Some(ch) => {
-                    let hit = state.rng.next_u32() % 100 < u32::from(ch.percent);
+                    let rolled = state.rng.next_u32() % 100 < u32::from(ch.percent);
+                    let hit = match draw {
+                        Draw::Random => rolled,
+                        Draw::Hit => true,
+                        Draw::Miss => false,
+                    };
                     events.push(Event::ChanceDrawn {
                         choice: c.id.clone(),
                         percent: ch.percent,
@@ -295,7 +357,7 @@ fn pick_route<'r>(routes: &'r [crate::story::Route], state: &GameState) -> Optio
         .map(|r| r.goto.as_str())
 }
 
-fn enter(
+pub(super) fn enter(
     story: &Story,
     state: &mut GameState,
     target: &str,
@@ -354,6 +416,13 @@ fn apply_effects(
             events.push(Event::VariableChanged {
                 name: var.name.clone(),
                 from,
+                to,
+            });
+        }
+        if to != raw {
+            events.push(Event::VariableClamped {
+                name: var.name.clone(),
+                wanted: raw,
                 to,
             });
         }
@@ -429,13 +498,27 @@ impl fmt::Display for Divergence {
 /// # Errors
 /// The first step that no longer applies, with the state just before it.
 pub fn replay(story: &Story, seed: u64, steps: &[Step]) -> Result<GameState, Divergence> {
-    let (mut state, _) = start(story, seed).map_err(|e| Divergence {
+    let (state, _) = start(story, seed).map_err(|e| Divergence {
         step: 0,
         scene: story.start.clone(),
         choice: String::new(),
         reason: e.to_string(),
         last_good: Box::new(empty_state(seed)),
     })?;
+    replay_from(story, &state, steps)
+}
+
+/// Replays a recorded path from a given first state (a game begun with
+/// [`start`](super::start) or [`start_at`](super::start_at)).
+///
+/// # Errors
+/// The first step that no longer applies, with the state just before it.
+pub fn replay_from(
+    story: &Story,
+    first: &GameState,
+    steps: &[Step],
+) -> Result<GameState, Divergence> {
+    let mut state = first.clone();
     for (i, step) in steps.iter().enumerate() {
         let diverge = |state: &GameState, reason: String| Divergence {
             step: i,
@@ -452,7 +535,7 @@ pub fn replay(story: &Story, seed: u64, steps: &[Step]) -> Result<GameState, Div
         }
         if let Err(e) = choose(story, &mut state, &step.choice) {
             // Rare: rebuild the state before this step rather than cloning every step.
-            let before = replay(story, seed, &steps[..i]).unwrap_or(state);
+            let before = replay_from(story, first, &steps[..i]).unwrap_or(state);
             return Err(diverge(&before, e.to_string()));
         }
     }

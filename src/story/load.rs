@@ -786,6 +786,7 @@ impl<'a> Ctx<'a> {
             id,
             label,
             goto: rc.goto.clone(),
+            when_source: when.as_ref().and(rc.when.clone()),
             when,
             disabled: rc.disabled.clone(),
             effects,
@@ -889,6 +890,7 @@ impl<'a> Ctx<'a> {
             self.check_target(file, id, "next", next, names);
             Exit::Routes(vec![Route {
                 when: None,
+                when_source: None,
                 goto: next.clone(),
             }])
         } else if let Some(routes) = &s.routes {
@@ -900,6 +902,7 @@ impl<'a> Ctx<'a> {
                     .as_deref()
                     .and_then(|w| self.compile_condition(file, id, w, names));
                 out.push(Route {
+                    when_source: when.as_ref().and(r.when.clone()),
                     when,
                     goto: r.goto.clone(),
                 });
