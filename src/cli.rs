@@ -3,6 +3,7 @@
 //! Exit codes: 0 success, 1 the input was wrong (story errors, a failed check), 2 the
 //! command could not run (missing directory, unreadable file, bad arguments).
 
+use std::fmt::Write as _;
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -11,6 +12,9 @@ use clap::{Parser, Subcommand};
 
 use crate::engine;
 use crate::plain::PlainPlayer;
+use crate::replay::{self as replaying, Recording};
+use crate::sanitize::for_terminal;
+use crate::save::{self, SaveError, SaveStore};
 use crate::source;
 use crate::story::{self, Loaded, Story};
 use crate::tools::{explore as explorer, graph as grapher, stats as counter, witness};
@@ -23,6 +27,11 @@ pub struct Cli {
     /// Load the story from this directory instead of the one built into the game.
     #[arg(long, global = true, value_name = "DIR")]
     pub story: Option<PathBuf>,
+
+    /// Keep saves in this directory (default: `$BUTTERFLY_SAVES`, else `./saves` when it
+    /// exists, else the platform's data directory).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub saves: Option<PathBuf>,
 
     /// What to do (default: play).
     #[command(subcommand)]
@@ -54,6 +63,8 @@ pub enum Command {
         /// The story directory (default: --story, or the built-in story).
         dir: Option<PathBuf>,
     },
+    /// Replay a save file: check it, print its transcript, or step through it.
+    Replay(ReplayArgs),
 }
 
 /// Output syntax of `graph`.
@@ -61,7 +72,7 @@ pub enum Command {
 pub enum GraphFormat {
     /// Graphviz: `butterfly graph | dot -Tsvg > story.svg`.
     Dot,
-    /// Mermaid: paste into a ```mermaid block of any Markdown file.
+    /// Mermaid: paste into a `mermaid` code block of any Markdown file.
     Mermaid,
 }
 
@@ -89,6 +100,19 @@ pub struct ExploreArgs {
     /// Write a replayable file for each ending's shortest witness into this directory.
     #[arg(long, value_name = "DIR")]
     pub write_witnesses: Option<PathBuf>,
+}
+
+/// Options of `replay`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ReplayArgs {
+    /// The save file (for example saves/quick.ron).
+    pub save: PathBuf,
+    /// Print the transcript (each scene and the choice taken) and exit.
+    #[arg(long)]
+    pub plain: bool,
+    /// Only check that the save replays exactly: exit 0 if it does, 1 if not.
+    #[arg(long)]
+    pub verify: bool,
 }
 
 /// Options of `play`.
@@ -133,14 +157,19 @@ pub fn run(cli: Cli) -> ExitCode {
             let dir = dir.or(cli.story).unwrap_or_else(|| PathBuf::from("story"));
             check(&dir)
         }
-        Some(Command::Play(args)) => play(cli.story.as_deref(), &args),
+        Some(Command::Play(args)) => play(cli.story.as_deref(), cli.saves.as_deref(), &args),
+        Some(Command::Replay(args)) => replay(cli.story.as_deref(), &args),
         Some(Command::Graph { dir, format }) => graph(dir.or(cli.story).as_deref(), format),
         Some(Command::Explore(args)) => {
             let dir = args.dir.clone().or(cli.story);
             explore(dir.as_deref(), &args)
         }
         Some(Command::Stats { dir }) => stats(dir.or(cli.story).as_deref()),
-        None => play(cli.story.as_deref(), &PlayArgs::default()),
+        None => play(
+            cli.story.as_deref(),
+            cli.saves.as_deref(),
+            &PlayArgs::default(),
+        ),
     }
 }
 
@@ -161,10 +190,11 @@ pub fn load_story(dir: Option<&Path>) -> Result<Story, (String, u8)> {
             for d in loaded.diagnostics.iter().filter(|d| d.is_error()) {
                 msg.push_str(&d.to_string());
             }
-            msg.push_str(&format!(
+            let _ = write!(
+                msg,
                 "butterfly: the story has {} error(s); run `butterfly check` for details",
                 loaded.error_count()
-            ));
+            );
             Err((msg, 1))
         }
     }
@@ -184,11 +214,14 @@ fn check(dir: &Path) -> ExitCode {
         let _ = writeln!(out, "{d}");
     }
     let _ = writeln!(out, "{}", summary(&loaded));
-    if loaded.error_count() > 0 {
+    let code = if loaded.error_count() > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    }
+    };
+    // The process ends now: freeing a large story piece by piece would only delay it.
+    std::mem::forget(loaded);
+    code
 }
 
 /// The checker's one-line summary.
@@ -219,7 +252,7 @@ fn clock_seed() -> u64 {
         .map_or(0, |d| d.as_secs() ^ u64::from(d.subsec_nanos()))
 }
 
-fn play(story_dir: Option<&Path>, args: &PlayArgs) -> ExitCode {
+fn play(story_dir: Option<&Path>, saves: Option<&Path>, args: &PlayArgs) -> ExitCode {
     let story = match load_story(story_dir) {
         Ok(s) => s,
         Err((msg, code)) => {
@@ -232,10 +265,11 @@ fn play(story_dir: Option<&Path>, args: &PlayArgs) -> ExitCode {
     if !args.plain && interactive {
         // The terminal interface arrives with the TUI; until then, line mode.
     }
+    let store = SaveStore::new(SaveStore::resolve_dir(saves));
     let mut player = if args.from.is_some() || !args.set.is_empty() {
         let scene = args.from.as_deref().unwrap_or(&story.start);
         match engine::start_at(&story, seed, scene, &args.set) {
-            Ok((state, _)) => PlainPlayer::resume(&story, state),
+            Ok((state, _)) => PlainPlayer::resume(&story, state).with_saves(&store),
             Err(e @ engine::StartAtError::Engine(_)) => {
                 eprintln!("butterfly: cannot start in `{scene}`: {e}");
                 return ExitCode::from(1);
@@ -247,7 +281,7 @@ fn play(story_dir: Option<&Path>, args: &PlayArgs) -> ExitCode {
         }
     } else {
         match PlainPlayer::new(&story, seed) {
-            Ok(p) => p,
+            Ok(p) => p.with_saves(&store),
             Err(e) => {
                 eprintln!("butterfly: {e}");
                 return ExitCode::from(1);
@@ -258,6 +292,7 @@ fn play(story_dir: Option<&Path>, args: &PlayArgs) -> ExitCode {
     let mut input = stdin.lock();
     let mut out = io::stdout().lock();
     match player.run(&mut input, &mut out) {
+        Ok(crate::plain::Outcome::Stuck) => ExitCode::from(1),
         Ok(_) => ExitCode::SUCCESS,
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
@@ -348,18 +383,17 @@ fn explore(dir: Option<&Path>, args: &ExploreArgs) -> ExitCode {
     let mut out = io::stdout().lock();
     let _ = write!(out, "{report}");
     if let Some(wdir) = &args.write_witnesses {
-        if let Err(e) = std::fs::create_dir_all(wdir) {
-            eprintln!("butterfly: cannot create `{}`: {e}", wdir.display());
-            return ExitCode::from(2);
-        }
         for e in &report.endings {
             let Some(w) = &e.witness else { continue };
-            let path = wdir.join(format!("{}.ron", e.id));
-            if let Err(err) = witness::write_witness(&path, &story, &e.id, w.seed, &w.steps) {
-                eprintln!("butterfly: cannot write `{}`: {err}", path.display());
-                return ExitCode::from(2);
+            match witness::write_witness(wdir, &story, &e.id, w.seed, &w.steps) {
+                Ok(path) => {
+                    let _ = writeln!(out, "wrote {}", path.display());
+                }
+                Err(err) => {
+                    eprintln!("butterfly: {err}");
+                    return ExitCode::from(2);
+                }
             }
-            let _ = writeln!(out, "wrote {}", path.display());
         }
     }
     if report.unreached_endings().is_empty() {
@@ -388,5 +422,69 @@ fn stats(dir: Option<&Path>) -> ExitCode {
         Err(code) => return code,
     };
     let _ = write!(io::stdout().lock(), "{}", counter::compute(&story, &report));
+    ExitCode::SUCCESS
+}
+
+/// `butterfly replay SAVE`: exit 0 when the save replays exactly, 1 when it diverges or
+/// is refused, 2 when it cannot be read at all.
+fn replay(story_dir: Option<&Path>, args: &ReplayArgs) -> ExitCode {
+    let story = match load_story(story_dir) {
+        Ok(s) => s,
+        Err((msg, code)) => {
+            eprintln!("{msg}");
+            return ExitCode::from(code);
+        }
+    };
+    let loaded = match save::load_file(&args.save, &story) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("butterfly: {}", for_terminal(&e.to_string()));
+            let code = if matches!(e, SaveError::NotFound { .. } | SaveError::Io { .. }) {
+                2
+            } else {
+                1
+            };
+            return ExitCode::from(code);
+        }
+    };
+    let shown = args.save.display();
+    if args.plain || !args.verify {
+        let recording = match Recording::of_loaded(&story, &loaded) {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("butterfly: cannot replay `{shown}`: {e}");
+                return ExitCode::from(1);
+            }
+        };
+        let written = if args.plain {
+            replaying::write_transcript(&story, &recording, &mut io::stdout().lock())
+        } else {
+            replaying::replay_tui(&story, &recording, &args.save).map(|_| ())
+        };
+        match written {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("butterfly: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    if let Some(d) = &loaded.divergence {
+        eprintln!(
+            "butterfly: `{shown}` diverges from the story at {}",
+            for_terminal(&d.to_string())
+        );
+        return ExitCode::from(1);
+    }
+    if args.verify {
+        let steps = loaded.state.path.len();
+        let note = if loaded.story_changed {
+            " (the story has changed since, but the replay holds)"
+        } else {
+            ""
+        };
+        println!("ok: `{shown}` replays exactly, {steps} choices{note}");
+    }
     ExitCode::SUCCESS
 }

@@ -23,7 +23,9 @@
 pub mod cli;
 pub mod engine;
 pub mod plain;
+pub mod replay;
 pub mod sanitize;
+pub mod save;
 pub mod source;
 pub mod story;
 pub mod synth;

@@ -163,6 +163,6 @@ pub fn start_at(
         state.vars.insert(name.clone(), v);
     }
     let mut events = Vec::new();
-    enter(story, &mut state, scene, &mut events).map_err(StartAtError::Engine)?;
+    enter(story, &mut state, scene, &mut events, &mut Vec::new()).map_err(StartAtError::Engine)?;
     Ok((state, events))
 }

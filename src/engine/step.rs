@@ -32,18 +32,6 @@ pub enum Event {
         /// After (already clamped).
         to: i64,
     },
-    /// An effect asked for a value outside its variable's bounds; it was clamped.
-    ///
-    /// Emitted after the matching [`Event::VariableChanged`] (if the value changed at
-    /// all), so authoring tools can find arithmetic that runs into a bound.
-    VariableClamped {
-        /// The variable.
-        name: String,
-        /// The value the effect computed.
-        wanted: i64,
-        /// The value kept.
-        to: i64,
-    },
     /// A chance was drawn.
     ChanceDrawn {
         /// The choice carrying the chance.
@@ -158,7 +146,13 @@ pub struct EndingView {
 pub fn start(story: &Story, seed: u64) -> Result<(GameState, Vec<Event>), EngineError> {
     let mut state = initial_state(story, seed);
     let mut events = Vec::new();
-    enter(story, &mut state, &story.start, &mut events)?;
+    enter(
+        story,
+        &mut state,
+        &story.start,
+        &mut events,
+        &mut Vec::new(),
+    )?;
     Ok((state, events))
 }
 
@@ -245,6 +239,17 @@ pub fn is_available(scene: &str, choice: &Choice, state: &GameState) -> bool {
         && !(choice.once && state.taken_once.contains(&once_key(scene, &choice.id)))
 }
 
+/// An effect that asked for a value outside its variable's bounds, and got the bound.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Clamped {
+    /// The variable.
+    pub name: String,
+    /// The value the effect computed.
+    pub wanted: i64,
+    /// The value kept (a bound).
+    pub kept: i64,
+}
+
 /// How the chance of a choice (if it has one) is decided.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Draw {
@@ -266,14 +271,14 @@ pub fn choose(
     state: &mut GameState,
     choice_id: &str,
 ) -> Result<Vec<Event>, EngineError> {
-    choose_with(story, state, choice_id, Draw::Random)
+    choose_with(story, state, choice_id, Draw::Random).map(|(events, _)| events)
 }
 
-/// Like [`choose`], but decides a chance as `draw` says.
+/// Like [`choose`], for authoring tools: decides a chance as `draw` says, and also
+/// returns every effect that ran into its variable's bounds.
 ///
 /// The generator is still advanced exactly as in [`choose`], so the rest of the game's
-/// random texture is unchanged. Authoring tools use this to explore both sides of a
-/// chance; play never does.
+/// random texture is unchanged; explore uses this to follow both sides of a chance.
 ///
 /// # Errors
 /// As [`choose`].
@@ -282,6 +287,33 @@ pub fn choose_with(
     state: &mut GameState,
     choice_id: &str,
     draw: Draw,
+) -> Result<(Vec<Event>, Vec<Clamped>), EngineError> {
+    // Most errors are found before anything changes, but automatic routes that loop
+    // are only found part-way through entering the next scene: keep a copy to restore.
+    // The path is set aside first so the copy does not grow with the game.
+    let path = std::mem::take(&mut state.path);
+    let before = state.clone();
+    state.path = path;
+    let steps = state.path.len();
+    let mut clamps = Vec::new();
+    match apply_choice(story, state, choice_id, draw, &mut clamps) {
+        Ok(events) => Ok((events, clamps)),
+        Err(e) => {
+            let mut path = std::mem::take(&mut state.path);
+            path.truncate(steps);
+            *state = before;
+            state.path = path;
+            Err(e)
+        }
+    }
+}
+
+fn apply_choice(
+    story: &Story,
+    state: &mut GameState,
+    choice_id: &str,
+    draw: Draw,
+    clamps: &mut Vec<Clamped>,
 ) -> Result<Vec<Event>, EngineError> {
     if state.is_over() {
         return Err(EngineError::GameOver);
@@ -317,7 +349,7 @@ pub fn choose_with(
             if c.once {
                 state.taken_once.insert(key);
             }
-            apply_effects(story, state, &c.effects, &mut events);
+            apply_effects(story, state, &c.effects, &mut events, clamps);
             match &c.chance {
                 Some(ch) => {
                     let rolled = state.rng.next_u32() % 100 < u32::from(ch.percent);
@@ -332,7 +364,7 @@ pub fn choose_with(
                         hit,
                     });
                     if hit {
-                        apply_effects(story, state, &ch.effects, &mut events);
+                        apply_effects(story, state, &ch.effects, &mut events, clamps);
                         ch.goto.as_str()
                     } else {
                         c.goto.as_str()
@@ -346,7 +378,7 @@ pub fn choose_with(
         scene: here.id.clone(),
         choice: choice_id.to_owned(),
     });
-    enter(story, state, target, &mut events)?;
+    enter(story, state, target, &mut events, clamps)?;
     Ok(events)
 }
 
@@ -362,6 +394,7 @@ pub(super) fn enter(
     state: &mut GameState,
     target: &str,
     events: &mut Vec<Event>,
+    clamps: &mut Vec<Clamped>,
 ) -> Result<(), EngineError> {
     let mut target = target.to_owned();
     for _ in 0..MAX_JUNCTION_HOPS {
@@ -372,7 +405,7 @@ pub(super) fn enter(
         events.push(Event::SceneEntered {
             scene: s.id.clone(),
         });
-        apply_effects(story, state, &s.on_enter, events);
+        apply_effects(story, state, &s.on_enter, events, clamps);
         match &s.exit {
             Exit::Ending(e) => {
                 state.ending = Some(e.clone());
@@ -395,6 +428,7 @@ fn apply_effects(
     state: &mut GameState,
     effects: &[Effect],
     events: &mut Vec<Event>,
+    clamps: &mut Vec<Clamped>,
 ) {
     for e in effects {
         if e.guard.as_ref().is_some_and(|g| !g.holds(state)) {
@@ -420,10 +454,10 @@ fn apply_effects(
             });
         }
         if to != raw {
-            events.push(Event::VariableClamped {
+            clamps.push(Clamped {
                 name: var.name.clone(),
                 wanted: raw,
-                to,
+                kept: to,
             });
         }
     }
@@ -482,6 +516,10 @@ pub struct Divergence {
 
 impl fmt::Display for Divergence {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // No choice means the game could not even begin (or ended up elsewhere at once).
+        if self.choice.is_empty() {
+            return write!(f, "at the start (scene `{}`): {}", self.scene, self.reason);
+        }
         write!(
             f,
             "step {} (scene `{}`, choice `{}`): {}",
@@ -498,14 +536,32 @@ impl fmt::Display for Divergence {
 /// # Errors
 /// The first step that no longer applies, with the state just before it.
 pub fn replay(story: &Story, seed: u64, steps: &[Step]) -> Result<GameState, Divergence> {
-    let (state, _) = start(story, seed).map_err(|e| Divergence {
+    replay_checked(story, seed, steps, |_, _| Ok(()))
+}
+
+/// Replays a recorded path like [`replay`], calling `check(i, state)` after step `i`
+/// is applied; an `Err(reason)` from it stops the replay there.
+///
+/// Saves use it to compare each step's outcome with what was recorded, so a story edit
+/// that only changes numbers is still pinned to the step where it first shows.
+///
+/// # Errors
+/// The first step that no longer applies or fails the check, with the state just
+/// before it.
+pub fn replay_checked(
+    story: &Story,
+    seed: u64,
+    steps: &[Step],
+    check: impl FnMut(usize, &GameState) -> Result<(), String>,
+) -> Result<GameState, Divergence> {
+    let (first, _) = start(story, seed).map_err(|e| Divergence {
         step: 0,
         scene: story.start.clone(),
         choice: String::new(),
         reason: e.to_string(),
         last_good: Box::new(empty_state(seed)),
     })?;
-    replay_from(story, &state, steps)
+    replay_from_checked(story, &first, steps, check)
 }
 
 /// Replays a recorded path from a given first state (a game begun with
@@ -518,25 +574,36 @@ pub fn replay_from(
     first: &GameState,
     steps: &[Step],
 ) -> Result<GameState, Divergence> {
+    replay_from_checked(story, first, steps, |_, _| Ok(()))
+}
+
+fn replay_from_checked(
+    story: &Story,
+    first: &GameState,
+    steps: &[Step],
+    mut check: impl FnMut(usize, &GameState) -> Result<(), String>,
+) -> Result<GameState, Divergence> {
     let mut state = first.clone();
     for (i, step) in steps.iter().enumerate() {
-        let diverge = |state: &GameState, reason: String| Divergence {
+        let diverge = |state: GameState, reason: String| Divergence {
             step: i,
             scene: step.scene.clone(),
             choice: step.choice.clone(),
             reason,
-            last_good: Box::new(state.clone()),
+            last_good: Box::new(state),
         };
         if state.scene != step.scene {
-            return Err(diverge(
-                &state,
-                format!("the story now leads to `{}` instead", state.scene),
-            ));
+            let reason = format!("the story now leads to `{}` instead", state.scene);
+            return Err(diverge(state, reason));
         }
-        if let Err(e) = choose(story, &mut state, &step.choice) {
+        let failure = match choose(story, &mut state, &step.choice) {
+            Ok(_) => check(i, &state).err(),
+            Err(e) => Some(e.to_string()),
+        };
+        if let Some(reason) = failure {
             // Rare: rebuild the state before this step rather than cloning every step.
             let before = replay_from(story, first, &steps[..i]).unwrap_or(state);
-            return Err(diverge(&before, e.to_string()));
+            return Err(diverge(before, reason));
         }
     }
     Ok(state)

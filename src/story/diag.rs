@@ -74,7 +74,7 @@ impl Diagnostic {
     /// Places it in a file at a line and column, quoting the line.
     #[must_use]
     pub fn at(mut self, file: &str, src: Option<&str>, line: usize, col: usize) -> Self {
-        self.file = file.to_owned();
+        file.clone_into(&mut self.file);
         self.line = line;
         self.col = col;
         self.source_line = src
@@ -108,10 +108,10 @@ impl fmt::Display for Diagnostic {
         };
         writeln!(
             f,
-            "{}: {sev}[{}]: {}",
+            "{}: {sev}: {} [{}]",
             self.location(),
-            self.code,
-            self.message
+            self.message,
+            self.code
         )?;
         if let Some(line) = &self.source_line {
             let num = self.line.to_string();
@@ -146,25 +146,66 @@ pub struct StrTok {
     pub key: Option<String>,
 }
 
+/// A named struct opening in a RON file: `Choice` in `Choice(`.
+#[derive(Debug, Clone)]
+pub struct Opener {
+    /// Byte offset of the name.
+    pub start: usize,
+    /// The struct name.
+    pub name: String,
+}
+
 /// Finds where things are in one RON file, for diagnostics only.
 #[derive(Debug)]
 pub struct Locator<'a> {
     src: &'a str,
     tokens: Vec<StrTok>,
+    openers: Vec<Opener>,
     line_starts: Vec<usize>,
 }
 
 impl<'a> Locator<'a> {
-    /// Scans `src` once for string literals (skipping comments).
+    /// Scans `src` once for string literals and struct openings (skipping comments).
     #[must_use]
     pub fn new(src: &'a str) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(src.match_indices('\n').map(|(i, _)| i + 1));
+        let (tokens, openers) = scan(src);
         Self {
             src,
-            tokens: scan_strings(src),
+            tokens,
+            openers,
             line_starts,
         }
+    }
+
+    /// The byte offset of the `n`-th (0-based) `name(` at or after `after`.
+    ///
+    /// Lists of look-alike items (a scene's choices, its routes) are told apart by
+    /// their position in the list, which is the order of their openers in the file.
+    #[must_use]
+    pub fn nth_opener(&self, after: usize, name: &str, n: usize) -> Option<usize> {
+        let from = self.openers.partition_point(|o| o.start < after);
+        self.openers[from..]
+            .iter()
+            .filter(|o| o.name == name)
+            .nth(n)
+            .map(|o| o.start)
+    }
+
+    /// The `id: "..."` literal of the scene `id`: one whose nearest enclosing struct
+    /// is a `Scene(`, so a choice that happens to share the id is not mistaken for it.
+    #[must_use]
+    pub fn scene_id(&self, id: &str) -> Option<&StrTok> {
+        let is_scene = |t: &&StrTok| {
+            let before = self.openers.partition_point(|o| o.start < t.start);
+            before > 0 && self.openers[before - 1].name == "Scene"
+        };
+        self.tokens
+            .iter()
+            .filter(|t| t.content == id && t.key.as_deref() == Some("id"))
+            .find(is_scene)
+            .or_else(|| self.find(0, Some("id"), id))
     }
 
     /// 1-based line and character column of a byte offset.
@@ -230,9 +271,10 @@ impl<'a> Locator<'a> {
     }
 }
 
-fn scan_strings(src: &str) -> Vec<StrTok> {
+fn scan(src: &str) -> (Vec<StrTok>, Vec<Opener>) {
     let b = src.as_bytes();
     let mut out = Vec::new();
+    let mut openers = Vec::new();
     let mut i = 0;
     while i < b.len() {
         match b[i] {
@@ -270,7 +312,13 @@ fn scan_strings(src: &str) -> Vec<StrTok> {
                                 }
                                 i = close;
                             }
-                            other => content.push(char::from(other)),
+                            _ => {
+                                // Whole characters only: a byte index inside a multi-byte
+                                // character would make the next slice panic.
+                                let ch = src[i..].chars().next().unwrap_or('\\');
+                                content.push(ch);
+                                i += ch.len_utf8() - 1;
+                            }
                         }
                         i += 1;
                         continue;
@@ -310,10 +358,27 @@ fn scan_strings(src: &str) -> Vec<StrTok> {
                     content: src[body_start..body_end].to_owned(),
                 });
             }
+            c if c.is_ascii_alphabetic() || c == b'_' => {
+                let start = i;
+                while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+                    i += 1;
+                }
+                let name = &src[start..i];
+                let mut j = i;
+                while j < b.len() && b[j].is_ascii_whitespace() {
+                    j += 1;
+                }
+                if b.get(j) == Some(&b'(') {
+                    openers.push(Opener {
+                        start,
+                        name: name.to_owned(),
+                    });
+                }
+            }
             _ => i += 1,
         }
     }
-    out
+    (out, openers)
 }
 
 fn key_before(src: &str, quote: usize) -> Option<String> {
@@ -344,5 +409,38 @@ mod tests {
             loc.find(0, None, "not me").is_none(),
             "comments are skipped"
         );
+    }
+
+    #[test]
+    fn tells_list_items_apart_by_their_opener() {
+        let src = r#"Scene(id: "b", choices: [Choice(id: "a", goto: "x")]),
+Scene(id: "a", choices: [
+    Choice(label: "one", goto: "x"),
+    Choice(label: "two", goto: "x"), // Choice( in a comment
+    Choice(label: "three (Choice(", goto: "x"),
+])"#;
+        let loc = Locator::new(src);
+        // The choice `a` comes first, but the scene `a` is the one in a `Scene(`.
+        let scene = loc.scene_id("a").unwrap();
+        assert_eq!(loc.line_col(scene.start), (2, 11));
+        let second = loc.nth_opener(scene.start, "Choice", 1).unwrap();
+        let tok = loc.find(second, Some("goto"), "x").unwrap();
+        assert_eq!(loc.line_col(tok.start), (4, 32));
+        let third = loc.nth_opener(scene.start, "Choice", 2).unwrap();
+        assert_eq!(
+            loc.line_col(third),
+            (5, 5),
+            "openers in strings and comments are skipped"
+        );
+        assert!(loc.nth_opener(scene.start, "Choice", 3).is_none());
+    }
+
+    #[test]
+    fn odd_escapes_do_not_split_a_character() {
+        // Not valid RON, but the locator may still be asked about such a file.
+        let src = "Scene(id: \"\\é\", text: [\"ü\"])";
+        let loc = Locator::new(src);
+        assert!(loc.find(0, Some("id"), "é").is_some());
+        assert!(loc.find(0, None, "ü").is_some());
     }
 }

@@ -52,19 +52,34 @@ pub struct ExprError {
     pub message: String,
     /// How to fix it, when we can tell.
     pub hint: Option<String>,
+    /// A name (variable or scene) that is not declared, as opposed to a mistake in the
+    /// expression itself: when a story file failed to load, it may be declared there.
+    pub unresolved: bool,
 }
 
 impl ExprError {
-    fn new(offset: usize, message: impl Into<String>) -> Self {
+    pub(crate) fn new(offset: usize, message: impl Into<String>) -> Self {
         Self {
             offset,
             message: message.into(),
             hint: None,
+            unresolved: false,
         }
     }
-    fn hint(mut self, hint: impl Into<String>) -> Self {
+    pub(crate) fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
+    }
+}
+
+const VALUE_HINT: &str =
+    "a value is a number, `true`/`false`, a variable or `visits(scene)`, or one in parentheses";
+
+/// How to fix an operand of the wrong type.
+fn type_hint(want: Type) -> &'static str {
+    match want {
+        Type::Int => "a flag is true or false: test it alone (`lie`, `not lie`), not as a number",
+        Type::Bool => "a number is not true or false: compare it, e.g. `devotion >= 60`",
     }
 }
 
@@ -429,20 +444,22 @@ impl Parser<'_> {
                         return Err(ExprError::new(
                             start,
                             format!("`{}` needs {t} on its left, found {lt}", op.symbol()),
-                        ));
+                        )
+                        .hint(type_hint(t)));
                     }
                     if rt != t {
                         return Err(ExprError::new(
                             rstart,
                             format!("`{}` needs {t} on its right, found {rt}", op.symbol()),
-                        ));
+                        )
+                        .hint(type_hint(t)));
                     }
                 }
                 None if lt != rt => {
-                    return Err(ExprError::new(
-                        op_at,
-                        format!("cannot compare {lt} with {rt}"),
-                    ));
+                    return Err(
+                        ExprError::new(op_at, format!("cannot compare {lt} with {rt}"))
+                            .hint("compare numbers with numbers and flags with flags"),
+                    );
                 }
                 None => {}
             }
@@ -460,7 +477,8 @@ impl Parser<'_> {
             let (e, t, at) = self.unary()?;
             self.depth -= 1;
             if t != Type::Bool {
-                return Err(ExprError::new(at, format!("`not` needs a flag, found {t}")));
+                return Err(ExprError::new(at, format!("`not` needs a flag, found {t}"))
+                    .hint(type_hint(Type::Bool)));
             }
             return Ok((Expr::Unary(UnOp::Not, Box::new(e)), Type::Bool, start));
         }
@@ -470,7 +488,8 @@ impl Parser<'_> {
             let (e, t, at) = self.unary()?;
             self.depth -= 1;
             if t != Type::Int {
-                return Err(ExprError::new(at, format!("`-` needs a number, found {t}")));
+                return Err(ExprError::new(at, format!("`-` needs a number, found {t}"))
+                    .hint(type_hint(Type::Int)));
             }
             return Ok((Expr::Unary(UnOp::Neg, Box::new(e)), Type::Int, start));
         }
@@ -505,10 +524,10 @@ impl Parser<'_> {
                     ));
                 };
                 if !self.scope.scene_exists(&scene) {
-                    return Err(
-                        ExprError::new(name_at, format!("no scene `{scene}` exists"))
-                            .hint("`visits(...)` takes the id of a scene in this story"),
-                    );
+                    let mut e = ExprError::new(name_at, format!("no scene `{scene}` exists"))
+                        .hint("`visits(...)` takes the id of a scene in this story");
+                    e.unresolved = true;
+                    return Err(e);
                 }
                 if *self.peek() != Tok::RParen {
                     return Err(ExprError::new(
@@ -520,7 +539,7 @@ impl Parser<'_> {
                 Ok((Expr::Visits(scene.into()), Type::Int, at))
             }
             Tok::Ident(w) if ["and", "or", "not", "if"].contains(&w.as_str()) => {
-                Err(ExprError::new(at, format!("expected a value, found `{w}`")))
+                Err(ExprError::new(at, format!("expected a value, found `{w}`")).hint(VALUE_HINT))
             }
             Tok::Ident(name) => match self.scope.var_type(&name) {
                 Some(t) => Ok((Expr::Var(name.into()), t, at)),
@@ -529,7 +548,8 @@ impl Parser<'_> {
             other => Err(ExprError::new(
                 at,
                 format!("expected a value, found {}", Self::describe(&other)),
-            )),
+            )
+            .hint(VALUE_HINT)),
         }
     }
 
@@ -553,8 +573,10 @@ impl Parser<'_> {
     }
 }
 
-fn unknown_variable(scope: &dyn Scope, name: &str, at: usize) -> ExprError {
-    let err = ExprError::new(at, format!("unknown variable `{name}`"));
+/// The error for a name that is not a declared variable, with a suggestion if one is close.
+pub(crate) fn unknown_variable(scope: &dyn Scope, name: &str, at: usize) -> ExprError {
+    let mut err = ExprError::new(at, format!("unknown variable `{name}`"));
+    err.unresolved = true;
     match closest(name, scope.var_names()) {
         Some(best) => err.hint(format!("did you mean `{best}`?")),
         None => err.hint("declare it in `variables: [...]` of the header or a chapter"),
@@ -575,6 +597,7 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 
 /// Optimal-string-alignment distance: like Levenshtein, with a swap of two neighbouring
 /// letters counting as one edit (the commonest typo).
+#[allow(clippy::many_single_char_names)] // the textbook names for this algorithm
 fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
@@ -640,10 +663,10 @@ pub fn parse_effect(src: &str, scope: &dyn Scope) -> Result<Effect, ExprError> {
         p.bump();
         let (g, t, at) = p.expr()?;
         if t != Type::Bool {
-            return Err(ExprError::new(
-                at,
-                format!("`if` needs a condition, found {t}"),
-            ));
+            return Err(
+                ExprError::new(at, format!("`if` needs a condition, found {t}"))
+                    .hint(type_hint(Type::Bool)),
+            );
         }
         if *p.peek() != Tok::Colon {
             return Err(ExprError::new(
@@ -690,7 +713,8 @@ pub fn parse_effect(src: &str, scope: &dyn Scope) -> Result<Effect, ExprError> {
                     "expected `=`, `+=` or `-=`, found {}",
                     Parser::describe(&other)
                 ),
-            ));
+            )
+            .hint("effects look like `devotion += 10` or `lie = true`"));
         }
     };
     if op != AssignOp::Set && target_type == Type::Bool {
@@ -703,10 +727,15 @@ pub fn parse_effect(src: &str, scope: &dyn Scope) -> Result<Effect, ExprError> {
     let (value, vt, vat) = p.expr()?;
     p.expect_end()?;
     if vt != target_type {
+        let hint = match target_type {
+            Type::Int => format!("give it a number, e.g. `{target} = 10`"),
+            Type::Bool => format!("give it `true`, `false` or a condition, e.g. `{target} = true`"),
+        };
         return Err(ExprError::new(
             vat,
             format!("`{target}` is {target_type} but this value is {vt}"),
-        ));
+        )
+        .hint(hint));
     }
     Ok(Effect {
         guard,

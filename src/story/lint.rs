@@ -3,7 +3,7 @@
 //! Each lint is one small function returning findings; `lint` runs them all. They run
 //! only on a story with no errors, so every id they meet is known to resolve.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use super::diag::Diagnostic;
 use super::load::Site;
@@ -89,7 +89,7 @@ fn unreached_endings(story: &Story, reachable: &[bool]) -> Vec<Finding> {
 
 fn unused_variables(story: &Story) -> Vec<Finding> {
     let mut read: HashSet<&str> = HashSet::new();
-    let mut written: HashMap<&str, ()> = HashMap::new();
+    let mut written: HashSet<&str> = HashSet::new();
     let mut note_read = |name: &str| {
         // Names live in the story; look them up to borrow from it rather than `name`.
         if let Some(v) = story.variable(name) {
@@ -124,7 +124,7 @@ fn unused_variables(story: &Story) -> Vec<Finding> {
             }
             e.value.for_each_var(&mut note_read);
             if let Some(v) = story.variable(&e.target) {
-                written.insert(v.name.as_str(), ());
+                written.insert(v.name.as_str());
             }
         }
     }
@@ -134,7 +134,7 @@ fn unused_variables(story: &Story) -> Vec<Finding> {
     let mut out = Vec::new();
     for v in &story.variables {
         let site = Site::literal(v.origin.file, Some("name"), &v.name);
-        if !written.contains_key(v.name.as_str()) {
+        if !written.contains(v.name.as_str()) {
             out.push((
                 Diagnostic::warning("W0403", format!("variable `{}` is never changed", v.name))
                     .with_hint(

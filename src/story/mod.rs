@@ -13,6 +13,6 @@ pub mod raw;
 pub mod text;
 
 pub use diag::{Diagnostic, Severity};
-pub use load::{Loaded, SourceFile, load};
+pub use load::{Loaded, SourceFile, load, load_unlinted};
 pub use model::{Chance, Choice, Ending, Exit, Route, Scene, Story, Variable};
 pub use text::Text;

@@ -144,25 +144,27 @@ pub fn mix(roll: u64, salt: u64) -> u64 {
 /// # Errors
 /// Unbalanced braces, bad conditions and unknown variables, with their character offset.
 pub fn parse(src: &str, scope: &dyn Scope, slot_base: &mut u32) -> Result<Text, ExprError> {
-    if !src.contains(['{', '}']) {
+    // Most paragraphs have no markup: a plain byte scan settles that fastest.
+    if !src.bytes().any(|b| b == b'{' || b == b'}') {
         return Ok(Text::plain(src));
     }
-    let chars: Vec<char> = src.chars().collect();
-    let segments = parse_run(&chars, 0, chars.len(), scope, slot_base, 0)?;
-    Ok(Text { segments })
+    // The parser works in byte offsets (every markup character is ASCII, so slicing at
+    // them is safe); errors are turned into character offsets once, here.
+    parse_run(src, 0, src.len(), scope, slot_base, 0)
+        .map(|segments| Text { segments })
+        .map_err(|mut e| {
+            e.offset = src[..e.offset.min(src.len())].chars().count();
+            e
+        })
 }
 
 fn err(offset: usize, msg: impl Into<String>, hint: &str) -> ExprError {
-    ExprError {
-        offset,
-        message: msg.into(),
-        hint: Some(hint.to_owned()),
-    }
+    ExprError::new(offset, msg).hint(hint)
 }
 
-/// Parses chars[from..to] into segments; `to` excludes a closing brace.
+/// Parses `src[from..to]` into segments (byte offsets; `to` excludes a closing brace).
 fn parse_run(
-    c: &[char],
+    src: &str,
     from: usize,
     to: usize,
     scope: &dyn Scope,
@@ -176,37 +178,37 @@ fn parse_run(
             "flatten the `{...}` blocks",
         ));
     }
+    let b = src.as_bytes();
     let mut segs = Vec::new();
     let mut lit = String::new();
     let mut i = from;
     while i < to {
-        match c[i] {
-            '{' if i + 1 < to && c[i + 1] == '{' => {
-                lit.push('{');
+        let Some(next) = b[i..to].iter().position(|&c| c == b'{' || c == b'}') else {
+            lit.push_str(&src[i..to]);
+            break;
+        };
+        lit.push_str(&src[i..i + next]);
+        i += next;
+        let doubled = i + 1 < to && b[i + 1] == b[i];
+        match (b[i], doubled) {
+            (c, true) => {
+                lit.push(char::from(c));
                 i += 2;
             }
-            '}' if i + 1 < to && c[i + 1] == '}' => {
-                lit.push('}');
-                i += 2;
-            }
-            '}' => {
+            (b'}', false) => {
                 return Err(err(
                     i,
                     "`}` without a matching `{`",
                     "write `}}` for a literal brace",
                 ));
             }
-            '{' => {
-                let close = matching_brace(c, i, to)?;
+            _ => {
+                let close = matching_brace(b, i, to)?;
                 if !lit.is_empty() {
                     segs.push(Segment::Lit(std::mem::take(&mut lit)));
                 }
-                segs.push(parse_block(c, i + 1, close, scope, slot, depth)?);
+                segs.push(parse_block(src, i + 1, close, scope, slot, depth)?);
                 i = close + 1;
-            }
-            ch => {
-                lit.push(ch);
-                i += 1;
             }
         }
     }
@@ -216,13 +218,12 @@ fn parse_run(
     Ok(segs)
 }
 
-fn matching_brace(c: &[char], open: usize, to: usize) -> Result<usize, ExprError> {
+fn matching_brace(b: &[u8], open: usize, to: usize) -> Result<usize, ExprError> {
     let mut depth = 0usize;
-    let mut i = open;
-    while i < to {
-        match c[i] {
-            '{' => depth += 1,
-            '}' => {
+    for (i, &c) in b.iter().enumerate().take(to).skip(open) {
+        match c {
+            b'{' => depth += 1,
+            b'}' => {
                 depth -= 1;
                 if depth == 0 {
                     return Ok(i);
@@ -230,7 +231,6 @@ fn matching_brace(c: &[char], open: usize, to: usize) -> Result<usize, ExprError
             }
             _ => {}
         }
-        i += 1;
     }
     Err(err(
         open,
@@ -239,16 +239,16 @@ fn matching_brace(c: &[char], open: usize, to: usize) -> Result<usize, ExprError
     ))
 }
 
-/// Splits chars[from..to] at top-level `|`.
-fn split_bars(c: &[char], from: usize, to: usize) -> Vec<(usize, usize)> {
+/// Splits `b[from..to]` at top-level `|`.
+fn split_bars(b: &[u8], from: usize, to: usize) -> Vec<(usize, usize)> {
     let mut parts = Vec::new();
     let mut depth = 0usize;
     let mut start = from;
-    for i in from..to {
-        match c[i] {
-            '{' => depth += 1,
-            '}' => depth = depth.saturating_sub(1),
-            '|' if depth == 0 => {
+    for (i, &c) in b.iter().enumerate().take(to).skip(from) {
+        match c {
+            b'{' => depth += 1,
+            b'}' => depth = depth.saturating_sub(1),
+            b'|' if depth == 0 => {
                 parts.push((start, i));
                 start = i + 1;
             }
@@ -260,45 +260,52 @@ fn split_bars(c: &[char], from: usize, to: usize) -> Vec<(usize, usize)> {
 }
 
 fn parse_block(
-    c: &[char],
+    src: &str,
     from: usize,
     to: usize,
     scope: &dyn Scope,
     slot: &mut u32,
     depth: usize,
 ) -> Result<Segment, ExprError> {
-    let inner: String = c[from..to].iter().collect();
+    let b = src.as_bytes();
+    let inner = &src[from..to];
     let lead = inner.len() - inner.trim_start().len();
     let trimmed = inner.trim();
-    if let Some(rest) = trimmed.strip_prefix('~') {
-        let _ = rest;
-        let tilde = from + lead;
-        let parts = split_bars(c, tilde + 1, to);
+    let at = from + lead;
+    if trimmed.starts_with('~') {
+        let parts = split_bars(b, at + 1, to);
         let this_slot = *slot;
         *slot += 1;
         let mut opts = Vec::with_capacity(parts.len());
-        for (a, b) in parts {
-            let mut opt = parse_run(c, a, b, scope, slot, depth + 1)?;
+        for (a, z) in parts {
+            let mut opt = parse_run(src, a, z, scope, slot, depth + 1)?;
             trim_edges(&mut opt);
             opts.push(opt);
         }
         return Ok(Segment::OneOf(this_slot, opts));
     }
     if trimmed.starts_with("if ") || trimmed.starts_with("if\t") {
-        let if_at = from + lead;
-        let colon = (if_at + 2..to).find(|&i| c[i] == ':').ok_or_else(|| {
-            err(
-                if_at,
-                "`{if` needs a `:` after its condition",
-                "write `{if lie: text}`",
-            )
-        })?;
-        let cond_src: String = c[if_at + 2..colon].iter().collect();
-        let cond = expr::parse_condition(&cond_src, scope).map_err(|mut e| {
-            e.offset += if_at + 2;
+        let colon = src[at + 2..to]
+            .find(':')
+            .map(|c| at + 2 + c)
+            .ok_or_else(|| {
+                err(
+                    at,
+                    "`{if` needs a `:` after its condition",
+                    "write `{if lie: text}`",
+                )
+            })?;
+        let cond_src = &src[at + 2..colon];
+        let cond = expr::parse_condition(cond_src, scope).map_err(|mut e| {
+            // Condition errors count characters within the condition: back to bytes.
+            let byte = cond_src
+                .char_indices()
+                .nth(e.offset)
+                .map_or(cond_src.len(), |(i, _)| i);
+            e.offset = at + 2 + byte;
             e
         })?;
-        let parts = split_bars(c, colon + 1, to);
+        let parts = split_bars(b, colon + 1, to);
         if parts.len() > 2 {
             return Err(err(
                 parts[2].0 - 1,
@@ -306,9 +313,9 @@ fn parse_block(
                 "write `{if cond: a | b}`; nest another `{if}` for more cases",
             ));
         }
-        let mut yes = parse_run(c, parts[0].0, parts[0].1, scope, slot, depth + 1)?;
+        let mut yes = parse_run(src, parts[0].0, parts[0].1, scope, slot, depth + 1)?;
         let mut no = match parts.get(1) {
-            Some(&(a, b)) => parse_run(c, a, b, scope, slot, depth + 1)?,
+            Some(&(a, z)) => parse_run(src, a, z, scope, slot, depth + 1)?,
             None => Vec::new(),
         };
         trim_edges(&mut yes);
@@ -316,10 +323,10 @@ fn parse_block(
         return Ok(Segment::If(cond, yes, no));
     }
     let name = trimmed;
-    let at = from + lead;
     if name.is_empty() {
+        // Point at the `{`: there is nothing inside to point at.
         return Err(err(
-            at,
+            from - 1,
             "empty `{}` block",
             "write `{name}`, `{if ...: ...}` or `{~a|b}`",
         ));
@@ -333,17 +340,7 @@ fn parse_block(
     }
     match scope.var_type(name) {
         Some(Type::Int | Type::Bool) => Ok(Segment::Var(name.into())),
-        None => {
-            let mut e = err(
-                at,
-                format!("unknown variable `{name}`"),
-                "declare it in `variables: [...]`",
-            );
-            if let Some(best) = expr::closest(name, scope.var_names()) {
-                e.hint = Some(format!("did you mean `{best}`?"));
-            }
-            Err(e)
-        }
+        None => Err(expr::unknown_variable(scope, name, at)),
     }
 }
 

@@ -25,7 +25,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use super::search;
-use crate::engine::{self, EngineError, Event, Step};
+use crate::engine::{self, Clamped, Draw, EngineError, Event, Step};
 use crate::story::load::CONTINUE;
 use crate::story::model::{Exit, Story};
 
@@ -230,7 +230,10 @@ impl Report {
     /// Declared endings that neither runs nor search reached.
     #[must_use]
     pub fn unreached_endings(&self) -> Vec<&EndingReport> {
-        self.endings.iter().filter(|e| e.witness.is_none()).collect()
+        self.endings
+            .iter()
+            .filter(|e| e.witness.is_none())
+            .collect()
     }
 }
 
@@ -379,9 +382,8 @@ pub fn explore(
 /// them.
 fn blocked(story: &Story, targets: &[usize], visited: &HashSet<String>) -> Vec<String> {
     let leads = search::leads_to(story, targets);
-    let toward = |t: &str| {
-        !visited.contains(t) && story.scene_index.get(t).is_some_and(|&j| leads[j])
-    };
+    let toward =
+        |t: &str| !visited.contains(t) && story.scene_index.get(t).is_some_and(|&j| leads[j]);
     let cond = |src: &Option<String>, e: &Option<crate::story::expr::Expr>| {
         src.clone()
             .or_else(|| e.as_ref().map(ToString::to_string))
@@ -489,33 +491,29 @@ impl<'s> Seen<'s> {
         }
     }
 
-    fn note(&mut self, events: &[Event], at: (&str, &str)) {
-        let story = self.story;
+    fn note(&mut self, events: &[Event], clamps: &[Clamped], at: (&str, &str)) {
         for e in events {
-            match e {
-                Event::SceneEntered { scene } => {
-                    if !self.scenes.contains(scene) {
-                        self.scenes.insert(scene.clone());
-                    }
-                }
-                Event::VariableClamped { name, to, .. } => {
-                    let at_max = story.variable(name).is_some_and(|v| *to == v.max);
-                    match self
-                        .clamps
-                        .iter_mut()
-                        .find(|c| c.name == *name && c.at_max == at_max)
-                    {
-                        Some(c) => c.hits += 1,
-                        None => self.clamps.push(Clamp {
-                            name: name.clone(),
-                            bound: *to,
-                            at_max,
-                            hits: 1,
-                            first: (at.0.to_owned(), at.1.to_owned()),
-                        }),
-                    }
-                }
-                _ => {}
+            if let Event::SceneEntered { scene } = e
+                && !self.scenes.contains(scene)
+            {
+                self.scenes.insert(scene.clone());
+            }
+        }
+        for Clamped { name, kept, .. } in clamps {
+            let at_max = self.story.variable(name).is_some_and(|v| *kept == v.max);
+            match self
+                .clamps
+                .iter_mut()
+                .find(|c| c.name == *name && c.at_max == at_max)
+            {
+                Some(c) => c.hits += 1,
+                None => self.clamps.push(Clamp {
+                    name: name.clone(),
+                    bound: *kept,
+                    at_max,
+                    hits: 1,
+                    first: (at.0.to_owned(), at.1.to_owned()),
+                }),
             }
         }
     }
@@ -552,12 +550,15 @@ impl<'s> Seen<'s> {
         let unavailable_choices = story
             .scenes
             .iter()
-            .flat_map(|s| s.choices().iter().map(move |c| (s.id.clone(), c.id.clone())))
+            .flat_map(|s| {
+                s.choices()
+                    .iter()
+                    .map(move |c| (s.id.clone(), c.id.clone()))
+            })
             .filter(|k| !self.offered.contains(k))
             .collect();
         let order = |name: &str| story.variables.iter().position(|v| v.name == name);
-        self.clamps
-            .sort_by_key(|c| (order(&c.name), c.at_max));
+        self.clamps.sort_by_key(|c| (order(&c.name), c.at_max));
         Report {
             options,
             endings,
@@ -577,8 +578,8 @@ impl search::Observer for Seen<'_> {
     fn offered(&mut self, scene: &str, ids: &[&str]) {
         self.offer(scene, ids);
     }
-    fn events(&mut self, events: &[Event], scene: &str, choice: &str) {
-        self.note(events, (scene, choice));
+    fn events(&mut self, events: &[Event], clamps: &[Clamped], scene: &str, choice: &str) {
+        self.note(events, clamps, (scene, choice));
     }
     fn stuck(&mut self, scene: &str, path: &[Step], reason: String) {
         note_trap(&mut self.stuck, scene, path, reason);
@@ -608,7 +609,7 @@ fn random_runs(
         }
         let seed = options.seed.wrapping_add(u64::from(run));
         let (mut state, events) = engine::start(story, seed)?;
-        seen.note(&events, (&story.start, ""));
+        seen.note(&events, &[], (&story.start, ""));
         loop {
             if let Some(ending) = state.ending.clone() {
                 *reached.entry(ending.clone()).or_insert(0) += 1;
@@ -652,8 +653,8 @@ fn random_runs(
             }
             let id = ids[(picker.next_u64() % ids.len() as u64) as usize];
             let scene = state.scene.clone();
-            match engine::choose(story, &mut state, id) {
-                Ok(events) => seen.note(&events, (&scene, id)),
+            match engine::choose_with(story, &mut state, id, Draw::Random) {
+                Ok((events, clamps)) => seen.note(&events, &clamps, (&scene, id)),
                 Err(e) => {
                     note_trap(&mut seen.stuck, &scene, &state.path, e.to_string());
                     break;
@@ -728,7 +729,10 @@ impl fmt::Display for Report {
                     w.describe()
                 )?,
                 None if self.search.is_some_and(|s| s.complete) => {
-                    writeln!(f, "      UNREACHABLE: no state of the complete search reaches it")?;
+                    writeln!(
+                        f,
+                        "      UNREACHABLE: no state of the complete search reaches it"
+                    )?;
                 }
                 None => writeln!(f, "      NOT REACHED by any run or by the search")?,
             }

@@ -235,9 +235,7 @@ impl Graph {
         out.push_str("  // Start: bold box. Endings: double octagons. Junctions: diamonds.\n");
         out.push_str("  // Dashed: added by `extend` from another file. Dotted: a chance.\n");
         out.push_str("  graph [rankdir=TB, fontname=\"Helvetica\", compound=true];\n");
-        out.push_str(
-            "  node [shape=box, style=rounded, fontname=\"Helvetica\", fontsize=11];\n",
-        );
+        out.push_str("  node [shape=box, style=rounded, fontname=\"Helvetica\", fontsize=11];\n");
         out.push_str("  edge [fontname=\"Helvetica\", fontsize=9];\n");
         for (k, cluster) in self.clusters.iter().enumerate() {
             let _ = writeln!(out, "  subgraph cluster_{k} {{");
@@ -290,7 +288,11 @@ impl Graph {
             "  %% Start: stadium. Endings: hexagons. Junctions: diamonds.\n  %% Dashed: added by `extend` from another file. Thick: a chance.\n",
         );
         for (k, cluster) in self.clusters.iter().enumerate() {
-            let _ = writeln!(out, "  subgraph c{k}[\"{}\"]", mermaid_escape(&cluster.title));
+            let _ = writeln!(
+                out,
+                "  subgraph c{k}[\"{}\"]",
+                mermaid_escape(&cluster.title)
+            );
             for &n in &cluster.nodes {
                 let node = &self.nodes[n];
                 let id = mermaid_escape(&node.id);

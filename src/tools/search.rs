@@ -21,7 +21,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
-use crate::engine::{self, Draw, Event, GameState, Step};
+use crate::engine::{self, Clamped, Draw, Event, GameState, Step};
 use crate::story::expr::{AssignOp, BinOp, Effect, Expr, UnOp};
 use crate::story::load::CONTINUE;
 use crate::story::model::{Exit, Story};
@@ -30,8 +30,9 @@ use crate::story::model::{Exit, Story};
 pub trait Observer {
     /// Choices `ids` were on offer in `scene`.
     fn offered(&mut self, scene: &str, ids: &[&str]);
-    /// A step from `scene` by `choice` produced `events`.
-    fn events(&mut self, events: &[Event], scene: &str, choice: &str);
+    /// A step from `scene` by `choice` produced `events`, and effects ran into bounds
+    /// as `clamps` says.
+    fn events(&mut self, events: &[Event], clamps: &[Clamped], scene: &str, choice: &str);
     /// In `scene`, reached by `path`, the game cannot go on (`reason`).
     fn stuck(&mut self, scene: &str, path: &[Step], reason: String);
 }
@@ -155,7 +156,11 @@ impl<'s> Codec<'s> {
                 .filter(|s| counted.contains(&s.id))
                 .map(|s| s.id.as_str())
                 .collect(),
-            once_index: once.iter().enumerate().map(|(i, k)| (k.clone(), i)).collect(),
+            once_index: once
+                .iter()
+                .enumerate()
+                .map(|(i, k)| (k.clone(), i))
+                .collect(),
             once,
         }
     }
@@ -189,7 +194,10 @@ impl<'s> Codec<'s> {
             write_varint(&mut out, ((v << 1) ^ (v >> 63)) as u64);
         }
         for s in &self.counted {
-            write_varint(&mut out, u64::from(state.visits.get(*s).copied().unwrap_or(0)));
+            write_varint(
+                &mut out,
+                u64::from(state.visits.get(*s).copied().unwrap_or(0)),
+            );
         }
         let mut bits = vec![0u8; self.once.len().div_ceil(8)];
         for k in &state.taken_once {
@@ -349,8 +357,7 @@ fn successors(
     let mut out = Vec::new();
     for id in ids {
         let position = scene.choices().iter().position(|c| c.id == id);
-        let has_chance =
-            position.is_some_and(|p| scene.choices()[p].chance.is_some());
+        let has_chance = position.is_some_and(|p| scene.choices()[p].chance.is_some());
         let draws: &[Draw] = if has_chance {
             &[Draw::Miss, Draw::Hit]
         } else {
@@ -358,32 +365,25 @@ fn successors(
         };
         for &draw in draws {
             let mut next = state.clone();
-            let entered: Vec<String>;
-            match engine::choose_with(story, &mut next, id, draw) {
-                Ok(events) => {
+            let entered: Vec<String> = match engine::choose_with(story, &mut next, id, draw) {
+                Ok((events, mut clamps)) => {
                     // Variables outside the key are not real in the search: say nothing
                     // about their bounds.
-                    let events: Vec<Event> = events
-                        .into_iter()
-                        .filter(|e| match e {
-                            Event::VariableClamped { name, .. } => codec.tracks(name),
-                            _ => true,
-                        })
-                        .collect();
-                    observer.events(&events, &state.scene, id);
-                    entered = events
+                    clamps.retain(|c| codec.tracks(&c.name));
+                    observer.events(&events, &clamps, &state.scene, id);
+                    events
                         .into_iter()
                         .filter_map(|e| match e {
                             Event::SceneEntered { scene } => Some(scene),
                             _ => None,
                         })
-                        .collect();
+                        .collect()
                 }
                 Err(e) => {
                     observer.stuck(&state.scene, &path(), e.to_string());
                     continue;
                 }
-            }
+            };
             next.path.clear();
             out.push(Next {
                 state: next,
@@ -422,7 +422,7 @@ pub fn exhaustive(
 ) -> Result<Exhaustive, engine::EngineError> {
     let codec = Codec::new(story);
     let (first, events) = engine::start(story, seed)?;
-    observer.events(&events, &story.start, "");
+    observer.events(&events, &[], &story.start, "");
     let mut tree = Tree::new();
     tree.add(codec.key(&first), None);
     let mut expanded = vec![false];
@@ -647,8 +647,8 @@ impl<'s> Distance<'s> {
             Expr::Binary(BinOp::And | BinOp::Or, a, b) => self
                 .of(a, state, negated, depth)
                 .min(self.of(b, state, negated, depth)),
-            Expr::Binary(op @ (BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge), a, b) => {
-                let (x, y) = (a.eval(state), b.eval(state));
+            Expr::Binary(op @ (BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge), lhs_e, rhs_e) => {
+                let (x, y) = (lhs_e.eval(state), rhs_e.eval(state));
                 // Every comparison as "lhs >= rhs (+ 1 when strict)".
                 let (lhs, rhs, strict) = match (op, negated) {
                     (BinOp::Ge, false) | (BinOp::Lt, true) => (x, y, false),
@@ -657,12 +657,13 @@ impl<'s> Distance<'s> {
                     _ => (y, x, true),
                 };
                 let need = rhs.saturating_add(i64::from(strict)).saturating_sub(lhs);
-                need.max(0) as f64 / scale(story, a, b)
+                need.max(0) as f64 / scale(story, lhs_e, rhs_e)
             }
-            Expr::Binary(op @ (BinOp::Eq | BinOp::Ne), a, b) => {
-                let (x, y) = (a.eval(state), b.eval(state));
-                if (*op == BinOp::Eq) != negated {
-                    x.abs_diff(y) as f64 / scale(story, a, b)
+            Expr::Binary(op @ (BinOp::Eq | BinOp::Ne), lhs_e, rhs_e) => {
+                let (x, y) = (lhs_e.eval(state), rhs_e.eval(state));
+                let want_equal = (*op == BinOp::Eq) != negated;
+                if want_equal {
+                    x.abs_diff(y) as f64 / scale(story, lhs_e, rhs_e)
                 } else {
                     f64::from(u8::from(x == y))
                 }
@@ -779,7 +780,7 @@ pub fn guided(
     };
     let codec = Codec::new(story);
     let (first, events) = engine::start(story, seed)?;
-    observer.events(&events, &story.start, "");
+    observer.events(&events, &[], &story.start, "");
     let mut tree = Tree::new();
     let root = tree.add(codec.key(&first), None).expect("empty tree");
     if events

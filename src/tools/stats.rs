@@ -36,7 +36,7 @@ pub struct Stats {
     pub endings: usize,
     /// Declared variables.
     pub variables: usize,
-    /// Per chapter, in order of first appearance.
+    /// Per chapter, in the order a game first meets them.
     pub chapters: Vec<ChapterStats>,
     /// Words of ending epilogues.
     pub epilogue_words: usize,
@@ -54,12 +54,39 @@ fn words(texts: &[Text]) -> usize {
     texts.iter().map(Text::word_count).sum()
 }
 
+/// Each scene's distance in steps from the start, ignoring conditions (`None`: cannot
+/// be reached at all).
+fn depths(story: &Story) -> Vec<Option<usize>> {
+    let mut depth = vec![None; story.scenes.len()];
+    let Some(&start) = story.scene_index.get(&story.start) else {
+        return depth;
+    };
+    depth[start] = Some(0);
+    let mut queue = std::collections::VecDeque::from([start]);
+    while let Some(i) = queue.pop_front() {
+        let d = depth[i].unwrap_or(0);
+        for (t, _) in story.scenes[i].targets() {
+            if let Some(&j) = story.scene_index.get(t)
+                && depth[j].is_none()
+            {
+                depth[j] = Some(d + 1);
+                queue.push_back(j);
+            }
+        }
+    }
+    depth
+}
+
 /// Computes the stats of `story`, with game lengths from `report`.
 #[must_use]
 pub fn compute(story: &Story, report: &Report) -> Stats {
     let mut chapters: Vec<ChapterStats> = Vec::new();
     for s in &story.scenes {
-        let w = words(&s.text) + s.choices().iter().map(|c| c.label.word_count()).sum::<usize>();
+        let w = words(&s.text)
+            + s.choices()
+                .iter()
+                .map(|c| c.label.word_count())
+                .sum::<usize>();
         let row = if let Some(r) = chapters.iter_mut().find(|c| c.title == s.chapter) {
             r
         } else {
@@ -75,6 +102,19 @@ pub fn compute(story: &Story, report: &Report) -> Stats {
         row.choices += s.choices().len();
         row.words += w;
     }
+    // Narrative order: by how soon a chapter can first be reached from the start.
+    let depth = depths(story);
+    let first = |title: &str| {
+        story
+            .scenes
+            .iter()
+            .zip(&depth)
+            .filter(|(s, _)| s.chapter == title)
+            .filter_map(|(_, d)| *d)
+            .min()
+            .unwrap_or(usize::MAX)
+    };
+    chapters.sort_by_cached_key(|c| first(&c.title));
     let l = report.lengths;
     Stats {
         words: story.word_count(),
@@ -112,7 +152,12 @@ impl fmt::Display for Stats {
             None => writeln!(f, "game length: no random run reached an ending")?,
         }
         writeln!(f, "shortest game to each ending:")?;
-        let width = self.shortest.iter().map(|(t, _)| t.chars().count()).max().unwrap_or(0);
+        let width = self
+            .shortest
+            .iter()
+            .map(|(t, _)| t.chars().count())
+            .max()
+            .unwrap_or(0);
         for (title, n) in &self.shortest {
             match n {
                 Some(n) => writeln!(f, "  {title:<width$}  {n} choices")?,
@@ -131,7 +176,11 @@ impl fmt::Display for Stats {
             ])
             .max()
             .unwrap_or(0);
-        writeln!(f, "{:<width$}  {:>6}  {:>7}  {:>7}", "Chapter", "scenes", "choices", "words")?;
+        writeln!(
+            f,
+            "{:<width$}  {:>6}  {:>7}  {:>7}",
+            "Chapter", "scenes", "choices", "words"
+        )?;
         writeln!(f, "{}", "-".repeat(width + 26))?;
         for c in &self.chapters {
             writeln!(
@@ -140,7 +189,11 @@ impl fmt::Display for Stats {
                 c.title, c.scenes, c.choices, c.words
             )?;
         }
-        writeln!(f, "{:<width$}  {:>6}  {:>7}  {:>7}", "(ending epilogues)", "", "", self.epilogue_words)?;
+        writeln!(
+            f,
+            "{:<width$}  {:>6}  {:>7}  {:>7}",
+            "(ending epilogues)", "", "", self.epilogue_words
+        )?;
         writeln!(
             f,
             "{:<width$}  {:>6}  {:>7}  {:>7}",

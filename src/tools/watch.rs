@@ -90,7 +90,7 @@ pub fn watch_with(dir: &Path, quiet: Duration) -> Result<StoryWatch, notify::Err
                 }
             }
         })
-        .map_err(|e| notify::Error::io(e))?;
+        .map_err(notify::Error::io)?;
     Ok(StoryWatch {
         changes: rx,
         _watcher: watcher,

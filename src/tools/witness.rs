@@ -1,74 +1,53 @@
-//! Witness files: a game explore found, written so that it can be replayed.
+//! Witness files: each ending's shortest game found by `explore`, saved so that
+//! `butterfly replay` plays it.
 //!
-//! A witness is a seed and a path of `(scene, choice)` steps, the same recording a save
-//! keeps. Until the save format (`crate::save`) lands, witnesses are written here, in one
-//! place, as RON with the fields a save will also carry (version, story id, content hash,
-//! seed, path), so switching them over to the save encoder is a change to this file only.
+//! A witness is a seed and a path of choices, which is exactly what a save records, so
+//! a witness *is* a save: the game is replayed to its ending and written through
+//! [`SaveStore`] (atomically, one slot per ending, named after the ending's id). The
+//! files then go through the same verification as any save when replayed.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
-
-use crate::engine::Step;
+use crate::engine::{self, Step};
+use crate::save::{SaveError, SaveStore};
 use crate::story::Story;
 
-/// Version of the witness layout written by [`encode`].
-pub const WITNESS_VERSION: u32 = 1;
-
-/// What a witness file holds.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct WitnessFile {
-    /// Layout version ([`WITNESS_VERSION`]).
-    pub version: u32,
-    /// The story's id.
-    pub story: String,
-    /// The story's content hash when the witness was found.
-    pub content_hash: u64,
-    /// The game's seed.
-    pub seed: u64,
-    /// The ending it reaches, for people reading the file.
-    pub ending: String,
-    /// Every choice, in order.
-    pub path: Vec<Step>,
+/// Why a witness could not be written.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum WitnessError {
+    /// The path no longer replays (never expected: explore checks every witness).
+    #[error("the witness for `{ending}` does not replay: {reason}")]
+    Replay {
+        /// The ending.
+        ending: String,
+        /// What the replay said.
+        reason: String,
+    },
+    /// The save store refused or the disk failed.
+    #[error(transparent)]
+    Save(#[from] SaveError),
 }
 
-/// The text of a witness file.
-#[must_use]
-pub fn encode(story: &Story, ending: &str, seed: u64, steps: &[Step]) -> String {
-    let file = WitnessFile {
-        version: WITNESS_VERSION,
-        story: story.id.clone(),
-        content_hash: story.content_hash,
-        seed,
-        ending: ending.to_owned(),
-        path: steps.to_vec(),
-    };
-    let pretty = ron::ser::PrettyConfig::new().depth_limit(3);
-    // Serialising plain strings and numbers cannot fail.
-    ron::ser::to_string_pretty(&file, pretty).unwrap_or_default() + "\n"
-}
-
-/// Reads the text of a witness file.
+/// Writes the game `seed` + `steps`, which reaches `ending`, as the save slot
+/// `<ending>` in `dir`, and returns the file's path.
 ///
 /// # Errors
-/// When it is not a witness file.
-pub fn decode(text: &str) -> Result<WitnessFile, ron::error::SpannedError> {
-    ron::from_str(text)
-}
-
-/// Writes a witness to `path`, replacing it atomically (temporary file, then rename).
-///
-/// # Errors
-/// I/O errors.
+/// When the game does not replay, the ending id is not a valid slot name, or the
+/// store cannot write (it never replaces a file it cannot read).
 pub fn write_witness(
-    path: &Path,
+    dir: &Path,
     story: &Story,
     ending: &str,
     seed: u64,
     steps: &[Step],
-) -> std::io::Result<()> {
-    let text = encode(story, ending, seed, steps);
-    let tmp = path.with_extension("ron.tmp");
-    std::fs::write(&tmp, text)?;
-    std::fs::rename(&tmp, path)
+) -> Result<PathBuf, WitnessError> {
+    let state = engine::replay(story, seed, steps).map_err(|d| WitnessError::Replay {
+        ending: ending.to_owned(),
+        reason: d.to_string(),
+    })?;
+    let store = SaveStore::new(dir.to_owned());
+    store.save(ending, story, &state, Duration::ZERO)?;
+    Ok(store.slot_path(ending)?)
 }

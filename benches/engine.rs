@@ -1,0 +1,112 @@
+//! Engine benchmarks: parsing floor, full load, check, steps and replays, at 1k/10k/100k
+//! scenes of the synthetic story (`butterfly::synth`). See docs/performance.md.
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use butterfly::engine::{self, Step};
+use butterfly::story::{self, SourceFile, raw::RawFile};
+use butterfly::{source, synth};
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+
+const SIZES: [usize; 3] = [1_000, 10_000, 100_000];
+
+fn write_story(files: &[SourceFile], scenes: usize) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("butterfly-bench-{scenes}-{}", std::process::id()));
+    for f in files {
+        let p = dir.join(&f.path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, &f.bytes).unwrap();
+    }
+    dir
+}
+
+fn bytes(files: &[SourceFile]) -> u64 {
+    files.iter().map(|f| f.bytes.len() as u64).sum()
+}
+
+fn loading(c: &mut Criterion) {
+    let mut g = c.benchmark_group("load");
+    g.sample_size(10).warm_up_time(Duration::from_millis(500));
+    for n in SIZES {
+        let files = synth::generate(n);
+        let dir = write_story(&files, n);
+        g.throughput(Throughput::Bytes(bytes(&files)));
+        // 1. The floor: ron parsing into our model types, nothing else.
+        g.bench_with_input(
+            BenchmarkId::new("floor_ron_parse", n),
+            &files,
+            |b, files| {
+                b.iter(|| {
+                    for f in files {
+                        let text = std::str::from_utf8(&f.bytes).unwrap();
+                        let raw: RawFile = story::raw::ron_options().from_str(text).unwrap();
+                        black_box(raw);
+                    }
+                });
+            },
+        );
+        // 2. Full load: read + parse + merge + index + compile (no lints).
+        g.bench_with_input(BenchmarkId::new("full_load", n), &dir, |b, dir| {
+            b.iter(|| {
+                let files = source::read_dir(dir).unwrap();
+                let loaded = story::load_unlinted(&files);
+                black_box(loaded.story.unwrap());
+            });
+        });
+        // 3. Check: every whole-story lint on a loaded story.
+        let loaded = story::load_unlinted(&files).story.unwrap();
+        g.bench_with_input(BenchmarkId::new("check_lints", n), &loaded, |b, s| {
+            b.iter(|| black_box(story::lint::lint(s)));
+        });
+        let _ = std::fs::remove_dir_all(dir);
+    }
+    g.finish();
+}
+
+/// A path of `len` steps through the synthetic story, always walking on.
+fn path(story: &story::Story, len: usize) -> Vec<Step> {
+    let (mut state, _) = engine::start(story, 7).unwrap();
+    for _ in 0..len {
+        if state.is_over() {
+            break;
+        }
+        let pick = engine::choices(story, &state)
+            .into_iter()
+            .find(|c| c.enabled)
+            .unwrap();
+        engine::choose(story, &mut state, &pick.id).unwrap();
+    }
+    state.path
+}
+
+fn stepping(c: &mut Criterion) {
+    let story = story::load(&synth::generate(20_000)).story.unwrap();
+    let mut g = c.benchmark_group("engine");
+    // 4. One step: list the choices and apply one.
+    g.bench_function("step_choices_and_choose", |b| {
+        let (start, _) = engine::start(&story, 1).unwrap();
+        let mut state = start.clone();
+        b.iter(|| {
+            if state.path.len() > 5_000 {
+                state = start.clone();
+            }
+            let cs = engine::choices(&story, &state);
+            let pick = cs.iter().find(|c| c.enabled).unwrap();
+            engine::choose(&story, &mut state, &pick.id).unwrap();
+        });
+    });
+    // 5. Replays of 1,000 and 10,000 steps.
+    for len in [1_000, 10_000] {
+        let steps = path(&story, len);
+        assert_eq!(steps.len(), len);
+        g.sample_size(20);
+        g.bench_with_input(BenchmarkId::new("replay", len), &steps, |b, steps| {
+            b.iter(|| black_box(engine::replay(&story, 7, steps).unwrap()));
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, loading, stepping);
+criterion_main!(benches);

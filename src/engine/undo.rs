@@ -1,0 +1,43 @@
+//! Undo: stepping back one choice by replaying the path without its last step.
+//!
+//! Rebuilding from the seed instead of keeping a stack of old states means undo costs no
+//! memory, cannot drift from what replay and saves see, and keeps random draws
+//! consistent: choosing the same thing again after an undo gives the same outcome.
+
+use std::fmt;
+
+use super::state::GameState;
+use super::step::{Divergence, replay};
+use crate::story::Story;
+
+/// Why a step could not be undone.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum UndoError {
+    /// No choice has been made yet.
+    AtStart,
+    /// The path no longer replays in this story (it was edited during play).
+    Diverged(Box<Divergence>),
+}
+
+impl fmt::Display for UndoError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            UndoError::AtStart => f.write_str("there is nothing to undo: this is the start"),
+            UndoError::Diverged(d) => write!(f, "the story changed under this game: {d}"),
+        }
+    }
+}
+
+impl std::error::Error for UndoError {}
+
+/// The state just before the last choice of `state`.
+///
+/// # Errors
+/// At the start of the game, or when the path no longer replays.
+pub fn undo(story: &Story, state: &GameState) -> Result<GameState, UndoError> {
+    let Some((_, earlier)) = state.path.split_last() else {
+        return Err(UndoError::AtStart);
+    };
+    replay(story, state.seed, earlier).map_err(|d| UndoError::Diverged(Box::new(d)))
+}

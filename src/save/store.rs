@@ -1,0 +1,502 @@
+//! The saves directory: slot files, their backups, atomic writes and bounded reads.
+//!
+//! The only code that touches save files on disk. Every write goes to a temporary file
+//! in the same directory, is flushed and synced, and is renamed over the slot, so a
+//! crash leaves either the old save or the new one, never half of each. Reading never
+//! writes.
+
+use std::ffi::OsString;
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, SystemTime};
+
+use super::format::{self, MAX_SAVE_BYTES, SaveFile, SavedStep, one_line};
+use super::profile::PROFILE_STEM;
+use super::{AUTO_SLOT, LoadedSave, PREVIOUS_AUTO_SLOT, SaveError, SlotInfo};
+use crate::engine::GameState;
+use crate::story::Story;
+
+/// Longest slot name: long enough for any label, short enough for any file system.
+const MAX_SLOT_LEN: usize = 64;
+
+/// Names Windows will not create files under, whatever the extension.
+const DEVICE_NAMES: [&str; 22] = [
+    "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8",
+    "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
+];
+
+/// A directory of save slots plus the profile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SaveStore {
+    dir: PathBuf,
+}
+
+/// Checks a slot name: ASCII letters, digits, `-` and `_` only, so a name can never
+/// climb out of the saves directory or mean something special to a file system.
+///
+/// # Errors
+/// [`SaveError::InvalidSlot`] saying what is wrong.
+pub fn validate_slot(slot: &str) -> Result<(), SaveError> {
+    let invalid = |reason| {
+        Err(SaveError::InvalidSlot {
+            slot: one_line(slot),
+            reason,
+        })
+    };
+    if slot.is_empty() {
+        return invalid("it is empty");
+    }
+    if slot.len() > MAX_SLOT_LEN {
+        return invalid("it is longer than 64 characters");
+    }
+    if !slot
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        return invalid("use only letters, digits, `-` and `_`");
+    }
+    let lower = slot.to_ascii_lowercase();
+    if lower == PROFILE_STEM {
+        return invalid("`profile` is the name of the profile file");
+    }
+    if DEVICE_NAMES.contains(&lower.as_str()) {
+        return invalid("that name is reserved by Windows");
+    }
+    Ok(())
+}
+
+/// Reads a file of at most [`MAX_SAVE_BYTES`], refusing bigger ones (and anything that
+/// is not a regular file, such as a pipe that would block) before reading them.
+pub(super) fn read_bounded(path: &Path) -> Result<Vec<u8>, SaveError> {
+    let meta = match fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            return Err(SaveError::NotFound {
+                path: path.to_owned(),
+            });
+        }
+        Err(source) => return Err(io_error("read", path, source)),
+    };
+    if !meta.is_file() {
+        return Err(SaveError::Damaged {
+            path: path.to_owned(),
+            detail: "not a regular file".to_owned(),
+        });
+    }
+    let too_large = |size| SaveError::TooLarge {
+        path: path.to_owned(),
+        size,
+        limit: MAX_SAVE_BYTES,
+    };
+    if meta.len() > MAX_SAVE_BYTES {
+        return Err(too_large(meta.len()));
+    }
+    let file = File::open(path).map_err(|e| io_error("read", path, e))?;
+    let mut bytes = Vec::new();
+    // The size can change between the check and the read; never take more than allowed.
+    file.take(MAX_SAVE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| io_error("read", path, e))?;
+    if bytes.len() as u64 > MAX_SAVE_BYTES {
+        return Err(too_large(bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
+fn io_error(action: &'static str, path: &Path, source: io::Error) -> SaveError {
+    SaveError::Io {
+        action,
+        path: path.to_owned(),
+        source,
+    }
+}
+
+/// Reads and parses a save file without checking it against a story.
+///
+/// # Errors
+/// Missing, too large, damaged, or in a format version this build does not read.
+pub fn read_file(path: &Path) -> Result<SaveFile, SaveError> {
+    let bytes = read_bounded(path)?;
+    format::decode(path, &bytes)
+}
+
+/// Reads a save file from anywhere and verifies it against `story` by replaying it.
+/// The file is never modified.
+///
+/// # Errors
+/// See [`read_file`]; also a save of another story or one that cannot begin.
+pub fn load_file(path: &Path, story: &Story) -> Result<LoadedSave, SaveError> {
+    let file = read_file(path)?;
+    format::verify(path, story, &file)
+}
+
+/// The pure part of [`SaveStore::resolve_dir`], so the order of preference is testable.
+fn pick_dir(
+    flag: Option<&Path>,
+    env: Option<OsString>,
+    local_exists: bool,
+    data_dir: Option<PathBuf>,
+) -> PathBuf {
+    if let Some(dir) = flag {
+        return dir.to_owned();
+    }
+    if let Some(dir) = env.filter(|v| !v.is_empty()) {
+        return PathBuf::from(dir);
+    }
+    if local_exists {
+        return PathBuf::from("saves");
+    }
+    data_dir.unwrap_or_else(|| PathBuf::from("saves"))
+}
+
+/// Distinguishes temporary files of concurrent writes within one process.
+static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// A name next to `target` that no other writer uses at the same time; starts with a
+/// dot and ends in `.tmp` so listings and `.gitignore` pass over it.
+fn temp_sibling(target: &Path, what: &str) -> PathBuf {
+    let name = target
+        .file_name()
+        .map_or_else(|| "save".into(), |n| n.to_string_lossy());
+    let n = TEMP_COUNTER.fetch_add(1, Ordering::Relaxed);
+    target.with_file_name(format!(".{name}.{what}.{}.{n}.tmp", std::process::id()))
+}
+
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut s = path.as_os_str().to_owned();
+    s.push(suffix);
+    PathBuf::from(s)
+}
+
+/// Writes `bytes` to a new file, flushed and synced to disk.
+fn write_synced(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let mut f = OpenOptions::new().write(true).create_new(true).open(path)?;
+    f.write_all(bytes)?;
+    f.flush()?;
+    f.sync_all()
+}
+
+/// Makes a rename durable; some platforms cannot open directories, which is fine.
+fn sync_dir(dir: &Path) {
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
+impl SaveStore {
+    /// A store over `dir` (created on the first write).
+    #[must_use]
+    pub fn new(dir: PathBuf) -> Self {
+        Self { dir }
+    }
+
+    /// `--saves DIR`, else `$BUTTERFLY_SAVES`, else `./saves` when it exists (the
+    /// project's own), else the platform's data directory.
+    #[must_use]
+    pub fn resolve_dir(flag: Option<&Path>) -> PathBuf {
+        let data =
+            directories::ProjectDirs::from("", "", "butterfly").map(|d| d.data_dir().join("saves"));
+        pick_dir(
+            flag,
+            std::env::var_os("BUTTERFLY_SAVES"),
+            Path::new("saves").is_dir(),
+            data,
+        )
+    }
+
+    /// The directory.
+    #[must_use]
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The file of a slot.
+    ///
+    /// # Errors
+    /// An invalid slot name.
+    pub fn slot_path(&self, slot: &str) -> Result<PathBuf, SaveError> {
+        validate_slot(slot)?;
+        Ok(self.dir.join(format!("{slot}.ron")))
+    }
+
+    /// Saves `state` to `slot`: atomically, keeping the previous version as
+    /// `<slot>.ron.bak`, and refusing to replace a file this game cannot read or one
+    /// belonging to another story.
+    ///
+    /// # Errors
+    /// Invalid slot name, a file that must not be replaced, a save too large to read
+    /// back, or a disk error (the old slot file is then untouched).
+    pub fn save(
+        &self,
+        slot: &str,
+        story: &Story,
+        state: &GameState,
+        play_time: Duration,
+    ) -> Result<(), SaveError> {
+        let path = self.slot_path(slot)?;
+        let file = SaveFile::record(story, state, play_time, SystemTime::now());
+        let text = format::encode(&file, &story.title)?;
+        self.write_slot(&path, &story.id, text.as_bytes())
+    }
+
+    /// The autosave, made whenever a scene is entered. When the current autosave is of
+    /// a different game (another seed, or a path this one does not continue, as after
+    /// an undo), it is first copied to [`PREVIOUS_AUTO_SLOT`], unless that slot already
+    /// holds a game containing it; so neither a new game nor a run of undos costs the
+    /// furthest point reached.
+    ///
+    /// # Errors
+    /// As [`SaveStore::save`].
+    pub fn autosave(
+        &self,
+        story: &Story,
+        state: &GameState,
+        play_time: Duration,
+    ) -> Result<(), SaveError> {
+        let path = self.slot_path(AUTO_SLOT)?;
+        let previous = self.slot_path(PREVIOUS_AUTO_SLOT)?;
+        let now: Vec<(&str, &str)> = state
+            .path
+            .iter()
+            .map(|s| (s.scene.as_str(), s.choice.as_str()))
+            .collect();
+        if let Ok(bytes) = read_bounded(&path)
+            && let Ok(old) = format::decode(&path, &bytes)
+            && old.story.id == story.id
+            && !contained(&old, state.seed, &now)
+        {
+            // Several undos in a row: the previous slot already holds the furthest
+            // point, which contains each shorter autosave; keep it.
+            let kept = read_file(&previous)
+                .is_ok_and(|p| p.story.id == story.id && contained(&old, p.seed, &pairs(&p.path)));
+            if !kept {
+                // Best effort: if that slot is unwritable, auto.ron.bak still has it.
+                let _ = self.write_slot(&previous, &story.id, &bytes);
+            }
+        }
+        self.save(AUTO_SLOT, story, state, play_time)
+    }
+
+    fn write_slot(&self, path: &Path, story_id: &str, bytes: &[u8]) -> Result<(), SaveError> {
+        if bytes.len() as u64 > MAX_SAVE_BYTES {
+            // Writing it would make a save this game refuses to read back.
+            return Err(SaveError::TooLarge {
+                path: path.to_owned(),
+                size: bytes.len() as u64,
+                limit: MAX_SAVE_BYTES,
+            });
+        }
+        match read_file(path) {
+            Ok(old) if old.story.id == story_id => {}
+            Ok(old) => {
+                return Err(SaveError::WontOverwrite {
+                    path: path.to_owned(),
+                    problem: format!("a save of another story (`{}`)", one_line(&old.story.id)),
+                });
+            }
+            Err(SaveError::NotFound { .. }) => {}
+            Err(e) => {
+                return Err(SaveError::WontOverwrite {
+                    path: path.to_owned(),
+                    problem: e.problem(),
+                });
+            }
+        }
+        self.write_atomic(path, bytes)
+    }
+
+    /// Replaces `target` with `bytes` through a synced temporary file and a rename,
+    /// after copying the current `target` (if any) to `<target>.bak` the same way.
+    pub(super) fn write_atomic(&self, target: &Path, bytes: &[u8]) -> Result<(), SaveError> {
+        fs::create_dir_all(&self.dir).map_err(|e| io_error("create", &self.dir, e))?;
+        let tmp = temp_sibling(target, "new");
+        if let Err(e) = write_synced(&tmp, bytes) {
+            let _ = fs::remove_file(&tmp);
+            return Err(io_error("write", &tmp, e));
+        }
+        if target.is_file() {
+            let bak = with_suffix(target, ".bak");
+            let bak_tmp = temp_sibling(target, "bak");
+            let copied = fs::copy(target, &bak_tmp)
+                .and_then(|_| File::open(&bak_tmp)?.sync_all())
+                .and_then(|()| fs::rename(&bak_tmp, &bak));
+            if let Err(e) = copied {
+                let _ = fs::remove_file(&bak_tmp);
+                let _ = fs::remove_file(&tmp);
+                return Err(io_error("back up", target, e));
+            }
+        }
+        if let Err(e) = fs::rename(&tmp, target) {
+            let _ = fs::remove_file(&tmp);
+            return Err(io_error("write", target, e));
+        }
+        sync_dir(&self.dir);
+        Ok(())
+    }
+
+    /// Loads `slot` and verifies it by replaying it in `story`. Never modifies the file.
+    ///
+    /// # Errors
+    /// Invalid slot name, missing, too large, damaged, foreign, wrong version, or not
+    /// replayable at all. A save that replays only partly loads, with
+    /// [`LoadedSave::divergence`] set.
+    pub fn load(&self, slot: &str, story: &Story) -> Result<LoadedSave, SaveError> {
+        load_file(&self.slot_path(slot)?, story)
+    }
+
+    /// Every slot file in the directory, damaged ones included (with their problem),
+    /// sorted by slot name. Backups, temporary files and the profile are not slots.
+    #[must_use]
+    pub fn list(&self) -> Vec<SlotInfo> {
+        self.scan(None)
+    }
+
+    /// Like [`SaveStore::list`], with saves of other stories marked as a problem.
+    #[must_use]
+    pub fn list_for(&self, story: &Story) -> Vec<SlotInfo> {
+        self.scan(Some(&story.id))
+    }
+
+    fn scan(&self, story_id: Option<&str>) -> Vec<SlotInfo> {
+        let Ok(entries) = fs::read_dir(&self.dir) else {
+            return Vec::new();
+        };
+        let mut slots: Vec<SlotInfo> = entries
+            .flatten()
+            .filter_map(|e| {
+                let name = e.file_name();
+                let slot = name.to_str()?.strip_suffix(".ron")?;
+                validate_slot(slot).ok()?;
+                Some(slot_info(slot, &e.path(), story_id))
+            })
+            .collect();
+        slots.sort_by(|a, b| a.slot.cmp(&b.slot));
+        slots
+    }
+
+    /// The most recently saved readable slot.
+    #[must_use]
+    pub fn latest(&self) -> Option<SlotInfo> {
+        newest(self.list())
+    }
+
+    /// The most recently saved readable slot of `story`.
+    #[must_use]
+    pub fn latest_for(&self, story: &Story) -> Option<SlotInfo> {
+        newest(self.list_for(story))
+    }
+}
+
+fn newest(slots: Vec<SlotInfo>) -> Option<SlotInfo> {
+    slots
+        .into_iter()
+        .filter(|s| s.problem.is_none())
+        .max_by(|a, b| (a.saved_at, &a.slot).cmp(&(b.saved_at, &b.slot)))
+}
+
+/// Whether the game recorded as `(seed, path)` in `old` is contained in the one of
+/// `seed` and `path`: same seed, and its path is a prefix of the other.
+fn contained(old: &SaveFile, seed: u64, path: &[(&str, &str)]) -> bool {
+    old.seed == seed
+        && old.path.len() <= path.len()
+        && old
+            .path
+            .iter()
+            .zip(path)
+            .all(|(a, &(scene, choice))| a.scene == scene && a.choice == choice)
+}
+
+fn pairs(path: &[SavedStep]) -> Vec<(&str, &str)> {
+    path.iter()
+        .map(|s| (s.scene.as_str(), s.choice.as_str()))
+        .collect()
+}
+
+fn slot_info(slot: &str, path: &Path, story_id: Option<&str>) -> SlotInfo {
+    let read = read_file(path).and_then(|f| match story_id {
+        Some(id) if f.story.id != id => Err(SaveError::ForeignStory {
+            path: path.to_owned(),
+            found: one_line(&f.story.id),
+            expected: id.to_owned(),
+        }),
+        _ => Ok(f),
+    });
+    match read {
+        Ok(f) => SlotInfo {
+            slot: slot.to_owned(),
+            label: Some(f.safe_label()),
+            saved_at: Some(f.saved_at()),
+            play_time: Some(f.play_time()),
+            steps: Some(f.path.len()),
+            problem: None,
+        },
+        Err(e) => SlotInfo {
+            slot: slot.to_owned(),
+            label: None,
+            saved_at: None,
+            play_time: None,
+            steps: None,
+            problem: Some(e.problem()),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slot_names_cannot_escape_or_collide() {
+        for good in ["a", "quick", "auto", "auto-previous", "1", "My_Save-2"] {
+            assert!(validate_slot(good).is_ok(), "{good}");
+        }
+        let long = "x".repeat(65);
+        for bad in [
+            "",
+            "../x",
+            "..",
+            "a/b",
+            "a\\b",
+            "a.ron",
+            "a b",
+            "é",
+            "profile",
+            "PROFILE",
+            "con",
+            "Nul",
+            "lpt1",
+            &long,
+            "a\0",
+            "\u{1b}[2J",
+        ] {
+            let e = validate_slot(bad).unwrap_err();
+            assert!(matches!(e, SaveError::InvalidSlot { .. }), "{bad}");
+            assert!(!e.to_string().contains('\u{1b}'), "{e}");
+        }
+    }
+
+    #[test]
+    fn directory_preference_order() {
+        let flag = Path::new("/f");
+        let data = Some(PathBuf::from("/data/saves"));
+        assert_eq!(
+            pick_dir(Some(flag), Some("/env".into()), true, data.clone()),
+            PathBuf::from("/f")
+        );
+        assert_eq!(
+            pick_dir(None, Some("/env".into()), true, data.clone()),
+            PathBuf::from("/env")
+        );
+        assert_eq!(
+            pick_dir(None, Some(OsString::new()), true, data.clone()),
+            PathBuf::from("saves")
+        );
+        assert_eq!(
+            pick_dir(None, None, false, data),
+            PathBuf::from("/data/saves")
+        );
+        assert_eq!(pick_dir(None, None, false, None), PathBuf::from("saves"));
+    }
+}
