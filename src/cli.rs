@@ -95,7 +95,7 @@ pub struct ExploreArgs {
     pub max_states: usize,
     /// States kept per round by the guided search that looks for endings the random
     /// runs and the capped search missed (0 turns it off).
-    #[arg(long, default_value_t = 2000)]
+    #[arg(long, default_value_t = 500)]
     pub beam: usize,
     /// Write a replayable file for each ending's shortest witness into this directory.
     #[arg(long, value_name = "DIR")]
@@ -414,8 +414,8 @@ fn stats(dir: Option<&Path>) -> ExitCode {
         runs: 300,
         seed: 0,
         max_steps: 500,
-        max_states: 50_000,
-        beam: 500,
+        max_states: 20_000,
+        beam: 200,
     };
     let report = match run_explore(&story, &options) {
         Ok(r) => r,

@@ -54,7 +54,7 @@ impl Default for Options {
             seed: 0,
             max_steps: 500,
             max_states: 200_000,
-            beam: 2000,
+            beam: 500,
         }
     }
 }
@@ -63,8 +63,9 @@ impl Default for Options {
 /// the search found by forcing them.
 const SEED_TRIES: u64 = 4096;
 
-/// Most unvisited scenes the guided search goes looking for, to bound its time.
-const GUIDED_SCENES: usize = 50;
+/// Most unvisited scenes and unoffered choices the guided search goes looking for, to
+/// bound its time.
+const GUIDED_TARGETS: usize = 50;
 
 /// Most examples kept of each kind of problem, so reports stay readable.
 const EXAMPLES: usize = 5;
@@ -141,6 +142,18 @@ pub struct Unvisited {
     pub blocked: Vec<String>,
 }
 
+/// A choice never on offer in a scene that was visited.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unoffered {
+    /// The scene.
+    pub scene: String,
+    /// The choice's id.
+    pub choice: String,
+    /// Its condition as written, which never held there (`None`: a once-only choice
+    /// already taken, or hidden by nothing the search could see).
+    pub condition: Option<String>,
+}
+
 /// Effects that ran into a variable's bound.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Clamp {
@@ -214,8 +227,9 @@ pub struct Report {
     pub lengths: RunLengths,
     /// Scenes no run or search state entered, in story order.
     pub unvisited_scenes: Vec<Unvisited>,
-    /// `(scene, choice)` pairs never on offer as enabled, in story order.
-    pub unavailable_choices: Vec<(String, String)>,
+    /// Choices of visited scenes never on offer as enabled, in story order (those of
+    /// unvisited scenes are never offered either, and are not repeated here).
+    pub unavailable_choices: Vec<Unoffered>,
     /// Variables that effects pushed past a bound.
     pub clamps: Vec<Clamp>,
     /// Scenes with no enabled choice at some point (the player would be stuck).
@@ -314,7 +328,7 @@ pub fn explore(
             let path = search::guided(
                 story,
                 options.seed,
-                &targets,
+                search::Goal::Scenes(&targets),
                 options.beam,
                 options.max_steps,
                 &mut seen,
@@ -324,27 +338,53 @@ pub fn explore(
                 candidates.entry((*id).to_owned()).or_default().push(w);
             }
         }
-        // Then at scenes nothing entered yet (every scene the search enters on the way
-        // counts as visited, so one search often settles several).
+        // Then at scenes nothing entered yet, and choices never offered (every state
+        // the search passes through counts, so one search often settles several).
         let mut tried = 0;
         for (i, scene) in story.scenes.iter().enumerate() {
-            if tried >= GUIDED_SCENES || seen.scenes.contains(&scene.id) {
-                continue;
+            if tried >= GUIDED_TARGETS {
+                break;
             }
-            tried += 1;
-            progress(Progress {
-                phase: Phase::Guided,
-                done: tried as u64,
-                total: GUIDED_SCENES as u64,
-            });
-            search::guided(
-                story,
-                options.seed,
-                &[i],
-                options.beam,
-                options.max_steps,
-                &mut seen,
-            )?;
+            let goals: Vec<search::Goal<'_>> = if seen.scenes.contains(&scene.id) {
+                scene
+                    .choices()
+                    .iter()
+                    .filter(|c| !seen.was_offered(&scene.id, &c.id))
+                    .map(|c| search::Goal::Choice {
+                        scene: i,
+                        choice: &c.id,
+                    })
+                    .collect()
+            } else {
+                vec![search::Goal::Scenes(std::slice::from_ref(&i))]
+            };
+            for goal in goals {
+                if tried >= GUIDED_TARGETS {
+                    break;
+                }
+                // An earlier search may have settled this one on its way.
+                let settled = match goal {
+                    search::Goal::Scenes(_) => seen.scenes.contains(&scene.id),
+                    search::Goal::Choice { choice, .. } => seen.was_offered(&scene.id, choice),
+                };
+                if settled {
+                    continue;
+                }
+                tried += 1;
+                progress(Progress {
+                    phase: Phase::Guided,
+                    done: tried as u64,
+                    total: GUIDED_TARGETS as u64,
+                });
+                search::guided(
+                    story,
+                    options.seed,
+                    goal,
+                    options.beam,
+                    options.max_steps,
+                    &mut seen,
+                )?;
+            }
         }
     }
 
@@ -381,7 +421,9 @@ pub fn explore(
 /// scenes toward unvisited scenes that lead to them, with the condition that stopped
 /// them.
 fn blocked(story: &Story, targets: &[usize], visited: &HashSet<String>) -> Vec<String> {
-    let leads = search::leads_to(story, targets);
+    // Only the nearest turns: ways in that run through unvisited scenes alone.
+    let leads =
+        search::leads_to_through(story, targets, |i| !visited.contains(&story.scenes[i].id));
     let toward =
         |t: &str| !visited.contains(t) && story.scene_index.get(t).is_some_and(|&j| leads[j]);
     let cond = |src: &Option<String>, e: &Option<crate::story::expr::Expr>| {
@@ -454,7 +496,8 @@ fn seed_for(story: &Story, from: u64, steps: &[Step], ending: &str) -> Option<Wi
 struct Seen<'s> {
     story: &'s Story,
     scenes: HashSet<String>,
-    offered: HashSet<(String, String)>,
+    /// Choice ids ever on offer, by scene.
+    offered: HashMap<String, HashSet<String>>,
     clamps: Vec<Clamp>,
     stuck: Vec<Trap>,
     no_exit: Vec<Trap>,
@@ -483,7 +526,7 @@ impl<'s> Seen<'s> {
         Self {
             story,
             scenes: HashSet::new(),
-            offered: HashSet::new(),
+            offered: HashMap::new(),
             clamps: Vec::new(),
             stuck: Vec::new(),
             no_exit: Vec::new(),
@@ -519,14 +562,20 @@ impl<'s> Seen<'s> {
     }
 
     fn offer(&mut self, scene: &str, ids: &[&str]) {
-        for id in ids {
-            if *id != CONTINUE {
-                let key = (scene.to_owned(), (*id).to_owned());
-                if !self.offered.contains(&key) {
-                    self.offered.insert(key);
-                }
-            }
+        // Called for every state explored: look up before allocating anything.
+        let fresh: Vec<&str> = ids
+            .iter()
+            .copied()
+            .filter(|id| *id != CONTINUE && !self.was_offered(scene, id))
+            .collect();
+        if !fresh.is_empty() {
+            let set = self.offered.entry(scene.to_owned()).or_default();
+            set.extend(fresh.into_iter().map(str::to_owned));
         }
+    }
+
+    fn was_offered(&self, scene: &str, choice: &str) -> bool {
+        self.offered.get(scene).is_some_and(|s| s.contains(choice))
     }
 
     fn finish(
@@ -550,12 +599,20 @@ impl<'s> Seen<'s> {
         let unavailable_choices = story
             .scenes
             .iter()
+            .filter(|s| self.scenes.contains(&s.id))
             .flat_map(|s| {
                 s.choices()
                     .iter()
-                    .map(move |c| (s.id.clone(), c.id.clone()))
+                    .filter(|c| !self.was_offered(&s.id, &c.id))
+                    .map(|c| Unoffered {
+                        scene: s.id.clone(),
+                        choice: c.id.clone(),
+                        condition: c
+                            .when_source
+                            .clone()
+                            .or_else(|| c.when.as_ref().map(ToString::to_string)),
+                    })
             })
-            .filter(|k| !self.offered.contains(k))
             .collect();
         let order = |name: &str| story.variables.iter().position(|v| v.name == name);
         self.clamps.sort_by_key(|c| (order(&c.name), c.at_max));
@@ -767,7 +824,10 @@ impl fmt::Display for Report {
         let choices: Vec<String> = self
             .unavailable_choices
             .iter()
-            .map(|(s, c)| format!("{s} / {c}"))
+            .map(|u| match &u.condition {
+                Some(c) => format!("{} / {}: needs `{c}`, which never held", u.scene, u.choice),
+                None => format!("{} / {}", u.scene, u.choice),
+            })
             .collect();
         list(f, "choices never available", &choices)?;
         let clamps: Vec<String> = self

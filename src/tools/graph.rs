@@ -255,7 +255,12 @@ impl Graph {
                         ", shape=doubleoctagon, style=filled, fillcolor=\"#f8e0e0\"",
                     ),
                 };
-                let _ = writeln!(out, "    n{n} [label=\"{}\"{attrs}];", dot_escape(&label));
+                let _ = writeln!(
+                    out,
+                    "    \"{}\" [label=\"{}\"{attrs}];",
+                    dot_escape(&node.id),
+                    dot_escape(&label)
+                );
             }
             out.push_str("  }\n");
         }
@@ -269,10 +274,13 @@ impl Graph {
                 EdgeStyle::Extension => attrs.push("style=dashed, color=blue4".to_owned()),
                 EdgeStyle::Chance => attrs.push("style=dotted".to_owned()),
             }
+            // Scene ids are the node ids: the source reads like the story.
+            let from = dot_escape(&self.nodes[e.from].id);
+            let to = dot_escape(&self.nodes[e.to].id);
             if attrs.is_empty() {
-                let _ = writeln!(out, "  n{} -> n{};", e.from, e.to);
+                let _ = writeln!(out, "  \"{from}\" -> \"{to}\";");
             } else {
-                let _ = writeln!(out, "  n{} -> n{} [{}];", e.from, e.to, attrs.join(", "));
+                let _ = writeln!(out, "  \"{from}\" -> \"{to}\" [{}];", attrs.join(", "));
             }
         }
         out.push_str("}\n");

@@ -517,6 +517,16 @@ pub fn exhaustive(
 /// Scenes from which one of `targets` (scene indices) can be reached, ignoring
 /// conditions.
 pub fn leads_to(story: &Story, targets: &[usize]) -> Vec<bool> {
+    leads_to_through(story, targets, |_| true)
+}
+
+/// Like [`leads_to`], but only along paths whose scenes (before the target) all pass
+/// `through`; a scene that fails it is still marked when it leads straight in.
+pub fn leads_to_through(
+    story: &Story,
+    targets: &[usize],
+    through: impl Fn(usize) -> bool,
+) -> Vec<bool> {
     let n = story.scenes.len();
     let mut preds: Vec<Vec<usize>> = vec![Vec::new(); n];
     for (i, s) in story.scenes.iter().enumerate() {
@@ -535,7 +545,9 @@ pub fn leads_to(story: &Story, targets: &[usize]) -> Vec<bool> {
         for &p in &preds[i] {
             if !ok[p] {
                 ok[p] = true;
-                work.push(p);
+                if through(p) {
+                    work.push(p);
+                }
             }
         }
     }
@@ -745,22 +757,55 @@ pub fn ending_scenes(story: &Story, ending: &str) -> Vec<usize> {
         .collect()
 }
 
-/// Looks for a way into one of `targets` (scene indices) by beam search: each round
-/// expands the kept states and keeps the `width` new ones nearest to passing the gates
-/// still ahead of them. Returns a path (chances forced) when it finds one.
+/// What [`guided`] looks for.
+#[derive(Debug, Clone, Copy)]
+pub enum Goal<'a> {
+    /// Entering any of these scenes (indices into the story's scenes).
+    Scenes(&'a [usize]),
+    /// Being in scene `scene` (an index) with its choice `choice` available.
+    Choice {
+        /// The scene.
+        scene: usize,
+        /// The choice's id.
+        choice: &'a str,
+    },
+}
+
+/// Looks for a way to `goal` by beam search: each round expands the kept states and
+/// keeps the `width` new ones nearest to passing the gates still ahead of them.
+/// Returns a path (chances forced) when it finds one.
 ///
 /// # Errors
 /// When the story cannot start.
 pub fn guided(
     story: &Story,
     seed: u64,
-    targets: &[usize],
+    goal: Goal<'_>,
     width: usize,
     max_steps: usize,
     observer: &mut dyn Observer,
 ) -> Result<Option<Vec<Step>>, engine::EngineError> {
+    let single;
+    let (targets, need) = match goal {
+        Goal::Scenes(t) => (t, None),
+        Goal::Choice { scene, choice } => {
+            single = [scene];
+            let c = story.scenes[scene]
+                .choices()
+                .iter()
+                .find(|c| c.id == choice);
+            (&single[..], c)
+        }
+    };
     let leads = leads_to(story, targets);
-    let gates = gates(story, &leads);
+    let mut gates = gates(story, &leads);
+    if let Some(w) = need.and_then(|c| c.when.as_ref()) {
+        gates.push(Gate {
+            scene: targets[0],
+            expr: w,
+            negated: false,
+        });
+    }
     let ahead = gates_ahead(story, &gates);
     let distance = Distance::new(story);
     let score = |state: &GameState| -> f64 {
@@ -772,35 +817,48 @@ pub fn guided(
             .map(|(_, gate)| distance.of(gate.expr, state, gate.negated, 0))
             .sum()
     };
-    let is_target = |scene: &str| {
-        story
-            .scene_index
-            .get(scene)
-            .is_some_and(|i| targets.contains(i))
+    let reached = |state: &GameState, entered: &[String]| match need {
+        None => entered.iter().any(|s| {
+            story
+                .scene_index
+                .get(s)
+                .is_some_and(|i| targets.contains(i))
+        }),
+        Some(c) => {
+            story.scene_index.get(&state.scene) == Some(&targets[0])
+                && engine::is_available(&state.scene, c, state)
+        }
     };
     let codec = Codec::new(story);
     let (first, events) = engine::start(story, seed)?;
     observer.events(&events, &[], &story.start, "");
     let mut tree = Tree::new();
     let root = tree.add(codec.key(&first), None).expect("empty tree");
-    if events
-        .iter()
-        .any(|e| matches!(e, Event::SceneEntered { scene } if is_target(scene)))
-    {
+    let first_entered: Vec<String> = events
+        .into_iter()
+        .filter_map(|e| match e {
+            Event::SceneEntered { scene } => Some(scene),
+            _ => None,
+        })
+        .collect();
+    if reached(&first, &first_entered) {
+        observer.offered(&first.scene, &enabled(story, &first));
         return Ok(Some(Vec::new()));
     }
-    let mut layer = vec![root];
+    // The kept states travel with the layer (at most `width` of them), so they are not
+    // rebuilt from their keys.
+    let mut layer = vec![(root, first)];
     for _ in 0..max_steps {
-        let mut next_layer: Vec<(f64, u32)> = Vec::new();
-        for &n in &layer {
-            let state = codec.state(&tree.keys[n as usize], seed);
-            for next in successors(story, &codec, &state, observer, &|| tree.path(story, n)) {
+        let mut next_layer: Vec<(f64, u32, GameState)> = Vec::new();
+        for (n, state) in &layer {
+            let n = *n;
+            for next in successors(story, &codec, state, observer, &|| tree.path(story, n)) {
                 let i = story
                     .scene_index
                     .get(&next.state.scene)
                     .copied()
                     .unwrap_or(0);
-                let hit = next.entered.iter().any(|s| is_target(s));
+                let hit = reached(&next.state, &next.entered);
                 if !hit && !leads[i] {
                     continue;
                 }
@@ -809,9 +867,11 @@ pub fn guided(
                     continue;
                 };
                 if hit {
+                    // The state is not expanded: report what it offers here.
+                    observer.offered(&next.state.scene, &enabled(story, &next.state));
                     return Ok(Some(tree.path(story, m)));
                 }
-                next_layer.push((score(&next.state), m));
+                next_layer.push((score(&next.state), m, next.state));
             }
         }
         if next_layer.is_empty() {
@@ -820,7 +880,7 @@ pub fn guided(
         // Stable: equal scores keep the order they were met in, so runs repeat.
         next_layer.sort_by(|a, b| a.0.total_cmp(&b.0));
         next_layer.truncate(width);
-        layer = next_layer.into_iter().map(|(_, m)| m).collect();
+        layer = next_layer.into_iter().map(|(_, m, s)| (m, s)).collect();
     }
     Ok(None)
 }
