@@ -27,7 +27,7 @@ fn bytes(files: &[SourceFile]) -> u64 {
 
 fn loading(c: &mut Criterion) {
     let mut g = c.benchmark_group("load");
-    g.sample_size(10).warm_up_time(Duration::from_millis(500));
+    g.sample_size(10).warm_up_time(Duration::from_secs(1) / 2);
     for n in SIZES {
         let files = synth::generate(n);
         let dir = write_story(&files, n);
@@ -108,5 +108,36 @@ fn stepping(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, loading, stepping);
+fn saving(c: &mut Criterion) {
+    use butterfly::save::format::{SaveFile, decode, encode, verify};
+    let story = story::load(&synth::generate(20_000)).story.unwrap();
+    let steps = path(&story, 1_000);
+    let state = engine::replay(&story, 7, &steps).unwrap();
+    let mut g = c.benchmark_group("save");
+    g.sample_size(30);
+    let now = std::time::SystemTime::UNIX_EPOCH + Duration::from_hours(500_000);
+    // 6. Save encode and decode of a 1,000-step game (recording replays the path to
+    // checksum each step; loading replays it again to verify).
+    g.bench_function("encode_1000_steps", |b| {
+        b.iter(|| {
+            let file = SaveFile::record(&story, &state, Duration::from_mins(1), now);
+            black_box(encode(&file, &story.title).unwrap())
+        });
+    });
+    let text = encode(
+        &SaveFile::record(&story, &state, Duration::from_mins(1), now),
+        &story.title,
+    )
+    .unwrap();
+    let p = std::path::Path::new("bench.ron");
+    g.bench_function("decode_and_verify_1000_steps", |b| {
+        b.iter(|| {
+            let file = decode(p, text.as_bytes()).unwrap();
+            black_box(verify(p, &story, &file).unwrap())
+        });
+    });
+    g.finish();
+}
+
+criterion_group!(benches, loading, stepping, saving);
 criterion_main!(benches);

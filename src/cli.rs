@@ -158,7 +158,7 @@ pub fn run(cli: Cli) -> ExitCode {
             check(&dir)
         }
         Some(Command::Play(args)) => play(cli.story.as_deref(), cli.saves.as_deref(), &args),
-        Some(Command::Replay(args)) => replay(cli.story.as_deref(), &args),
+        Some(Command::Replay(args)) => replay(cli.story.as_deref(), cli.saves.as_deref(), &args),
         Some(Command::Graph { dir, format }) => graph(dir.or(cli.story).as_deref(), format),
         Some(Command::Explore(args)) => {
             let dir = args.dir.clone().or(cli.story);
@@ -182,7 +182,8 @@ pub fn load_story(dir: Option<&Path>) -> Result<Story, (String, u8)> {
         Some(d) => source::read_dir(d).map_err(|e| (format!("butterfly: {e}"), 2))?,
         None => source::embedded(),
     };
-    let loaded = story::load(&files);
+    // Playing needs every error found, but not the warnings: `check` runs those.
+    let loaded = story::load_unlinted(&files);
     match loaded.story {
         Some(s) => Ok(s),
         None => {
@@ -262,14 +263,25 @@ fn play(story_dir: Option<&Path>, saves: Option<&Path>, args: &PlayArgs) -> Exit
     };
     let seed = args.seed.unwrap_or_else(clock_seed);
     let interactive = io::stdin().is_terminal() && io::stdout().is_terminal();
-    if !args.plain && interactive {
-        // The terminal interface arrives with the TUI; until then, line mode.
-    }
     let store = SaveStore::new(SaveStore::resolve_dir(saves));
-    let mut player = if args.from.is_some() || !args.set.is_empty() {
+    let from_somewhere = args.from.is_some() || !args.set.is_empty();
+    if !args.plain && interactive && !from_somewhere {
+        return match crate::tui::run(&story, &store, seed) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("butterfly: {e}");
+                ExitCode::from(2)
+            }
+        };
+    }
+    let mut player = if from_somewhere {
         let scene = args.from.as_deref().unwrap_or(&story.start);
         match engine::start_at(&story, seed, scene, &args.set) {
-            Ok((state, _)) => PlainPlayer::resume(&story, state).with_saves(&store),
+            // A game begun in the middle is an author's test: it must not take the
+            // player's autosave or mark endings found in their profile, so it has no
+            // saves (and, until the terminal interface can begin there, runs in line
+            // mode).
+            Ok((state, _)) => PlainPlayer::resume(&story, state),
             Err(e @ engine::StartAtError::Engine(_)) => {
                 eprintln!("butterfly: cannot start in `{scene}`: {e}");
                 return ExitCode::from(1);
@@ -427,7 +439,7 @@ fn stats(dir: Option<&Path>) -> ExitCode {
 
 /// `butterfly replay SAVE`: exit 0 when the save replays exactly, 1 when it diverges or
 /// is refused, 2 when it cannot be read at all.
-fn replay(story_dir: Option<&Path>, args: &ReplayArgs) -> ExitCode {
+fn replay(story_dir: Option<&Path>, saves: Option<&Path>, args: &ReplayArgs) -> ExitCode {
     let story = match load_story(story_dir) {
         Ok(s) => s,
         Err((msg, code)) => {
@@ -448,7 +460,8 @@ fn replay(story_dir: Option<&Path>, args: &ReplayArgs) -> ExitCode {
         }
     };
     let shown = args.save.display();
-    if args.plain || !args.verify {
+    // `--verify` only checks, whatever else is asked: scripts want one line and a code.
+    if !args.verify {
         let recording = match Recording::of_loaded(&story, &loaded) {
             Ok(r) => r,
             Err(e) => {
@@ -459,7 +472,8 @@ fn replay(story_dir: Option<&Path>, args: &ReplayArgs) -> ExitCode {
         let written = if args.plain {
             replaying::write_transcript(&story, &recording, &mut io::stdout().lock())
         } else {
-            replaying::replay_tui(&story, &recording, &args.save).map(|_| ())
+            let store = SaveStore::new(SaveStore::resolve_dir(saves));
+            replaying::replay_tui(&story, &recording, &store)
         };
         match written {
             Ok(()) => {}

@@ -5,12 +5,11 @@
 //! any step as a new game. States are kept without their path (it is rebuilt on
 //! demand), which keeps a long recording linear in memory rather than quadratic.
 
-use std::io::{self, Write};
-use std::path::Path;
+use std::io::{self, IsTerminal, Write};
 
 use crate::engine::{self, Divergence, EngineError, GameState, Step};
 use crate::plain::{strip_emphasis, write_ending, write_scene};
-use crate::save::LoadedSave;
+use crate::save::{LoadedSave, SaveStore};
 use crate::story::Story;
 use crate::story::load::CONTINUE;
 
@@ -157,20 +156,15 @@ pub fn write_transcript(
     Ok(())
 }
 
-/// The replay viewer in the terminal interface: → next, ← back, Enter to take over.
-///
-/// TODO(tui): the TUI's replay screen belongs here; until it is wired, this falls back
-/// to the plain transcript on stdout. Returns the state to play on from when the
-/// player takes over (always `None` for now).
+/// The replay viewer in the terminal interface: → next, ← back, Enter to take over and
+/// play on as a new game (saving to `store`). Without a terminal on both ends, the plain
+/// transcript on stdout instead.
 ///
 /// # Errors
 /// Only I/O errors.
-pub fn replay_tui(
-    story: &Story,
-    recording: &Recording,
-    _save_path: &Path,
-) -> io::Result<Option<GameState>> {
-    let mut out = io::stdout().lock();
-    write_transcript(story, recording, &mut out)?;
-    Ok(None)
+pub fn replay_tui(story: &Story, recording: &Recording, store: &SaveStore) -> io::Result<()> {
+    if io::stdin().is_terminal() && io::stdout().is_terminal() {
+        return crate::tui::run_replay(story, store, recording);
+    }
+    write_transcript(story, recording, &mut io::stdout().lock())
 }

@@ -535,6 +535,20 @@ fn unreachable_scenes_are_warnings_and_exit_zero() {
 }
 
 #[test]
+fn junctions_that_loop_through_routes_alone_are_warned_about() {
+    assert_check(
+        "junction_loop",
+        &[(
+            "chapter.ron:13:19",
+            "warning: junction `spin` can lead back to itself through routes alone [W0406]",
+            "\"spin\"",
+        )],
+        "checked 2 files: 4 scenes, 1 choice, 8 words, 1 ending; 0 errors, 1 warning",
+        0,
+    );
+}
+
+#[test]
 fn unreached_endings_are_warnings() {
     assert_check(
         "unreachable_ending",

@@ -602,6 +602,28 @@ fn play_from_a_scene_in_plain_mode() {
 }
 
 #[test]
+fn a_game_begun_with_from_saves_nothing() {
+    let saves = tempfile::tempdir().unwrap();
+    let run = butterfly(
+        &[
+            "--story",
+            "tests/fixtures/full",
+            "--saves",
+            saves.path().to_str().unwrap(),
+            "play",
+            "--plain",
+            "--from",
+            "yard",
+        ],
+        "1\n",
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("ENDING: Home Again"), "{}", run.stdout);
+    let left: Vec<_> = std::fs::read_dir(saves.path()).unwrap().collect();
+    assert!(left.is_empty(), "no autosave, no profile: {left:?}");
+}
+
+#[test]
 fn play_with_a_bad_from_or_set_exits_2_with_a_clear_message() {
     let base = ["--story", "tests/fixtures/full", "play", "--plain"];
     let run_with = |extra: &[&str]| {

@@ -231,23 +231,12 @@ fn condition_holds(choice: &Choice, state: &GameState) -> bool {
 }
 
 /// Whether `choice` of scene `scene` can be taken now: its condition holds and, if it
-/// is once-only, it has not been taken. The one definition [`choices`], [`choose`] and
-/// the authoring tools share.
+/// is once-only, it has not been taken. What [`choices`] and [`choose`] decide, for the
+/// authoring tools.
 #[must_use]
 pub fn is_available(scene: &str, choice: &Choice, state: &GameState) -> bool {
     condition_holds(choice, state)
         && !(choice.once && state.taken_once.contains(&once_key(scene, &choice.id)))
-}
-
-/// An effect that asked for a value outside its variable's bounds, and got the bound.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Clamped {
-    /// The variable.
-    pub name: String,
-    /// The value the effect computed.
-    pub wanted: i64,
-    /// The value kept (a bound).
-    pub kept: i64,
 }
 
 /// How the chance of a choice (if it has one) is decided.
@@ -259,6 +248,17 @@ pub enum Draw {
     Hit,
     /// The detour is not taken, whatever the generator says.
     Miss,
+}
+
+/// An effect that asked for a value outside its variable's bounds, and got the bound.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Clamped {
+    /// The variable.
+    pub name: String,
+    /// The value the effect computed.
+    pub wanted: i64,
+    /// The value kept (a bound).
+    pub kept: i64,
 }
 
 /// Applies the choice `choice_id` in the current scene.
@@ -289,20 +289,39 @@ pub fn choose_with(
     draw: Draw,
 ) -> Result<(Vec<Event>, Vec<Clamped>), EngineError> {
     // Most errors are found before anything changes, but automatic routes that loop
-    // are only found part-way through entering the next scene: keep a copy to restore.
-    // The path is set aside first so the copy does not grow with the game.
-    let path = std::mem::take(&mut state.path);
-    let before = state.clone();
-    state.path = path;
-    let steps = state.path.len();
+    // are only found part-way through entering the next scene. Rather than copying the
+    // state on every step (visits and flags grow with the game), undo what the events
+    // say happened: they record every variable's old value and every scene entered.
+    let scene_before = state.scene.clone();
+    let (roll, rng, ending) = (state.roll, state.rng.clone(), state.ending.clone());
+    let (steps, once) = (state.path.len(), state.taken_once.len());
+    let mut events = Vec::new();
     let mut clamps = Vec::new();
-    match apply_choice(story, state, choice_id, draw, &mut clamps) {
-        Ok(events) => Ok((events, clamps)),
+    match apply_choice(story, state, choice_id, draw, &mut events, &mut clamps) {
+        Ok(()) => Ok((events, clamps)),
         Err(e) => {
-            let mut path = std::mem::take(&mut state.path);
-            path.truncate(steps);
-            *state = before;
-            state.path = path;
+            for ev in events.iter().rev() {
+                match ev {
+                    Event::VariableChanged { name, from, .. } => {
+                        state.vars.insert(name.clone(), *from);
+                    }
+                    Event::SceneEntered { scene } => {
+                        if let Some(n) = state.visits.get_mut(scene) {
+                            *n -= 1;
+                            if *n == 0 {
+                                state.visits.remove(scene);
+                            }
+                        }
+                    }
+                    Event::ChanceDrawn { .. } | Event::EndingReached { .. } => {}
+                }
+            }
+            if state.taken_once.len() > once {
+                state.taken_once.remove(&once_key(&scene_before, choice_id));
+            }
+            state.path.truncate(steps);
+            state.scene = scene_before;
+            (state.roll, state.rng, state.ending) = (roll, rng, ending);
             Err(e)
         }
     }
@@ -313,13 +332,13 @@ fn apply_choice(
     state: &mut GameState,
     choice_id: &str,
     draw: Draw,
+    events: &mut Vec<Event>,
     clamps: &mut Vec<Clamped>,
-) -> Result<Vec<Event>, EngineError> {
+) -> Result<(), EngineError> {
     if state.is_over() {
         return Err(EngineError::GameOver);
     }
     let here = scene(story, &state.scene)?;
-    let mut events = Vec::new();
     let target = match &here.exit {
         Exit::Routes(routes) => {
             if choice_id != CONTINUE {
@@ -338,18 +357,20 @@ fn apply_choice(
                     choice: choice_id.to_owned(),
                 }
             })?;
-            let key = once_key(&here.id, &c.id);
-            let available = is_available(&here.id, c, state);
+            // Only once-only choices need the key: most steps allocate nothing here.
+            let key = c.once.then(|| once_key(&here.id, &c.id));
+            let available = c.when.as_ref().is_none_or(|w| w.holds(state))
+                && key.as_ref().is_none_or(|k| !state.taken_once.contains(k));
             if !available {
                 return Err(EngineError::Unavailable {
                     scene: here.id.clone(),
                     choice: c.id.clone(),
                 });
             }
-            if c.once {
+            if let Some(key) = key {
                 state.taken_once.insert(key);
             }
-            apply_effects(story, state, &c.effects, &mut events, clamps);
+            apply_effects(story, state, &c.effects, events, clamps);
             match &c.chance {
                 Some(ch) => {
                     let rolled = state.rng.next_u32() % 100 < u32::from(ch.percent);
@@ -364,7 +385,7 @@ fn apply_choice(
                         hit,
                     });
                     if hit {
-                        apply_effects(story, state, &ch.effects, &mut events, clamps);
+                        apply_effects(story, state, &ch.effects, events, clamps);
                         ch.goto.as_str()
                     } else {
                         c.goto.as_str()
@@ -378,8 +399,7 @@ fn apply_choice(
         scene: here.id.clone(),
         choice: choice_id.to_owned(),
     });
-    enter(story, state, target, &mut events, clamps)?;
-    Ok(events)
+    enter(story, state, target, events, clamps)
 }
 
 fn pick_route<'r>(routes: &'r [crate::story::Route], state: &GameState) -> Option<&'r str> {
@@ -400,7 +420,12 @@ pub(super) fn enter(
     for _ in 0..MAX_JUNCTION_HOPS {
         let s = scene(story, &target)?;
         state.scene.clone_from(&s.id);
-        *state.visits.entry(s.id.clone()).or_insert(0) += 1;
+        match state.visits.get_mut(&s.id) {
+            Some(n) => *n += 1,
+            None => {
+                state.visits.insert(s.id.clone(), 1);
+            }
+        }
         state.roll = state.rng.next_u64();
         events.push(Event::SceneEntered {
             scene: s.id.clone(),

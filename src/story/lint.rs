@@ -21,6 +21,54 @@ pub fn lint(story: &Story) -> Vec<Finding> {
     out.extend(unreached_endings(story, &reachable));
     out.extend(unused_variables(story));
     out.extend(disabled_without_condition(story));
+    out.extend(junction_loops(story));
+    out
+}
+
+/// Junctions (scenes with routes and no text) that lead only into each other would
+/// spin without ever asking the player anything.
+fn junction_loops(story: &Story) -> Vec<Finding> {
+    // 0 = unvisited, 1 = on the current walk, 2 = done.
+    let mut mark = vec![0u8; story.scenes.len()];
+    let mut out = Vec::new();
+    for start in 0..story.scenes.len() {
+        if mark[start] != 0 || !story.scenes[start].is_junction() {
+            continue;
+        }
+        let mut stack: Vec<(usize, usize)> = vec![(start, 0)];
+        mark[start] = 1;
+        while let Some(&mut (i, ref mut next)) = stack.last_mut() {
+            let targets: Vec<usize> = story.scenes[i]
+                .targets()
+                .filter_map(|(t, _)| story.scene_index.get(t).copied())
+                .filter(|&j| story.scenes[j].is_junction())
+                .collect();
+            if let Some(&j) = targets.get(*next) {
+                *next += 1;
+                match mark[j] {
+                    0 => {
+                        mark[j] = 1;
+                        stack.push((j, 0));
+                    }
+                    1 => {
+                        let s = &story.scenes[j];
+                        out.push((
+                            Diagnostic::warning(
+                                "W0406",
+                                format!("junction `{}` can lead back to itself through routes alone", s.id),
+                            )
+                            .with_hint("a loop of junctions never stops to show text or ask a choice; route one of them to a scene with text"),
+                            Site::scene(s.origin.file, &s.id),
+                        ));
+                    }
+                    _ => {}
+                }
+            } else {
+                mark[i] = 2;
+                stack.pop();
+            }
+        }
+    }
     out
 }
 

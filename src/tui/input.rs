@@ -1,0 +1,149 @@
+//! Terminal events to [`Msg`]s: the whole keymap in one small function, the same on
+//! every screen, so what a key *means* is decided by `update` alone.
+
+use ratatui::crossterm::event::{
+    Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEventKind,
+};
+
+use super::app::Msg;
+
+/// The message for a terminal event, or `None` for events the game ignores (key
+/// releases, mouse clicks and motion, focus, paste).
+#[must_use]
+pub fn map(event: &Event) -> Option<Msg> {
+    match event {
+        Event::Key(key) => map_key(key),
+        Event::Mouse(m) => match m.kind {
+            MouseEventKind::ScrollUp => Some(Msg::WheelUp),
+            MouseEventKind::ScrollDown => Some(Msg::WheelDown),
+            _ => None,
+        },
+        Event::Resize(w, h) => Some(Msg::Resize(*w, *h)),
+        _ => None,
+    }
+}
+
+/// The message for a key press.
+#[must_use]
+pub fn map_key(key: &KeyEvent) -> Option<Msg> {
+    if key.kind == KeyEventKind::Release {
+        return None;
+    }
+    if key.modifiers.contains(KeyModifiers::CONTROL) {
+        return Some(match key.code {
+            KeyCode::Char('c' | 'C') => Msg::Interrupt,
+            _ => Msg::OtherKey,
+        });
+    }
+    // Caps Lock should not turn the keys off.
+    let code = match key.code {
+        KeyCode::Char(c) => KeyCode::Char(c.to_ascii_lowercase()),
+        other => other,
+    };
+    Some(match code {
+        KeyCode::Up | KeyCode::Char('k') => Msg::Up,
+        KeyCode::Down | KeyCode::Char('j') => Msg::Down,
+        KeyCode::Left => Msg::Left,
+        KeyCode::Right => Msg::Right,
+        KeyCode::PageUp => Msg::PageUp,
+        KeyCode::PageDown | KeyCode::Char(' ') => Msg::PageDown,
+        KeyCode::Home => Msg::Home,
+        KeyCode::End => Msg::End,
+        KeyCode::Enter => Msg::Confirm,
+        KeyCode::Esc => Msg::Back,
+        KeyCode::Tab | KeyCode::Char('h') => Msg::Journal,
+        KeyCode::Char('q') => Msg::Quit,
+        KeyCode::Char('?') => Msg::Help,
+        KeyCode::Char('s') => Msg::Save,
+        KeyCode::Char('l') => Msg::Load,
+        KeyCode::Char('u') => Msg::Undo,
+        KeyCode::Char('y') => Msg::Yes,
+        KeyCode::Char('n') => Msg::No,
+        KeyCode::Char(c @ '1'..='9') => Msg::Digit(c as u8 - b'0'),
+        _ => Msg::OtherKey,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::crossterm::event::{KeyEventState, MouseEvent};
+
+    fn key(code: KeyCode) -> Event {
+        Event::Key(KeyEvent::new(code, KeyModifiers::NONE))
+    }
+
+    fn name(m: Option<Msg>) -> String {
+        m.map_or_else(|| "None".to_owned(), |m| format!("Some({m:?})"))
+    }
+
+    #[test]
+    fn every_documented_key_has_its_message() {
+        let cases = [
+            (KeyCode::Up, "Some(Up)"),
+            (KeyCode::Char('k'), "Some(Up)"),
+            (KeyCode::Down, "Some(Down)"),
+            (KeyCode::Char('j'), "Some(Down)"),
+            (KeyCode::Left, "Some(Left)"),
+            (KeyCode::Right, "Some(Right)"),
+            (KeyCode::PageUp, "Some(PageUp)"),
+            (KeyCode::PageDown, "Some(PageDown)"),
+            (KeyCode::Home, "Some(Home)"),
+            (KeyCode::End, "Some(End)"),
+            (KeyCode::Enter, "Some(Confirm)"),
+            (KeyCode::Esc, "Some(Back)"),
+            (KeyCode::Tab, "Some(Journal)"),
+            (KeyCode::Char('h'), "Some(Journal)"),
+            (KeyCode::Char('q'), "Some(Quit)"),
+            (KeyCode::Char('?'), "Some(Help)"),
+            (KeyCode::Char('s'), "Some(Save)"),
+            (KeyCode::Char('l'), "Some(Load)"),
+            (KeyCode::Char('u'), "Some(Undo)"),
+            (KeyCode::Char('y'), "Some(Yes)"),
+            (KeyCode::Char('n'), "Some(No)"),
+            (KeyCode::Char('1'), "Some(Digit(1))"),
+            (KeyCode::Char('9'), "Some(Digit(9))"),
+            (KeyCode::Char('0'), "Some(OtherKey)"),
+            (KeyCode::Char(' '), "Some(PageDown)"),
+            (KeyCode::Char('x'), "Some(OtherKey)"),
+            (KeyCode::Char('Q'), "Some(Quit)"),
+            (KeyCode::F(1), "Some(OtherKey)"),
+        ];
+        for (code, want) in cases {
+            assert_eq!(name(map(&key(code))), want, "{code:?}");
+        }
+    }
+
+    #[test]
+    fn ctrl_c_interrupts_and_releases_are_ignored() {
+        let ctrl_c = Event::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
+        assert_eq!(name(map(&ctrl_c)), "Some(Interrupt)");
+        let release = Event::Key(KeyEvent {
+            code: KeyCode::Enter,
+            modifiers: KeyModifiers::NONE,
+            kind: KeyEventKind::Release,
+            state: KeyEventState::NONE,
+        });
+        assert_eq!(name(map(&release)), "None");
+    }
+
+    #[test]
+    fn wheel_scrolls_resize_reflows_and_clicks_do_nothing() {
+        let mouse = |kind| {
+            Event::Mouse(MouseEvent {
+                kind,
+                column: 0,
+                row: 0,
+                modifiers: KeyModifiers::NONE,
+            })
+        };
+        assert_eq!(name(map(&mouse(MouseEventKind::ScrollUp))), "Some(WheelUp)");
+        assert_eq!(
+            name(map(&mouse(MouseEventKind::ScrollDown))),
+            "Some(WheelDown)"
+        );
+        assert_eq!(name(map(&mouse(MouseEventKind::Moved))), "None");
+        assert_eq!(name(map(&Event::Resize(20, 6))), "Some(Resize(20, 6))");
+        assert_eq!(name(map(&Event::FocusGained)), "None");
+    }
+}

@@ -1,0 +1,195 @@
+//! End to end: the real binary in a pseudo-terminal, read back through a vt100 parser.
+//! A new game, three choices, a save, quit; then the screen must be the normal one again.
+
+use std::io::{Read, Write};
+use std::num::NonZeroU16;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use butterfly::save::SaveStore;
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+
+/// Generous: a debug build on a busy two-core machine can be slow to draw.
+const PATIENCE: Duration = Duration::from_secs(30);
+
+struct Term {
+    parser: Arc<Mutex<vt100::Parser>>,
+    raw: Arc<Mutex<Vec<u8>>>,
+    writer: Box<dyn Write + Send>,
+}
+
+impl Term {
+    fn screen(&self) -> String {
+        self.parser.lock().unwrap().screen().contents()
+    }
+
+    /// Waits until `text` is on screen.
+    fn wait_for(&self, text: &str) {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if screen.contains(text) {
+                return;
+            }
+            assert!(
+                start.elapsed() < PATIENCE,
+                "waited for {text:?}; the screen shows:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn press(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+    }
+}
+
+#[test]
+fn new_game_three_choices_save_and_quit_in_a_real_terminal() {
+    let saves = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let pair = native_pty_system()
+        .openpty(PtySize {
+            rows: 30,
+            cols: 100,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .unwrap();
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_butterfly"));
+    cmd.arg("--story");
+    cmd.arg("tests/fixtures/full");
+    cmd.arg("--saves");
+    cmd.arg(saves.path());
+    cmd.cwd(root);
+    cmd.env("TERM", "xterm-256color");
+    cmd.env_remove("BUTTERFLY_SAVES");
+    cmd.env_remove("NO_COLOR");
+    let mut child = pair.slave.spawn_command(cmd).unwrap();
+    drop(pair.slave);
+
+    let parser = Arc::new(Mutex::new(vt100::Parser::new(
+        NonZeroU16::new(30).unwrap(),
+        NonZeroU16::new(100).unwrap(),
+        0,
+    )));
+    let raw = Arc::new(Mutex::new(Vec::new()));
+    let mut reader = pair.master.try_clone_reader().unwrap();
+    let reading = {
+        let (parser, raw) = (parser.clone(), raw.clone());
+        std::thread::spawn(move || {
+            let mut buf = [0_u8; 4096];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                parser.lock().unwrap().process(&buf[..n]);
+                raw.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+        })
+    };
+    let mut t = Term {
+        parser,
+        raw,
+        writer: pair.master.take_writer().unwrap(),
+    };
+
+    // First start: the content note, then the title.
+    t.wait_for("A note shown before play.");
+    assert!(
+        t.parser.lock().unwrap().screen().alternate_screen(),
+        "the game draws on the alternate screen"
+    );
+    t.press("\r");
+    t.wait_for("New game");
+    t.press("\r");
+    // The chapter card, then the typewriter (any key completes it).
+    t.wait_for("press any key");
+    t.press("x");
+    t.wait_for("You stand at a");
+    t.press("x");
+    t.wait_for("Search the grass");
+    // Choice 1: search the grass.
+    t.press("1");
+    t.wait_for("The grass is wet");
+    t.press("x");
+    t.wait_for("1. Continue");
+    // Choice 2: continue back to the gate, where the key now opens it.
+    t.press("\r");
+    t.wait_for("The key is warm in your pocket");
+    t.press("x");
+    t.wait_for("1. Open the gate");
+    // Choice 3: open the gate, into a new chapter.
+    t.press("1");
+    t.wait_for("The Yard");
+    t.press("x");
+    t.press("x");
+    t.wait_for("Walk home");
+    // Save to slot 3.
+    t.press("s");
+    t.wait_for("Save — choose a slot");
+    t.press("3");
+    t.wait_for("Saved to slot 3.");
+    assert!(
+        t.screen().contains("The yard is quiet"),
+        "back in the game:\n{}",
+        t.screen()
+    );
+    // Quit, confirming.
+    t.press("q");
+    t.wait_for("Leave the game?");
+    t.press("y");
+
+    let start = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(
+            start.elapsed() < PATIENCE,
+            "the game did not exit:\n{}",
+            t.screen()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(status.success(), "{status:?}");
+    drop(t.writer);
+    drop(pair.master);
+    let _ = reading.join();
+
+    let screen = t.parser.lock().unwrap().screen().clone();
+    assert!(!screen.alternate_screen(), "left the alternate screen");
+    assert!(!screen.hide_cursor(), "the cursor is visible again");
+    assert_eq!(
+        screen.mouse_protocol_mode(),
+        vt100::MouseProtocolMode::None,
+        "mouse reports off"
+    );
+    assert!(
+        !screen.contents().contains("Walk home"),
+        "the game's screen is gone:\n{}",
+        screen.contents()
+    );
+    let raw = t.raw.lock().unwrap();
+    assert!(
+        raw.windows(8).any(|w| w == b"\x1b[?1049l"),
+        "asked the terminal to leave the alternate screen"
+    );
+
+    // Slot 3 and the autosave (written on quit) hold the three choices.
+    let store = SaveStore::new(saves.path().to_owned());
+    let slots = store.list();
+    for name in ["3", "auto"] {
+        let info = slots
+            .iter()
+            .find(|s| s.slot == name)
+            .unwrap_or_else(|| panic!("no {name} in {slots:?}"));
+        assert_eq!(info.steps, Some(3), "{name}");
+    }
+    assert!(
+        store.load_profile().settings.content_note_seen,
+        "the note is not shown twice"
+    );
+}
