@@ -1,8 +1,8 @@
 //! **Butterfly**: a branching retelling of *M. Butterfly* played in a terminal, and the
 //! scene-graph engine underneath it.
 //!
-//! Layers, inward only: [`cli`] → front ends ([`tui`], [`plain`]) and [`save`] → [`engine`]
-//! → [`story`].
+//! Layers, inward only: [`cli`] → front ends ([`tui`], [`plain`]), authoring [`tools`]
+//! and [`save`] → [`engine`] → [`story`].
 //! `story` and `engine` do no I/O and know nothing of terminals.
 //!
 //! ```

@@ -780,7 +780,7 @@ impl fmt::Display for Report {
             match &e.witness {
                 Some(w) => writeln!(
                     f,
-                    "      shortest: {} choice(s), seed {}: {}",
+                    "      shortest known: {} choice(s), seed {}: {}",
                     w.steps.len(),
                     w.seed,
                     w.describe()

@@ -1,9 +1,10 @@
 //! Numbers about a story: how big it is, how it is spread over chapters, how long a game
 //! takes.
 //!
-//! Sizes come straight from the story; game lengths come from an [`explore`] report
-//! (random runs for min/mean/max, the shortest witness for each ending), so they are
-//! lengths of real games, not of paths that conditions would forbid.
+//! Sizes come straight from the story; game lengths come from an
+//! [`explore`](super::explore) report (random runs for min/mean/max, the shortest
+//! witness for each ending), so they are lengths of real games, not of paths that
+//! conditions would forbid.
 
 use std::fmt;
 
