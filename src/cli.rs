@@ -10,12 +10,14 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use crate::engine;
 use crate::plain::PlainPlayer;
 use crate::replay::{self as replaying, Recording};
 use crate::sanitize::for_terminal;
 use crate::save::{self, SaveError, SaveStore};
 use crate::source;
 use crate::story::{self, Loaded, Story};
+use crate::tools::{explore as explorer, graph as grapher, stats as counter, witness};
 
 /// Butterfly: a branching retelling of *M. Butterfly* (Beijing 1964 – Paris 1968),
 /// and the story engine under it.
@@ -46,8 +48,58 @@ pub enum Command {
         /// The story directory (default: --story, or ./story).
         dir: Option<PathBuf>,
     },
+    /// Print the scene graph (Graphviz dot or Mermaid), grouped by chapter.
+    Graph {
+        /// The story directory (default: --story, or the built-in story).
+        dir: Option<PathBuf>,
+        /// Output syntax.
+        #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
+        format: GraphFormat,
+    },
+    /// Play many games automatically and report what can and cannot be reached.
+    Explore(ExploreArgs),
+    /// Count words, scenes, choices and endings, and measure game lengths.
+    Stats {
+        /// The story directory (default: --story, or the built-in story).
+        dir: Option<PathBuf>,
+    },
     /// Replay a save file: check it, print its transcript, or step through it.
     Replay(ReplayArgs),
+}
+
+/// Output syntax of `graph`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum GraphFormat {
+    /// Graphviz: `butterfly graph | dot -Tsvg > story.svg`.
+    Dot,
+    /// Mermaid: paste into a `mermaid` code block of any Markdown file.
+    Mermaid,
+}
+
+/// Options of `explore`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ExploreArgs {
+    /// The story directory (default: --story, or the built-in story).
+    pub dir: Option<PathBuf>,
+    /// Random playthroughs to make.
+    #[arg(long, default_value_t = 1000)]
+    pub runs: u32,
+    /// Seed of the first run; the same seed gives the same report.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Stop a run after this many choices and report it as a possible endless loop.
+    #[arg(long, default_value_t = 500)]
+    pub max_steps: usize,
+    /// Cap on distinct states for the exhaustive search (0 turns it off).
+    #[arg(long, default_value_t = 200_000)]
+    pub max_states: usize,
+    /// States kept per round by the guided search that looks for endings the random
+    /// runs and the capped search missed (0 turns it off).
+    #[arg(long, default_value_t = 500)]
+    pub beam: usize,
+    /// Write a replayable file for each ending's shortest witness into this directory.
+    #[arg(long, value_name = "DIR")]
+    pub write_witnesses: Option<PathBuf>,
 }
 
 /// Options of `replay`.
@@ -72,6 +124,22 @@ pub struct PlayArgs {
     /// Seed for the game's random generator (default: from the clock).
     #[arg(long)]
     pub seed: Option<u64>,
+    /// Start in this scene instead of the story's beginning (to try a branch at once).
+    #[arg(long, value_name = "SCENE")]
+    pub from: Option<String>,
+    /// Set a variable before the game starts (repeatable): `--set devotion=70 --set lie=true`.
+    #[arg(long = "set", value_name = "NAME=VALUE", value_parser = parse_assignment)]
+    pub set: Vec<(String, String)>,
+}
+
+/// Splits `NAME=VALUE`; the values are checked against the story later.
+fn parse_assignment(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((name, value)) if !name.trim().is_empty() && !value.trim().is_empty() => {
+            Ok((name.trim().to_owned(), value.trim().to_owned()))
+        }
+        _ => Err(format!("expected NAME=VALUE, found `{s}`")),
+    }
 }
 
 /// Runs the CLI with the process's arguments.
@@ -91,6 +159,12 @@ pub fn run(cli: Cli) -> ExitCode {
         }
         Some(Command::Play(args)) => play(cli.story.as_deref(), cli.saves.as_deref(), &args),
         Some(Command::Replay(args)) => replay(cli.story.as_deref(), cli.saves.as_deref(), &args),
+        Some(Command::Graph { dir, format }) => graph(dir.or(cli.story).as_deref(), format),
+        Some(Command::Explore(args)) => {
+            let dir = args.dir.clone().or(cli.story);
+            explore(dir.as_deref(), &args)
+        }
+        Some(Command::Stats { dir }) => stats(dir.or(cli.story).as_deref()),
         None => play(
             cli.story.as_deref(),
             cli.saves.as_deref(),
@@ -190,7 +264,8 @@ fn play(story_dir: Option<&Path>, saves: Option<&Path>, args: &PlayArgs) -> Exit
     let seed = args.seed.unwrap_or_else(clock_seed);
     let interactive = io::stdin().is_terminal() && io::stdout().is_terminal();
     let store = SaveStore::new(SaveStore::resolve_dir(saves));
-    if !args.plain && interactive {
+    let from_somewhere = args.from.is_some() || !args.set.is_empty();
+    if !args.plain && interactive && !from_somewhere {
         return match crate::tui::run(&story, &store, seed) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
@@ -199,11 +274,30 @@ fn play(story_dir: Option<&Path>, saves: Option<&Path>, args: &PlayArgs) -> Exit
             }
         };
     }
-    let mut player = match PlainPlayer::new(&story, seed) {
-        Ok(p) => p.with_saves(&store),
-        Err(e) => {
-            eprintln!("butterfly: {e}");
-            return ExitCode::from(1);
+    let mut player = if from_somewhere {
+        let scene = args.from.as_deref().unwrap_or(&story.start);
+        match engine::start_at(&story, seed, scene, &args.set) {
+            // A game begun in the middle is an author's test: it must not take the
+            // player's autosave or mark endings found in their profile, so it has no
+            // saves (and, until the terminal interface can begin there, runs in line
+            // mode).
+            Ok((state, _)) => PlainPlayer::resume(&story, state),
+            Err(e @ engine::StartAtError::Engine(_)) => {
+                eprintln!("butterfly: cannot start in `{scene}`: {e}");
+                return ExitCode::from(1);
+            }
+            Err(e) => {
+                eprintln!("butterfly: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    } else {
+        match PlainPlayer::new(&story, seed) {
+            Ok(p) => p.with_saves(&store),
+            Err(e) => {
+                eprintln!("butterfly: {e}");
+                return ExitCode::from(1);
+            }
         }
     };
     let stdin = io::stdin();
@@ -218,6 +312,129 @@ fn play(story_dir: Option<&Path>, saves: Option<&Path>, args: &PlayArgs) -> Exit
             ExitCode::from(2)
         }
     }
+}
+
+/// Loads a story for a tool, printing the error and giving the exit code on failure.
+fn tool_story(dir: Option<&Path>) -> Result<Story, ExitCode> {
+    load_story(dir).map_err(|(msg, code)| {
+        eprintln!("{msg}");
+        ExitCode::from(code)
+    })
+}
+
+fn graph(dir: Option<&Path>, format: GraphFormat) -> ExitCode {
+    let story = match tool_story(dir) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let format = match format {
+        GraphFormat::Dot => grapher::Format::Dot,
+        GraphFormat::Mermaid => grapher::Format::Mermaid,
+    };
+    let text = grapher::render(&story, format);
+    match io::stdout().lock().write_all(text.as_bytes()) {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
+            eprintln!("butterfly: {e}");
+            ExitCode::from(2)
+        }
+        _ => ExitCode::SUCCESS,
+    }
+}
+
+/// A one-line progress bar on stderr, redrawn in place; only used on a terminal.
+fn progress_line(p: explorer::Progress) {
+    let what = match p.phase {
+        explorer::Phase::Runs => "random runs",
+        explorer::Phase::Search => "search states",
+        explorer::Phase::Guided => "guided search",
+    };
+    let total = p.total.max(1);
+    let filled = (p.done.min(total) * 30 / total) as usize;
+    eprint!(
+        "\r{what:>13} [{}{}] {}/{}   ",
+        "#".repeat(filled),
+        " ".repeat(30 - filled),
+        p.done,
+        p.total
+    );
+}
+
+fn run_explore(story: &Story, options: &explorer::Options) -> Result<explorer::Report, ExitCode> {
+    let tty = io::stderr().is_terminal();
+    let mut progress = |p: explorer::Progress| {
+        if tty {
+            progress_line(p);
+        }
+    };
+    let report = explorer::explore(story, options, &mut progress);
+    if tty {
+        eprint!("\r{}\r", " ".repeat(60));
+    }
+    report.map_err(|e| {
+        eprintln!("butterfly: the story cannot start: {e}");
+        ExitCode::from(1)
+    })
+}
+
+fn explore(dir: Option<&Path>, args: &ExploreArgs) -> ExitCode {
+    let story = match tool_story(dir) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let options = explorer::Options {
+        runs: args.runs,
+        seed: args.seed,
+        max_steps: args.max_steps,
+        max_states: args.max_states,
+        beam: args.beam,
+    };
+    let report = match run_explore(&story, &options) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let mut out = io::stdout().lock();
+    let _ = write!(out, "{report}");
+    if let Some(wdir) = &args.write_witnesses {
+        for e in &report.endings {
+            let Some(w) = &e.witness else { continue };
+            match witness::write_witness(wdir, &story, &e.id, w.seed, &w.steps) {
+                Ok(path) => {
+                    let _ = writeln!(out, "wrote {}", path.display());
+                }
+                Err(err) => {
+                    eprintln!("butterfly: {err}");
+                    return ExitCode::from(2);
+                }
+            }
+        }
+    }
+    if report.unreached_endings().is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+fn stats(dir: Option<&Path>) -> ExitCode {
+    let story = match tool_story(dir) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    // Enough games for honest lengths, and a search big enough for shortest paths in a
+    // story of this size, while staying quick.
+    let options = explorer::Options {
+        runs: 300,
+        seed: 0,
+        max_steps: 500,
+        max_states: 20_000,
+        beam: 200,
+    };
+    let report = match run_explore(&story, &options) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let _ = write!(io::stdout().lock(), "{}", counter::compute(&story, &report));
+    ExitCode::SUCCESS
 }
 
 /// `butterfly replay SAVE`: exit 0 when the save replays exactly, 1 when it diverges or

@@ -1,8 +1,8 @@
 //! **Butterfly**: a branching retelling of *M. Butterfly* played in a terminal, and the
 //! scene-graph engine underneath it.
 //!
-//! Layers, inward only: [`cli`] → front ends ([`tui`], [`plain`]) and [`save`] → [`engine`]
-//! → [`story`].
+//! Layers, inward only: [`cli`] → front ends ([`tui`], [`plain`]), authoring [`tools`]
+//! and [`save`] → [`engine`] → [`story`].
 //! `story` and `engine` do no I/O and know nothing of terminals.
 //!
 //! ```
@@ -30,4 +30,5 @@ pub mod save;
 pub mod source;
 pub mod story;
 pub mod synth;
+pub mod tools;
 pub mod tui;

@@ -10,7 +10,7 @@ use super::state::{GameState, Step};
 use crate::sanitize::for_terminal;
 use crate::story::expr::{AssignOp, Effect};
 use crate::story::load::CONTINUE;
-use crate::story::model::{Exit, Scene, Story};
+use crate::story::model::{Choice, Exit, Scene, Story};
 
 /// Most automatic hops (junction to junction) before we call it a loop.
 const MAX_JUNCTION_HOPS: usize = 10_000;
@@ -144,7 +144,21 @@ pub struct EndingView {
 /// # Errors
 /// When the story's start scene is missing, or its opening routes loop.
 pub fn start(story: &Story, seed: u64) -> Result<(GameState, Vec<Event>), EngineError> {
-    let mut state = GameState {
+    let mut state = initial_state(story, seed);
+    let mut events = Vec::new();
+    enter(
+        story,
+        &mut state,
+        &story.start,
+        &mut events,
+        &mut Vec::new(),
+    )?;
+    Ok((state, events))
+}
+
+/// A state before any scene is entered: every variable at its initial value.
+pub(super) fn initial_state(story: &Story, seed: u64) -> GameState {
+    GameState {
         seed,
         scene: String::new(),
         vars: story
@@ -158,10 +172,7 @@ pub fn start(story: &Story, seed: u64) -> Result<(GameState, Vec<Event>), Engine
         rng: ChaCha8Rng::seed_from_u64(seed),
         path: Vec::new(),
         ending: None,
-    };
-    let mut events = Vec::new();
-    enter(story, &mut state, &story.start, &mut events)?;
-    Ok((state, events))
+    }
 }
 
 fn scene<'s>(story: &'s Story, id: &str) -> Result<&'s Scene, EngineError> {
@@ -185,7 +196,7 @@ pub fn choices(story: &Story, state: &GameState) -> Vec<ChoiceView> {
             .iter()
             .filter(|c| !(c.once && state.taken_once.contains(&once_key(&scene.id, &c.id))))
             .filter_map(|c| {
-                let ok = c.when.as_ref().is_none_or(|w| w.holds(state));
+                let ok = condition_holds(c, state);
                 if !ok && c.disabled.is_none() {
                     return None;
                 }
@@ -215,6 +226,41 @@ fn once_key(scene: &str, choice: &str) -> String {
     format!("{scene}/{choice}")
 }
 
+fn condition_holds(choice: &Choice, state: &GameState) -> bool {
+    choice.when.as_ref().is_none_or(|w| w.holds(state))
+}
+
+/// Whether `choice` of scene `scene` can be taken now: its condition holds and, if it
+/// is once-only, it has not been taken. What [`choices`] and [`choose`] decide, for the
+/// authoring tools.
+#[must_use]
+pub fn is_available(scene: &str, choice: &Choice, state: &GameState) -> bool {
+    condition_holds(choice, state)
+        && !(choice.once && state.taken_once.contains(&once_key(scene, &choice.id)))
+}
+
+/// How the chance of a choice (if it has one) is decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Draw {
+    /// By the game's seeded generator: what play does.
+    Random,
+    /// The detour is taken, whatever the generator says.
+    Hit,
+    /// The detour is not taken, whatever the generator says.
+    Miss,
+}
+
+/// An effect that asked for a value outside its variable's bounds, and got the bound.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Clamped {
+    /// The variable.
+    pub name: String,
+    /// The value the effect computed.
+    pub wanted: i64,
+    /// The value kept (a bound).
+    pub kept: i64,
+}
+
 /// Applies the choice `choice_id` in the current scene.
 ///
 /// # Errors
@@ -225,6 +271,23 @@ pub fn choose(
     state: &mut GameState,
     choice_id: &str,
 ) -> Result<Vec<Event>, EngineError> {
+    choose_with(story, state, choice_id, Draw::Random).map(|(events, _)| events)
+}
+
+/// Like [`choose`], for authoring tools: decides a chance as `draw` says, and also
+/// returns every effect that ran into its variable's bounds.
+///
+/// The generator is still advanced exactly as in [`choose`], so the rest of the game's
+/// random texture is unchanged; explore uses this to follow both sides of a chance.
+///
+/// # Errors
+/// As [`choose`].
+pub fn choose_with(
+    story: &Story,
+    state: &mut GameState,
+    choice_id: &str,
+    draw: Draw,
+) -> Result<(Vec<Event>, Vec<Clamped>), EngineError> {
     // Most errors are found before anything changes, but automatic routes that loop
     // are only found part-way through entering the next scene. Rather than copying the
     // state on every step (visits and flags grow with the game), undo what the events
@@ -233,8 +296,9 @@ pub fn choose(
     let (roll, rng, ending) = (state.roll, state.rng.clone(), state.ending.clone());
     let (steps, once) = (state.path.len(), state.taken_once.len());
     let mut events = Vec::new();
-    match apply_choice(story, state, choice_id, &mut events) {
-        Ok(()) => Ok(events),
+    let mut clamps = Vec::new();
+    match apply_choice(story, state, choice_id, draw, &mut events, &mut clamps) {
+        Ok(()) => Ok((events, clamps)),
         Err(e) => {
             for ev in events.iter().rev() {
                 match ev {
@@ -267,7 +331,9 @@ fn apply_choice(
     story: &Story,
     state: &mut GameState,
     choice_id: &str,
+    draw: Draw,
     events: &mut Vec<Event>,
+    clamps: &mut Vec<Clamped>,
 ) -> Result<(), EngineError> {
     if state.is_over() {
         return Err(EngineError::GameOver);
@@ -304,17 +370,22 @@ fn apply_choice(
             if let Some(key) = key {
                 state.taken_once.insert(key);
             }
-            apply_effects(story, state, &c.effects, events);
+            apply_effects(story, state, &c.effects, events, clamps);
             match &c.chance {
                 Some(ch) => {
-                    let hit = state.rng.next_u32() % 100 < u32::from(ch.percent);
+                    let rolled = state.rng.next_u32() % 100 < u32::from(ch.percent);
+                    let hit = match draw {
+                        Draw::Random => rolled,
+                        Draw::Hit => true,
+                        Draw::Miss => false,
+                    };
                     events.push(Event::ChanceDrawn {
                         choice: c.id.clone(),
                         percent: ch.percent,
                         hit,
                     });
                     if hit {
-                        apply_effects(story, state, &ch.effects, events);
+                        apply_effects(story, state, &ch.effects, events, clamps);
                         ch.goto.as_str()
                     } else {
                         c.goto.as_str()
@@ -328,7 +399,7 @@ fn apply_choice(
         scene: here.id.clone(),
         choice: choice_id.to_owned(),
     });
-    enter(story, state, target, events)
+    enter(story, state, target, events, clamps)
 }
 
 fn pick_route<'r>(routes: &'r [crate::story::Route], state: &GameState) -> Option<&'r str> {
@@ -338,11 +409,12 @@ fn pick_route<'r>(routes: &'r [crate::story::Route], state: &GameState) -> Optio
         .map(|r| r.goto.as_str())
 }
 
-fn enter(
+pub(super) fn enter(
     story: &Story,
     state: &mut GameState,
     target: &str,
     events: &mut Vec<Event>,
+    clamps: &mut Vec<Clamped>,
 ) -> Result<(), EngineError> {
     let mut target = target.to_owned();
     for _ in 0..MAX_JUNCTION_HOPS {
@@ -358,7 +430,7 @@ fn enter(
         events.push(Event::SceneEntered {
             scene: s.id.clone(),
         });
-        apply_effects(story, state, &s.on_enter, events);
+        apply_effects(story, state, &s.on_enter, events, clamps);
         match &s.exit {
             Exit::Ending(e) => {
                 state.ending = Some(e.clone());
@@ -381,6 +453,7 @@ fn apply_effects(
     state: &mut GameState,
     effects: &[Effect],
     events: &mut Vec<Event>,
+    clamps: &mut Vec<Clamped>,
 ) {
     for e in effects {
         if e.guard.as_ref().is_some_and(|g| !g.holds(state)) {
@@ -403,6 +476,13 @@ fn apply_effects(
                 name: var.name.clone(),
                 from,
                 to,
+            });
+        }
+        if to != raw {
+            clamps.push(Clamped {
+                name: var.name.clone(),
+                wanted: raw,
+                kept: to,
             });
         }
     }
@@ -497,15 +577,38 @@ pub fn replay_checked(
     story: &Story,
     seed: u64,
     steps: &[Step],
-    mut check: impl FnMut(usize, &GameState) -> Result<(), String>,
+    check: impl FnMut(usize, &GameState) -> Result<(), String>,
 ) -> Result<GameState, Divergence> {
-    let (mut state, _) = start(story, seed).map_err(|e| Divergence {
+    let (first, _) = start(story, seed).map_err(|e| Divergence {
         step: 0,
         scene: story.start.clone(),
         choice: String::new(),
         reason: e.to_string(),
         last_good: Box::new(empty_state(seed)),
     })?;
+    replay_from_checked(story, &first, steps, check)
+}
+
+/// Replays a recorded path from a given first state (a game begun with
+/// [`start`](super::start) or [`start_at`](super::start_at)).
+///
+/// # Errors
+/// The first step that no longer applies, with the state just before it.
+pub fn replay_from(
+    story: &Story,
+    first: &GameState,
+    steps: &[Step],
+) -> Result<GameState, Divergence> {
+    replay_from_checked(story, first, steps, |_, _| Ok(()))
+}
+
+fn replay_from_checked(
+    story: &Story,
+    first: &GameState,
+    steps: &[Step],
+    mut check: impl FnMut(usize, &GameState) -> Result<(), String>,
+) -> Result<GameState, Divergence> {
+    let mut state = first.clone();
     for (i, step) in steps.iter().enumerate() {
         let diverge = |state: GameState, reason: String| Divergence {
             step: i,
@@ -524,7 +627,7 @@ pub fn replay_checked(
         };
         if let Some(reason) = failure {
             // Rare: rebuild the state before this step rather than cloning every step.
-            let before = replay(story, seed, &steps[..i]).unwrap_or(state);
+            let before = replay_from(story, first, &steps[..i]).unwrap_or(state);
             return Err(diverge(before, reason));
         }
     }

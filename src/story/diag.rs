@@ -387,9 +387,12 @@ fn scan(src: &str) -> (Vec<StrTok>, Vec<Opener>) {
 fn key_before(src: &str, quote: usize) -> Option<String> {
     let before = src[..quote].trim_end();
     let before = before.strip_suffix(':')?.trim_end();
+    // Past the last character that cannot be in a key, which may be several bytes long.
     let start = before
-        .rfind(|c: char| !(c.is_alphanumeric() || c == '_'))
-        .map_or(0, |i| i + 1);
+        .char_indices()
+        .rev()
+        .find(|(_, c)| !(c.is_alphanumeric() || *c == '_'))
+        .map_or(0, |(i, c)| i + c.len_utf8());
     let key = &before[start..];
     (!key.is_empty()).then(|| key.to_owned())
 }
@@ -397,6 +400,15 @@ fn key_before(src: &str, quote: usize) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_key_after_a_multibyte_character_is_found_without_panicking() {
+        // Found by the property test on damaged files: `title:߹date` sliced mid-character.
+        let src = "Chapter(\n    title:\u{7f9}date: \"x\"";
+        let quote = src.find('"').unwrap();
+        assert_eq!(key_before(src, quote).as_deref(), Some("date"));
+        assert_eq!(key_before("\u{7f9}: \"", 3), None);
+    }
 
     #[test]
     fn finds_keyed_strings_and_positions() {

@@ -996,6 +996,7 @@ impl<'a> Ctx<'a> {
             id,
             label,
             goto: rc.goto.clone(),
+            when_source: when.as_ref().and(rc.when.clone()),
             when,
             disabled: rc.disabled.clone(),
             effects,
@@ -1091,6 +1092,7 @@ impl<'a> Ctx<'a> {
             self.check_target(&here, "next", next, names);
             Exit::Routes(vec![Route {
                 when: None,
+                when_source: None,
                 goto: next.clone(),
             }])
         } else if let Some(routes) = &s.routes {
@@ -1103,6 +1105,7 @@ impl<'a> Ctx<'a> {
                     .as_deref()
                     .and_then(|w| self.compile_condition(&this, w, names));
                 out.push(Route {
+                    when_source: when.as_ref().and(r.when.clone()),
                     when,
                     goto: r.goto.clone(),
                 });

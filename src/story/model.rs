@@ -64,6 +64,8 @@ pub struct Choice {
     pub goto: String,
     /// Hidden (or disabled, see `disabled`) unless this holds.
     pub when: Option<Expr>,
+    /// `when` as the author wrote it, for tools that show conditions (the graph).
+    pub when_source: Option<String>,
     /// When set and `when` fails, the choice is shown dimmed with this reason.
     pub disabled: Option<String>,
     /// Applied in order when chosen.
@@ -92,6 +94,8 @@ pub struct Chance {
 pub struct Route {
     /// The condition, or `None` for the fallback.
     pub when: Option<Expr>,
+    /// `when` as the author wrote it, for tools that show conditions (the graph).
+    pub when_source: Option<String>,
     /// Where it leads.
     pub goto: String,
 }

@@ -1,0 +1,902 @@
+//! State-space search over a story, for [`explore`](super::explore).
+//!
+//! Two searches share one state encoding ([`Codec`]):
+//!
+//! - [`exhaustive`]: breadth-first over every distinct state, up to a cap. Complete when
+//!   the cap is not hit, and then what it never meets cannot happen.
+//! - [`guided`]: a beam search aimed at one ending, for stories too large for the first.
+//!   It drops states that can no longer lead to the ending's scenes even ignoring
+//!   conditions, and prefers states closest to satisfying the conditions that guard the
+//!   way there. It proves reachability when it succeeds and nothing when it fails.
+//!
+//! A state is reduced to what can change what happens next: the scene, the variables
+//! some condition depends on (directly, or through effects on variables it reads), the
+//! visit counts such expressions read, and the once-only choices taken. Text-only
+//! variables are left out, which is what keeps real stories searchable. Chances are
+//! explored both ways with [`Draw::Hit`] and [`Draw::Miss`]; the caller finds a seed that
+//! makes the draws come out as the path needs.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+
+use crate::engine::{self, Clamped, Draw, Event, GameState, Step};
+use crate::story::expr::{AssignOp, BinOp, Effect, Expr, UnOp};
+use crate::story::load::CONTINUE;
+use crate::story::model::{Exit, Story};
+
+/// What the searches report back besides their result.
+pub trait Observer {
+    /// Choices `ids` were on offer in `scene`.
+    fn offered(&mut self, scene: &str, ids: &[&str]);
+    /// A step from `scene` by `choice` produced `events`, and effects ran into bounds
+    /// as `clamps` says.
+    fn events(&mut self, events: &[Event], clamps: &[Clamped], scene: &str, choice: &str);
+    /// In `scene`, reached by `path`, the game cannot go on (`reason`).
+    fn stuck(&mut self, scene: &str, path: &[Step], reason: String);
+}
+
+/// The ids of what can be taken now (`continue` for scenes with routes).
+pub fn enabled<'s>(story: &'s Story, state: &GameState) -> Vec<&'s str> {
+    if state.is_over() {
+        return Vec::new();
+    }
+    let Some(scene) = story.scene(&state.scene) else {
+        return Vec::new();
+    };
+    match &scene.exit {
+        Exit::Choices(list) => list
+            .iter()
+            .filter(|c| engine::is_available(&scene.id, c, state))
+            .map(|c| c.id.as_str())
+            .collect(),
+        Exit::Routes(_) => vec![CONTINUE],
+        Exit::Ending(_) => Vec::new(),
+    }
+}
+
+fn vars_in(e: &Expr, out: &mut HashSet<String>) {
+    e.for_each_var(&mut |v| {
+        out.insert(v.to_owned());
+    });
+}
+
+fn visits_in(e: &Expr, out: &mut HashSet<String>) {
+    match e {
+        Expr::Visits(s) => {
+            out.insert(s.to_string());
+        }
+        Expr::Unary(_, a) => visits_in(a, out),
+        Expr::Binary(_, a, b) => {
+            visits_in(a, out);
+            visits_in(b, out);
+        }
+        Expr::Int(_) | Expr::Bool(_) | Expr::Var(_) => {}
+    }
+}
+
+/// Turns states into compact keys and back.
+pub struct Codec<'s> {
+    story: &'s Story,
+    /// Indices (into `story.variables`) of variables that can change what happens.
+    vars: Vec<usize>,
+    /// Names of the variables in `vars`, for filtering events.
+    var_names: HashSet<String>,
+    /// Scenes whose visit count some relevant expression reads.
+    counted: Vec<&'s str>,
+    /// `scene/choice` keys of every once-only choice.
+    once: Vec<String>,
+    once_index: HashMap<String, usize>,
+}
+
+impl<'s> Codec<'s> {
+    /// Works out which parts of a state matter for `story`.
+    #[must_use]
+    pub fn new(story: &'s Story) -> Self {
+        let mut conditions: Vec<&Expr> = Vec::new();
+        let mut effects: Vec<&Effect> = Vec::new();
+        let mut once = Vec::new();
+        for s in &story.scenes {
+            effects.extend(&s.on_enter);
+            match &s.exit {
+                Exit::Choices(list) => {
+                    for c in list {
+                        conditions.extend(&c.when);
+                        effects.extend(&c.effects);
+                        if let Some(ch) = &c.chance {
+                            effects.extend(&ch.effects);
+                        }
+                        if c.once {
+                            once.push(format!("{}/{}", s.id, c.id));
+                        }
+                    }
+                }
+                Exit::Routes(routes) => conditions.extend(routes.iter().flat_map(|r| &r.when)),
+                Exit::Ending(_) => {}
+            }
+        }
+        // Variables read by conditions, then, until nothing changes, those read by
+        // effects (guards and values) on variables already known to matter.
+        let mut read = HashSet::new();
+        let mut counted = HashSet::new();
+        for c in &conditions {
+            vars_in(c, &mut read);
+            visits_in(c, &mut counted);
+        }
+        loop {
+            let before = read.len();
+            for e in &effects {
+                if read.contains(e.target.as_ref()) {
+                    if let Some(g) = &e.guard {
+                        vars_in(g, &mut read);
+                        visits_in(g, &mut counted);
+                    }
+                    vars_in(&e.value, &mut read);
+                    visits_in(&e.value, &mut counted);
+                }
+            }
+            if read.len() == before {
+                break;
+            }
+        }
+        let vars: Vec<usize> = (0..story.variables.len())
+            .filter(|&i| read.contains(&story.variables[i].name))
+            .collect();
+        Self {
+            story,
+            var_names: vars
+                .iter()
+                .map(|&i| story.variables[i].name.clone())
+                .collect(),
+            vars,
+            counted: story
+                .scenes
+                .iter()
+                .filter(|s| counted.contains(&s.id))
+                .map(|s| s.id.as_str())
+                .collect(),
+            once_index: once
+                .iter()
+                .enumerate()
+                .map(|(i, k)| (k.clone(), i))
+                .collect(),
+            once,
+        }
+    }
+
+    /// Whether a variable is part of the key (the search's view of others is not real).
+    #[must_use]
+    pub fn tracks(&self, var: &str) -> bool {
+        self.var_names.contains(var)
+    }
+
+    /// The scene index of a key.
+    fn scene_of(key: &[u8]) -> usize {
+        let mut at = 0;
+        read_varint(key, &mut at) as usize
+    }
+
+    /// The key of a state: scene, relevant variables, counted visits, once-only bits.
+    #[must_use]
+    pub fn key(&self, state: &GameState) -> Box<[u8]> {
+        let mut out = Vec::with_capacity(8 + self.vars.len() + self.counted.len());
+        let scene = self
+            .story
+            .scene_index
+            .get(&state.scene)
+            .copied()
+            .unwrap_or(0);
+        write_varint(&mut out, scene as u64);
+        for &i in &self.vars {
+            let v = state.var(&self.story.variables[i].name);
+            // Zigzag, so small negative numbers stay short.
+            write_varint(&mut out, ((v << 1) ^ (v >> 63)) as u64);
+        }
+        for s in &self.counted {
+            write_varint(
+                &mut out,
+                u64::from(state.visits.get(*s).copied().unwrap_or(0)),
+            );
+        }
+        let mut bits = vec![0u8; self.once.len().div_ceil(8)];
+        for k in &state.taken_once {
+            if let Some(&i) = self.once_index.get(k) {
+                bits[i / 8] |= 1 << (i % 8);
+            }
+        }
+        out.extend(bits);
+        out.into_boxed_slice()
+    }
+
+    /// A state that behaves like every state with this key (untracked variables are at
+    /// their initial values).
+    #[must_use]
+    pub fn state(&self, key: &[u8], seed: u64) -> GameState {
+        let mut at = 0;
+        let scene = &self.story.scenes[read_varint(key, &mut at) as usize];
+        let mut vars: std::collections::BTreeMap<String, i64> = self
+            .story
+            .variables
+            .iter()
+            .map(|v| (v.name.clone(), v.initial))
+            .collect();
+        for &i in &self.vars {
+            let z = read_varint(key, &mut at);
+            let v = ((z >> 1) as i64) ^ -((z & 1) as i64);
+            vars.insert(self.story.variables[i].name.clone(), v);
+        }
+        let mut visits = std::collections::BTreeMap::new();
+        for s in &self.counted {
+            let n = read_varint(key, &mut at) as u32;
+            if n > 0 {
+                visits.insert((*s).to_owned(), n);
+            }
+        }
+        let taken_once = (0..self.once.len())
+            .filter(|&i| key.get(at + i / 8).is_some_and(|b| b & (1 << (i % 8)) != 0))
+            .map(|i| self.once[i].clone())
+            .collect();
+        GameState {
+            seed,
+            scene: scene.id.clone(),
+            vars,
+            visits,
+            taken_once,
+            roll: 0,
+            rng: ChaCha8Rng::seed_from_u64(seed),
+            path: Vec::new(),
+            ending: match &scene.exit {
+                Exit::Ending(e) => Some(e.clone()),
+                _ => None,
+            },
+        }
+    }
+}
+
+fn write_varint(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+fn read_varint(bytes: &[u8], at: &mut usize) -> u64 {
+    let mut v = 0u64;
+    let mut shift = 0;
+    while let Some(&b) = bytes.get(*at) {
+        *at += 1;
+        v |= u64::from(b & 0x7f) << shift;
+        if b & 0x80 == 0 {
+            break;
+        }
+        shift += 7;
+    }
+    v
+}
+
+/// A search tree: each state met, with the step that first reached it.
+struct Tree {
+    keys: Vec<Box<[u8]>>,
+    /// Parent node, scene index and choice index (`u32::MAX`: continue).
+    parents: Vec<Option<(u32, u32, u32)>>,
+    index: HashMap<Box<[u8]>, u32>,
+}
+
+impl Tree {
+    fn new() -> Self {
+        Self {
+            keys: Vec::new(),
+            parents: Vec::new(),
+            index: HashMap::new(),
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// Adds a state; `None` when it was already there.
+    fn add(&mut self, key: Box<[u8]>, parent: Option<(u32, u32, u32)>) -> Option<u32> {
+        if self.index.contains_key(&key) {
+            return None;
+        }
+        let n = self.keys.len() as u32;
+        self.index.insert(key.clone(), n);
+        self.keys.push(key);
+        self.parents.push(parent);
+        Some(n)
+    }
+
+    fn path(&self, story: &Story, mut n: u32) -> Vec<Step> {
+        let mut steps = Vec::new();
+        while let Some((p, scene, choice)) = self.parents[n as usize] {
+            let s = &story.scenes[scene as usize];
+            let choice = match s.choices().get(choice as usize) {
+                Some(c) => c.id.clone(),
+                None => CONTINUE.to_owned(),
+            };
+            steps.push(Step {
+                scene: s.id.clone(),
+                choice,
+            });
+            n = p;
+        }
+        steps.reverse();
+        steps
+    }
+}
+
+/// One successor of a state.
+struct Next {
+    state: GameState,
+    /// Scenes entered on the way (junctions included).
+    entered: Vec<String>,
+    /// Scene index and choice index (`u32::MAX`: continue) of the step.
+    step: (u32, u32),
+}
+
+/// Every successor of `state`, both ways for chances; reports what it sees.
+fn successors(
+    story: &Story,
+    codec: &Codec<'_>,
+    state: &GameState,
+    observer: &mut dyn Observer,
+    path: &dyn Fn() -> Vec<Step>,
+) -> Vec<Next> {
+    let ids = enabled(story, state);
+    observer.offered(&state.scene, &ids);
+    if ids.is_empty() && !state.is_over() {
+        observer.stuck(&state.scene, &path(), "no choice is available".to_owned());
+    }
+    let Some(scene) = story.scene(&state.scene) else {
+        return Vec::new();
+    };
+    let scene_ix = story.scene_index.get(&scene.id).copied().unwrap_or(0) as u32;
+    let mut out = Vec::new();
+    for id in ids {
+        let position = scene.choices().iter().position(|c| c.id == id);
+        let has_chance = position.is_some_and(|p| scene.choices()[p].chance.is_some());
+        let draws: &[Draw] = if has_chance {
+            &[Draw::Miss, Draw::Hit]
+        } else {
+            &[Draw::Random]
+        };
+        for &draw in draws {
+            let mut next = state.clone();
+            let entered: Vec<String> = match engine::choose_with(story, &mut next, id, draw) {
+                Ok((events, mut clamps)) => {
+                    // Variables outside the key are not real in the search: say nothing
+                    // about their bounds.
+                    clamps.retain(|c| codec.tracks(&c.name));
+                    observer.events(&events, &clamps, &state.scene, id);
+                    events
+                        .into_iter()
+                        .filter_map(|e| match e {
+                            Event::SceneEntered { scene } => Some(scene),
+                            _ => None,
+                        })
+                        .collect()
+                }
+                Err(e) => {
+                    observer.stuck(&state.scene, &path(), e.to_string());
+                    continue;
+                }
+            };
+            next.path.clear();
+            out.push(Next {
+                state: next,
+                entered,
+                step: (scene_ix, position.map_or(u32::MAX, |p| p as u32)),
+            });
+        }
+    }
+    out
+}
+
+/// What the exhaustive search found.
+pub struct Exhaustive {
+    /// Distinct states met.
+    pub states: usize,
+    /// Whether the cap was never hit.
+    pub complete: bool,
+    /// Each ending met, with a shortest path to it (chances forced).
+    pub endings: Vec<(String, Vec<Step>)>,
+    /// Scenes of states from which no ending can be reached: how many such states, and
+    /// a shortest path to one.
+    pub no_exit: Vec<(String, u64, Vec<Step>)>,
+}
+
+/// Breadth-first search over distinct states, from the story's start, up to `cap`
+/// states; `progress(met)` is called now and then.
+///
+/// # Errors
+/// When the story cannot start.
+pub fn exhaustive(
+    story: &Story,
+    seed: u64,
+    cap: usize,
+    observer: &mut dyn Observer,
+    progress: &mut dyn FnMut(usize),
+) -> Result<Exhaustive, engine::EngineError> {
+    let codec = Codec::new(story);
+    let (first, events) = engine::start(story, seed)?;
+    observer.events(&events, &[], &story.start, "");
+    let mut tree = Tree::new();
+    tree.add(codec.key(&first), None);
+    let mut expanded = vec![false];
+    let mut edges: Vec<(u32, u32)> = Vec::new();
+    let mut queue = VecDeque::from([0u32]);
+    let mut endings: Vec<(String, Vec<Step>)> = Vec::new();
+    let mut complete = true;
+    let mut dead: HashSet<u32> = HashSet::new();
+
+    while let Some(n) = queue.pop_front() {
+        if n % 1024 == 0 {
+            progress(tree.len());
+        }
+        let state = codec.state(&tree.keys[n as usize], seed);
+        if let Some(e) = &state.ending {
+            if !endings.iter().any(|(id, _)| id == e) {
+                endings.push((e.clone(), tree.path(story, n)));
+            }
+            expanded[n as usize] = true;
+            continue;
+        }
+        let nexts = successors(story, &codec, &state, observer, &|| tree.path(story, n));
+        if nexts.is_empty() {
+            dead.insert(n);
+        }
+        let mut all = true;
+        for next in nexts {
+            let key = codec.key(&next.state);
+            let m = if let Some(&m) = tree.index.get(&key) {
+                m
+            } else if tree.len() >= cap {
+                complete = false;
+                all = false;
+                continue;
+            } else {
+                let m = tree
+                    .add(key, Some((n, next.step.0, next.step.1)))
+                    .expect("checked absent");
+                expanded.push(false);
+                queue.push_back(m);
+                m
+            };
+            edges.push((n, m));
+        }
+        expanded[n as usize] = all;
+    }
+    progress(tree.len());
+
+    // A state may still end if it is an ending, if it was not fully explored (we cannot
+    // tell), or if one of its successors may.
+    let mut can_end: Vec<bool> = (0..tree.len())
+        .map(|n| {
+            !expanded[n]
+                || matches!(
+                    story.scenes[Codec::scene_of(&tree.keys[n])].exit,
+                    Exit::Ending(_)
+                )
+        })
+        .collect();
+    let mut preds: Vec<Vec<u32>> = vec![Vec::new(); tree.len()];
+    for &(a, b) in &edges {
+        preds[b as usize].push(a);
+    }
+    let mut work: Vec<u32> = (0..tree.len() as u32)
+        .filter(|&n| can_end[n as usize])
+        .collect();
+    while let Some(n) = work.pop() {
+        for &p in &preds[n as usize] {
+            if !can_end[p as usize] {
+                can_end[p as usize] = true;
+                work.push(p);
+            }
+        }
+    }
+    // Grouped by scene: the first state met (BFS order) has a shortest path.
+    let mut no_exit: Vec<(String, u64, Vec<Step>)> = Vec::new();
+    for n in (0..tree.len() as u32).filter(|n| !can_end[*n as usize] && !dead.contains(n)) {
+        let scene = &story.scenes[Codec::scene_of(&tree.keys[n as usize])].id;
+        match no_exit.iter_mut().find(|(s, _, _)| s == scene) {
+            Some(entry) => entry.1 += 1,
+            None => no_exit.push((scene.clone(), 1, tree.path(story, n))),
+        }
+    }
+    Ok(Exhaustive {
+        states: tree.len(),
+        complete,
+        endings,
+        no_exit,
+    })
+}
+
+/// Scenes from which one of `targets` (scene indices) can be reached, ignoring
+/// conditions.
+pub fn leads_to(story: &Story, targets: &[usize]) -> Vec<bool> {
+    leads_to_through(story, targets, |_| true)
+}
+
+/// Like [`leads_to`], but only along paths whose scenes (before the target) all pass
+/// `through`; a scene that fails it is still marked when it leads straight in.
+pub fn leads_to_through(
+    story: &Story,
+    targets: &[usize],
+    through: impl Fn(usize) -> bool,
+) -> Vec<bool> {
+    let n = story.scenes.len();
+    let mut preds: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (i, s) in story.scenes.iter().enumerate() {
+        for (t, _) in s.targets() {
+            if let Some(&j) = story.scene_index.get(t) {
+                preds[j].push(i);
+            }
+        }
+    }
+    let mut ok = vec![false; n];
+    let mut work: Vec<usize> = targets.to_vec();
+    for &i in &work {
+        ok[i] = true;
+    }
+    while let Some(i) = work.pop() {
+        for &p in &preds[i] {
+            if !ok[p] {
+                ok[p] = true;
+                if through(p) {
+                    work.push(p);
+                }
+            }
+        }
+    }
+    ok
+}
+
+/// A condition on the way to the targets: at a scene where the story can turn away
+/// from them, this must hold (or, `negated`, must not) to keep going its way.
+struct Gate<'s> {
+    scene: usize,
+    expr: &'s Expr,
+    negated: bool,
+}
+
+/// The gates of the targets: conditions of exits that keep to it, at scenes that have an
+/// exit leading away from it.
+fn gates<'s>(story: &'s Story, leads: &[bool]) -> Vec<Gate<'s>> {
+    let toward = |t: &str| story.scene_index.get(t).is_some_and(|&j| leads[j]);
+    let mut out = Vec::new();
+    for (i, s) in story.scenes.iter().enumerate() {
+        if !leads[i] || s.targets().all(|(t, _)| toward(t)) {
+            continue;
+        }
+        match &s.exit {
+            Exit::Choices(list) => {
+                for c in list {
+                    if let Some(w) = &c.when
+                        && toward(&c.goto)
+                    {
+                        out.push(Gate {
+                            scene: i,
+                            expr: w,
+                            negated: false,
+                        });
+                    }
+                }
+            }
+            Exit::Routes(routes) => {
+                // Routes are tried in order: the first one toward the ending must hold,
+                // and every earlier one leading away must not.
+                for r in routes {
+                    if toward(&r.goto) {
+                        if let Some(w) = &r.when {
+                            out.push(Gate {
+                                scene: i,
+                                expr: w,
+                                negated: false,
+                            });
+                        }
+                        break;
+                    }
+                    if let Some(w) = &r.when {
+                        out.push(Gate {
+                            scene: i,
+                            expr: w,
+                            negated: true,
+                        });
+                    }
+                }
+            }
+            Exit::Ending(_) => {}
+        }
+    }
+    out
+}
+
+/// Measures how far a state is from making a condition hold.
+struct Distance<'s> {
+    story: &'s Story,
+    /// For each flag set from a condition (`found = trust < 50`), those conditions: a
+    /// flag not yet set is as far from true as its condition is.
+    defs: HashMap<&'s str, Vec<&'s Expr>>,
+}
+
+impl<'s> Distance<'s> {
+    fn new(story: &'s Story) -> Self {
+        let mut defs: HashMap<&str, Vec<&Expr>> = HashMap::new();
+        let mut note = |effects: &'s [Effect]| {
+            for e in effects {
+                if e.op == AssignOp::Set && !matches!(e.value, Expr::Bool(_) | Expr::Int(_)) {
+                    defs.entry(e.target.as_ref()).or_default().push(&e.value);
+                }
+            }
+        };
+        for s in &story.scenes {
+            note(&s.on_enter);
+            for c in s.choices() {
+                note(&c.effects);
+                if let Some(ch) = &c.chance {
+                    note(&ch.effects);
+                }
+            }
+        }
+        Self { story, defs }
+    }
+
+    /// 0 when `e` holds (or, `negated`, fails); differences of numbers count in
+    /// fractions of the variables' ranges.
+    fn of(&self, e: &Expr, state: &GameState, negated: bool, depth: usize) -> f64 {
+        let story = self.story;
+        match e {
+            Expr::Unary(UnOp::Not, a) => self.of(a, state, !negated, depth),
+            Expr::Binary(BinOp::And, a, b) if !negated => {
+                self.of(a, state, false, depth) + self.of(b, state, false, depth)
+            }
+            Expr::Binary(BinOp::Or, a, b) if negated => {
+                self.of(a, state, true, depth) + self.of(b, state, true, depth)
+            }
+            Expr::Binary(BinOp::And | BinOp::Or, a, b) => self
+                .of(a, state, negated, depth)
+                .min(self.of(b, state, negated, depth)),
+            Expr::Binary(op @ (BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge), lhs_e, rhs_e) => {
+                let (x, y) = (lhs_e.eval(state), rhs_e.eval(state));
+                // Every comparison as "lhs >= rhs (+ 1 when strict)".
+                let (lhs, rhs, strict) = match (op, negated) {
+                    (BinOp::Ge, false) | (BinOp::Lt, true) => (x, y, false),
+                    (BinOp::Gt, false) | (BinOp::Le, true) => (x, y, true),
+                    (BinOp::Le, false) | (BinOp::Gt, true) => (y, x, false),
+                    _ => (y, x, true),
+                };
+                let need = rhs.saturating_add(i64::from(strict)).saturating_sub(lhs);
+                need.max(0) as f64 / scale(story, lhs_e, rhs_e)
+            }
+            Expr::Binary(op @ (BinOp::Eq | BinOp::Ne), lhs_e, rhs_e) => {
+                let (x, y) = (lhs_e.eval(state), rhs_e.eval(state));
+                let want_equal = (*op == BinOp::Eq) != negated;
+                if want_equal {
+                    x.abs_diff(y) as f64 / scale(story, lhs_e, rhs_e)
+                } else {
+                    f64::from(u8::from(x == y))
+                }
+            }
+            _ if e.holds(state) != negated => 0.0,
+            Expr::Var(name) if depth < 4 => self.defs.get(name.as_ref()).map_or(1.0, |defs| {
+                defs.iter()
+                    .map(|d| self.of(d, state, negated, depth + 1))
+                    .fold(1.0, f64::min)
+            }),
+            _ => 1.0,
+        }
+    }
+}
+
+/// The spread of the variables an expression compares, so that 10 points of a 0–100
+/// variable weigh like 1 point of a 0–10 one.
+fn scale(story: &Story, a: &Expr, b: &Expr) -> f64 {
+    let mut spread = 0i64;
+    let mut add = |name: &str| {
+        if let Some(v) = story.variable(name) {
+            spread = spread.saturating_add(v.max.saturating_sub(v.min));
+        }
+    };
+    a.for_each_var(&mut add);
+    b.for_each_var(&mut add);
+    // Unbounded variables have absurd spreads; past 1000 a step of 1 still counts.
+    (spread.clamp(1, 1000)) as f64
+}
+
+/// For each scene, which gates lie ahead of it (reachable ignoring conditions).
+fn gates_ahead(story: &Story, gates: &[Gate<'_>]) -> Vec<Vec<u64>> {
+    let words = gates.len().div_ceil(64).max(1);
+    let n = story.scenes.len();
+    let mut ahead = vec![vec![0u64; words]; n];
+    for (g, gate) in gates.iter().enumerate() {
+        ahead[gate.scene][g / 64] |= 1 << (g % 64);
+    }
+    let mut preds: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (i, s) in story.scenes.iter().enumerate() {
+        for (t, _) in s.targets() {
+            if let Some(&j) = story.scene_index.get(t) {
+                preds[j].push(i);
+            }
+        }
+    }
+    let mut work: Vec<usize> = (0..n).collect();
+    let mut queued = vec![true; n];
+    while let Some(i) = work.pop() {
+        queued[i] = false;
+        let mine = ahead[i].clone();
+        for &p in &preds[i] {
+            let mut changed = false;
+            for (w, bits) in mine.iter().enumerate() {
+                let merged = ahead[p][w] | bits;
+                if merged != ahead[p][w] {
+                    ahead[p][w] = merged;
+                    changed = true;
+                }
+            }
+            if changed && !queued[p] {
+                queued[p] = true;
+                work.push(p);
+            }
+        }
+    }
+    ahead
+}
+
+/// The scenes that close `ending`, as targets for [`guided`].
+#[must_use]
+pub fn ending_scenes(story: &Story, ending: &str) -> Vec<usize> {
+    story
+        .scenes
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| matches!(&s.exit, Exit::Ending(e) if e == ending))
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// What [`guided`] looks for.
+#[derive(Debug, Clone, Copy)]
+pub enum Goal<'a> {
+    /// Entering any of these scenes (indices into the story's scenes).
+    Scenes(&'a [usize]),
+    /// Being in scene `scene` (an index) with its choice `choice` available.
+    Choice {
+        /// The scene.
+        scene: usize,
+        /// The choice's id.
+        choice: &'a str,
+    },
+}
+
+/// Looks for a way to `goal` by beam search: each round expands the kept states and
+/// keeps the `width` new ones nearest to passing the gates still ahead of them.
+/// Returns a path (chances forced) when it finds one.
+///
+/// # Errors
+/// When the story cannot start.
+pub fn guided(
+    story: &Story,
+    seed: u64,
+    goal: Goal<'_>,
+    width: usize,
+    max_steps: usize,
+    observer: &mut dyn Observer,
+) -> Result<Option<Vec<Step>>, engine::EngineError> {
+    let single;
+    let (targets, need) = match goal {
+        Goal::Scenes(t) => (t, None),
+        Goal::Choice { scene, choice } => {
+            single = [scene];
+            let c = story.scenes[scene]
+                .choices()
+                .iter()
+                .find(|c| c.id == choice);
+            (&single[..], c)
+        }
+    };
+    let leads = leads_to(story, targets);
+    let mut gates = gates(story, &leads);
+    if let Some(w) = need.and_then(|c| c.when.as_ref()) {
+        gates.push(Gate {
+            scene: targets[0],
+            expr: w,
+            negated: false,
+        });
+    }
+    let ahead = gates_ahead(story, &gates);
+    let distance = Distance::new(story);
+    let score = |state: &GameState| -> f64 {
+        let i = story.scene_index.get(&state.scene).copied().unwrap_or(0);
+        gates
+            .iter()
+            .enumerate()
+            .filter(|(g, _)| ahead[i][g / 64] & (1 << (g % 64)) != 0)
+            .map(|(_, gate)| distance.of(gate.expr, state, gate.negated, 0))
+            .sum()
+    };
+    let reached = |state: &GameState, entered: &[String]| match need {
+        None => entered.iter().any(|s| {
+            story
+                .scene_index
+                .get(s)
+                .is_some_and(|i| targets.contains(i))
+        }),
+        Some(c) => {
+            story.scene_index.get(&state.scene) == Some(&targets[0])
+                && engine::is_available(&state.scene, c, state)
+        }
+    };
+    let codec = Codec::new(story);
+    let (first, events) = engine::start(story, seed)?;
+    observer.events(&events, &[], &story.start, "");
+    let mut tree = Tree::new();
+    let root = tree.add(codec.key(&first), None).expect("empty tree");
+    let first_entered: Vec<String> = events
+        .into_iter()
+        .filter_map(|e| match e {
+            Event::SceneEntered { scene } => Some(scene),
+            _ => None,
+        })
+        .collect();
+    if reached(&first, &first_entered) {
+        observer.offered(&first.scene, &enabled(story, &first));
+        return Ok(Some(Vec::new()));
+    }
+    // The kept states travel with the layer (at most `width` of them), so they are not
+    // rebuilt from their keys.
+    let mut layer = vec![(root, first)];
+    for _ in 0..max_steps {
+        let mut next_layer: Vec<(f64, u32, GameState)> = Vec::new();
+        for (n, state) in &layer {
+            let n = *n;
+            for next in successors(story, &codec, state, observer, &|| tree.path(story, n)) {
+                let i = story
+                    .scene_index
+                    .get(&next.state.scene)
+                    .copied()
+                    .unwrap_or(0);
+                let hit = reached(&next.state, &next.entered);
+                if !hit && !leads[i] {
+                    continue;
+                }
+                let step = Some((n, next.step.0, next.step.1));
+                let Some(m) = tree.add(codec.key(&next.state), step) else {
+                    continue;
+                };
+                if hit {
+                    // The state is not expanded: report what it offers here.
+                    observer.offered(&next.state.scene, &enabled(story, &next.state));
+                    return Ok(Some(tree.path(story, m)));
+                }
+                next_layer.push((score(&next.state), m, next.state));
+            }
+        }
+        if next_layer.is_empty() {
+            return Ok(None);
+        }
+        // Stable: equal scores keep the order they were met in, so runs repeat.
+        next_layer.sort_by(|a, b| a.0.total_cmp(&b.0));
+        next_layer.truncate(width);
+        layer = next_layer.into_iter().map(|(_, m, s)| (m, s)).collect();
+    }
+    Ok(None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn varints_round_trip() {
+        for v in [0u64, 1, 127, 128, 300, u64::from(u32::MAX), u64::MAX] {
+            let mut out = Vec::new();
+            write_varint(&mut out, v);
+            let mut at = 0;
+            assert_eq!(read_varint(&out, &mut at), v);
+            assert_eq!(at, out.len());
+        }
+    }
+}
