@@ -253,6 +253,61 @@ fn clock_seed() -> u64 {
         .map_or(0, |d| d.as_secs() ^ u64::from(d.subsec_nanos()))
 }
 
+/// The terminal game. With `--story DIR` it reloads the story on F5 and whenever a
+/// file changes. A game begun with `--from` is an author's test: it saves into a
+/// throwaway directory, never over the player's autosave or profile.
+fn play_tui(
+    story: Story,
+    story_dir: Option<&Path>,
+    store: &SaveStore,
+    seed: u64,
+    args: &PlayArgs,
+) -> ExitCode {
+    let opening = crate::tools::reload::Opening {
+        scene: args.from.clone(),
+        overrides: args.set.clone(),
+    };
+    let mut start = None;
+    let mut scratch = None;
+    if args.from.is_some() || !args.set.is_empty() {
+        let scene = args.from.as_deref().unwrap_or(&story.start);
+        match engine::start_at(&story, seed, scene, &args.set) {
+            Ok((state, _)) => start = Some(state),
+            Err(e @ engine::StartAtError::Engine(_)) => {
+                eprintln!("butterfly: cannot start in `{scene}`: {e}");
+                return ExitCode::from(1);
+            }
+            Err(e) => {
+                eprintln!("butterfly: {e}");
+                return ExitCode::from(2);
+            }
+        }
+        scratch = Some(std::env::temp_dir().join(format!("butterfly-from-{}", std::process::id())));
+    }
+    let scratch_store = scratch.clone().map(SaveStore::new);
+    let live = crate::tui::Live {
+        dir: story_dir.map(Path::to_path_buf),
+        opening,
+    };
+    let result = crate::tui::run_live(
+        story,
+        scratch_store.as_ref().unwrap_or(store),
+        seed,
+        Some(&live),
+        start,
+    );
+    if let Some(dir) = scratch {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("butterfly: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
 fn play(story_dir: Option<&Path>, saves: Option<&Path>, args: &PlayArgs) -> ExitCode {
     let story = match load_story(story_dir) {
         Ok(s) => s,
@@ -265,14 +320,8 @@ fn play(story_dir: Option<&Path>, saves: Option<&Path>, args: &PlayArgs) -> Exit
     let interactive = io::stdin().is_terminal() && io::stdout().is_terminal();
     let store = SaveStore::new(SaveStore::resolve_dir(saves));
     let from_somewhere = args.from.is_some() || !args.set.is_empty();
-    if !args.plain && interactive && !from_somewhere {
-        return match crate::tui::run(&story, &store, seed) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("butterfly: {e}");
-                ExitCode::from(2)
-            }
-        };
+    if !args.plain && interactive {
+        return play_tui(story, story_dir, &store, seed, args);
     }
     let mut player = if from_somewhere {
         let scene = args.from.as_deref().unwrap_or(&story.start);

@@ -114,6 +114,20 @@ pub enum Msg {
     },
     /// Writing the profile failed.
     ProfileFailed(String),
+    /// Reload the story from disk (F5, or a story file changed under `--story`).
+    Reload,
+    /// Play on with a game carried over from before a reload (or begun mid-story by
+    /// `play --from`), with a note saying what happened.
+    Resume {
+        /// The game.
+        state: Box<GameState>,
+        /// Time already played.
+        played: Duration,
+        /// Shown to the player.
+        note: String,
+    },
+    /// Something the shell wants the player to know (a reload that failed, say).
+    Notice(String),
 }
 
 /// I/O for the run loop to perform on the interface's behalf.
@@ -140,6 +154,8 @@ pub enum Command {
     StartClock(Duration),
     /// Leave the program (after the commands before this one).
     Quit,
+    /// Reload the story from disk, carrying `state` (the game in progress, if any) over.
+    Reload(Option<Box<GameState>>),
 }
 
 /// A screen. The app keeps a stack of them; the top one gets the keys.
@@ -986,6 +1002,9 @@ fn is_key(msg: &Msg) -> bool {
             | Msg::Loaded { .. }
             | Msg::ProfileFailed(_)
             | Msg::Interrupt
+            | Msg::Reload
+            | Msg::Resume { .. }
+            | Msg::Notice(_)
     )
 }
 
@@ -1030,6 +1049,33 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
         Msg::Loaded { slot, result } => return loaded(app, &slot, result),
         Msg::ProfileFailed(e) => {
             app.flash(format!("Could not save settings: {e}"));
+            return Vec::new();
+        }
+        Msg::Reload => {
+            // A replay is a recording of the story it was opened with.
+            if app.replay.is_some() {
+                app.flash("Replays do not reload the story.");
+                return Vec::new();
+            }
+            let state = app.game.as_ref().map(|g| Box::new(g.state.clone()));
+            return vec![Command::Reload(state)];
+        }
+        Msg::Resume {
+            state,
+            played,
+            note,
+        } => {
+            if let Err(e) = app.enter(*state, false, false) {
+                app.flash(format!("Cannot go on with this game: {e}"));
+                return Vec::new();
+            }
+            app.flash(note);
+            let mut cmds = vec![Command::StartClock(played)];
+            cmds.extend(app.record());
+            return cmds;
+        }
+        Msg::Notice(text) => {
+            app.flash(text);
             return Vec::new();
         }
         Msg::Interrupt => {

@@ -54,6 +54,7 @@ pub fn map_key(key: &KeyEvent) -> Option<Msg> {
         KeyCode::Tab | KeyCode::Char('h') => Msg::Journal,
         KeyCode::Char('q') => Msg::Quit,
         KeyCode::Char('?') => Msg::Help,
+        KeyCode::F(5) => Msg::Reload,
         KeyCode::Char('s') => Msg::Save,
         KeyCode::Char('l') => Msg::Load,
         KeyCode::Char('u') => Msg::Undo,

@@ -20,6 +20,7 @@ pub mod wrap;
 
 use std::collections::VecDeque;
 use std::io::{self, Stdout, Write};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant, SystemTime};
@@ -33,10 +34,13 @@ use ratatui::crossterm::{
 
 pub use app::{App, Command, Msg, Screen, update};
 
+use crate::engine::GameState;
 use crate::replay::Recording;
 use crate::sanitize::for_terminal;
 use crate::save::{AUTO_SLOT, SaveError, SaveStore};
 use crate::story::Story;
+use crate::tools::reload::{self, Opening, ReloadOutcome};
+use crate::tools::watch::{self, StoryWatch};
 
 /// Mouse reporting for the wheel only: button events in SGR encoding. crossterm's
 /// `EnableMouseCapture` also asks for every motion, which would wake the loop for
@@ -91,14 +95,18 @@ fn stop_requested() -> &'static Arc<AtomicBool> {
     })
 }
 
-/// The next message: a key, a tick while the typewriter runs, or an interrupt when
-/// SIGTERM or SIGHUP arrived. `None` for events that mean nothing to the game.
-fn next_msg(animating: bool) -> io::Result<Option<Msg>> {
+/// The next message: a key, a tick while the typewriter runs, an interrupt when
+/// SIGTERM or SIGHUP arrived, or a reload when a watched story file changed. `None` for
+/// events that mean nothing to the game.
+fn next_msg(animating: bool, watch: Option<&StoryWatch>) -> io::Result<Option<Msg>> {
     let stop = stop_requested();
     let started = Instant::now();
     loop {
         if stop.load(Ordering::SeqCst) {
             return Ok(Some(Msg::Interrupt));
+        }
+        if watch.is_some_and(StoryWatch::changed) {
+            return Ok(Some(Msg::Reload));
         }
         let timeout = if animating {
             app::TICK.saturating_sub(started.elapsed())
@@ -171,8 +179,155 @@ fn no_color() -> bool {
 /// # Errors
 /// When the terminal cannot be set up or read; the terminal is restored first.
 pub fn run(story: &Story, store: &SaveStore, seed: u64) -> io::Result<()> {
-    let app = App::new(story, store.load_profile(), seed, no_color());
-    event_loop(app, story, store)
+    run_live(story.clone(), store, seed, None, None)
+}
+
+/// Where a live game's story comes from, for reloading (F5, or when a file changes).
+#[derive(Debug, Clone, Default)]
+pub struct Live {
+    /// The story directory (`--story DIR`); `None` for the built-in story.
+    pub dir: Option<PathBuf>,
+    /// How the game began when not at the story's start (`play --from`), so a reload
+    /// can begin it the same way.
+    pub opening: Opening,
+}
+
+/// Plays `story` in the terminal. With a story directory in `live`, F5 (and any change
+/// to a file under it) reloads the story: with errors the old version plays on and the
+/// first error is shown; without, the game in progress is replayed on the new story and
+/// the player stays where they were, or is told where their path stopped fitting.
+/// `start`, when given, is a game to begin in (`play --from`).
+///
+/// # Errors
+/// When the terminal cannot be set up or read; the terminal is restored first.
+pub fn run_live(
+    story: Story,
+    store: &SaveStore,
+    seed: u64,
+    live: Option<&Live>,
+    start: Option<GameState>,
+) -> io::Result<()> {
+    // Before the terminal changes: from here on a SIGTERM cannot leave it raw.
+    stop_requested();
+    let dir = live.and_then(|l| l.dir.clone());
+    let watch = dir.as_deref().and_then(|d| watch::watch(d).ok());
+    let opening = live.map(|l| l.opening.clone()).unwrap_or_default();
+    let mut session = Session::start()?;
+    let mut story = story;
+    let mut pending: Vec<Msg> = start
+        .map(|state| Msg::Resume {
+            note: format!("Started in `{}`.", state.scene),
+            state: Box::new(state),
+            played: Duration::ZERO,
+        })
+        .into_iter()
+        .collect();
+    loop {
+        let app = App::new(&story, store.load_profile(), seed, no_color());
+        let end = event_loop(&mut session, app, &story, store, watch.as_ref(), pending)?;
+        match end {
+            LoopEnd::Quit(last_words) => {
+                drop(session);
+                let mut err = io::stderr().lock();
+                for line in last_words {
+                    let _ = writeln!(err, "{line}");
+                }
+                return Ok(());
+            }
+            LoopEnd::Reload(state, played) => {
+                let (next, msgs) = reloaded(dir.as_deref(), &opening, state, played);
+                if let Some(next) = next {
+                    story = next;
+                }
+                pending = msgs;
+            }
+        }
+    }
+}
+
+/// Loads the story again from `dir` and carries `state` over; the new story (if it
+/// loaded) and what to tell the app.
+fn reloaded(
+    dir: Option<&Path>,
+    opening: &Opening,
+    state: Option<Box<GameState>>,
+    played: Duration,
+) -> (Option<Story>, Vec<Msg>) {
+    let resume = |state: Box<GameState>, note: String| Msg::Resume {
+        state,
+        played,
+        note,
+    };
+    let keep_old = |state: Option<Box<GameState>>, note: String| match state {
+        Some(s) => vec![resume(s, note)],
+        None => vec![Msg::Notice(note)],
+    };
+    let Some(dir) = dir else {
+        return (
+            None,
+            keep_old(
+                state,
+                "F5 reloads a story played with --story DIR; this is the built-in one.".into(),
+            ),
+        );
+    };
+    let loaded = match crate::source::read_dir(dir) {
+        Ok(files) => crate::story::load_unlinted(&files),
+        Err(e) => {
+            let note = for_terminal(&format!("Cannot reload: {e}"));
+            return (None, keep_old(state, note));
+        }
+    };
+    let Some(new) = loaded.story else {
+        let first = loaded
+            .diagnostics
+            .iter()
+            .find(|d| d.is_error())
+            .map(|d| format!(" First: {}: {}", d.location(), d.message))
+            .unwrap_or_default();
+        let note = format!(
+            "The edited story has {} error(s); still playing the old version.{first}",
+            loaded.error_count()
+        );
+        return (None, keep_old(state, for_terminal(&note)));
+    };
+    let Some(state) = state else {
+        return (Some(new), vec![Msg::Notice("Story reloaded.".into())]);
+    };
+    let outcome = reload::reload_from(&new, &state, opening);
+    let msgs = match outcome {
+        ReloadOutcome::Kept(s) => vec![resume(
+            Box::new(s),
+            "Story reloaded; your game still fits it.".into(),
+        )],
+        ReloadOutcome::Diverged {
+            divergence,
+            state_at_last_good,
+        } => vec![resume(
+            Box::new(state_at_last_good),
+            for_terminal(&format!(
+                "Story reloaded. Your path no longer fits at {divergence}; you are at the last step that does."
+            )),
+        )],
+        ReloadOutcome::Unplayable { reason } => {
+            let note = for_terminal(&format!(
+                "The edited story cannot start ({reason}); still playing the old version."
+            ));
+            return (None, keep_old(Some(state), note));
+        }
+    };
+    (Some(new), msgs)
+}
+
+/// The game in progress when a reload was asked for (none at the title).
+struct Carry(Option<Box<GameState>>);
+
+/// How one run of the event loop ended.
+enum LoopEnd {
+    /// The player left; lines to print once the terminal is restored.
+    Quit(Vec<String>),
+    /// Reload the story, carrying this game (and its play time) over.
+    Reload(Option<Box<GameState>>, Duration),
 }
 
 /// Steps through a recorded game (→ next, ← back); Enter plays on from the step shown
@@ -181,8 +336,36 @@ pub fn run(story: &Story, store: &SaveStore, seed: u64) -> io::Result<()> {
 /// # Errors
 /// When the terminal cannot be set up or read; the terminal is restored first.
 pub fn run_replay(story: &Story, store: &SaveStore, recording: &Recording) -> io::Result<()> {
-    let app = App::replaying(story, store.load_profile(), no_color(), recording.clone());
-    event_loop(app, story, store)
+    stop_requested();
+    let mut session = Session::start()?;
+    let mut app = App::replaying(story, store.load_profile(), no_color(), recording.clone());
+    let mut pending = Vec::new();
+    loop {
+        match event_loop(&mut session, app, story, store, None, pending)? {
+            LoopEnd::Quit(last_words) => {
+                drop(session);
+                let mut err = io::stderr().lock();
+                for line in last_words {
+                    let _ = writeln!(err, "{line}");
+                }
+                return Ok(());
+            }
+            // A replay plays the story it was opened with: F5 has nothing to reload,
+            // so the game taken over (if any) simply goes on.
+            LoopEnd::Reload(state, played) => {
+                app = App::new(story, store.load_profile(), 0, no_color());
+                let note = "Replays do not reload the story.".to_owned();
+                pending = vec![match state {
+                    Some(state) => Msg::Resume {
+                        state,
+                        played,
+                        note,
+                    },
+                    None => Msg::Notice(note),
+                }];
+            }
+        }
+    }
 }
 
 /// The slots of this story (another story's saves are listed as not loadable).
@@ -201,6 +384,8 @@ struct Shell<'a> {
     store: &'a SaveStore,
     clock: Clock,
     pending: VecDeque<Msg>,
+    /// Set by [`Command::Reload`]: leave the loop to reload, carrying this game.
+    reload: Option<Carry>,
     /// A failed save is also printed after the terminal is restored, in case the game
     /// was quitting and the message on screen vanished with it.
     last_words: Vec<String>,
@@ -241,6 +426,7 @@ impl Shell<'_> {
                 };
             }
             Command::Quit => self.quitting = true,
+            Command::Reload(state) => self.reload = Some(Carry(state)),
         }
     }
 
@@ -255,10 +441,14 @@ impl Shell<'_> {
     }
 }
 
-fn event_loop(mut app: App, story: &Story, store: &SaveStore) -> io::Result<()> {
-    // Before the terminal changes: from here on a SIGTERM cannot leave it raw.
-    stop_requested();
-    let mut session = Session::start()?;
+fn event_loop(
+    session: &mut Session,
+    mut app: App,
+    story: &Story,
+    store: &SaveStore,
+    watch: Option<&StoryWatch>,
+    first: Vec<Msg>,
+) -> io::Result<LoopEnd> {
     let size = session.terminal.size()?;
     let mut shell = Shell {
         story,
@@ -267,10 +457,14 @@ fn event_loop(mut app: App, story: &Story, store: &SaveStore) -> io::Result<()> 
             base: Duration::ZERO,
             since: Instant::now(),
         },
-        pending: VecDeque::from([
+        pending: [
             Msg::Resize(size.width, size.height),
             slots_msg(story, store),
-        ]),
+        ]
+        .into_iter()
+        .chain(first)
+        .collect(),
+        reload: None,
         last_words: Vec::new(),
         quitting: false,
     };
@@ -281,12 +475,15 @@ fn event_loop(mut app: App, story: &Story, store: &SaveStore) -> io::Result<()> 
             }
         }
         if shell.quitting {
-            break;
+            return Ok(LoopEnd::Quit(shell.last_words));
+        }
+        if let Some(Carry(state)) = shell.reload.take() {
+            return Ok(LoopEnd::Reload(state, shell.clock.played()));
         }
         // Failures shown on screen and survived need no repeating at exit.
         shell.last_words.clear();
         session.terminal.draw(|f| view::draw(&app, f))?;
-        match next_msg(app.animating()) {
+        match next_msg(app.animating(), watch) {
             Ok(Some(msg)) => shell.pending.push_back(msg),
             Ok(None) => {}
             Err(e) => {
@@ -299,10 +496,83 @@ fn event_loop(mut app: App, story: &Story, store: &SaveStore) -> io::Result<()> 
             }
         }
     }
-    drop(session);
-    let mut err = io::stderr().lock();
-    for line in shell.last_words {
-        let _ = writeln!(err, "{line}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn copy(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for e in std::fs::read_dir(from).unwrap().flatten() {
+            let target = to.join(e.file_name());
+            if e.path().is_dir() {
+                copy(&e.path(), &target);
+            } else {
+                std::fs::copy(e.path(), target).unwrap();
+            }
+        }
     }
-    Ok(())
+
+    fn note(msgs: &[Msg]) -> &str {
+        match msgs {
+            [Msg::Resume { note, .. }] | [Msg::Notice(note)] => note,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn reloading_keeps_the_game_reports_errors_and_divergence() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("story");
+        copy(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/full"),
+            &dir,
+        );
+        let files = crate::source::read_dir(&dir).unwrap();
+        let story = crate::story::load(&files).story.unwrap();
+        let (mut state, _) = crate::engine::start(&story, 3).unwrap();
+        crate::engine::choose(&story, &mut state, "grass").unwrap();
+        let carried = || Some(Box::new(state.clone()));
+        let opening = Opening::default();
+
+        let (new, msgs) = reloaded(Some(&dir), &opening, carried(), Duration::ZERO);
+        assert!(new.is_some());
+        assert_eq!(note(&msgs), "Story reloaded; your game still fits it.");
+
+        let gate = dir.join("chapters/a_gate.ron");
+        let text = std::fs::read_to_string(&gate).unwrap();
+        std::fs::write(&gate, text.replace("goto: \"grass\"", "goto: \"gras\"")).unwrap();
+        let (new, msgs) = reloaded(Some(&dir), &opening, carried(), Duration::ZERO);
+        assert!(new.is_none(), "the old story plays on");
+        assert!(
+            note(&msgs).starts_with("The edited story has 1 error(s)"),
+            "{}",
+            note(&msgs)
+        );
+
+        std::fs::write(
+            &gate,
+            text.replace(
+                "Choice(label: \"Search the grass\", goto: \"grass\"",
+                "Choice(id: \"search\", label: \"Search the grass\", goto: \"grass\"",
+            ),
+        )
+        .unwrap();
+        let (new, msgs) = reloaded(Some(&dir), &opening, carried(), Duration::ZERO);
+        assert!(new.is_some());
+        assert!(
+            note(&msgs).contains("no longer fits at step 1"),
+            "{}",
+            note(&msgs)
+        );
+        match &msgs[0] {
+            Msg::Resume { state, .. } => assert_eq!(state.scene, "gate"),
+            other => panic!("{other:?}"),
+        }
+
+        let (new, msgs) = reloaded(None, &opening, None, Duration::ZERO);
+        assert!(new.is_none());
+        assert!(note(&msgs).contains("--story DIR"));
+    }
 }

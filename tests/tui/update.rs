@@ -841,3 +841,62 @@ fn new_games_in_one_session_get_different_seeds() {
     update(&mut app, Msg::Confirm);
     assert_ne!(app.game.as_ref().unwrap().state.seed, first);
 }
+
+#[test]
+fn f5_asks_the_shell_to_reload_carrying_the_game() {
+    let mut app = playing(story(), 80, 24);
+    send(&mut app, &[Msg::Digit(1)]);
+    let state = app.game.as_ref().unwrap().state.clone();
+    let cmds = update(&mut app, Msg::Reload);
+    assert_eq!(kinds(&cmds), "reload:1");
+    match &cmds[0] {
+        Command::Reload(Some(carried)) => assert_eq!(**carried, state),
+        other => panic!("{other:?}"),
+    }
+    // At the title there is no game to carry.
+    let mut title = at_title(story(), 80, 24);
+    assert_eq!(kinds(&update(&mut title, Msg::Reload)), "reload:0");
+}
+
+#[test]
+fn a_replay_is_not_reloaded() {
+    let mut app = replaying(story(), &recorded());
+    assert!(update(&mut app, Msg::Reload).is_empty());
+    assert_eq!(
+        app.notice.as_deref(),
+        Some("Replays do not reload the story.")
+    );
+}
+
+#[test]
+fn resume_plays_on_with_the_carried_game_and_says_why() {
+    let mut source = playing(story(), 80, 24);
+    send(&mut source, &[Msg::Digit(1)]);
+    let state = source.game.as_ref().unwrap().state.clone();
+
+    let mut app = at_title(story(), 80, 24);
+    let cmds = update(
+        &mut app,
+        Msg::Resume {
+            state: Box::new(state.clone()),
+            played: Duration::from_mins(3),
+            note: "Story reloaded; your game still fits it.".into(),
+        },
+    );
+    assert_eq!(*app.screen(), Screen::Play);
+    assert_eq!(app.game.as_ref().unwrap().state, state);
+    assert_eq!(
+        app.notice.as_deref(),
+        Some("Story reloaded; your game still fits it.")
+    );
+    assert!(matches!(cmds[0], Command::StartClock(d) if d == Duration::from_mins(3)));
+
+    update(
+        &mut app,
+        Msg::Notice("The edited story has 1 error(s).".into()),
+    );
+    assert_eq!(
+        app.notice.as_deref(),
+        Some("The edited story has 1 error(s).")
+    );
+}
