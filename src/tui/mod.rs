@@ -516,7 +516,7 @@ mod tests {
 
     fn note(msgs: &[Msg]) -> &str {
         match msgs {
-            [Msg::Resume { note, .. }] | [Msg::Notice(note)] => note,
+            [Msg::Resume { note, .. } | Msg::Notice(note)] => note,
             other => panic!("{other:?}"),
         }
     }
