@@ -724,7 +724,7 @@ fn key(fut: &HashMap<String, Future>, s: &GameState) -> Key {
 }
 
 #[test]
-fn every_scene_and_ending_is_reachable_and_no_state_is_a_dead_end() {
+fn every_scene_choice_and_ending_is_reachable_and_no_state_is_a_dead_end() {
     let story = shipped();
     let fut = futures(story);
     let uses_visits = fut
@@ -737,6 +737,7 @@ fn every_scene_and_ending_is_reachable_and_no_state_is_a_dead_end() {
     let mut is_end: Vec<bool> = Vec::new();
     let mut scenes: BTreeSet<String> = BTreeSet::new();
     let mut endings: BTreeSet<String> = BTreeSet::new();
+    let mut taken: BTreeSet<(String, String)> = BTreeSet::new();
 
     index.insert(key(&fut, &start), 0);
     edges.push(Vec::new());
@@ -760,6 +761,7 @@ fn every_scene_and_ending_is_reachable_and_no_state_is_a_dead_end() {
             state.vars
         );
         for c in offered {
+            taken.insert((state.scene.clone(), c.id.clone()));
             // A chance is drawn from the state's generator: reseed it until both the
             // detour and the ordinary way have been seen.
             let mut outcomes = BTreeSet::new();
@@ -815,6 +817,19 @@ fn every_scene_and_ending_is_reachable_and_no_state_is_a_dead_end() {
     assert!(missing.is_empty(), "unreachable scenes: {missing:?}");
     let all_endings: BTreeSet<String> = story.endings.iter().map(|e| e.id.clone()).collect();
     assert_eq!(endings, all_endings);
+    // Every choice is open in some reachable state (none is dead, dimmed for ever).
+    let never: Vec<String> = story
+        .scenes
+        .iter()
+        .flat_map(|s| {
+            s.choices()
+                .iter()
+                .map(move |c| (s.id.clone(), c.id.clone()))
+        })
+        .filter(|sc| !taken.contains(sc))
+        .map(|(s, c)| format!("{s}/{c}"))
+        .collect();
+    assert!(never.is_empty(), "choices never available: {never:?}");
 
     // No loop without an exit: from every reachable state some ending can still be reached.
     let mut rev: Vec<Vec<usize>> = vec![Vec::new(); edges.len()];
