@@ -33,6 +33,26 @@ pub trait Scope {
     fn scene_exists(&self, id: &str) -> bool;
     /// Some declared variable names, to suggest a fix for a typo.
     fn var_names(&self) -> Vec<&str>;
+    /// A condition parsed in this scope, if the scope remembers conditions it has
+    /// parsed before (stories repeat theirs); `None` to parse it afresh.
+    fn remembered(&self, _src: &str) -> Option<Result<Expr, ExprError>> {
+        None
+    }
+    /// Offers a freshly parsed condition to remember.
+    fn remember(&self, _src: &str, _parsed: &Result<Expr, ExprError>) {}
+}
+
+/// Parses a condition through `scope`'s memory of conditions, if it keeps one.
+///
+/// # Errors
+/// As [`parse_condition`].
+pub fn condition_in(src: &str, scope: &dyn Scope) -> Result<Expr, ExprError> {
+    if let Some(hit) = scope.remembered(src) {
+        return hit;
+    }
+    let parsed = parse_condition(src, scope);
+    scope.remember(src, &parsed);
+    parsed
 }
 
 /// Values an expression reads while it is evaluated; supplied by the engine.

@@ -77,7 +77,8 @@ pub struct Loaded {
     pub diagnostics: Vec<Diagnostic>,
     /// Files read.
     pub file_count: usize,
-    /// Counts for the summary line (of what compiled, even when there were errors).
+    /// Counts for the summary line (of what compiled, even when there were errors;
+    /// words are counted only by the linting [`load`]).
     pub stats: Stats,
 }
 
@@ -225,12 +226,16 @@ fn load_with(files: &[SourceFile], lints: bool) -> Loaded {
 fn finish(mut cx: Ctx<'_>) -> Loaded {
     let files = cx.files;
     let story = cx.run();
+    let lints = cx.lints;
     let mut diagnostics = cx.diags;
     let has_errors = diagnostics.iter().any(Diagnostic::is_error);
+    // Counting every word of a large story is real work: only the checker's summary
+    // needs it, and the checker is the caller that asks for the lints.
+    let words = |s: &Story| if lints { s.word_count() } else { 0 };
     let stats = story.as_ref().map_or_else(Stats::default, |s| Stats {
         scenes: s.scenes.len(),
         choices: s.choice_count(),
-        words: s.word_count(),
+        words: words(s),
         endings: s.endings.len(),
     });
     diagnostics.sort_by(|a, b| {
@@ -271,9 +276,19 @@ struct Names<'a> {
     vars: HashMap<&'a str, Type>,
     /// Scene id → (file, position among all scenes) of its first definition.
     scenes: &'a HashMap<String, (usize, usize)>,
+    /// `{if ...}` conditions in text repeat as much as `when:` ones: parse each once.
+    text_conditions: std::cell::RefCell<HashMap<String, Result<expr::Expr, ExprError>>>,
 }
 
 impl Scope for Names<'_> {
+    fn remembered(&self, src: &str) -> Option<Result<expr::Expr, ExprError>> {
+        self.text_conditions.borrow().get(src).cloned()
+    }
+    fn remember(&self, src: &str, parsed: &Result<expr::Expr, ExprError>) {
+        self.text_conditions
+            .borrow_mut()
+            .insert(src.to_owned(), parsed.clone());
+    }
     fn var_type(&self, name: &str) -> Option<Type> {
         self.vars.get(name).copied()
     }
@@ -649,6 +664,7 @@ impl<'a> Ctx<'a> {
         let names = Names {
             vars: variables.iter().map(|v| (v.name.as_str(), v.ty)).collect(),
             scenes: &scene_map,
+            text_conditions: std::cell::RefCell::default(),
         };
         let ending_ids: HashSet<&str> = endings.iter().map(|(_, e)| e.id.as_str()).collect();
 

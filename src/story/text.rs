@@ -314,7 +314,7 @@ fn parse_block(
                 )
             })?;
         let cond_src = &src[at + 2..colon];
-        let cond = expr::parse_condition(cond_src, scope).map_err(|mut e| {
+        let cond = expr::condition_in(cond_src, scope).map_err(|mut e| {
             // Condition errors count characters within the condition: back to bytes.
             let byte = cond_src
                 .char_indices()
