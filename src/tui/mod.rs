@@ -91,9 +91,24 @@ fn stop_requested() -> &'static Arc<AtomicBool> {
             let _ = signal_hook::flag::register_conditional_shutdown(sig, 1, Arc::clone(&flag));
             let _ = signal_hook::flag::register(sig, Arc::clone(&flag));
         }
+        // When the terminal itself is gone (the window closed), crossterm can spin
+        // inside its read and never come back to see the flag. The game is autosaved
+        // on every scene it enters, so after a grace period it is safe to just leave.
+        let watched = Arc::clone(&flag);
+        std::thread::spawn(move || {
+            while !watched.load(Ordering::SeqCst) {
+                std::thread::sleep(Duration::from_millis(200));
+            }
+            std::thread::sleep(SIGNAL_GRACE);
+            restore_terminal();
+            std::process::exit(1);
+        });
         flag
     })
 }
+
+/// How long the game has, after SIGTERM or SIGHUP, to save and leave by itself.
+const SIGNAL_GRACE: Duration = Duration::from_secs(3);
 
 /// The next message: a key, a tick while the typewriter runs, an interrupt when
 /// SIGTERM or SIGHUP arrived, or a reload when a watched story file changed. `None` for
@@ -101,6 +116,7 @@ fn stop_requested() -> &'static Arc<AtomicBool> {
 fn next_msg(animating: bool, watch: Option<&StoryWatch>) -> io::Result<Option<Msg>> {
     let stop = stop_requested();
     let started = Instant::now();
+    let mut empty_wakeups = 0u32;
     loop {
         if stop.load(Ordering::SeqCst) {
             return Ok(Some(Msg::Interrupt));
@@ -113,14 +129,33 @@ fn next_msg(animating: bool, watch: Option<&StoryWatch>) -> io::Result<Option<Ms
         } else {
             SIGNAL_POLL
         };
+        let asked_at = Instant::now();
         if event::poll(timeout)? {
-            return Ok(input::map(&event::read()?));
-        }
-        if animating && started.elapsed() >= app::TICK {
+            if let Some(msg) = input::map(&event::read()?) {
+                return Ok(Some(msg));
+            }
+        } else if animating && started.elapsed() >= app::TICK {
             return Ok(Some(Msg::Tick));
+        }
+        // A wake-up that brought nothing, long before the time asked for, thousands of
+        // times in a row: the terminal is gone (its window closed without the hangup
+        // reaching us), and waiting on it would spin a core forever.
+        if timeout >= Duration::from_millis(2) && asked_at.elapsed() < Duration::from_millis(1) {
+            empty_wakeups += 1;
+            if empty_wakeups > DEAD_TERMINAL_WAKEUPS {
+                return Err(io::Error::new(
+                    io::ErrorKind::BrokenPipe,
+                    "the terminal went away",
+                ));
+            }
+        } else {
+            empty_wakeups = 0;
         }
     }
 }
+
+/// Empty, instant wake-ups in a row after which the terminal is taken to be gone.
+const DEAD_TERMINAL_WAKEUPS: u32 = 10_000;
 
 /// Restores the terminal when dropped, so an early `?` return cannot leave it raw.
 struct Session {

@@ -13,6 +13,32 @@ use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system}
 /// Generous: a debug build on a busy two-core machine can be slow to draw.
 pub const PATIENCE: Duration = Duration::from_secs(30);
 
+/// Owns the game's process and kills it when dropped, so a failing test cannot leave a
+/// game running (and spinning on a terminal that no longer exists).
+pub struct Reaper(pub Box<dyn Child + Send + Sync>);
+
+impl std::ops::Deref for Reaper {
+    type Target = Box<dyn Child + Send + Sync>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Reaper {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.0
+    }
+}
+
+impl Drop for Reaper {
+    fn drop(&mut self) {
+        if matches!(self.0.try_wait(), Ok(None)) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+}
+
 /// A running game in a 100×30 pseudo-terminal.
 pub struct Game {
     /// The screen as a terminal would show it.
@@ -20,7 +46,7 @@ pub struct Game {
     /// Every byte the game wrote.
     pub raw: Arc<Mutex<Vec<u8>>>,
     writer: Box<dyn Write + Send>,
-    child: Box<dyn Child + Send + Sync>,
+    child: Reaper,
     master: Box<dyn MasterPty + Send>,
     reading: std::thread::JoinHandle<()>,
 }
@@ -43,7 +69,7 @@ impl Game {
         cmd.cwd(env!("CARGO_MANIFEST_DIR"));
         cmd.env("TERM", "xterm-256color");
         cmd.env_remove("BUTTERFLY_SAVES");
-        let child = pair.slave.spawn_command(cmd).unwrap();
+        let child = Reaper(pair.slave.spawn_command(cmd).unwrap());
         drop(pair.slave);
         let parser = Arc::new(Mutex::new(vt100::Parser::new(
             NonZeroU16::new(30).unwrap(),

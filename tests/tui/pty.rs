@@ -67,7 +67,9 @@ fn new_game_three_choices_save_and_quit_in_a_real_terminal() {
     cmd.env("TERM", "xterm-256color");
     cmd.env_remove("BUTTERFLY_SAVES");
     cmd.env_remove("NO_COLOR");
-    let mut child = pair.slave.spawn_command(cmd).unwrap();
+    // Killed if the test fails part-way: a game left behind on a closed terminal
+    // would keep running.
+    let mut child = KillOnDrop(pair.slave.spawn_command(cmd).unwrap());
     drop(pair.slave);
 
     let parser = Arc::new(Mutex::new(vt100::Parser::new(
@@ -192,4 +194,29 @@ fn new_game_three_choices_save_and_quit_in_a_real_terminal() {
         store.load_profile().settings.content_note_seen,
         "the note is not shown twice"
     );
+}
+
+/// Kills the game when dropped unless it has already exited.
+struct KillOnDrop(Box<dyn portable_pty::Child + Send + Sync>);
+
+impl std::ops::Deref for KillOnDrop {
+    type Target = Box<dyn portable_pty::Child + Send + Sync>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for KillOnDrop {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.0
+    }
+}
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        if matches!(self.0.try_wait(), Ok(None)) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
 }
