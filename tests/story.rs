@@ -66,7 +66,56 @@ fn play_to(seed: u64, ids: &[&str], ending: &str, closing_scene: &str) -> GameSt
         state.scene
     );
     assert_eq!(state.scene, closing_scene);
+    assert_plain_reaches(seed, ids, ending);
     state
+}
+
+/// The same script typed into `butterfly play --plain` as choice numbers (the position
+/// of each choice among those offered), which must print `ENDING: <title>`.
+fn assert_plain_reaches(seed: u64, ids: &[&str], ending: &str) {
+    let story = shipped();
+    let (mut state, _) = engine::start(story, seed).unwrap();
+    let mut typed = String::new();
+    for id in ids {
+        let offered: Vec<String> = engine::choices(story, &state)
+            .into_iter()
+            .filter(|c| c.enabled)
+            .map(|c| c.id)
+            .collect();
+        let n = offered.iter().position(|c| c == id).unwrap() + 1;
+        typed.push_str(&n.to_string());
+        typed.push('\n');
+        engine::choose(story, &mut state, id).unwrap();
+    }
+    let saves = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_butterfly"))
+        .args([
+            "--story",
+            "story",
+            "play",
+            "--plain",
+            "--seed",
+            &seed.to_string(),
+        ])
+        .env("BUTTERFLY_SAVES", saves.path())
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().unwrap();
+        let _ = stdin.write_all(typed.as_bytes());
+    }
+    let out = child.wait_with_output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let title = &story.ending(ending).unwrap().title;
+    assert!(out.status.success(), "plain mode failed: {text}");
+    assert!(
+        text.contains(&format!("ENDING: {title}\n")),
+        "plain mode with {typed:?} did not print `ENDING: {title}`"
+    );
 }
 
 /// A script written one beat per line: `7: continue continue share continue`. The beat
