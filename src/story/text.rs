@@ -47,12 +47,6 @@ impl Text {
         out
     }
 
-    /// Whether any part of this text depends on state or chance.
-    #[must_use]
-    pub fn is_dynamic(&self) -> bool {
-        self.segments.iter().any(|s| !matches!(s, Segment::Lit(_)))
-    }
-
     /// Counts words in every branch (what an author wrote, not what one reader sees).
     #[must_use]
     pub fn word_count(&self) -> usize {

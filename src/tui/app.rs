@@ -1318,21 +1318,10 @@ fn save_slots(app: &mut App, msg: &Msg) -> Vec<Command> {
             save_to(app, slot)
         }
     };
+    if let Some(slot) = slot_cursor(app, &rows, msg) {
+        return pick(app, slot);
+    }
     match msg {
-        Msg::Up => app.cursor = (app.cursor + rows.len() - 1) % rows.len(),
-        Msg::Down => app.cursor = (app.cursor + 1) % rows.len(),
-        Msg::Home => app.cursor = 0,
-        Msg::End => app.cursor = rows.len() - 1,
-        Msg::Confirm => {
-            let slot = rows[app.cursor.min(rows.len() - 1)];
-            return pick(app, slot);
-        }
-        Msg::Digit(n) => {
-            if let Some(slot) = manual_slot(*n) {
-                app.cursor = usize::from(*n) - 1;
-                return pick(app, slot);
-            }
-        }
         Msg::Save | Msg::Back | Msg::Quit => app.pop(),
         Msg::Help => app.stack.push(Screen::Help),
         _ => {}
@@ -1363,26 +1352,35 @@ fn load_slots(app: &mut App, msg: &Msg) -> Vec<Command> {
             }],
         }
     };
+    if let Some(slot) = slot_cursor(app, &rows, msg) {
+        return pick(app, slot);
+    }
     match msg {
-        Msg::Up => app.cursor = (app.cursor + rows.len() - 1) % rows.len(),
-        Msg::Down => app.cursor = (app.cursor + 1) % rows.len(),
-        Msg::Home => app.cursor = 0,
-        Msg::End => app.cursor = rows.len() - 1,
-        Msg::Confirm => {
-            let slot = rows[app.cursor.min(rows.len() - 1)];
-            return pick(app, slot);
-        }
-        Msg::Digit(n) => {
-            if let Some(slot) = manual_slot(*n) {
-                app.cursor = rows.iter().position(|r| *r == slot).unwrap_or(0);
-                return pick(app, slot);
-            }
-        }
         Msg::Load | Msg::Back | Msg::Quit => app.pop(),
         Msg::Help => app.stack.push(Screen::Help),
         _ => {}
     }
     Vec::new()
+}
+
+/// The keys both slot screens share: the cursor moves over `rows`, and Enter or a
+/// digit picks a slot (returned, with the cursor left on it).
+fn slot_cursor(app: &mut App, rows: &[&'static str], msg: &Msg) -> Option<&'static str> {
+    let last = rows.len() - 1;
+    match msg {
+        Msg::Up => app.cursor = (app.cursor + last) % rows.len(),
+        Msg::Down => app.cursor = (app.cursor + 1) % rows.len(),
+        Msg::Home => app.cursor = 0,
+        Msg::End => app.cursor = last,
+        Msg::Confirm => return Some(rows[app.cursor.min(last)]),
+        Msg::Digit(n) => {
+            let slot = manual_slot(*n)?;
+            app.cursor = rows.iter().position(|r| *r == slot).unwrap_or(0);
+            return Some(slot);
+        }
+        _ => {}
+    }
+    None
 }
 
 fn manual_slot(n: u8) -> Option<&'static str> {
