@@ -147,35 +147,22 @@ impl Game {
     }
 
     /// Sends `signal` with the `kill` command and waits for the game to exit.
-    pub fn signal_and_wait(mut self, signal: &str) -> vt100::Screen {
+    pub fn signal_and_wait(self, signal: &str) -> vt100::Screen {
         let pid = self.child.process_id().expect("a running child");
         let sent = Command::new("kill")
             .args([&format!("-{signal}"), &pid.to_string()])
             .status()
             .unwrap();
         assert!(sent.success(), "kill -{signal} {pid}");
-        let start = Instant::now();
-        let status = loop {
-            if let Some(s) = self.child.try_wait().unwrap() {
-                break s;
-            }
-            assert!(
-                start.elapsed() < PATIENCE,
-                "the game did not exit on SIG{signal}:\n{}",
-                self.screen()
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        };
+        let raw = Arc::clone(&self.raw);
+        let (status, screen) = self.wait_exit();
         // Not killed by the signal: it handled it and exited by itself.
         assert!(status.success(), "SIG{signal}: {status:?}");
-        drop(self.writer);
-        drop(self.master);
-        let _ = self.reading.join();
-        let raw = self.raw.lock().unwrap();
+        let raw = raw.lock().unwrap();
         assert!(
             raw.windows(8).any(|w| w == b"\x1b[?1049l"),
             "SIG{signal}: asked the terminal to leave the alternate screen"
         );
-        self.parser.lock().unwrap().screen().clone()
+        screen
     }
 }
