@@ -22,13 +22,14 @@
 //! ```
 
 pub mod cli;
-pub mod engine;
 pub mod plain;
 pub mod replay;
-pub mod sanitize;
 pub mod save;
 pub mod source;
-pub mod story;
 pub mod synth;
 pub mod tools;
 pub mod tui;
+
+// The pure core lives in its own crate (crates/engine) so the compiler keeps it free of
+// terminal and file I/O; re-exported so `butterfly::story` and friends keep working.
+pub use butterfly_engine::{engine, sanitize, story};

@@ -425,7 +425,7 @@ fn blocked(story: &Story, targets: &[usize], visited: &HashSet<String>) -> Vec<S
     let leads =
         search::leads_to_through(story, targets, |i| !visited.contains(&story.scenes[i].id));
     let toward =
-        |t: &str| !visited.contains(t) && story.scene_index.get(t).is_some_and(|&j| leads[j]);
+        |t: &str| !visited.contains(t) && story.scene_position(t).is_some_and(|j| leads[j]);
     let cond = |src: &Option<String>, e: &Option<crate::story::expr::Expr>| {
         src.clone()
             .or_else(|| e.as_ref().map(ToString::to_string))

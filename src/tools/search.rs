@@ -181,12 +181,7 @@ impl<'s> Codec<'s> {
     #[must_use]
     pub fn key(&self, state: &GameState) -> Box<[u8]> {
         let mut out = Vec::with_capacity(8 + self.vars.len() + self.counted.len());
-        let scene = self
-            .story
-            .scene_index
-            .get(&state.scene)
-            .copied()
-            .unwrap_or(0);
+        let scene = self.story.scene_position(&state.scene).unwrap_or(0);
         write_varint(&mut out, scene as u64);
         for &i in &self.vars {
             let v = state.var(&self.story.variables[i].name);
@@ -353,7 +348,7 @@ fn successors(
     let Some(scene) = story.scene(&state.scene) else {
         return Vec::new();
     };
-    let scene_ix = story.scene_index.get(&scene.id).copied().unwrap_or(0) as u32;
+    let scene_ix = story.scene_position(&scene.id).unwrap_or(0) as u32;
     let mut out = Vec::new();
     for id in ids {
         let position = scene.choices().iter().position(|c| c.id == id);
@@ -531,7 +526,7 @@ pub fn leads_to_through(
     let mut preds: Vec<Vec<usize>> = vec![Vec::new(); n];
     for (i, s) in story.scenes.iter().enumerate() {
         for (t, _) in s.targets() {
-            if let Some(&j) = story.scene_index.get(t) {
+            if let Some(j) = story.scene_position(t) {
                 preds[j].push(i);
             }
         }
@@ -565,7 +560,7 @@ struct Gate<'s> {
 /// The gates of the targets: conditions of exits that keep to it, at scenes that have an
 /// exit leading away from it.
 fn gates<'s>(story: &'s Story, leads: &[bool]) -> Vec<Gate<'s>> {
-    let toward = |t: &str| story.scene_index.get(t).is_some_and(|&j| leads[j]);
+    let toward = |t: &str| story.scene_position(t).is_some_and(|j| leads[j]);
     let mut out = Vec::new();
     for (i, s) in story.scenes.iter().enumerate() {
         if !leads[i] || s.targets().all(|(t, _)| toward(t)) {
@@ -717,7 +712,7 @@ fn gates_ahead(story: &Story, gates: &[Gate<'_>]) -> Vec<Vec<u64>> {
     let mut preds: Vec<Vec<usize>> = vec![Vec::new(); n];
     for (i, s) in story.scenes.iter().enumerate() {
         for (t, _) in s.targets() {
-            if let Some(&j) = story.scene_index.get(t) {
+            if let Some(j) = story.scene_position(t) {
                 preds[j].push(i);
             }
         }
@@ -809,7 +804,7 @@ pub fn guided(
     let ahead = gates_ahead(story, &gates);
     let distance = Distance::new(story);
     let score = |state: &GameState| -> f64 {
-        let i = story.scene_index.get(&state.scene).copied().unwrap_or(0);
+        let i = story.scene_position(&state.scene).unwrap_or(0);
         gates
             .iter()
             .enumerate()
@@ -820,12 +815,11 @@ pub fn guided(
     let reached = |state: &GameState, entered: &[String]| match need {
         None => entered.iter().any(|s| {
             story
-                .scene_index
-                .get(s)
-                .is_some_and(|i| targets.contains(i))
+                .scene_position(s)
+                .is_some_and(|i| targets.contains(&i))
         }),
         Some(c) => {
-            story.scene_index.get(&state.scene) == Some(&targets[0])
+            story.scene_position(&state.scene).as_ref() == Some(&targets[0])
                 && engine::is_available(&state.scene, c, state)
         }
     };
@@ -853,11 +847,7 @@ pub fn guided(
         for (n, state) in &layer {
             let n = *n;
             for next in successors(story, &codec, state, observer, &|| tree.path(story, n)) {
-                let i = story
-                    .scene_index
-                    .get(&next.state.scene)
-                    .copied()
-                    .unwrap_or(0);
+                let i = story.scene_position(&next.state.scene).unwrap_or(0);
                 let hit = reached(&next.state, &next.entered);
                 if !hit && !leads[i] {
                     continue;

@@ -59,7 +59,7 @@ fn words(texts: &[Text]) -> usize {
 /// be reached at all).
 fn depths(story: &Story) -> Vec<Option<usize>> {
     let mut depth = vec![None; story.scenes.len()];
-    let Some(&start) = story.scene_index.get(&story.start) else {
+    let Some(&start) = story.scene_position(&story.start).as_ref() else {
         return depth;
     };
     depth[start] = Some(0);
@@ -67,7 +67,7 @@ fn depths(story: &Story) -> Vec<Option<usize>> {
     while let Some(i) = queue.pop_front() {
         let d = depth[i].unwrap_or(0);
         for (t, _) in story.scenes[i].targets() {
-            if let Some(&j) = story.scene_index.get(t)
+            if let Some(&j) = story.scene_position(t).as_ref()
                 && depth[j].is_none()
             {
                 depth[j] = Some(d + 1);

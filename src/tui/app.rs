@@ -397,7 +397,7 @@ pub struct ChoiceRow {
 /// Cells before a choice's label: "▸ 1. ".
 pub const CHOICE_INDENT: u16 = 5;
 
-/// The text column: centred, at most [`MAX_COLUMN`] wide, with a margin.
+/// The text column: centred, at most `MAX_COLUMN` wide, with a margin.
 #[must_use]
 pub fn column(area: Rect) -> Rect {
     let width = area.width.saturating_sub(4).clamp(1, MAX_COLUMN);

@@ -205,6 +205,12 @@ impl Story {
         self.scene_index.get(id).map(|&i| &self.scenes[i])
     }
 
+    /// Where the scene with this id stands in [`Story::scenes`].
+    #[must_use]
+    pub fn scene_position(&self, id: &str) -> Option<usize> {
+        self.scene_index.get(id).copied()
+    }
+
     /// The variable with this name.
     #[must_use]
     pub fn variable(&self, name: &str) -> Option<&Variable> {
