@@ -5,12 +5,15 @@
 
 pub mod diag;
 pub mod expr;
-pub mod lint;
 pub mod load;
 pub mod model;
+mod passes;
 #[allow(missing_docs)] // every field is documented in docs/format.md
 pub mod raw;
+pub mod scan;
 pub mod text;
+
+pub use passes::lint;
 
 pub use diag::{Diagnostic, Severity};
 pub use load::{Loaded, SourceFile, load, load_limited, load_unlinted};

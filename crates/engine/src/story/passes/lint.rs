@@ -1,18 +1,20 @@
-//! Whole-story lints that need the finished graph: reachability, endings, variable use.
+//! Pass 7, lint: whole-story warnings that need the finished graph — reachability,
+//! endings, variable use.
 //!
-//! Each lint is one small function returning findings; `lint` runs them all. They run
-//! only on a story with no errors, so every id they meet is known to resolve.
+//! Each lint is one small function returning findings; `lint` runs them all. They also
+//! run on a story with errors, over what did compile: an id that does not resolve is
+//! simply not followed. When files failed to load, reachability is marked partial.
 
 use std::collections::HashSet;
 
-use super::diag::Diagnostic;
-use super::load::Site;
-use super::model::{Exit, Story};
+use super::super::diag::Diagnostic;
+use super::super::model::{Exit, Story};
+use super::context::{Ctx, Site};
 
 /// A problem and where to point at it.
 pub type Finding = (Diagnostic, Site);
 
-/// Runs every lint.
+/// Runs every lint on a clean story.
 #[must_use]
 pub fn lint(story: &Story) -> Vec<Finding> {
     let reachable = reachable(story);
@@ -23,6 +25,41 @@ pub fn lint(story: &Story) -> Vec<Finding> {
     out.extend(disabled_without_condition(story));
     out.extend(junction_loops(story));
     out
+}
+
+/// Runs the lints the loader was asked for, over a story that may have errors.
+pub(super) fn run(cx: &mut Ctx<'_>, story: &Story) {
+    if !cx.lints {
+        return;
+    }
+    let mut out = Vec::new();
+    // Without a start there is nothing to be reachable from: every scene would be
+    // reported, an echo of the start's own error.
+    if story.scene_index.contains_key(&story.start) {
+        let reachable = reachable(story);
+        let mut graph = unreachable_scenes(story, &reachable);
+        graph.extend(unreached_endings(story, &reachable));
+        if cx.unloaded > 0 {
+            let note = format!(
+                " (partial: {} file(s) did not load, and a path may pass through them)",
+                cx.unloaded
+            );
+            for (d, _) in &mut graph {
+                d.hint = Some(format!("{}{note}", d.hint.take().unwrap_or_default()));
+            }
+        }
+        out.extend(graph);
+    }
+    // A variable read only by an expression that failed to compile would be called
+    // unread: skip the variable lints until expressions compile.
+    if !cx.expr_failed {
+        out.extend(unused_variables(story));
+    }
+    out.extend(disabled_without_condition(story));
+    out.extend(junction_loops(story));
+    for (d, site) in out {
+        cx.report(d, &site);
+    }
 }
 
 /// Junctions (scenes with routes and no text) that lead only into each other would
@@ -148,7 +185,7 @@ fn unused_variables(story: &Story) -> Vec<Finding> {
         for t in &s.text {
             t.for_each_var(&mut note_read);
         }
-        let mut effects: Vec<&super::expr::Effect> = s.on_enter.iter().collect();
+        let mut effects: Vec<&super::super::expr::Effect> = s.on_enter.iter().collect();
         for c in s.choices() {
             c.label.for_each_var(&mut note_read);
             if let Some(w) = &c.when {
