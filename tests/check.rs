@@ -910,3 +910,63 @@ fn the_shipped_story_has_no_errors() {
         run.stdout
     );
 }
+
+#[test]
+fn every_problem_is_reported_in_one_run() {
+    // Issue 15: one missing comma in one file used to hide every other mistake.
+    let run = assert_check(
+        "many_at_once",
+        &[
+            // The goto into the file that does not parse resolves (the scene is read
+            // off its text), so only the real typo is reported.
+            (
+                "a_main.ron:11:45",
+                "error: `goto` leads to scene `halway`, which does not exist [E0301]",
+                "\"halway\"",
+            ),
+            // The caret is on the percent, not on the chance's `goto`.
+            (
+                "a_main.ron:13:39",
+                "error: a chance of 150% is not a chance [E0302]",
+                "150",
+            ),
+            // `mood` is declared in the broken file: a near miss of it still is not.
+            (
+                "a_main.ron:14:79",
+                "error: unknown variable `moood` [E0202]",
+                "moood += 1",
+            ),
+            (
+                "b_broken.ron:4:5",
+                "error: RON syntax error: expected a comma [E0014]",
+                "place: \"There\"",
+            ),
+            // Two independent errors of one scene, both in one run.
+            (
+                "c_bare.ron:4:19",
+                "error: scene `bare` has no date label [E0305]",
+                "\"bare\"",
+            ),
+            (
+                "c_bare.ron:4:19",
+                "error: scene `bare` has no place label [E0305]",
+                "\"bare\"",
+            ),
+            // Warnings beside errors; reachability over what loaded, marked partial.
+            (
+                "c_bare.ron:4:19",
+                "warning: scene `bare` cannot be reached from the start [W0401]",
+                "\"bare\"",
+            ),
+        ],
+        "checked 4 files: 3 scenes, 4 choices, 14 words, 1 ending; 6 errors, 1 warning",
+        1,
+    );
+    assert!(
+        run.stdout
+            .contains("(partial: 1 file(s) did not load, and a path may pass through them)"),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("W0015"), "{}", run.stdout);
+}
