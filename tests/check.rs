@@ -243,7 +243,7 @@ fn every_missing_target_is_reported() {
             ),
             (
                 "chapter.ron:11:72",
-                "error: no scene `hallway` exists [E0203]",
+                "error: no scene `hallway` exists [E0301]",
                 "hallway) > 0",
             ),
             (
@@ -342,17 +342,17 @@ fn unknown_variables_everywhere_an_expression_goes() {
             ),
             (
                 "chapter.ron:10:25",
-                "error: unknown variable `scor` [E0201]",
+                "error: unknown variable `scor` [E0202]",
                 "scor}",
             ),
             (
                 "chapter.ron:11:22",
-                "error: unknown variable `seenn` [E0201]",
+                "error: unknown variable `seenn` [E0202]",
                 "seenn:",
             ),
             (
                 "chapter.ron:14:59",
-                "error: unknown variable `scroe` [E0203]",
+                "error: unknown variable `scroe` [E0202]",
                 "scroe > 3",
             ),
             (
@@ -387,7 +387,7 @@ fn flags_used_as_numbers_and_numbers_as_conditions() {
         &[
             (
                 "chapter.ron:9:22",
-                "error: a condition must be true or false, found a number [E0201]",
+                "error: a condition must be true or false, found a number [E0203]",
                 "score: A number",
             ),
             (
@@ -402,17 +402,17 @@ fn flags_used_as_numbers_and_numbers_as_conditions() {
             ),
             (
                 "chapter.ron:14:84",
-                "error: `seen` is a flag: it cannot be added to [E0202]",
+                "error: `seen` is a flag: it cannot be added to [E0203]",
                 "+= 1",
             ),
             (
                 "chapter.ron:14:100",
-                "error: `score` is a number but this value is a flag (true/false) [E0202]",
+                "error: `score` is a number but this value is a flag (true/false) [E0203]",
                 "true\"",
             ),
             (
                 "chapter.ron:14:116",
-                "error: `score` is a number but this value is a flag (true/false) [E0202]",
+                "error: `score` is a number but this value is a flag (true/false) [E0203]",
                 "seen\"",
             ),
             (
@@ -441,37 +441,37 @@ fn expression_syntax_errors_point_at_their_character() {
         &[
             (
                 "chapter.ron:10:76",
-                "error: expected a value, found the end of the expression [E0203]",
+                "error: expected a value, found the end of the expression [E0201]",
                 "\"),",
             ),
             (
                 "chapter.ron:11:77",
-                "error: `&&` is not an operator here [E0203]",
+                "error: `&&` is not an operator here [E0201]",
                 "&& seen",
             ),
             (
                 "chapter.ron:12:73",
-                "error: unexpected `=` after a complete expression [E0203]",
+                "error: unexpected `=` after a complete expression [E0201]",
                 "= 3",
             ),
             (
                 "chapter.ron:13:77",
-                "error: expected `)`, found the end of the expression [E0203]",
+                "error: expected `)`, found the end of the expression [E0201]",
                 "\"),",
             ),
             (
                 "chapter.ron:14:81",
-                "error: expected `=`, `+=` or `-=`, found `+` [E0202]",
+                "error: expected `=`, `+=` or `-=`, found `+` [E0201]",
                 "+ 1",
             ),
             (
                 "chapter.ron:14:93",
-                "error: `==` compares; an effect assigns [E0202]",
+                "error: `==` compares; an effect assigns [E0201]",
                 "== true",
             ),
             (
                 "chapter.ron:15:83",
-                "error: expected `:` after the condition, found `score` [E0202]",
+                "error: expected `:` after the condition, found `score` [E0201]",
                 "score += 1",
             ),
         ],
@@ -751,47 +751,47 @@ fn text_markup_errors() {
         &[
             (
                 "chapter.ron:9:24",
-                "error: `{` is never closed [E0201]",
+                "error: `{` is never closed [E0204]",
                 "{score\"",
             ),
             (
                 "chapter.ron:10:26",
-                "error: `}` without a matching `{` [E0201]",
+                "error: `}` without a matching `{` [E0204]",
                 "} brace",
             ),
             (
                 "chapter.ron:11:19",
-                "error: `{if` needs a `:` after its condition [E0201]",
+                "error: `{if` needs a `:` after its condition [E0204]",
                 "if seen You",
             ),
             (
                 "chapter.ron:12:18",
-                "error: empty `{}` block [E0201]",
+                "error: empty `{}` block [E0204]",
                 "{} is empty",
             ),
             (
                 "chapter.ron:13:18",
-                "error: `{` is never closed [E0201]",
+                "error: `{` is never closed [E0204]",
                 "{~rain|snow",
             ),
             (
                 "chapter.ron:14:34",
-                "error: `{if}` has more than two branches [E0201]",
+                "error: `{if}` has more than two branches [E0204]",
                 "| c}",
             ),
             (
                 "chapter.ron:15:19",
-                "error: `{score + 1}` is not a variable, condition or variant block [E0201]",
+                "error: `{score + 1}` is not a variable, condition or variant block [E0204]",
                 "score + 1}",
             ),
             (
                 "chapter.ron:18:35",
-                "error: `{` is never closed [E0201]",
+                "error: `{` is never closed [E0204]",
                 "{on\"",
             ),
             (
                 "header.ron:10:62",
-                "error: `{` is never closed [E0201]",
+                "error: `{` is never closed [E0204]",
                 "{if seen: twice.",
             ),
         ],

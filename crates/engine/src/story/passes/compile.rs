@@ -9,7 +9,7 @@ use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
 use super::super::diag::Diagnostic;
-use super::super::expr::{self, Effect, ExprError, Scope, Type};
+use super::super::expr::{self, Effect, ErrorKind, ExprError, Scope, Type};
 use super::super::load::CONTINUE;
 use super::super::model::{Chance, Choice, Ending, Exit, Origin, Route, Scene};
 use super::super::raw::{RawChapter, RawChoice, RawEnding, RawScene};
@@ -149,10 +149,23 @@ pub fn check_start(cx: &mut Ctx<'_>, file: usize, start: &str, names: &Names<'_>
     cx.report(d, &Site::literal(file, Some("start"), start));
 }
 
+/// The code of each kind of expression error: by what the mistake is, not by where
+/// it sits (a condition, an effect or text).
+pub fn expr_code(kind: ErrorKind) -> &'static str {
+    match kind {
+        ErrorKind::Syntax => "E0201",
+        ErrorKind::UnknownVariable => "E0202",
+        ErrorKind::Type => "E0203",
+        ErrorKind::Markup => "E0204",
+        ErrorKind::UnknownScene => "E0301",
+    }
+}
+
 /// Reports an error in an expression or text, pointing at its character.
-fn expr_error(cx: &mut Ctx<'_>, e: ExprError, code: &'static str, site: &Site) {
+fn expr_error(cx: &mut Ctx<'_>, e: ExprError, site: &Site) {
     cx.expr_failed = true;
-    if e.unresolved && (cx.headless || cx.opaque) {
+    let code = expr_code(e.kind);
+    if e.unresolved() && (cx.headless || cx.opaque) {
         // Probably declared in the missing header or a file too large to read.
         cx.suppressed += 1;
         return;
@@ -195,7 +208,7 @@ fn compile_text(
     match text::parse(src, names, slot) {
         Ok(t) => Some(t),
         Err(e) => {
-            expr_error(cx, e, "E0201", &base.at(Some(key), src));
+            expr_error(cx, e, &base.at(Some(key), src));
             None
         }
     }
@@ -215,7 +228,7 @@ fn compile_paragraph(
     match text::parse_owned(src, names, slot) {
         Ok(t) => Some(t),
         Err((e, src)) => {
-            expr_error(cx, e, "E0201", &base.at(Some("text"), &src));
+            expr_error(cx, e, &base.at(Some("text"), &src));
             None
         }
     }
@@ -242,7 +255,7 @@ fn compile_effects(
         };
         match parsed {
             Ok(e) => out.push(e),
-            Err(e) => expr_error(cx, e, "E0202", &base.at(None, src)),
+            Err(e) => expr_error(cx, e, &base.at(None, src)),
         }
     }
     out
@@ -268,7 +281,7 @@ fn compile_condition(
     match parsed {
         Ok(e) => Some(e),
         Err(e) => {
-            expr_error(cx, e, "E0203", &base.at(Some("when"), src));
+            expr_error(cx, e, &base.at(Some("when"), src));
             None
         }
     }
