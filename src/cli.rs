@@ -17,7 +17,7 @@ use crate::sanitize::for_terminal;
 use crate::save::{self, SaveError, SaveStore};
 use crate::source;
 use crate::story::{self, Loaded, Story};
-use crate::tools::{explore as explorer, graph as grapher, stats as counter, witness};
+use crate::tools::{explore as explorer, graph as grapher, playtest, stats as counter, witness};
 
 /// Butterfly: a branching retelling of *M. Butterfly* (Beijing 1964 – Paris 1968),
 /// and the story engine under it.
@@ -62,6 +62,12 @@ pub enum Command {
     Stats {
         /// The story directory (default: --story, or the built-in story).
         dir: Option<PathBuf>,
+        /// Random games to play for decisions, words between decisions and ending shares.
+        #[arg(long, default_value_t = 1000)]
+        games: u32,
+        /// The first random game's seed (game i uses seed + i).
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
     },
     /// Replay a save file: check it, print its transcript, or step through it.
     Replay(ReplayArgs),
@@ -164,7 +170,9 @@ pub fn run(cli: Cli) -> ExitCode {
             let dir = args.dir.clone().or(cli.story);
             explore(dir.as_deref(), &args)
         }
-        Some(Command::Stats { dir }) => stats(dir.or(cli.story).as_deref()),
+        Some(Command::Stats { dir, games, seed }) => {
+            stats(dir.or(cli.story).as_deref(), games, seed)
+        }
         None => play(
             cli.story.as_deref(),
             cli.saves.as_deref(),
@@ -464,7 +472,7 @@ fn explore(dir: Option<&Path>, args: &ExploreArgs) -> ExitCode {
     }
 }
 
-fn stats(dir: Option<&Path>) -> ExitCode {
+fn stats(dir: Option<&Path>, games: u32, seed: u64) -> ExitCode {
     let story = match tool_story(dir) {
         Ok(s) => s,
         Err(code) => return code,
@@ -483,6 +491,22 @@ fn stats(dir: Option<&Path>) -> ExitCode {
         Err(code) => return code,
     };
     let _ = write!(io::stdout().lock(), "{}", counter::compute(&story, &report));
+    if games > 0 {
+        let options = playtest::Options {
+            games,
+            seed,
+            ..playtest::Options::default()
+        };
+        match playtest::measure(&story, &options) {
+            Ok(play) => {
+                let _ = write!(io::stdout().lock(), "\n{}", play.display(&story));
+            }
+            Err(e) => {
+                eprintln!("error: random play failed: {e}");
+                return ExitCode::from(1);
+            }
+        }
+    }
     ExitCode::SUCCESS
 }
 

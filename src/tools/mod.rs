@@ -10,6 +10,7 @@
 
 pub mod explore;
 pub mod graph;
+pub mod playtest;
 pub mod reload;
 pub mod search;
 pub mod stats;
