@@ -14,5 +14,6 @@ pub mod playtest;
 pub mod reload;
 pub mod search;
 pub mod stats;
+pub mod verify;
 pub mod watch;
 pub mod witness;
