@@ -83,6 +83,11 @@ pub enum Command {
     },
     /// Replay a save file: check it, print its transcript, or step through it.
     Replay(ReplayArgs),
+    /// Explain a checker code (E0202, W0401...): what it means, a wrong and a right example.
+    Explain {
+        /// The code, as `check` prints it.
+        code: String,
+    },
 }
 
 /// Output syntax of `graph`.
@@ -195,6 +200,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Stats { dir, games, seed }) => {
             stats(dir.or(cli.story).as_deref(), games, seed)
         }
+        Some(Command::Explain { code }) => explain(&code),
         None => play(
             cli.story.as_deref(),
             cli.saves.as_deref(),
@@ -227,6 +233,23 @@ pub fn load_story(dir: Option<&Path>) -> Result<Story, (String, u8)> {
                 loaded.error_count()
             );
             Err((msg, 1))
+        }
+    }
+}
+
+fn explain(code: &str) -> ExitCode {
+    match crate::explain::section(code) {
+        Some(text) => {
+            println!("{text}");
+            ExitCode::SUCCESS
+        }
+        None => {
+            eprintln!(
+                "butterfly: no checker code `{}`; the codes are: {}",
+                for_terminal(code),
+                crate::explain::codes().collect::<Vec<_>>().join(", ")
+            );
+            ExitCode::from(1)
         }
     }
 }

@@ -22,6 +22,7 @@
 //! ```
 
 pub mod cli;
+pub mod explain;
 pub mod plain;
 pub mod replay;
 pub mod save;

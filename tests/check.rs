@@ -607,19 +607,15 @@ fn variables_never_read_or_never_written() {
     assert_check(
         "unused_variable",
         &[
+            // Neither read nor written: one warning of its own, not two.
             (
                 "chapter.ron:5:27",
-                "warning: variable `chapter_var` is never changed [W0403]",
-                "\"chapter_var\"",
-            ),
-            (
-                "chapter.ron:5:27",
-                "warning: variable `chapter_var` is never read [W0404]",
+                "warning: variable `chapter_var` is never used [W0407]",
                 "\"chapter_var\"",
             ),
             (
                 "header.ron:7:19",
-                "warning: variable `written_only` is never read [W0404]",
+                "warning: variable `written_only` is written but never read [W0404]",
                 "\"written_only\"",
             ),
             (
@@ -629,16 +625,11 @@ fn variables_never_read_or_never_written() {
             ),
             (
                 "header.ron:9:20",
-                "warning: variable `ignored` is never changed [W0403]",
-                "\"ignored\"",
-            ),
-            (
-                "header.ron:9:20",
-                "warning: variable `ignored` is never read [W0404]",
+                "warning: variable `ignored` is never used [W0407]",
                 "\"ignored\"",
             ),
         ],
-        "checked 2 files: 2 scenes, 1 choice, 10 words, 1 ending; 0 errors, 6 warnings",
+        "checked 2 files: 2 scenes, 1 choice, 10 words, 1 ending; 0 errors, 4 warnings",
         0,
     );
 }
@@ -969,4 +960,19 @@ fn every_problem_is_reported_in_one_run() {
         run.stdout
     );
     assert!(!run.stdout.contains("W0015"), "{}", run.stdout);
+}
+
+#[test]
+fn choices_that_change_nothing_are_warned_about() {
+    // Issue 11: a menu whose options share target and effects offers no real choice.
+    assert_check(
+        "idle_choice",
+        &[(
+            "chapter.ron:11:55",
+            "warning: choices `agree` and `nod` of scene `start` lead to the same scene with the same effects [W0408]",
+            "\"dinner\", effects: [\"devotion += 1\"]),",
+        )],
+        "checked 2 files: 2 scenes, 4 choices, 15 words, 1 ending; 0 errors, 1 warning",
+        0,
+    );
 }

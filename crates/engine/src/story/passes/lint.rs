@@ -24,6 +24,7 @@ pub fn lint(story: &Story) -> Vec<Finding> {
     out.extend(unused_variables(story));
     out.extend(disabled_without_condition(story));
     out.extend(junction_loops(story));
+    out.extend(choices_that_change_nothing(story));
     out
 }
 
@@ -51,9 +52,11 @@ pub(super) fn run(cx: &mut Ctx<'_>, story: &Story) {
         out.extend(graph);
     }
     // A variable read only by an expression that failed to compile would be called
-    // unread: skip the variable lints until expressions compile.
+    // unread, and two choices whose effects failed would look alike: skip these lints
+    // until expressions compile.
     if !cx.expr_failed {
         out.extend(unused_variables(story));
+        out.extend(choices_that_change_nothing(story));
     }
     out.extend(disabled_without_condition(story));
     out.extend(junction_loops(story));
@@ -219,21 +222,70 @@ fn unused_variables(story: &Story) -> Vec<Finding> {
     let mut out = Vec::new();
     for v in &story.variables {
         let site = Site::literal(v.origin.file, Some("name"), &v.name);
-        if !written.contains(v.name.as_str()) {
-            out.push((
-                Diagnostic::warning("W0403", format!("variable `{}` is never changed", v.name))
+        let name = v.name.as_str();
+        let finding = match (written.contains(name), read.contains(name)) {
+            (true, true) => continue,
+            (false, false) => {
+                Diagnostic::warning("W0407", format!("variable `{name}` is never used"))
+                    .with_hint("nothing reads or writes it: use it or delete it")
+            }
+            (false, true) => {
+                Diagnostic::warning("W0403", format!("variable `{name}` is never changed"))
                     .with_hint(
                         "no effect writes it, so it keeps its initial value; write it or delete it",
-                    ),
-                site.clone(),
-            ));
-        }
-        if !read.contains(v.name.as_str()) {
-            out.push((
-                Diagnostic::warning("W0404", format!("variable `{}` is never read", v.name))
-                    .with_hint("no condition or text uses it, so changing it has no effect"),
-                site,
-            ));
+                    )
+            }
+            (true, false) => Diagnostic::warning(
+                "W0404",
+                format!("variable `{name}` is written but never read"),
+            )
+            .with_hint("no condition or text uses it, so changing it has no effect"),
+        };
+        out.push((finding, site));
+    }
+    out
+}
+
+/// Two choices of one menu that lead to the same scene with the same effects (and
+/// the same chance): whichever the player picks, the story goes on identically.
+/// Only choices offered under the same condition count: two with different `when`s
+/// may never be on screen together.
+fn choices_that_change_nothing(story: &Story) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for s in &story.scenes {
+        let Exit::Choices(list) = &s.exit else {
+            continue;
+        };
+        // The scene's own choices come first, in file order; extensions follow.
+        let mut own = 0;
+        for (k, c) in list.iter().enumerate() {
+            let site = if c.origin.file == s.origin.file {
+                own += 1;
+                Site::scene(s.origin.file, &s.id)
+                    .item("Choice", own - 1)
+                    .at(Some("goto"), &c.goto)
+            } else {
+                Site::literal(c.origin.file, None, &c.id)
+            };
+            let same = list[..k].iter().find(|b| {
+                b.goto == c.goto
+                    && b.effects == c.effects
+                    && b.chance == c.chance
+                    && b.when == c.when
+            });
+            if let Some(b) = same {
+                out.push((
+                    Diagnostic::warning(
+                        "W0408",
+                        format!(
+                            "choices `{}` and `{}` of scene `{}` lead to the same scene with the same effects",
+                            b.id, c.id, s.id
+                        ),
+                    )
+                    .with_hint("whichever the player picks, the story goes on the same way: give one an effect that is read later, or another scene"),
+                    site,
+                ));
+            }
         }
     }
     out
