@@ -224,8 +224,14 @@ pub fn load_story(dir: Option<&Path>) -> Result<Story, (String, u8)> {
         Some(s) => Ok(s),
         None => {
             let mut msg = String::new();
+            let source = |path: &str| {
+                files
+                    .iter()
+                    .find(|f| f.path == path)
+                    .and_then(|f| std::str::from_utf8(&f.bytes).ok())
+            };
             for d in loaded.diagnostics.iter().filter(|d| d.is_error()) {
-                msg.push_str(&d.to_string());
+                msg.push_str(&crate::report::render(d, &source, false));
             }
             let _ = write!(
                 msg,
@@ -263,9 +269,16 @@ fn check(dir: &Path) -> ExitCode {
         }
     };
     let loaded = story::load(&files);
+    let color = crate::report::use_color(io::stdout().is_terminal());
+    let source = |path: &str| {
+        files
+            .iter()
+            .find(|f| f.path == path)
+            .and_then(|f| std::str::from_utf8(&f.bytes).ok())
+    };
     let mut out = io::stdout().lock();
     for d in &loaded.diagnostics {
-        let _ = writeln!(out, "{d}");
+        let _ = writeln!(out, "{}", crate::report::render(d, &source, color));
     }
     let _ = writeln!(out, "{}", summary(&loaded));
     let code = if loaded.error_count() > 0 {

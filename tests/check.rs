@@ -168,13 +168,19 @@ fn duplicate_scene_ids_across_and_within_files() {
         "checked 3 files: 3 scenes, 2 choices, 9 words, 1 ending; 2 errors, 0 warnings",
         1,
     );
-    // The hint names the first definition, at the same kind of position as the error.
-    assert_hints(
-        &run,
-        &[
-            "the first is at tests/fixtures/broken/duplicate_scene/chapter_a.ron:14:19; rename one of them",
-            "the first is at tests/fixtures/broken/duplicate_scene/chapter_b.ron:6:19; rename one of them",
-        ],
+    // The first definition is shown as a snippet of its own, at the same kind of
+    // position as the error.
+    for first in [
+        "  ::: tests/fixtures/broken/duplicate_scene/chapter_a.ron:14:19\n",
+        " ::: tests/fixtures/broken/duplicate_scene/chapter_b.ron:6:19\n",
+    ] {
+        assert!(run.stdout.contains(first), "{first:?} in\n{}", run.stdout);
+    }
+    assert_eq!(
+        run.stdout.matches("first defined here").count(),
+        2,
+        "{}",
+        run.stdout
     );
     let first = text_at(
         &root().join("tests/fixtures/broken/duplicate_scene/chapter_a.ron"),
@@ -799,13 +805,14 @@ fn text_markup_errors() {
 }
 
 #[test]
-fn a_diagnostic_quotes_its_line_with_a_caret_under_the_token() {
+fn a_diagnostic_quotes_its_line_and_underlines_the_token() {
     let run = butterfly(&["check", "tests/fixtures/broken/missing_start"]);
     let want = "\
 tests/fixtures/broken/missing_start/header.ron:4:12: error: the start scene `strat` does not exist [E0113]
   |
 4 |     start: \"strat\",
-  |            ^
+  |            ^^^^^^^
+  |
   = hint: did you mean `start`?
 ";
     assert!(run.stdout.starts_with(want), "{}", run.stdout);

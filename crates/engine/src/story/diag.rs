@@ -6,6 +6,7 @@
 //! the problem is about. A clean story never pays for this.
 
 use std::fmt;
+use std::ops::Range;
 
 /// How bad a problem is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -35,6 +36,26 @@ pub struct Diagnostic {
     pub source_line: Option<String>,
     /// How to fix it.
     pub hint: Option<String>,
+    /// The bytes of the file the problem is about (the whole token), when known: what
+    /// a renderer underlines. `line` and `col` are where it starts.
+    pub span: Option<Range<usize>>,
+    /// Other places that explain this one, e.g. "first defined here".
+    pub labels: Vec<Label>,
+}
+
+/// A secondary place a diagnostic points at, with a short message of its own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Label {
+    /// The file, as in [`Diagnostic::file`].
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub col: usize,
+    /// The bytes of the file it is about.
+    pub span: Range<usize>,
+    /// What it is: "first defined here".
+    pub message: String,
 }
 
 impl Diagnostic {
@@ -50,6 +71,8 @@ impl Diagnostic {
             col: 0,
             source_line: None,
             hint: None,
+            span: None,
+            labels: Vec::new(),
         }
     }
 
@@ -69,6 +92,20 @@ impl Diagnostic {
     #[must_use]
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
+        self
+    }
+
+    /// Records the bytes of the file it is about.
+    #[must_use]
+    pub fn with_span(mut self, span: Range<usize>) -> Self {
+        self.span = Some(span);
+        self
+    }
+
+    /// Adds a secondary place.
+    #[must_use]
+    pub fn with_label(mut self, label: Label) -> Self {
+        self.labels.push(label);
         self
     }
 
@@ -129,6 +166,13 @@ impl fmt::Display for Diagnostic {
             writeln!(out, "{pad} |")?;
             writeln!(out, "{num} | {shown}")?;
             writeln!(out, "{pad} | {}^", " ".repeat(self.col.saturating_sub(1)))?;
+        }
+        for l in &self.labels {
+            writeln!(
+                out,
+                "  = note: {}: {}:{}:{}",
+                l.message, l.file, l.line, l.col
+            )?;
         }
         if let Some(h) = &self.hint {
             writeln!(out, "  = hint: {h}")?;

@@ -621,11 +621,21 @@ impl Parser {
                     Self::describe(self.peek())
                 ),
             );
-            Err(if matches!(self.peek(), Tok::Op("=")) {
-                err.hint("to compare, write `==`")
-            } else {
-                err.hint("join conditions with `and` / `or`")
-            })
+            // `=>` and `=<` are `>=` and `<=` typed backwards, not a misspelt `==`.
+            let next = self.toks.get(self.pos + 1);
+            let backwards = match next {
+                Some((Tok::Op(o @ (">" | "<")), at)) if *at == self.offset() + 1 => Some(*o),
+                _ => None,
+            };
+            Err(
+                if let Some(o) = backwards.filter(|_| matches!(self.peek(), Tok::Op("="))) {
+                    err.hint(format!("to compare, write `{o}=`"))
+                } else if matches!(self.peek(), Tok::Op("=")) {
+                    err.hint("to compare, write `==`")
+                } else {
+                    err.hint("join conditions with `and` / `or`")
+                },
+            )
         }
     }
 }
@@ -989,6 +999,12 @@ mod tests {
         let err = parse_condition("devotion = 3", &S).unwrap_err();
         assert_eq!(err.offset, 9);
         assert_eq!(err.hint.as_deref(), Some("to compare, write `==`"));
+
+        let err = parse_condition("devotion => 30", &S).unwrap_err();
+        assert_eq!(err.offset, 9);
+        assert_eq!(err.hint.as_deref(), Some("to compare, write `>=`"));
+        let err = parse_condition("devotion =< 30", &S).unwrap_err();
+        assert_eq!(err.hint.as_deref(), Some("to compare, write `<=`"));
 
         let err = parse_condition("(devotion > 3", &S).unwrap_err();
         assert_eq!(err.offset, 13);

@@ -374,6 +374,28 @@ impl<'a> Locator<'a> {
         None
     }
 
+    /// Just past the token that starts at byte `at`: a whole string literal, a name or
+    /// number, or else one character. What a diagnostic underlines.
+    #[must_use]
+    pub fn token_end(&self, at: usize) -> usize {
+        let i = self.tokens.partition_point(|t| t.start < at);
+        if let Some(t) = self.tokens.get(i)
+            && t.start == at
+        {
+            return t.end;
+        }
+        let rest = self.src.get(at..).unwrap_or("");
+        let word = rest
+            .char_indices()
+            .find(|&(_, c)| !(c.is_alphanumeric() || c == '_'))
+            .map_or(rest.len(), |(i, _)| i);
+        at + if word > 0 {
+            word
+        } else {
+            rest.chars().next().map_or(0, char::len_utf8)
+        }
+    }
+
     /// The byte offset of character `char_offset` of a literal's decoded content.
     #[must_use]
     pub fn offset_in(&self, tok: &StrTok, char_offset: usize) -> usize {

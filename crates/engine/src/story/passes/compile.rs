@@ -410,10 +410,19 @@ fn compile_scene(
     }
     let exit = if let Some(choices) = &s.choices {
         let mut list: Vec<Choice> = Vec::with_capacity(choices.len());
+        // Where each kept choice is in the file's list, to point back at it.
+        let mut written_at: Vec<usize> = Vec::with_capacity(choices.len());
+        let id_key = |rc: &RawChoice| if rc.id.is_some() { "id" } else { "goto" };
         for (k, rc) in choices.iter().enumerate() {
             let this = here.clone().item("Choice", k);
             let ch = compile_choice(cx, &this, rc, names, &mut slot);
-            if list.iter().any(|c| c.id == ch.id) {
+            if let Some(j) = list.iter().position(|c| c.id == ch.id) {
+                let first = written_at[j];
+                let first_site = here
+                    .clone()
+                    .item("Choice", first)
+                    .at(Some(id_key(&choices[first])), &ch.id);
+                let label = cx.label(&first_site, "first used here");
                 let msg = format!("choice id `{}` is used twice in scene `{id}`", ch.id);
                 let (key, hint) = if rc.id.is_some() {
                     ("id", "choice ids must be unique within their scene")
@@ -423,11 +432,15 @@ fn compile_scene(
                         "two choices lead to the same scene: give one an explicit `id:`",
                     )
                 };
-                let d = Diagnostic::error("E0307", msg).with_hint(hint);
+                let mut d = Diagnostic::error("E0307", msg).with_hint(hint);
+                if let Some(l) = label {
+                    d = d.with_label(l);
+                }
                 cx.report(d, &this.at(Some(key), &ch.id));
                 continue;
             }
             list.push(ch);
+            written_at.push(k);
         }
         if list.is_empty() {
             let d = Diagnostic::error(

@@ -7,7 +7,7 @@
 use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
 
-use super::super::diag::Diagnostic;
+use super::super::diag::{Diagnostic, Label};
 use super::super::expr::{self, Effect, ExprError, Type};
 use super::super::load::SourceFile;
 use super::super::load::limits;
@@ -238,7 +238,9 @@ impl<'a> Ctx<'a> {
             && let Some(at) = loc.field_value(anchor, field)
         {
             let (line, col) = loc.line_col(at);
-            return d.at(&path, Some(loc.source()), line, col);
+            return d
+                .at(&path, Some(loc.source()), line, col)
+                .with_span(at..loc.token_end(at));
         }
         let tok = if site.content.is_empty() {
             None
@@ -254,6 +256,19 @@ impl<'a> Ctx<'a> {
         };
         let (line, col) = loc.line_col(offset);
         d.at(&path, Some(loc.source()), line, col)
+            .with_span(offset..loc.token_end(offset))
+    }
+
+    /// A secondary place, found as a diagnostic's site would be.
+    pub fn label(&self, site: &Site, message: &str) -> Option<Label> {
+        let at = self.place(Diagnostic::error("", ""), site);
+        Some(Label {
+            span: at.span?,
+            file: at.file,
+            line: at.line,
+            col: at.col,
+            message: message.to_owned(),
+        })
     }
 
     /// Points at the first `key: "content"` literal of `file` at or after byte `after`.
@@ -266,7 +281,9 @@ impl<'a> Ctx<'a> {
         let tok = loc.find(after, site.key, &site.content);
         let offset = tok.map_or(0, |t| t.start);
         let (line, col) = loc.line_col(offset);
-        let d = d.at(&path, Some(loc.source()), line, col);
+        let d = d
+            .at(&path, Some(loc.source()), line, col)
+            .with_span(offset..loc.token_end(offset));
         self.diags.push(d);
     }
 }

@@ -68,28 +68,52 @@ pub fn declare<'r>(cx: &mut Ctx<'_>, parsed: &'r [(usize, RawFile)]) -> Declarat
             let Some(var) = variable(cx, file, v) else {
                 continue;
             };
-            if out.var_index.contains_key(&var.name) {
-                let d = Diagnostic::error(
+            if let Some(&first) = out.var_index.get(&var.name) {
+                let mut d = Diagnostic::error(
                     "E0106",
                     format!("variable `{}` is declared twice", var.name),
                 )
                 .with_hint("each variable is declared once, in the header or one chapter");
-                cx.report(d, &Site::literal(file, Some("name"), &var.name));
+                let v = &out.variables[first];
+                let first = Site::literal(v.origin.file, Some("name"), &v.name);
+                if let Some(l) = cx.label(&first, "first declared here") {
+                    d = d.with_label(l);
+                }
+                report_second(cx, d, &first, &Site::literal(file, Some("name"), &var.name));
                 continue;
             }
             out.var_index.insert(var.name.clone(), out.variables.len());
             out.variables.push(var);
         }
         for e in ends {
-            if out.endings.iter().any(|(_, x)| x.id == e.id) {
-                let d = Diagnostic::error("E0107", format!("ending `{}` is declared twice", e.id));
-                cx.report(d, &Site::literal(file, Some("id"), &e.id));
+            if let Some((first, _)) = out.endings.iter().find(|(_, x)| x.id == e.id) {
+                let mut d =
+                    Diagnostic::error("E0107", format!("ending `{}` is declared twice", e.id));
+                let first = Site::literal(*first, Some("id"), &e.id);
+                if let Some(l) = cx.label(&first, "first declared here") {
+                    d = d.with_label(l);
+                }
+                report_second(cx, d, &first, &Site::literal(file, Some("id"), &e.id));
                 continue;
             }
             out.endings.push((file, e));
         }
     }
     out
+}
+
+/// Reports `d` at `second`, a repeat of the literal at `first`: in the same file, the
+/// next such literal after the first, not the first again.
+fn report_second(cx: &mut Ctx<'_>, d: Diagnostic, first: &Site, second: &Site) {
+    if first.file != second.file {
+        cx.report(d, second);
+        return;
+    }
+    let after = cx
+        .locator(first.file)
+        .and_then(|l| l.find(0, first.key, &first.content))
+        .map_or(0, |t| t.end);
+    cx.report_after(d, second, after);
 }
 
 /// Checks one declaration; `None` when its name cannot be used at all.

@@ -22,13 +22,12 @@ pub fn index(cx: &mut Ctx<'_>, chapters: &[(usize, Vec<RawScene>)]) -> Option<Sc
         for s in body {
             seq += 1;
             if let Some(&(first, _)) = scene_map.get(s.id.as_str()) {
-                let first_path = cx.path(first).to_owned();
-                let first_pos = cx.place(Diagnostic::error("", ""), &Site::scene(first, &s.id));
-                let d = Diagnostic::error("E0108", format!("scene `{}` is defined twice", s.id))
-                    .with_hint(format!(
-                        "the first is at {first_path}:{}:{}; rename one of them",
-                        first_pos.line, first_pos.col
-                    ));
+                let mut d =
+                    Diagnostic::error("E0108", format!("scene `{}` is defined twice", s.id))
+                        .with_hint("rename one of them (and every `goto` that means it)");
+                if let Some(l) = cx.label(&Site::scene(first, &s.id), "first defined here") {
+                    d = d.with_label(l);
+                }
                 // Point at the second definition: in the same file, the next `id:`
                 // literal after the first; in another file, that file's scene.
                 if first == *i {

@@ -20,9 +20,18 @@ pub fn parse(cx: &mut Ctx<'_>) -> Vec<(usize, RawFile)> {
             Ok(file) => out.push((i, file)),
             Err(e) => {
                 let d = ron_diagnostic(&e, text);
-                let (line, col) = Locator::new(text).line_col(ron_error_offset(&e, text));
+                let loc = Locator::new(text);
+                let at = ron_error_offset(&e, text);
+                let (line, col) = loc.line_col(at);
                 let path = cx.path(i).to_owned();
-                cx.diags.push(d.at(&path, Some(text), line, col));
+                let d = d.at(&path, Some(text), line, col);
+                // Past the end of the file there is nothing to underline.
+                let d = if at < text.len() {
+                    d.with_span(at..loc.token_end(at))
+                } else {
+                    d
+                };
+                cx.diags.push(d);
                 cx.unloaded += 1;
                 cx.salvage.read(text);
             }
