@@ -152,15 +152,19 @@ fn variable(cx: &mut Ctx<'_>, file: usize, v: &RawVariable) -> Option<Variable> 
         let d = Diagnostic::error(
             "E0104",
             format!("`{}` has min {} above max {}", var.name, var.min, var.max),
-        );
+        )
+        .with_hint("`min` is the lowest value and `max` the highest: swap them");
         cx.report(d, &site);
     } else if var.initial < var.min || var.initial > var.max {
+        // Name the bound it crosses: an unset one is i64::MIN or MAX, not worth showing.
+        let (side, bound) = if var.initial < var.min {
+            ("below its min", var.min)
+        } else {
+            ("above its max", var.max)
+        };
         let d = Diagnostic::error(
             "E0105",
-            format!(
-                "`{}` starts at {}, outside {}..={}",
-                var.name, var.initial, var.min, var.max
-            ),
+            format!("`{}` starts at {}, {side} {bound}", var.name, var.initial),
         )
         .with_hint("set `initial` within the bounds");
         cx.report(d, &site);
