@@ -9,3 +9,4 @@
 pub mod engine;
 pub mod sanitize;
 pub mod story;
+pub mod verify;
