@@ -20,7 +20,12 @@ use crate::story::{Diagnostic, Label, Severity};
 /// `NO_COLOR` convention (<https://no-color.org>) does not ask otherwise.
 #[must_use]
 pub fn use_color(is_terminal: bool) -> bool {
-    is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+    color_wanted(is_terminal, std::env::var_os("NO_COLOR").as_deref())
+}
+
+/// [`use_color`] given the value of `NO_COLOR`: set and not empty turns colour off.
+fn color_wanted(is_terminal: bool, no_color: Option<&std::ffi::OsStr>) -> bool {
+    is_terminal && no_color.is_none_or(std::ffi::OsStr::is_empty)
 }
 
 /// Draws one diagnostic. `source` gives a file's text by its path (as in
@@ -255,6 +260,18 @@ mod tests {
             !coloured.contains("\u{1b}]"),
             "no OSC from the file: {coloured:?}"
         );
+    }
+
+    #[test]
+    fn colour_is_for_terminals_without_no_color() {
+        use std::ffi::OsStr;
+        assert!(color_wanted(true, None));
+        assert!(
+            color_wanted(true, Some(OsStr::new(""))),
+            "an empty NO_COLOR is unset"
+        );
+        assert!(!color_wanted(true, Some(OsStr::new("1"))));
+        assert!(!color_wanted(false, None), "never into a pipe or a file");
     }
 
     #[test]

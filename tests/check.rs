@@ -983,3 +983,32 @@ fn choices_that_change_nothing_are_warned_about() {
         0,
     );
 }
+
+/// On a terminal the severity is coloured (unless `NO_COLOR` is set in the environment
+/// the tests run in); every other test reads `check` through a pipe, and finds no colour.
+#[cfg(unix)]
+#[test]
+fn check_colours_its_output_on_a_terminal_only() {
+    let saves = tempfile::tempdir().unwrap();
+    let g = common::pty::Game::start(
+        &["check", "tests/fixtures/broken/missing_start"],
+        saves.path(),
+    );
+    let raw = std::sync::Arc::clone(&g.raw);
+    let (status, screen) = g.wait_exit();
+    assert_eq!(status.exit_code(), 1);
+    assert!(
+        screen
+            .contents()
+            .contains("the start scene `strat` does not exist")
+    );
+    let raw = String::from_utf8_lossy(&raw.lock().unwrap()).into_owned();
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    assert_eq!(
+        raw.contains("\u{1b}[1;91merror\u{1b}[0m"),
+        !no_color,
+        "{raw:?}"
+    );
+    let piped = butterfly(&["check", "tests/fixtures/broken/missing_start"]);
+    assert!(!piped.stdout.contains('\u{1b}'), "{:?}", piped.stdout);
+}
