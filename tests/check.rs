@@ -1012,3 +1012,38 @@ fn check_colours_its_output_on_a_terminal_only() {
     let piped = butterfly(&["check", "tests/fixtures/broken/missing_start"]);
     assert!(!piped.stdout.contains('\u{1b}'), "{:?}", piped.stdout);
 }
+
+#[test]
+fn an_extend_typo_reports_the_branch_it_cut_off() {
+    // Issue 15: an `extend` typo that cut off a whole branch produced no warnings,
+    // because the lints only ran on a story without errors.
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&root().join("tests/fixtures/full"), dir.path());
+    let ext = dir.path().join("chapters/c_extension.ron");
+    let text = std::fs::read_to_string(&ext).unwrap();
+    std::fs::write(
+        &ext,
+        text.replace("Extend(scene: \"yard\"", "Extend(scene: \"yrad\""),
+    )
+    .unwrap();
+    let run = butterfly(&["check", dir.path().to_str().unwrap()]);
+    assert_eq!(run.code, 1);
+    let heads: Vec<String> = headlines(&run.stdout)
+        .iter()
+        .map(|h| {
+            h.rsplit_once("/chapters/")
+                .map_or(h.to_string(), |(_, t)| t.to_owned())
+        })
+        .collect();
+    assert_eq!(
+        heads,
+        [
+            "c_extension.ron:9:17: warning: scene `fox` cannot be reached from the start [W0401]",
+            "c_extension.ron:16:23: error: `extend` names scene `yrad`, which does not exist [E0110]",
+        ],
+        "{}",
+        run.stdout
+    );
+    // The variable the lost extension read is not called unread: that is unknown.
+    assert!(!run.stdout.contains("saw_fox"), "{}", run.stdout);
+}

@@ -163,7 +163,7 @@ pub fn expr_code(kind: ErrorKind) -> &'static str {
 
 /// Reports an error in an expression or text, pointing at its character.
 fn expr_error(cx: &mut Ctx<'_>, e: ExprError, site: &Site) {
-    cx.expr_failed = true;
+    cx.uses_unknown = true;
     let code = expr_code(e.kind);
     if e.unresolved() && (cx.headless || cx.opaque) {
         // Probably declared in the missing header or a file too large to read.

@@ -173,8 +173,10 @@ pub struct Ctx<'a> {
     pub headless: bool,
     /// How many such echoes, or references into unparsed files, were not checked.
     pub suppressed: usize,
-    /// An expression or text failed to compile: what it reads is unknown.
-    pub expr_failed: bool,
+    /// Some content was not compiled (an expression or text that failed, an extension
+    /// of a missing scene, a file that did not load): what it reads and writes is
+    /// unknown, so "never read" and look-alike choices cannot be judged.
+    pub uses_unknown: bool,
     pub lints: bool,
     pub limits: limits::Limits,
     /// Stories repeat their conditions and effects; each distinct text is parsed once.
@@ -194,7 +196,7 @@ impl<'a> Ctx<'a> {
             salvage: Salvage::default(),
             headless: false,
             suppressed: 0,
-            expr_failed: false,
+            uses_unknown: false,
             lints: true,
             limits: limits::Limits::default(),
             cond_memo: HashMap::new(),

@@ -25,6 +25,7 @@ pub fn extend(
         for (n, ext) in c.extend.iter().enumerate() {
             let this = Site::extension(*file, n);
             let Some(&target) = scene_index.get(&ext.scene) else {
+                cx.uses_unknown = true;
                 if names.has_scene(&ext.scene) {
                     // Defined in a file that failed to parse: nothing to extend yet.
                     continue;
@@ -54,6 +55,7 @@ pub fn extend(
                 )
                 .with_hint("extend a scene that has `choices: [...]`");
                 cx.report(d, &this.at(Some("scene"), &ext.scene));
+                cx.uses_unknown = true;
                 continue;
             }
             let mut slot = 1000;

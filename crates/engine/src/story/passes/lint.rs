@@ -51,10 +51,10 @@ pub(super) fn run(cx: &mut Ctx<'_>, story: &Story) {
         }
         out.extend(graph);
     }
-    // A variable read only by an expression that failed to compile would be called
-    // unread, and two choices whose effects failed would look alike: skip these lints
-    // until expressions compile.
-    if !cx.expr_failed {
+    // A variable read only by content that did not compile (or did not load) would be
+    // called unread, and two choices whose effects failed would look alike: skip these
+    // lints until everything compiles.
+    if !cx.uses_unknown && cx.unloaded == 0 {
         out.extend(unused_variables(story));
         out.extend(choices_that_change_nothing(story));
     }
