@@ -2,8 +2,8 @@
 //!
 //! Every expression is parsed and type-checked once, when the story loads, so a typo in a
 //! condition is a checker error with a column, never a surprise in the middle of a game.
-//! Two steps, each its own code: the syntax pass ([`Parser`]) turns tokens into nodes
-//! that know nothing of names; the checking pass ([`check`]) resolves names in a
+//! Two steps, each its own code: the syntax pass (`Parser`) turns tokens into nodes
+//! that know nothing of names; the checking pass (`check`) resolves names in a
 //! [`Scope`] and infers types. (Resolving names to dense indices would happen there.)
 //! Evaluation is a plain tree walk over an [`Env`]: the engine supplies variable values
 //! and visit counts, and nothing here knows about game state or I/O.

@@ -2,7 +2,7 @@
 //!
 //! The loader takes file contents (not paths: reading the disk is the caller's job, so
 //! this stays pure and testable) and runs the compiler's passes over them (see
-//! [`passes`](super::passes): read, parse, declare, index, compile, extend, lint). A
+//! `story/passes/`: read, parse, declare, index, compile, extend, lint). A
 //! story is returned only when there are no errors; diagnostics are returned always.
 
 use super::diag::Diagnostic;
