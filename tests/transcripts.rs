@@ -64,8 +64,12 @@ fn check(name: &str, seed: u64, input: &str) {
         let from = at.saturating_sub(200);
         panic!(
             "{name} differs at byte {at}.\n--- expected ---\n{}\n--- got ---\n{}",
-            expected.get(from..(at + 200).min(expected.len())).unwrap_or("?"),
-            run.stdout.get(from..(at + 200).min(run.stdout.len())).unwrap_or("?"),
+            expected
+                .get(from..(at + 200).min(expected.len()))
+                .unwrap_or("?"),
+            run.stdout
+                .get(from..(at + 200).min(run.stdout.len()))
+                .unwrap_or("?"),
         );
     }
 }
@@ -85,6 +89,18 @@ fn a_mixed_pattern_with_commands_seed_7() {
 
 #[test]
 fn undo_saves_and_late_choices_seed_2026() {
-    let pattern = ["3", "2", "1", "save", "1", "undo", "undo", "2", "1", "3", "save mine"];
+    let pattern = [
+        "3",
+        "2",
+        "1",
+        "save",
+        "1",
+        "undo",
+        "undo",
+        "2",
+        "1",
+        "3",
+        "save mine",
+    ];
     check("seed_2026_undo.txt", 2026, &script(&pattern, 1200));
 }
