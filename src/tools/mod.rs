@@ -10,7 +10,9 @@
 
 pub mod explore;
 pub mod graph;
+pub mod playtest;
 pub mod search;
 pub mod stats;
+pub mod verify;
 pub mod watch;
 pub mod witness;
