@@ -10,3 +10,4 @@ pub mod engine;
 pub mod sanitize;
 pub mod session;
 pub mod story;
+pub mod verify;
