@@ -8,8 +8,9 @@
 use super::diag::Diagnostic;
 use super::model::Story;
 use super::passes::{self, Ctx};
+use super::safe;
 
-pub use super::passes::Site;
+pub use super::site::Site;
 
 /// Bounds that keep a hostile or broken story from exhausting memory or time.
 pub mod limits {
@@ -133,9 +134,14 @@ fn load_with(files: &[SourceFile], lints: bool) -> Loaded {
 
 fn finish(mut cx: Ctx<'_>) -> Loaded {
     let files = cx.files;
-    let story = passes::run(&mut cx);
+    let mut story = passes::run(&mut cx);
     let lints = cx.lints;
     let mut diagnostics = cx.diags;
+    // Sanitise once, here: nothing downstream neutralises story text again.
+    if let Some(s) = &mut story {
+        safe::story(s);
+    }
+    safe::diagnostics(&mut diagnostics);
     let has_errors = diagnostics.iter().any(Diagnostic::is_error);
     // Counting every word of a large story is real work: only the checker's summary
     // needs it, and the checker is the caller that asks for the lints.
@@ -161,9 +167,6 @@ fn finish(mut cx: Ctx<'_>) -> Loaded {
         stats,
     }
 }
-
-/// The choice id of the single "Continue" offered by scenes that end in `next`/`routes`.
-pub const CONTINUE: &str = "continue";
 
 /// A stable hash of every file's path and bytes (unlike `DefaultHasher`, fixed across
 /// Rust versions and platforms, so saves can compare it later). Eight bytes per step:

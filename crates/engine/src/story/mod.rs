@@ -4,13 +4,16 @@
 //! returns a [`Story`] plus every [`Diagnostic`].
 
 pub mod diag;
+pub mod emphasis;
 pub mod expr;
 pub mod load;
 pub mod model;
 mod passes;
 #[allow(missing_docs)] // every field is documented in docs/format.md
 pub mod raw;
+mod safe;
 pub mod scan;
+pub mod site;
 pub mod text;
 
 pub use passes::lint;

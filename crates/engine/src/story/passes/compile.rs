@@ -10,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::super::diag::Diagnostic;
 use super::super::expr::{self, Effect, ErrorKind, ExprError, Scope, Type};
-use super::super::load::CONTINUE;
+use super::super::model::CONTINUE;
 use super::super::model::{Chance, Choice, Ending, Exit, Origin, Route, Scene};
 use super::super::raw::{RawChapter, RawChoice, RawEnding, RawScene};
 use super::super::text::{self, Text};

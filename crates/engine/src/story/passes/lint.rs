@@ -9,7 +9,8 @@ use std::collections::HashSet;
 
 use super::super::diag::Diagnostic;
 use super::super::model::{Exit, Story};
-use super::context::{Ctx, Site};
+use super::super::site::Site;
+use super::context::Ctx;
 
 /// A problem and where to point at it.
 pub type Finding = (Diagnostic, Site);

@@ -30,7 +30,7 @@ use super::diag::Diagnostic;
 use super::model::{Scene, Story};
 use super::raw::{RawChapter, RawFile, RawScene};
 use compile::Names;
-pub use context::{Ctx, Site};
+pub use context::Ctx;
 
 /// Runs the passes in order. Returns the story when a header was found (even with
 /// errors: the caller keeps it only without them).
