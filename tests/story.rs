@@ -197,7 +197,7 @@ fn the_films_choices_reach_butterfly_for_every_seed() {
     // The same choices as a policy, so that a seeded street patrol (which can bring the
     // arrest forward by a document) cannot derail it.
     let story = shipped();
-    let mut policy: HashMap<&str, &str> = HashMap::from([
+    let policy: HashMap<&str, &str> = HashMap::from([
         ("beijing_1964_recital", "front"),
         ("beijing_1964_recital_aria", "admit"),
         ("beijing_1964_recital_outside", "defend"),
