@@ -12,27 +12,23 @@ use std::time::{Duration, SystemTime};
 
 use ratatui::layout::Rect;
 
+use super::layout::{self, play_layout};
 use super::wrap::{self, Block};
 use crate::engine::{self, ChoiceView, GameState, SceneView};
 use crate::replay::Recording;
 use crate::sanitize::for_terminal;
 use crate::save::{
     AUTO_SLOT, LoadedSave, MANUAL_SLOTS, PREVIOUS_AUTO_SLOT, Profile, QUICK_SLOT, SlotInfo,
-    TextSpeed, ThemeName,
+    TextSpeed,
 };
 use crate::story::Story;
 use crate::story::expr::Env;
 
-/// Narrowest terminal the game draws in; below it, a "please enlarge" message.
-pub const MIN_WIDTH: u16 = 40;
-/// Shortest terminal the game draws in.
-pub const MIN_HEIGHT: u16 = 12;
+pub use super::layout::{MIN_HEIGHT, MIN_WIDTH};
 /// How often the typewriter advances while it runs.
 pub const TICK: Duration = Duration::from_millis(30);
-/// Widest the prose column grows: long lines are hard to read.
-const MAX_COLUMN: u16 = 78;
 /// Lines one notch of the mouse wheel scrolls.
-const WHEEL_LINES: isize = 3;
+pub(crate) const WHEEL_LINES: isize = 3;
 
 /// Everything that can happen to the interface.
 #[derive(Debug, Clone)]
@@ -57,6 +53,8 @@ pub enum Msg {
     WheelUp,
     /// Scroll down a little (mouse wheel).
     WheelDown,
+    /// The left mouse button pressed at this column and row.
+    Click(u16, u16),
     /// Choose or accept (Enter).
     Confirm,
     /// Close the current screen (Esc).
@@ -185,13 +183,27 @@ pub enum Screen {
     Settings,
     /// Stepping through a recorded game.
     Replay,
+    /// The pause menu (Esc while playing).
+    Pause,
+    /// "Start a new game?" when that would push out an autosave.
+    ConfirmNewGame,
+    /// Re-reading a text: an earlier scene from the journal, or an ending's epilogue.
+    Reading,
+    /// Typing a name for a save to this slot.
+    NameSave(String),
 }
 
 impl Screen {
     /// Dialogs drawn over the screen beneath them.
     #[must_use]
     pub fn is_dialog(&self) -> bool {
-        matches!(self, Screen::ConfirmQuit | Screen::ConfirmOverwrite(_))
+        matches!(
+            self,
+            Screen::ConfirmQuit
+                | Screen::ConfirmOverwrite(_)
+                | Screen::ConfirmNewGame
+                | Screen::NameSave(_)
+        )
     }
 }
 
@@ -228,6 +240,76 @@ impl MenuItem {
             MenuItem::Quit => "Quit",
         }
     }
+}
+
+/// An entry of the pause menu.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PauseItem {
+    /// Back to the game.
+    Resume,
+    /// Save to a slot.
+    Save,
+    /// Load a slot.
+    Load,
+    /// The journal.
+    Journal,
+    /// Settings.
+    Settings,
+    /// Every key.
+    Help,
+    /// Leave the game for the title (it is autosaved).
+    Title,
+    /// Leave the program (asks first).
+    Quit,
+}
+
+impl PauseItem {
+    /// Every entry, in menu order.
+    pub const ALL: [PauseItem; 8] = [
+        PauseItem::Resume,
+        PauseItem::Save,
+        PauseItem::Load,
+        PauseItem::Journal,
+        PauseItem::Settings,
+        PauseItem::Help,
+        PauseItem::Title,
+        PauseItem::Quit,
+    ];
+
+    /// What the menu shows.
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            PauseItem::Resume => "Resume",
+            PauseItem::Save => "Save",
+            PauseItem::Load => "Load",
+            PauseItem::Journal => "Journal",
+            PauseItem::Settings => "Settings",
+            PauseItem::Help => "Help",
+            PauseItem::Title => "Back to title",
+            PauseItem::Quit => "Quit",
+        }
+    }
+}
+
+/// A text opened to re-read: an earlier scene, or an ending's epilogue.
+#[derive(Debug, Clone)]
+pub struct Reading {
+    /// What it is ("The Gate · Morning · A gate").
+    pub title: String,
+    /// The text.
+    pub blocks: Vec<Block>,
+    /// First line shown.
+    pub scroll: usize,
+}
+
+/// An ending found, for the gallery.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FoundEnding {
+    /// Its title.
+    pub title: String,
+    /// Its epilogue.
+    pub epilogue: Vec<String>,
 }
 
 /// The game being played (or the replayed step being looked at).
@@ -269,7 +351,7 @@ impl Game {
         lines
     }
 
-    fn new(story: &Story, state: GameState) -> Result<Self, engine::EngineError> {
+    pub(crate) fn new(story: &Story, state: GameState) -> Result<Self, engine::EngineError> {
         let scene = engine::render(story, &state)?;
         let choices = engine::choices(story, &state);
         let mut blocks: Vec<Block> = scene.paragraphs.iter().map(Block::prose).collect();
@@ -313,7 +395,7 @@ impl Game {
     }
 
     /// The id of the `n`-th (1-based) enabled choice, as numbered on screen.
-    fn nth_enabled(&self, n: usize) -> Option<usize> {
+    pub(crate) fn nth_enabled(&self, n: usize) -> Option<usize> {
         self.choices
             .iter()
             .enumerate()
@@ -357,6 +439,8 @@ pub enum JournalEntry {
     Chapter(String),
     /// A scene was visited.
     Scene {
+        /// Choices made before it: the step of the path that shows it.
+        step: usize,
         /// "date · place".
         when: String,
         /// The start of its first paragraph.
@@ -366,101 +450,6 @@ pub enum JournalEntry {
     Choice(String),
     /// The game ended.
     Ending(String),
-}
-
-/// Where each part of the play screen goes, for the view and for scrolling rules alike.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PlayLayout {
-    /// The status bar.
-    pub status: Rect,
-    /// The prose.
-    pub prose: Rect,
-    /// The line between prose and choices.
-    pub rule: Rect,
-    /// The choices.
-    pub choices: Rect,
-    /// The key hints or the latest notice.
-    pub footer: Rect,
-}
-
-/// One line of the choice list.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ChoiceRow {
-    /// Index into [`Game::choices`].
-    pub choice: usize,
-    /// The first line of its label (carries the number).
-    pub first: bool,
-    /// The text.
-    pub line: wrap::Line,
-}
-
-/// Cells before a choice's label: "▸ 1. ".
-pub const CHOICE_INDENT: u16 = 5;
-
-/// The text column: centred, at most `MAX_COLUMN` wide, with a margin.
-#[must_use]
-pub fn column(area: Rect) -> Rect {
-    let width = area.width.saturating_sub(4).clamp(1, MAX_COLUMN);
-    let x = area.x + area.width.saturating_sub(width) / 2;
-    Rect::new(x, area.y, width.min(area.width), area.height)
-}
-
-/// The choice list laid out in `width` cells.
-#[must_use]
-pub fn choice_rows(game: &Game, width: u16) -> Vec<ChoiceRow> {
-    let inner = usize::from(width.saturating_sub(CHOICE_INDENT)).max(1);
-    let mut rows = Vec::new();
-    for (i, c) in game.choices.iter().enumerate() {
-        let text = match (&c.reason, c.enabled) {
-            (Some(reason), false) => format!("{} — {reason}", c.label),
-            _ => c.label.clone(),
-        };
-        for (n, line) in wrap::layout(&[Block::prose(text)], inner)
-            .into_iter()
-            .enumerate()
-        {
-            rows.push(ChoiceRow {
-                choice: i,
-                first: n == 0,
-                line,
-            });
-        }
-    }
-    rows
-}
-
-/// Divides the play screen.
-#[must_use]
-pub fn play_layout(game: &Game, area: Rect) -> PlayLayout {
-    let col = column(area);
-    let rows = choice_rows(game, col.width).len().max(1) as u16;
-    let body = area.height.saturating_sub(2);
-    let choices_h = rows.min(body / 2);
-    // Short prose keeps its choices right under it; long prose pushes them to the
-    // bottom and scrolls. The whole text counts, so nothing moves while it types out.
-    let needed = game.lines(usize::from(col.width)).len() + 1;
-    let prose_h = area
-        .height
-        .saturating_sub(4 + choices_h)
-        .min(u16::try_from(needed).unwrap_or(u16::MAX));
-    let clip = |r: Rect| r.intersection(area);
-    let status = clip(Rect::new(area.x, area.y, area.width, 1));
-    let prose = clip(Rect::new(col.x, area.y + 2, col.width, prose_h));
-    let rule = clip(Rect::new(col.x, prose.bottom(), col.width, 1));
-    let choices = clip(Rect::new(col.x, rule.bottom(), col.width, choices_h));
-    let footer = clip(Rect::new(
-        area.x,
-        area.bottom().saturating_sub(1),
-        area.width,
-        1,
-    ));
-    PlayLayout {
-        status,
-        prose,
-        rule,
-        choices,
-        footer,
-    }
 }
 
 /// The whole interface state.
@@ -490,17 +479,28 @@ pub struct App<'s> {
     pub cursor: usize,
     /// The journal, built when opened.
     pub journal: Vec<JournalEntry>,
-    /// First journal line shown.
-    pub journal_scroll: usize,
+    /// The journal entry highlighted (always a scene).
+    pub journal_at: usize,
     /// First help line shown.
     pub help_scroll: usize,
+    /// First content note line shown.
+    pub note_scroll: usize,
+    /// Highlighted pause menu entry.
+    pub pause: PauseItem,
+    /// The text being re-read.
+    pub reading: Option<Reading>,
+    /// The name being typed for a save.
+    pub save_name: String,
+    /// Saves go to a scratch folder thrown away on exit (`play --from`): nothing the
+    /// game says may promise they are kept.
+    pub scratch: bool,
     /// A one-line message for the player ("Saved to slot 3.").
     pub notice: Option<String>,
     /// Terminal size.
     pub width: u16,
     /// Terminal size.
     pub height: u16,
-    next_seed: u64,
+    pub(crate) next_seed: u64,
 }
 
 /// Renders content notes, which have no game to read variables from.
@@ -537,8 +537,13 @@ impl<'s> App<'s> {
             menu: MenuItem::NewGame,
             cursor: 0,
             journal: Vec::new(),
-            journal_scroll: 0,
+            journal_at: 0,
             help_scroll: 0,
+            note_scroll: 0,
+            pause: PauseItem::Resume,
+            reading: None,
+            save_name: String::new(),
+            scratch: false,
             notice: None,
             width: 80,
             height: 24,
@@ -603,6 +608,57 @@ impl<'s> App<'s> {
         items
     }
 
+    /// The endings found in any game, in the story's order: title and epilogue.
+    #[must_use]
+    pub fn found_endings(&self) -> Vec<FoundEnding> {
+        self.story
+            .endings
+            .iter()
+            .filter(|e| self.profile.endings_found.contains(&e.id))
+            .map(|e| FoundEnding {
+                title: for_terminal(&e.title),
+                // The gallery has no game to read variables from: conditional text
+                // shows as it would with every variable at zero.
+                epilogue: e
+                    .epilogue
+                    .iter()
+                    .map(|t| for_terminal(t.render(&NoGame, 0).trim()))
+                    .filter(|t| !t.is_empty())
+                    .collect(),
+            })
+            .collect()
+    }
+
+    /// Earlier scene `step` of this game (0: the first), rendered exactly as it was
+    /// shown by replaying the path to it, with the choice made there.
+    #[must_use]
+    pub fn scene_at(&self, step: usize) -> Option<Reading> {
+        let game = self.game.as_ref()?;
+        let path = game.state.path.get(..step)?;
+        let (mut state, _) = engine::start(self.story, game.state.seed).ok()?;
+        for s in path {
+            engine::choose(self.story, &mut state, &s.choice).ok()?;
+        }
+        let shown = Game::new(self.story, state.clone()).ok()?;
+        let mut blocks = shown.blocks;
+        if let Some(next) = game.state.path.get(step) {
+            let label = engine::choices(self.story, &state)
+                .into_iter()
+                .find(|c| c.id == next.choice)
+                .map_or_else(|| next.choice.clone(), |c| c.label);
+            blocks.push(Block::heading("You chose"));
+            blocks.push(Block::aside(format!("▸ {label}")));
+        }
+        Some(Reading {
+            title: format!(
+                "{} · {} · {}",
+                shown.scene.chapter, shown.scene.date, shown.scene.place
+            ),
+            blocks,
+            scroll: 0,
+        })
+    }
+
     /// The content note, rendered.
     #[must_use]
     pub fn content_note(&self) -> Vec<Block> {
@@ -636,7 +692,7 @@ impl<'s> App<'s> {
     }
 
     /// Characters the typewriter adds per tick, or `None` for instant text.
-    fn reveal_step(&self) -> Option<usize> {
+    pub(crate) fn reveal_step(&self) -> Option<usize> {
         match self.profile.settings.text_speed {
             TextSpeed::Slow => Some(1),
             TextSpeed::Normal => Some(3),
@@ -648,30 +704,30 @@ impl<'s> App<'s> {
     /// Rows of the journal or help visible at this size.
     #[must_use]
     pub fn list_height(&self) -> usize {
-        usize::from(self.height.saturating_sub(4))
+        layout::list_height(self.area())
     }
 
-    fn flash(&mut self, text: impl Into<String>) {
+    pub(crate) fn flash(&mut self, text: impl Into<String>) {
         self.notice = Some(text.into());
     }
 
-    fn save_profile(&self) -> Command {
+    pub(crate) fn save_profile(&self) -> Command {
         Command::SaveProfile(Box::new(self.profile.clone()))
     }
 
-    fn autosave(&self) -> Option<Command> {
+    pub(crate) fn autosave(&self) -> Option<Command> {
         let game = self.game.as_ref()?;
         Some(Command::Autosave(Box::new(game.state.clone())))
     }
 
     /// Whether a game of the player's own is in progress (not a replay).
-    fn playing(&self) -> bool {
+    pub(crate) fn playing(&self) -> bool {
         self.stack.first() == Some(&Screen::Play) && self.game.is_some()
     }
 
     /// Records the game's scenes and ending in the profile; a command when anything
     /// was new.
-    fn record(&mut self) -> Option<Command> {
+    pub(crate) fn record(&mut self) -> Option<Command> {
         let game = self.game.as_ref()?;
         self.profile
             .record(&game.state)
@@ -679,7 +735,12 @@ impl<'s> App<'s> {
     }
 
     /// Shows `state` as the game in play.
-    fn enter(&mut self, state: GameState, card: bool, typewriter: bool) -> Result<(), String> {
+    pub(crate) fn enter(
+        &mut self,
+        state: GameState,
+        card: bool,
+        typewriter: bool,
+    ) -> Result<(), String> {
         let mut game = Game::new(self.story, state).map_err(|e| e.to_string())?;
         game.card = card;
         if typewriter && self.reveal_step().is_some() {
@@ -690,7 +751,7 @@ impl<'s> App<'s> {
         Ok(())
     }
 
-    fn new_game(&mut self) -> Vec<Command> {
+    pub(crate) fn new_game(&mut self) -> Vec<Command> {
         let seed = self.next_seed;
         self.next_seed = splitmix(seed);
         match engine::start(self.story, seed) {
@@ -711,7 +772,7 @@ impl<'s> App<'s> {
         }
     }
 
-    fn choose(&mut self, index: usize) -> Vec<Command> {
+    pub(crate) fn choose(&mut self, index: usize) -> Vec<Command> {
         let Some(game) = &self.game else {
             return Vec::new();
         };
@@ -749,7 +810,7 @@ impl<'s> App<'s> {
         }
     }
 
-    fn undo(&mut self) -> Vec<Command> {
+    pub(crate) fn undo(&mut self) -> Vec<Command> {
         let Some(game) = &self.game else {
             return Vec::new();
         };
@@ -773,7 +834,7 @@ impl<'s> App<'s> {
         }
     }
 
-    fn show_replay_step(&mut self) {
+    pub(crate) fn show_replay_step(&mut self) {
         let Some(replay) = &self.replay else { return };
         let Some(state) = replay.recording.view_state(replay.at).cloned() else {
             return;
@@ -792,33 +853,30 @@ impl<'s> App<'s> {
         }
     }
 
-    fn build_journal(&mut self) {
+    pub(crate) fn build_journal(&mut self) {
         self.journal = self
             .game
             .as_ref()
             .map_or_else(Vec::new, |g| journal(self.story, &g.state));
-        self.journal_scroll = self.journal.len().saturating_sub(self.list_height());
+        self.journal_at = self
+            .journal
+            .iter()
+            .rposition(|e| matches!(e, JournalEntry::Scene { .. }))
+            .unwrap_or(0);
     }
 
-    /// Keeps the prose scrolled so the typewriter's newest line is in view, and never
-    /// past the end.
-    fn fit_scroll(&mut self) {
+    /// Keeps the prose scrolled no further than its end. The typewriter never scrolls:
+    /// it stops where the first page ends (see [`layout::first_page_end`]).
+    pub(crate) fn fit_scroll(&mut self) {
         let area = self.area();
         let Some(game) = &mut self.game else { return };
         let layout = play_layout(game, area);
         let height = usize::from(layout.prose.height);
         let lines = game.lines(usize::from(layout.prose.width));
-        if game.revealing() {
-            let current = lines
-                .iter()
-                .rposition(|l| l.cells.first().is_some_and(|c| c.index < game.revealed))
-                .unwrap_or(0);
-            game.scroll = game.scroll.max((current + 1).saturating_sub(height));
-        }
         game.scroll = game.scroll.min(lines.len().saturating_sub(height));
     }
 
-    fn scroll_by(&mut self, delta: isize) {
+    pub(crate) fn scroll_by(&mut self, delta: isize) {
         if let Some(game) = &mut self.game {
             game.scroll = game.scroll.saturating_add_signed(delta);
         }
@@ -835,14 +893,14 @@ impl<'s> App<'s> {
         })
     }
 
-    fn prose_page(&self) -> isize {
+    pub(crate) fn prose_page(&self) -> isize {
         self.game.as_ref().map_or(1, |g| {
             let h = play_layout(g, self.area()).prose.height;
             isize::try_from(h.saturating_sub(1).max(1)).unwrap_or(1)
         })
     }
 
-    fn move_choice(&mut self, down: bool) {
+    pub(crate) fn move_choice(&mut self, down: bool) {
         let Some(game) = &mut self.game else { return };
         let enabled: Vec<usize> = game
             .choices
@@ -863,17 +921,20 @@ impl<'s> App<'s> {
         game.selected = enabled[next];
     }
 
-    fn back_to_title(&mut self) {
+    /// Leaves the game for the title. After an ending the cursor rests on New game:
+    /// Continue would only reopen the ending just finished.
+    pub(crate) fn back_to_title(&mut self) {
+        let ended = self.game.as_ref().is_some_and(|g| g.state.is_over());
         self.stack = vec![Screen::Title];
         self.game = None;
-        self.menu = if self.latest.is_some() {
+        self.menu = if self.latest.is_some() && !ended {
             MenuItem::Continue
         } else {
             MenuItem::NewGame
         };
     }
 
-    fn pop(&mut self) {
+    pub(crate) fn pop(&mut self) {
         if self.stack.len() > 1 {
             self.stack.pop();
         }
@@ -898,6 +959,7 @@ pub fn journal(story: &Story, state: &GameState) -> Vec<JournalEntry> {
     };
     let mut chapter: Option<String> = None;
     let mut scene = |s: &GameState, out: &mut Vec<JournalEntry>| {
+        let step = s.path.len();
         let Ok(view) = engine::render(story, s) else {
             return;
         };
@@ -911,6 +973,7 @@ pub fn journal(story: &Story, state: &GameState) -> Vec<JournalEntry> {
             .map(|p| crate::plain::strip_emphasis(p))
             .unwrap_or_default();
         out.push(JournalEntry::Scene {
+            step,
             when: format!("{} · {}", view.date, view.place),
             opening,
         });
@@ -933,46 +996,7 @@ pub fn journal(story: &Story, state: &GameState) -> Vec<JournalEntry> {
     out
 }
 
-/// Help text: `(keys, what they do)`; an empty `keys` starts a section, a blank
-/// `keys` is a gap.
-#[must_use]
-pub fn help_lines() -> Vec<(&'static str, &'static str)> {
-    vec![
-        ("", "While playing"),
-        ("↑ ↓  or  k j", "highlight a choice"),
-        ("Enter", "read on, or take the highlighted choice"),
-        ("1 – 9", "take that choice at once"),
-        (
-            "any key",
-            "show all the text at once; dismiss a chapter card",
-        ),
-        ("PgUp PgDn Space", "scroll the text (the mouse wheel too)"),
-        ("Home End", "top or bottom of the text"),
-        ("Tab  or  h", "journal: scenes visited and choices made"),
-        ("s", "save to a slot"),
-        ("l", "load a slot"),
-        ("u", "undo: step back one choice"),
-        ("q  or  Esc", "quit (asks first, saves automatically)"),
-        ("Ctrl-C", "save and quit at once"),
-        ("?", "this help"),
-        (" ", ""),
-        ("", "Menus and lists"),
-        ("↑ ↓  or  k j", "move"),
-        ("Enter", "select"),
-        ("1 – 9", "pick that slot"),
-        ("← →", "change a setting"),
-        ("y  n", "answer a question"),
-        ("Esc  or  q", "go back (on the title, q quits)"),
-        (" ", ""),
-        ("", "Replay"),
-        ("← →", "previous or next step"),
-        ("Home End", "first or last step"),
-        ("Enter", "play on from this step as a new game"),
-        ("q  or  Esc", "leave the replay"),
-    ]
-}
-
-fn slot_name(slot: &str) -> String {
+pub(crate) fn slot_name(slot: &str) -> String {
     match slot {
         AUTO_SLOT => "the autosave".to_owned(),
         PREVIOUS_AUTO_SLOT => "the previous autosave".to_owned(),
@@ -981,7 +1005,7 @@ fn slot_name(slot: &str) -> String {
     }
 }
 
-fn cycle<T: Copy + PartialEq>(all: &[T], now: T, forward: bool) -> T {
+pub(crate) fn cycle<T: Copy + PartialEq>(all: &[T], now: T, forward: bool) -> T {
     let i = all.iter().position(|x| *x == now).unwrap_or(0);
     let n = all.len();
     all[if forward {
@@ -992,408 +1016,17 @@ fn cycle<T: Copy + PartialEq>(all: &[T], now: T, forward: bool) -> T {
 }
 
 /// Whether a message comes from a key press (these complete the typewriter).
-fn is_key(msg: &Msg) -> bool {
-    !matches!(
-        msg,
-        Msg::Tick
-            | Msg::Resize(..)
-            | Msg::Slots { .. }
-            | Msg::Saved { .. }
-            | Msg::Loaded { .. }
-            | Msg::ProfileFailed(_)
-            | Msg::Interrupt
-            | Msg::Reload
-            | Msg::Resume { .. }
-            | Msg::Notice(_)
-    )
-}
-
-/// Applies one message. All interface logic lives here; the returned commands are the
-/// only way it reaches the outside world.
-pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
-    match msg {
-        Msg::Tick => {
-            tick(app);
-            return Vec::new();
-        }
-        Msg::Resize(w, h) => {
-            app.width = w;
-            app.height = h;
-            app.fit_scroll();
-            app.journal_scroll = app
-                .journal_scroll
-                .min(app.journal.len().saturating_sub(app.list_height()));
-            return Vec::new();
-        }
-        Msg::Slots { list, latest, now } => {
-            let first = app.slots_at.is_none();
-            app.slots = list;
-            app.latest = latest;
-            app.slots_at = Some(now);
-            if first && app.latest.is_some() && app.menu == MenuItem::NewGame {
-                app.menu = MenuItem::Continue;
-            }
-            if app.latest.is_none() && app.menu == MenuItem::Continue {
-                app.menu = MenuItem::NewGame;
-            }
-            return Vec::new();
-        }
-        Msg::Saved { slot, error, quiet } => {
-            match error {
-                Some(e) => app.flash(format!("Could not save to {}: {e}", slot_name(&slot))),
-                None if !quiet => app.flash(format!("Saved to {}.", slot_name(&slot))),
-                None => {}
-            }
-            return Vec::new();
-        }
-        Msg::Loaded { slot, result } => return loaded(app, &slot, result),
-        Msg::ProfileFailed(e) => {
-            app.flash(format!("Could not save settings: {e}"));
-            return Vec::new();
-        }
-        Msg::Reload => {
-            // A replay is a recording of the story it was opened with.
-            if app.replay.is_some() {
-                app.flash("Replays do not reload the story.");
-                return Vec::new();
-            }
-            let state = app.game.as_ref().map(|g| Box::new(g.state.clone()));
-            return vec![Command::Reload(state)];
-        }
-        Msg::Resume {
-            state,
-            played,
-            note,
-        } => {
-            if let Err(e) = app.enter(*state, false, false) {
-                app.flash(format!("Cannot go on with this game: {e}"));
-                return Vec::new();
-            }
-            app.flash(note);
-            let mut cmds = vec![Command::StartClock(played)];
-            cmds.extend(app.record());
-            return cmds;
-        }
-        Msg::Notice(text) => {
-            app.flash(text);
-            return Vec::new();
-        }
-        Msg::Interrupt => {
-            let mut cmds = Vec::new();
-            if app.playing() {
-                cmds.extend(app.autosave());
-            }
-            cmds.push(Command::Quit);
-            return cmds;
-        }
-        _ => {}
-    }
-    debug_assert!(is_key(&msg));
-    app.notice = None;
-    match app.screen().clone() {
-        Screen::ContentNote => {
-            app.pop();
-            if app.profile.settings.content_note_seen {
-                Vec::new()
-            } else {
-                app.profile.settings.content_note_seen = true;
-                vec![app.save_profile()]
-            }
-        }
-        Screen::Title => title(app, &msg),
-        Screen::Play => play(app, &msg),
-        Screen::Journal => {
-            let max = app.journal.len().saturating_sub(app.list_height());
-            let page = app.list_height().max(1);
-            scroll_list(&mut app.journal_scroll, max, page, &msg);
-            if matches!(msg, Msg::Journal | Msg::Back | Msg::Quit) {
-                app.pop();
-            } else if matches!(msg, Msg::Help) {
-                app.stack.push(Screen::Help);
-            }
-            Vec::new()
-        }
-        Screen::Help => {
-            let max = help_lines().len().saturating_sub(app.list_height());
-            let page = app.list_height().max(1);
-            let scrolled = scroll_list(&mut app.help_scroll, max, page, &msg);
-            if !scrolled {
-                app.pop();
-            }
-            Vec::new()
-        }
-        Screen::SaveSlots => save_slots(app, &msg),
-        Screen::LoadSlots => load_slots(app, &msg),
-        Screen::ConfirmOverwrite(slot) => match msg {
-            Msg::Yes | Msg::Confirm => save_to(app, &slot),
-            Msg::No | Msg::Back | Msg::Quit => {
-                app.pop();
-                Vec::new()
-            }
-            _ => Vec::new(),
-        },
-        Screen::ConfirmQuit => match msg {
-            Msg::Yes | Msg::Confirm => {
-                let mut cmds: Vec<Command> = app.autosave().into_iter().collect();
-                cmds.push(Command::Quit);
-                cmds
-            }
-            Msg::No | Msg::Back | Msg::Quit => {
-                app.pop();
-                Vec::new()
-            }
-            _ => Vec::new(),
-        },
-        Screen::Endings => {
-            if matches!(msg, Msg::Back | Msg::Quit | Msg::Confirm) {
-                app.pop();
-            } else if matches!(msg, Msg::Help) {
-                app.stack.push(Screen::Help);
-            }
-            Vec::new()
-        }
-        Screen::Settings => settings(app, &msg),
-        Screen::Replay => replay(app, &msg),
-    }
-}
-
-fn tick(app: &mut App) {
-    if !app.animating() {
-        return;
-    }
-    let step = app.reveal_step().unwrap_or(usize::MAX);
-    if let Some(g) = &mut app.game {
-        g.revealed = g.revealed.saturating_add(step).min(g.total);
-    }
-    app.fit_scroll();
-}
-
-/// Scrolls a list for the usual keys; false when `msg` is not a scrolling key.
-fn scroll_list(scroll: &mut usize, max: usize, page: usize, msg: &Msg) -> bool {
-    let new = match msg {
-        Msg::Up => scroll.saturating_sub(1),
-        Msg::Down => *scroll + 1,
-        Msg::WheelUp => scroll.saturating_sub(WHEEL_LINES.unsigned_abs()),
-        Msg::WheelDown => *scroll + WHEEL_LINES.unsigned_abs(),
-        Msg::PageUp => scroll.saturating_sub(page),
-        Msg::PageDown => *scroll + page,
-        Msg::Home => 0,
-        Msg::End => max,
-        _ => return false,
-    };
-    *scroll = new.min(max);
-    true
-}
-
-fn title(app: &mut App, msg: &Msg) -> Vec<Command> {
-    let items = app.menu_items();
-    let pos = items.iter().position(|i| *i == app.menu).unwrap_or(0);
-    match msg {
-        Msg::Up => app.menu = items[(pos + items.len() - 1) % items.len()],
-        Msg::Down => app.menu = items[(pos + 1) % items.len()],
-        Msg::Home => app.menu = items[0],
-        Msg::End => app.menu = items[items.len() - 1],
-        Msg::Digit(n) => {
-            if let Some(item) = items.get(usize::from(*n).saturating_sub(1)) {
-                app.menu = *item;
-                return activate(app, *item);
-            }
-        }
-        Msg::Confirm => return activate(app, items[pos]),
-        Msg::Load => return activate(app, MenuItem::Load),
-        Msg::Help => app.stack.push(Screen::Help),
-        Msg::Quit => return vec![Command::Quit],
-        // Esc only points at Quit: pressing it twice to leave a sub-screen should not
-        // close the game.
-        Msg::Back => app.menu = MenuItem::Quit,
-        _ => {}
-    }
-    Vec::new()
-}
-
-fn activate(app: &mut App, item: MenuItem) -> Vec<Command> {
-    match item {
-        MenuItem::NewGame => return app.new_game(),
-        MenuItem::Continue => {
-            if let Some(latest) = &app.latest {
-                return vec![Command::Load {
-                    slot: latest.slot.clone(),
-                }];
-            }
-        }
-        MenuItem::Load => {
-            app.cursor = 0;
-            app.stack.push(Screen::LoadSlots);
-        }
-        MenuItem::Endings => app.stack.push(Screen::Endings),
-        MenuItem::Settings => {
-            app.cursor = 0;
-            app.stack.push(Screen::Settings);
-        }
-        MenuItem::ContentNote => app.stack.push(Screen::ContentNote),
-        MenuItem::Quit => return vec![Command::Quit],
-    }
-    Vec::new()
-}
-
-fn play(app: &mut App, msg: &Msg) -> Vec<Command> {
-    let Some(game) = &mut app.game else {
-        app.back_to_title();
-        return Vec::new();
-    };
-    if game.card {
-        game.card = false;
-        return Vec::new();
-    }
-    if game.revealing() {
-        game.revealed = game.total;
-        app.fit_scroll();
-        return Vec::new();
-    }
-    let at_ending = game.state.is_over();
-    let selected = game.selected;
-    let numbered = match msg {
-        Msg::Digit(n) => game.nth_enabled(usize::from(*n)),
-        _ => None,
-    };
-    match msg {
-        Msg::Up => app.move_choice(false),
-        Msg::Down => app.move_choice(true),
-        // Enter reads on before it chooses, so no one skips text they have not seen.
-        Msg::Confirm if app.more_below() => app.scroll_by(app.prose_page()),
-        Msg::Confirm if at_ending => app.back_to_title(),
-        Msg::Confirm => return app.choose(selected),
-        Msg::Digit(n) => match numbered {
-            Some(i) => return app.choose(i),
-            None if !at_ending => app.flash(format!("There is no choice {n}.")),
-            None => {}
-        },
-        Msg::PageUp => app.scroll_by(-app.prose_page()),
-        Msg::PageDown => app.scroll_by(app.prose_page()),
-        Msg::WheelUp => app.scroll_by(-WHEEL_LINES),
-        Msg::WheelDown => app.scroll_by(WHEEL_LINES),
-        Msg::Home => app.scroll_by(isize::MIN / 2),
-        Msg::End => app.scroll_by(isize::MAX / 2),
-        Msg::Journal => {
-            app.build_journal();
-            app.stack.push(Screen::Journal);
-        }
-        Msg::Save => {
-            app.cursor = 0;
-            app.stack.push(Screen::SaveSlots);
-        }
-        Msg::Load => {
-            app.cursor = 0;
-            app.stack.push(Screen::LoadSlots);
-        }
-        Msg::Help => {
-            app.help_scroll = 0;
-            app.stack.push(Screen::Help);
-        }
-        Msg::Undo => return app.undo(),
-        Msg::Quit | Msg::Back => app.stack.push(Screen::ConfirmQuit),
-        _ => {}
-    }
-    Vec::new()
-}
-
-fn save_to(app: &mut App, slot: &str) -> Vec<Command> {
-    app.stack.retain(|s| *s == Screen::Play);
-    let Some(game) = &app.game else {
-        return Vec::new();
-    };
-    vec![Command::Save {
-        slot: slot.to_owned(),
-        state: Box::new(game.state.clone()),
-    }]
-}
-
-fn save_slots(app: &mut App, msg: &Msg) -> Vec<Command> {
-    let rows = App::save_rows();
-    let pick = |app: &mut App, slot: &str| -> Vec<Command> {
-        if app.slot(slot).is_some() {
-            app.stack.push(Screen::ConfirmOverwrite(slot.to_owned()));
-            Vec::new()
-        } else {
-            save_to(app, slot)
-        }
-    };
-    if let Some(slot) = slot_cursor(app, &rows, msg) {
-        return pick(app, slot);
-    }
-    match msg {
-        Msg::Save | Msg::Back | Msg::Quit => app.pop(),
-        Msg::Help => app.stack.push(Screen::Help),
-        _ => {}
-    }
-    Vec::new()
-}
-
-fn load_slots(app: &mut App, msg: &Msg) -> Vec<Command> {
-    let rows = App::load_rows();
-    let pick = |app: &mut App, slot: &str| -> Vec<Command> {
-        match app.slot(slot) {
-            None => {
-                app.flash(format!("{} is empty.", capitalise(&slot_name(slot))));
-                Vec::new()
-            }
-            Some(SlotInfo {
-                problem: Some(p), ..
-            }) => {
-                let p = p.clone();
-                app.flash(format!(
-                    "{} cannot be loaded: {p}",
-                    capitalise(&slot_name(slot))
-                ));
-                Vec::new()
-            }
-            Some(_) => vec![Command::Load {
-                slot: slot.to_owned(),
-            }],
-        }
-    };
-    if let Some(slot) = slot_cursor(app, &rows, msg) {
-        return pick(app, slot);
-    }
-    match msg {
-        Msg::Load | Msg::Back | Msg::Quit => app.pop(),
-        Msg::Help => app.stack.push(Screen::Help),
-        _ => {}
-    }
-    Vec::new()
-}
-
-/// The keys both slot screens share: the cursor moves over `rows`, and Enter or a
-/// digit picks a slot (returned, with the cursor left on it).
-fn slot_cursor(app: &mut App, rows: &[&'static str], msg: &Msg) -> Option<&'static str> {
-    let last = rows.len() - 1;
-    match msg {
-        Msg::Up => app.cursor = (app.cursor + last) % rows.len(),
-        Msg::Down => app.cursor = (app.cursor + 1) % rows.len(),
-        Msg::Home => app.cursor = 0,
-        Msg::End => app.cursor = last,
-        Msg::Confirm => return Some(rows[app.cursor.min(last)]),
-        Msg::Digit(n) => {
-            let slot = manual_slot(*n)?;
-            app.cursor = rows.iter().position(|r| *r == slot).unwrap_or(0);
-            return Some(slot);
-        }
-        _ => {}
-    }
-    None
-}
-
-fn manual_slot(n: u8) -> Option<&'static str> {
-    MANUAL_SLOTS.get(usize::from(n).checked_sub(1)?).copied()
-}
-
-fn capitalise(s: &str) -> String {
+pub(crate) fn capitalise(s: &str) -> String {
     let mut c = s.chars();
     c.next()
         .map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
 }
 
-fn loaded(app: &mut App, slot: &str, result: Result<Box<LoadedSave>, String>) -> Vec<Command> {
+pub(crate) fn loaded(
+    app: &mut App,
+    slot: &str,
+    result: Result<Box<LoadedSave>, String>,
+) -> Vec<Command> {
     match result {
         Ok(save) => {
             let LoadedSave {
@@ -1429,85 +1062,8 @@ fn loaded(app: &mut App, slot: &str, result: Result<Box<LoadedSave>, String>) ->
     }
 }
 
-fn settings(app: &mut App, msg: &Msg) -> Vec<Command> {
-    const SPEEDS: [TextSpeed; 4] = [
-        TextSpeed::Slow,
-        TextSpeed::Normal,
-        TextSpeed::Fast,
-        TextSpeed::Instant,
-    ];
-    const THEMES: [ThemeName; 3] = [ThemeName::Default, ThemeName::Sepia, ThemeName::Monochrome];
-    let forward = match msg {
-        Msg::Up | Msg::Down => {
-            app.cursor = usize::from(app.cursor == 0);
-            return Vec::new();
-        }
-        Msg::Right | Msg::Confirm => true,
-        Msg::Left => false,
-        Msg::Back | Msg::Quit => {
-            app.pop();
-            return Vec::new();
-        }
-        Msg::Help => {
-            app.stack.push(Screen::Help);
-            return Vec::new();
-        }
-        _ => return Vec::new(),
-    };
-    let s = &mut app.profile.settings;
-    if app.cursor == 0 {
-        s.text_speed = cycle(&SPEEDS, s.text_speed, forward);
-    } else {
-        s.theme = cycle(&THEMES, s.theme, forward);
-    }
-    vec![app.save_profile()]
-}
-
-fn replay(app: &mut App, msg: &Msg) -> Vec<Command> {
-    let Some(r) = &app.replay else {
-        return vec![Command::Quit];
-    };
-    let (now, last) = (r.at, r.last());
-    let at = match msg {
-        Msg::Right | Msg::Down => (now + 1).min(last),
-        Msg::Left | Msg::Up => now.saturating_sub(1),
-        Msg::Home => 0,
-        Msg::End => last,
-        Msg::PageUp => {
-            app.scroll_by(-app.prose_page());
-            return Vec::new();
-        }
-        Msg::PageDown => {
-            app.scroll_by(app.prose_page());
-            return Vec::new();
-        }
-        Msg::WheelUp => {
-            app.scroll_by(-WHEEL_LINES);
-            return Vec::new();
-        }
-        Msg::WheelDown => {
-            app.scroll_by(WHEEL_LINES);
-            return Vec::new();
-        }
-        Msg::Confirm => return take_over(app),
-        Msg::Help => {
-            app.stack.push(Screen::Help);
-            return Vec::new();
-        }
-        Msg::Quit | Msg::Back => return vec![Command::Quit],
-        _ => return Vec::new(),
-    };
-    if at != now {
-        if let Some(r) = &mut app.replay {
-            r.at = at;
-        }
-        app.show_replay_step();
-    }
-    Vec::new()
-}
-
 /// Leaves the replay and plays on from the step shown, as a new game.
-fn take_over(app: &mut App) -> Vec<Command> {
+pub(crate) fn take_over(app: &mut App) -> Vec<Command> {
     let Some(r) = app.replay.take() else {
         return Vec::new();
     };

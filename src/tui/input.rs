@@ -1,14 +1,15 @@
-//! Terminal events to [`Msg`]s: the whole keymap in one small function, the same on
-//! every screen, so what a key *means* is decided by `update` alone.
+//! Terminal events to [`Msg`]s, through the one keymap in [`keys`](super::keys), the
+//! same on every screen, so what a key *means* is decided by `update` alone.
 
 use ratatui::crossterm::event::{
-    Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEventKind,
+    Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind,
 };
 
 use super::app::Msg;
+use super::keys;
 
 /// The message for a terminal event, or `None` for events the game ignores (key
-/// releases, mouse clicks and motion, focus, paste).
+/// releases, mouse motion and other buttons, focus, paste).
 #[must_use]
 pub fn map(event: &Event) -> Option<Msg> {
     match event {
@@ -16,6 +17,7 @@ pub fn map(event: &Event) -> Option<Msg> {
         Event::Mouse(m) => match m.kind {
             MouseEventKind::ScrollUp => Some(Msg::WheelUp),
             MouseEventKind::ScrollDown => Some(Msg::WheelDown),
+            MouseEventKind::Down(MouseButton::Left) => Some(Msg::Click(m.column, m.row)),
             _ => None,
         },
         Event::Resize(w, h) => Some(Msg::Resize(*w, *h)),
@@ -40,29 +42,7 @@ pub fn map_key(key: &KeyEvent) -> Option<Msg> {
         KeyCode::Char(c) => KeyCode::Char(c.to_ascii_lowercase()),
         other => other,
     };
-    Some(match code {
-        KeyCode::Up | KeyCode::Char('k') => Msg::Up,
-        KeyCode::Down | KeyCode::Char('j') => Msg::Down,
-        KeyCode::Left => Msg::Left,
-        KeyCode::Right => Msg::Right,
-        KeyCode::PageUp => Msg::PageUp,
-        KeyCode::PageDown | KeyCode::Char(' ') => Msg::PageDown,
-        KeyCode::Home => Msg::Home,
-        KeyCode::End => Msg::End,
-        KeyCode::Enter => Msg::Confirm,
-        KeyCode::Esc => Msg::Back,
-        KeyCode::Tab | KeyCode::Char('h') => Msg::Journal,
-        KeyCode::Char('q') => Msg::Quit,
-        KeyCode::Char('?') => Msg::Help,
-        KeyCode::F(5) => Msg::Reload,
-        KeyCode::Char('s') => Msg::Save,
-        KeyCode::Char('l') => Msg::Load,
-        KeyCode::Char('u') => Msg::Undo,
-        KeyCode::Char('y') => Msg::Yes,
-        KeyCode::Char('n') => Msg::No,
-        KeyCode::Char(c @ '1'..='9') => Msg::Digit(c as u8 - b'0'),
-        _ => Msg::OtherKey,
-    })
+    Some(keys::lookup(code).unwrap_or(Msg::OtherKey))
 }
 
 #[cfg(test)]
@@ -109,6 +89,7 @@ mod tests {
             (KeyCode::Char('x'), "Some(OtherKey)"),
             (KeyCode::Char('Q'), "Some(Quit)"),
             (KeyCode::F(1), "Some(OtherKey)"),
+            (KeyCode::F(5), "Some(Reload)"),
         ];
         for (code, want) in cases {
             assert_eq!(name(map(&key(code))), want, "{code:?}");
@@ -129,12 +110,12 @@ mod tests {
     }
 
     #[test]
-    fn wheel_scrolls_resize_reflows_and_clicks_do_nothing() {
+    fn wheel_scrolls_clicks_click_and_resize_reflows() {
         let mouse = |kind| {
             Event::Mouse(MouseEvent {
                 kind,
-                column: 0,
-                row: 0,
+                column: 4,
+                row: 9,
                 modifiers: KeyModifiers::NONE,
             })
         };
@@ -144,6 +125,14 @@ mod tests {
             "Some(WheelDown)"
         );
         assert_eq!(name(map(&mouse(MouseEventKind::Moved))), "None");
+        assert_eq!(
+            name(map(&mouse(MouseEventKind::Down(MouseButton::Left)))),
+            "Some(Click(4, 9))"
+        );
+        assert_eq!(
+            name(map(&mouse(MouseEventKind::Down(MouseButton::Right)))),
+            "None"
+        );
         assert_eq!(name(map(&Event::Resize(20, 6))), "Some(Resize(20, 6))");
         assert_eq!(name(map(&Event::FocusGained)), "None");
     }

@@ -1,7 +1,10 @@
 //! The terminal game: the only module that knows ratatui and crossterm.
 //!
-//! Split the Elm way: [`app`] holds the model and `update` (no I/O), [`view`] draws it
-//! (no changes), [`input`] turns key presses into messages, [`theme`] holds every colour.
+//! Split the Elm way: [`app`] holds the model, [`update`] changes it (no I/O), handing
+//! each key to its screen's handler in [`screens`]; [`view`] draws it (no changes) with
+//! the geometry in [`layout`]; [`input`] turns key presses into messages through the one
+//! keymap in [`keys`], which also writes the help screen and the footers; [`theme`]
+//! holds every colour.
 //! This file is the shell around them: it sets the terminal up and always puts it back
 //! (normal exit, error, Ctrl-C, SIGTERM, SIGHUP, panic), and runs the loop that feeds
 //! events to `update` and carries out the [`Command`]s it returns: saving, loading, the
@@ -14,7 +17,11 @@
 
 pub mod app;
 pub mod input;
+pub mod keys;
+pub mod layout;
+pub mod screens;
 pub mod theme;
+pub mod update;
 pub mod view;
 pub mod wrap;
 
@@ -32,7 +39,8 @@ use ratatui::crossterm::{
     terminal::{self, EnterAlternateScreen, LeaveAlternateScreen},
 };
 
-pub use app::{App, Command, Msg, Screen, update};
+pub use app::{App, Command, Msg, Screen};
+pub use update::update;
 
 use crate::engine::GameState;
 use crate::replay::Recording;
@@ -225,6 +233,9 @@ pub struct Live {
     /// How the game began when not at the story's start (`play --from`), so a reload
     /// can begin it the same way.
     pub opening: Opening,
+    /// Saves go to a scratch folder deleted on exit (`play --from`): the game must not
+    /// say they are kept.
+    pub scratch: bool,
 }
 
 /// Plays `story` in the terminal. With a story directory in `live`, F5 (and any change
@@ -247,18 +258,27 @@ pub fn run_live(
     let dir = live.and_then(|l| l.dir.clone());
     let watch = dir.as_deref().and_then(|d| watch::watch(d).ok());
     let opening = live.map(|l| l.opening.clone()).unwrap_or_default();
+    let scratch = live.is_some_and(|l| l.scratch);
     let mut session = Session::start()?;
     let mut story = story;
     let mut pending: Vec<Msg> = start
         .map(|state| Msg::Resume {
-            note: format!("Started in `{}`.", state.scene),
+            note: if scratch {
+                format!(
+                    "Started in `{}`. Saves go to a scratch folder, deleted on exit.",
+                    state.scene
+                )
+            } else {
+                format!("Started in `{}`.", state.scene)
+            },
             state: Box::new(state),
             played: Duration::ZERO,
         })
         .into_iter()
         .collect();
     loop {
-        let app = App::new(&story, store.load_profile(), seed, no_color());
+        let mut app = App::new(&story, store.load_profile(), seed, no_color());
+        app.scratch = scratch;
         let end = event_loop(&mut session, app, &story, store, watch.as_ref(), pending)?;
         match end {
             LoopEnd::Quit(last_words) => {

@@ -172,7 +172,8 @@ fn title_menu_moves_wraps_and_hides_continue_without_saves() {
 fn play_every_key() {
     check_every_key("play", &|| playing(story(), 80, 24), &|k| match k {
         Msg::Confirm | Msg::Digit(1) => (Screen::Play, "profile save:auto"),
-        Msg::Back | Msg::Quit => (Screen::ConfirmQuit, ""),
+        Msg::Back => (Screen::Pause, ""),
+        Msg::Quit => (Screen::ConfirmQuit, ""),
         Msg::Help => (Screen::Help, ""),
         Msg::Journal => (Screen::Journal, ""),
         Msg::Save => (Screen::SaveSlots, ""),
@@ -252,7 +253,8 @@ fn play_at_an_ending_every_key() {
     check_every_key("play (ending)", &at_ending, &|k| match k {
         Msg::Confirm => (Screen::Title, ""),
         Msg::Undo => (Screen::Play, "save:auto"),
-        Msg::Back | Msg::Quit => (Screen::ConfirmQuit, ""),
+        Msg::Back => (Screen::Pause, ""),
+        Msg::Quit => (Screen::ConfirmQuit, ""),
         Msg::Help => (Screen::Help, ""),
         Msg::Journal => (Screen::Journal, ""),
         Msg::Save => (Screen::SaveSlots, ""),
@@ -271,6 +273,7 @@ fn journal_every_key() {
     };
     check_every_key("journal", &build, &|k| match k {
         Msg::Journal | Msg::Back | Msg::Quit => (Screen::Play, ""),
+        Msg::Confirm => (Screen::Reading, ""),
         Msg::Help => (Screen::Help, ""),
         Msg::Interrupt => (Screen::Journal, "save:auto quit"),
         _ => (Screen::Journal, ""),
@@ -387,7 +390,7 @@ fn endings_every_key() {
         app
     };
     check_every_key("endings", &build, &|k| match k {
-        Msg::Back | Msg::Quit | Msg::Confirm => (Screen::Title, ""),
+        Msg::Back | Msg::Quit => (Screen::Title, ""),
         Msg::Help => (Screen::Help, ""),
         Msg::Interrupt => (Screen::Endings, "quit"),
         _ => (Screen::Endings, ""),
@@ -526,7 +529,18 @@ fn choices_skip_disabled_ones_and_digits_count_enabled_only() {
     );
     let mut app = playing(story(), 80, 24);
     update(&mut app, Msg::Digit(4));
-    assert_eq!(app.notice.as_deref(), Some("There is no choice 4."));
+    assert_eq!(
+        app.notice.as_deref(),
+        Some("“Open the gate” is not available: It is locked."),
+        "issue 13.5: the number of a dimmed choice says why"
+    );
+    assert_eq!(app.game.as_ref().unwrap().scene.id, "gate");
+    update(&mut app, Msg::Digit(2));
+    assert_eq!(
+        app.notice.as_deref(),
+        Some("“Open the gate” is not available: It is locked."),
+        "counting rows, 2 is the locked gate; the digit did nothing"
+    );
     assert_eq!(app.game.as_ref().unwrap().scene.id, "gate");
 }
 
@@ -799,21 +813,39 @@ fn long_text_scrolls_and_enter_reads_on_before_choosing() {
 }
 
 #[test]
-fn the_typewriter_keeps_its_newest_line_in_view() {
+fn the_typewriter_keeps_the_top_of_a_scene_in_view_as_a_key_does() {
+    // Issue 13.7: letting a long scene type itself out scrolled its first paragraphs
+    // away, while a key that shows everything kept the top.
     let story = long_story();
     let mut p = seasoned();
     p.settings.text_speed = TextSpeed::Fast;
-    let mut app = App::new(&story, p, 1, false);
-    update(&mut app, Msg::Resize(60, 16));
-    send(&mut app, &[Msg::Confirm, Msg::OtherKey]);
-    for _ in 0..400 {
-        update(&mut app, Msg::Tick);
-    }
-    assert!(app.animating(), "still typing");
-    assert!(
-        app.game.as_ref().unwrap().scroll > 0,
-        "followed the text down"
+    let typed = |ticks: usize, key: bool| {
+        let mut app = App::new(&story, p.clone(), 1, false);
+        update(&mut app, Msg::Resize(60, 16));
+        send(&mut app, &[Msg::Confirm, Msg::OtherKey]);
+        for _ in 0..ticks {
+            update(&mut app, Msg::Tick);
+        }
+        if key {
+            update(&mut app, Msg::OtherKey);
+        }
+        let g = app.game.as_ref().unwrap();
+        (
+            g.scroll,
+            g.revealed == g.total,
+            app.animating(),
+            app.more_below(),
+        )
+    };
+    let (scroll, _, animating, _) = typed(3, false);
+    assert!(animating, "typing at first");
+    assert_eq!(scroll, 0);
+    assert_eq!(
+        typed(400, false),
+        (0, true, false, true),
+        "typed out: top kept"
     );
+    assert_eq!(typed(3, true), (0, true, false, true), "a key: the same");
 }
 
 #[test]
