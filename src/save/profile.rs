@@ -6,7 +6,7 @@
 //! first set aside as `profile.ron.damaged-<time>` so nothing is ever silently lost.
 //! Every field defaults, so profiles written by older or newer versions still load.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -28,8 +28,21 @@ pub struct Profile {
     pub endings_found: BTreeSet<String>,
     /// Ids of scenes entered in any game.
     pub scenes_seen: BTreeSet<String>,
+    /// For the endings gallery: when each ending was first found, and its epilogue as
+    /// it read then (epilogues depend on the game, so they are kept as shown).
+    pub endings_record: BTreeMap<String, EndingRecord>,
     /// Settings.
     pub settings: Settings,
+}
+
+/// An ending as first found, for the gallery.
+#[derive(Default, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct EndingRecord {
+    /// When, in seconds since 1970 (UTC); `None` when not known.
+    pub first_found: Option<u64>,
+    /// The epilogue's paragraphs as they were shown.
+    pub epilogue: Vec<String>,
 }
 
 /// Player settings.

@@ -18,8 +18,8 @@ use crate::engine::{self, ChoiceView, GameState, SceneView};
 use crate::replay::Recording;
 use crate::sanitize::for_terminal;
 use crate::save::{
-    AUTO_SLOT, LoadedSave, MANUAL_SLOTS, PREVIOUS_AUTO_SLOT, Profile, QUICK_SLOT, SlotInfo,
-    TextSpeed,
+    AUTO_SLOT, EndingRecord, LoadedSave, MANUAL_SLOTS, PREVIOUS_AUTO_SLOT, Profile, QUICK_SLOT,
+    SlotInfo, TextSpeed,
 };
 use crate::story::Story;
 use crate::story::expr::Env;
@@ -308,6 +308,8 @@ pub struct Reading {
 pub struct FoundEnding {
     /// Its title.
     pub title: String,
+    /// When it was first found, in seconds since 1970 (UTC).
+    pub first_found: Option<u64>,
     /// Its epilogue.
     pub epilogue: Vec<String>,
 }
@@ -615,16 +617,25 @@ impl<'s> App<'s> {
             .endings
             .iter()
             .filter(|e| self.profile.endings_found.contains(&e.id))
-            .map(|e| FoundEnding {
-                title: for_terminal(&e.title),
-                // The gallery has no game to read variables from: conditional text
-                // shows as it would with every variable at zero.
-                epilogue: e
-                    .epilogue
-                    .iter()
-                    .map(|t| for_terminal(t.render(&NoGame, 0).trim()))
-                    .filter(|t| !t.is_empty())
-                    .collect(),
+            .map(|e| {
+                let record = self.profile.endings_record.get(&e.id);
+                FoundEnding {
+                    title: for_terminal(&e.title),
+                    first_found: record.and_then(|r| r.first_found),
+                    // Found before the profile kept epilogues: without the game, the
+                    // conditional text reads as if every variable were zero.
+                    epilogue: match record {
+                        Some(r) if !r.epilogue.is_empty() => {
+                            r.epilogue.iter().map(|t| for_terminal(t)).collect()
+                        }
+                        _ => e
+                            .epilogue
+                            .iter()
+                            .map(|t| for_terminal(t.render(&NoGame, 0).trim()))
+                            .filter(|t| !t.is_empty())
+                            .collect(),
+                    },
+                }
             })
             .collect()
     }
@@ -729,9 +740,26 @@ impl<'s> App<'s> {
     /// was new.
     pub(crate) fn record(&mut self) -> Option<Command> {
         let game = self.game.as_ref()?;
-        self.profile
-            .record(&game.state)
-            .then(|| self.save_profile())
+        let mut changed = self.profile.record(&game.state);
+        if let Some(ending) = &game.scene.ending
+            && !self.profile.endings_record.contains_key(&ending.id)
+        {
+            // The time of the last save listing: the game autosaves at every scene,
+            // so it is at most one scene old, and the model reads no clock.
+            let first_found = self
+                .slots_at
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map(|d| d.as_secs());
+            self.profile.endings_record.insert(
+                ending.id.clone(),
+                EndingRecord {
+                    first_found,
+                    epilogue: ending.epilogue.clone(),
+                },
+            );
+            changed = true;
+        }
+        changed.then(|| self.save_profile())
     }
 
     /// Shows `state` as the game in play.

@@ -72,7 +72,11 @@ pub fn draw(app: &App, frame: &mut Frame) {
             } else {
                 "Leave the game?"
             },
-            "y / Enter: quit   n / Esc: keep playing",
+            if app.playing() && !app.scratch {
+                "y / Enter: save and quit   n / Esc: keep playing"
+            } else {
+                "y / Enter: quit   n / Esc: keep playing"
+            },
         ),
         Screen::ConfirmNewGame => {
             let auto = app
@@ -443,7 +447,10 @@ fn choices(app: &App, game: &Game, frame: &mut Frame, area: Rect, theme: &Theme)
     let win: Window = choice_window(game, &rows, area.height);
     let mut lines: Vec<Line> = Vec::new();
     if win.above {
-        lines.push(Line::styled(format!("  ▲ {} more", win.offset), theme.dim));
+        lines.push(Line::styled(
+            format!("  ▲ {} more lines", win.offset),
+            theme.dim,
+        ));
     }
     lines.extend(rows.iter().skip(win.offset).take(win.shown).map(|row| {
         let c = &game.choices[row.choice];
@@ -477,7 +484,7 @@ fn choices(app: &App, game: &Game, frame: &mut Frame, area: Rect, theme: &Theme)
     }));
     if win.below {
         let hidden = rows.len() - win.offset - win.shown;
-        lines.push(Line::styled(format!("  ▼ {hidden} more"), theme.dim));
+        lines.push(Line::styled(format!("  ▼ {hidden} more lines"), theme.dim));
     }
     frame.render_widget(Paragraph::new(lines), area);
 }
@@ -764,7 +771,10 @@ fn endings(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         lines.push(Line::styled("▲", theme.dim));
     }
     for (i, e) in found.iter().enumerate().skip(win.offset).take(win.shown) {
-        let text = truncate(&format!("{:>2}. {}", i + 1, e.title), w);
+        let when = e
+            .first_found
+            .map_or_else(String::new, |t| format!(" — found {}", calendar_date(t)));
+        let text = truncate(&format!("{:>2}. {}{when}", i + 1, e.title), w);
         if i == app.cursor {
             let pad = " ".repeat(w.saturating_sub(str_width(&text)));
             lines.push(Line::styled(format!("{text}{pad}"), theme.selected));
@@ -919,4 +929,32 @@ fn dialog(frame: &mut Frame, area: Rect, theme: &Theme, title: &str, text: &str,
     lines.push(Line::default());
     lines.extend(keys_lines.iter().map(|l| styled(l, theme, usize::MAX)));
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// A UTC calendar date, "2026-11-30", from seconds since 1970 (Hinnant's civil date
+/// algorithm: no time-zone database, no dependency).
+#[must_use]
+pub fn calendar_date(secs: u64) -> String {
+    let days = i64::try_from(secs / 86_400).unwrap_or(0) + 719_468;
+    let era = days.div_euclid(146_097);
+    let doe = days.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::calendar_date;
+
+    #[test]
+    fn calendar_dates() {
+        assert_eq!(calendar_date(0), "1970-01-01");
+        assert_eq!(calendar_date(951_782_400), "2000-02-29");
+        assert_eq!(calendar_date(1_796_083_200), "2026-12-01");
+    }
 }
