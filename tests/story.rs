@@ -11,9 +11,9 @@ use std::sync::OnceLock;
 
 use butterfly::engine::{self, Event, GameState};
 use butterfly::source;
-use butterfly::tools::verify;
 use butterfly::story::text::Segment;
 use butterfly::story::{self, Story};
+use butterfly::tools::verify;
 
 /// The story, loaded once for the whole test binary.
 fn shipped() -> &'static Story {

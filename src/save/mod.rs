@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use crate::engine::{Divergence, GameState};
 
 pub use format::{FORMAT_VERSION, MAX_SAVE_BYTES, MIN_COMPATIBLE, format_utc};
-pub use profile::{EndingRecord, Profile, Settings, TextSpeed, ThemeName};
+pub use profile::{EndingRecord, Profile, Settings, TextSpeed, ThemeName, paragraph_id};
 pub use store::{SaveStore, load_file, read_file, validate_slot};
 
 /// The quicksave slot.

@@ -31,8 +31,27 @@ pub struct Profile {
     /// For the endings gallery: when each ending was first found, and its epilogue as
     /// it read then (epilogues depend on the game, so they are kept as shown).
     pub endings_record: BTreeMap<String, EndingRecord>,
+    /// Paragraphs shown whole in any game, by [`paragraph_id`]: shown at once next
+    /// time instead of typed out again.
+    pub read_text: BTreeSet<u64>,
     /// Settings.
     pub settings: Settings,
+}
+
+/// A paragraph's id for [`Profile::read_text`]: FNV-1a over the scene id, the
+/// paragraph's place in the scene and its text as shown. Stable across runs and
+/// versions (unlike the standard library's hasher), and a paragraph whose variant or
+/// conditional text differs counts as unread.
+#[must_use]
+pub fn paragraph_id(scene: &str, index: usize, text: &str) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let index = u64::try_from(index).unwrap_or(u64::MAX).to_le_bytes();
+    let parts: [&[u8]; 5] = [scene.as_bytes(), &[0], &index, &[0], text.as_bytes()];
+    for byte in parts.into_iter().flatten() {
+        hash ^= u64::from(*byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    hash
 }
 
 /// An ending as first found, for the gallery.
@@ -55,6 +74,10 @@ pub struct Settings {
     pub theme: ThemeName,
     /// Whether the content note was shown once already.
     pub content_note_seen: bool,
+    /// Type out again text read in an earlier game (off: it is shown at once).
+    pub retype_read_text: bool,
+    /// Scenes whose only way on is Continue go on by themselves once read.
+    pub auto_advance: bool,
 }
 
 /// How fast text appears in the terminal interface.

@@ -19,10 +19,11 @@ use crate::replay::Recording;
 use crate::sanitize::for_terminal;
 use crate::save::{
     AUTO_SLOT, EndingRecord, LoadedSave, MANUAL_SLOTS, PREVIOUS_AUTO_SLOT, Profile, QUICK_SLOT,
-    SlotInfo, TextSpeed,
+    SlotInfo, TextSpeed, paragraph_id,
 };
 use crate::story::Story;
 use crate::story::expr::Env;
+use crate::story::load::CONTINUE;
 
 pub use super::layout::{MIN_HEIGHT, MIN_WIDTH};
 /// How often the typewriter advances while it runs.
@@ -335,6 +336,11 @@ pub struct Game {
     pub scroll: usize,
     /// Showing the chapter card.
     pub card: bool,
+    /// Character ranges of paragraphs read in an earlier game: the typewriter shows
+    /// them at once.
+    pub read: Vec<(usize, usize)>,
+    /// Ticks the scene has waited, all shown, for auto-advance.
+    pub idle: usize,
     /// `blocks` wrapped at the last width asked for: the prose never changes while the
     /// scene is shown, so a redraw (every typewriter tick) must not wrap it again.
     wrapped: RefCell<Option<(usize, Rc<[wrap::Line]>)>>,
@@ -386,8 +392,37 @@ impl Game {
             revealed: total,
             scroll: 0,
             card: false,
+            read: Vec::new(),
+            idle: 0,
             wrapped: RefCell::new(None),
         })
+    }
+
+    /// Each paragraph's id (see [`paragraph_id`]) and character range.
+    #[must_use]
+    pub fn read_ranges(&self) -> Vec<(u64, usize, usize)> {
+        let mut start = 0;
+        self.blocks
+            .iter()
+            .enumerate()
+            .map(|(i, b)| {
+                let end = start + wrap::char_count(std::slice::from_ref(b));
+                let entry = (paragraph_id(&self.scene.id, i, &b.text), start, end);
+                start = end;
+                entry
+            })
+            .collect()
+    }
+
+    /// Where the typewriter goes from `revealed`: past any paragraph read before.
+    #[must_use]
+    pub fn skip_read(&self, mut revealed: usize) -> usize {
+        for &(start, end) in &self.read {
+            if (start..end).contains(&revealed) {
+                revealed = end;
+            }
+        }
+        revealed.min(self.total)
     }
 
     /// Whether the typewriter is still running.
@@ -580,7 +615,25 @@ impl<'s> App<'s> {
     #[must_use]
     pub fn animating(&self) -> bool {
         *self.screen() == Screen::Play
-            && self.game.as_ref().is_some_and(|g| !g.card && g.revealing())
+            && self
+                .game
+                .as_ref()
+                .is_some_and(|g| !g.card && (g.revealing() || self.auto_advancing()))
+    }
+
+    /// Whether the scene on screen will go on by itself: auto-advance is on, its only
+    /// way on is Continue, and all its text is shown.
+    #[must_use]
+    pub fn auto_advancing(&self) -> bool {
+        self.profile.settings.auto_advance
+            && self.replay.is_none()
+            && self.game.as_ref().is_some_and(|g| {
+                !g.card
+                    && !g.revealing()
+                    && !g.state.is_over()
+                    && matches!(&g.choices[..], [only] if only.enabled && only.id == CONTINUE)
+            })
+            && !self.more_below()
     }
 
     /// Whether the terminal is big enough to draw in.
@@ -762,6 +815,17 @@ impl<'s> App<'s> {
         changed.then(|| self.save_profile())
     }
 
+    /// Marks the paragraphs of the scene on screen as read (the player is leaving it);
+    /// whether any were new.
+    pub(crate) fn mark_read(&mut self) -> bool {
+        let Some(game) = &self.game else { return false };
+        let mut new = false;
+        for (id, ..) in game.read_ranges() {
+            new |= self.profile.read_text.insert(id);
+        }
+        new
+    }
+
     /// Shows `state` as the game in play.
     pub(crate) fn enter(
         &mut self,
@@ -772,7 +836,15 @@ impl<'s> App<'s> {
         let mut game = Game::new(self.story, state).map_err(|e| e.to_string())?;
         game.card = card;
         if typewriter && self.reveal_step().is_some() {
-            game.revealed = 0;
+            if !self.profile.settings.retype_read_text {
+                game.read = game
+                    .read_ranges()
+                    .into_iter()
+                    .filter(|(id, ..)| self.profile.read_text.contains(id))
+                    .map(|(_, start, end)| (start, end))
+                    .collect();
+            }
+            game.revealed = game.skip_read(0);
         }
         self.game = Some(game);
         self.stack = vec![Screen::Play];
@@ -818,6 +890,7 @@ impl<'s> App<'s> {
         let mut state = game.state.clone();
         let chapter = game.scene.chapter.clone();
         let id = choice.id.clone();
+        let read = self.mark_read();
         match engine::choose(self.story, &mut state, &id) {
             Ok(_) => {
                 if let Err(e) = self.enter(state, false, true) {
@@ -828,6 +901,9 @@ impl<'s> App<'s> {
                     g.card = g.scene.chapter != chapter;
                 }
                 let mut cmds: Vec<Command> = self.record().into_iter().collect();
+                if read && cmds.is_empty() {
+                    cmds.push(self.save_profile());
+                }
                 cmds.extend(self.autosave());
                 cmds
             }

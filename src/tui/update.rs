@@ -2,7 +2,7 @@
 //! keys (ticks, sizes, replies from the run loop) are handled here; a key goes to the
 //! handler of the screen on top, each in its own file under [`screens`](super::screens).
 
-use super::app::{App, Command, MenuItem, Msg, Screen, WHEEL_LINES, slot_name};
+use super::app::{App, Command, MenuItem, Msg, Screen, TICK, WHEEL_LINES, slot_name};
 use super::layout;
 use super::screens;
 
@@ -27,10 +27,7 @@ fn is_key(msg: &Msg) -> bool {
 /// returned commands are the only way it reaches the outside world.
 pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
     match msg {
-        Msg::Tick => {
-            tick(app);
-            return Vec::new();
-        }
+        Msg::Tick => return tick(app),
         Msg::Resize(w, h) => {
             app.width = w;
             app.height = h;
@@ -133,19 +130,42 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
 /// Advances the typewriter. It stops where the first page of the scene ends: what lies
 /// below is shown at once, so the top of a new scene stays in view, as it does when a
 /// key shows everything.
-fn tick(app: &mut App) {
+fn tick(app: &mut App) -> Vec<Command> {
     if !app.animating() {
-        return;
+        return Vec::new();
+    }
+    if app.auto_advancing() {
+        return auto_advance(app);
     }
     let step = app.reveal_step().unwrap_or(usize::MAX);
     let area = app.area();
     if let Some(g) = &mut app.game {
-        g.revealed = g.revealed.saturating_add(step).min(g.total);
+        g.revealed = g.skip_read(g.revealed.saturating_add(step).min(g.total));
         if g.revealed >= layout::first_page_end(g, area) {
             g.revealed = g.total;
         }
     }
     app.fit_scroll();
+    Vec::new()
+}
+
+/// Time left to read before a Continue-only scene goes on by itself: a pause, plus
+/// time for the text at an unhurried 15 characters a second.
+fn auto_advance_ticks(chars: usize) -> usize {
+    const PAUSE_MS: usize = 1500;
+    const MS_PER_CHAR: usize = 66;
+    (PAUSE_MS + chars * MS_PER_CHAR) / usize::try_from(TICK.as_millis()).unwrap_or(30)
+}
+
+fn auto_advance(app: &mut App) -> Vec<Command> {
+    let Some(g) = &mut app.game else {
+        return Vec::new();
+    };
+    g.idle += 1;
+    if g.idle < auto_advance_ticks(g.total) {
+        return Vec::new();
+    }
+    app.choose(0)
 }
 
 /// Scrolls a list for the usual keys; false when `msg` is not a scrolling key.

@@ -871,7 +871,7 @@ fn settings(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     };
     let w = usize::from(col.width);
     let row = |i: usize, label: &str, value: &str| {
-        let text = truncate(&format!("  {label:<12} ‹ {value} ›"), w);
+        let text = truncate(&format!("  {label:<13} ‹ {value} ›"), w);
         if app.cursor == i {
             let pad = " ".repeat(w.saturating_sub(str_width(&text)));
             Line::styled(format!("{text}{pad}"), theme.selected)
@@ -882,6 +882,16 @@ fn settings(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let mut lines = vec![
         row(0, "Text speed", speed),
         row(1, "Theme", name),
+        row(
+            2,
+            "Read text",
+            if s.retype_read_text {
+                "typed again"
+            } else {
+                "shown at once"
+            },
+        ),
+        row(3, "Auto-advance", if s.auto_advance { "on" } else { "off" }),
         Line::default(),
     ];
     if app.no_color {

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use butterfly::engine::{self, Step};
-use butterfly::save::{PREVIOUS_AUTO_SLOT, Profile, TextSpeed};
+use butterfly::save::{PREVIOUS_AUTO_SLOT, Profile, TextSpeed, paragraph_id};
 use butterfly::story::{self, SourceFile, Story};
 use butterfly::tui::app::{MenuItem, PauseItem};
 use butterfly::tui::{App, Msg, Screen, update};
@@ -35,9 +35,10 @@ fn crowded() -> &'static Story {
         let text: Vec<String> = (0..6)
             .map(|i| format!("Paragraph {i} of a scene long enough to need scrolling at forty columns by twelve rows."))
             .collect();
-        let choices: String = (0..6)
-            .map(|i| format!(r#"Choice(id: "c{i}", label: "Choice {i}, a label long enough to wrap onto a second line", goto: "b"),"#))
-            .collect();
+        let choices = (0..6)
+            .map(|i| format!(r#"Choice(id: "c{i}", label: "Choice {i}, a label long enough to wrap onto a second line", goto: "b")"#))
+            .collect::<Vec<_>>()
+            .join(", ");
         let chapter = format!(
             r#"Chapter(title: "One", date: "Today", place: "Here", scenes: [
                 Scene(id: "a", text: {text:?}, choices: [{choices}]),
@@ -441,4 +442,94 @@ fn a_slow_typewriter_still_shows_the_first_page_from_the_top() {
     }
     let g = app.game.as_ref().unwrap();
     assert_eq!((g.scroll, g.revealed), (0, g.total));
+}
+
+#[test]
+fn text_read_in_an_earlier_game_is_shown_at_once_unless_the_setting_says_otherwise() {
+    let mut p = seasoned();
+    p.settings.text_speed = TextSpeed::Slow;
+    let first_game = |p: Profile| {
+        let mut app = App::new(story(), p, 7, false);
+        send(
+            &mut app,
+            &[Msg::Resize(80, 24), Msg::Confirm, Msg::OtherKey],
+        );
+        app
+    };
+    let mut app = first_game(p.clone());
+    assert!(app.animating(), "unread: typed out");
+    assert_eq!(app.game.as_ref().unwrap().revealed, 0);
+    // Leaving the scene marks its paragraphs read, and the profile is saved.
+    send(&mut app, &[Msg::OtherKey]);
+    let cmds = update(&mut app, Msg::Digit(1));
+    assert!(kinds(&cmds).contains("profile"), "{}", kinds(&cmds));
+    assert!(!app.profile.read_text.is_empty());
+    let read = app.profile.clone();
+    // The next game (same seed, so the same variants) shows that scene at once.
+    let app = first_game(read.clone());
+    let g = app.game.as_ref().unwrap();
+    assert_eq!(g.revealed, g.total, "read before: shown at once");
+    assert!(!app.animating());
+    // The setting turns it off.
+    let mut retype = read.clone();
+    retype.settings.retype_read_text = true;
+    let app = first_game(retype);
+    assert_eq!(app.game.as_ref().unwrap().revealed, 0);
+    // A paragraph whose text differs (another variant) is unread.
+    let ids = &read.read_text;
+    let g = first_game(read.clone());
+    let g = g.game.as_ref().unwrap();
+    let text = &g.blocks[0].text;
+    assert!(ids.contains(&paragraph_id("gate", 0, text)));
+    assert!(!ids.contains(&paragraph_id("gate", 0, &text.replace("painted", "rusted"))));
+}
+
+#[test]
+fn paragraph_ids_are_stable_across_runs_and_versions() {
+    // FNV-1a, pinned: a changed id would make every player's read text unread again.
+    assert_eq!(paragraph_id("", 0, ""), paragraph_id("", 0, ""));
+    assert_ne!(paragraph_id("a", 0, "x"), paragraph_id("a", 1, "x"));
+    assert_ne!(paragraph_id("a", 0, "x"), paragraph_id("b", 0, "x"));
+    assert_eq!(paragraph_id("gate", 2, "Hello."), 0xeeab_cb91_058f_0b76);
+}
+
+#[test]
+fn auto_advance_goes_on_from_a_continue_only_scene_once_it_is_read() {
+    let build = |auto: bool| {
+        let mut p = seasoned();
+        p.settings.auto_advance = auto;
+        let mut app = App::new(story(), p, 7, false);
+        send(
+            &mut app,
+            &[
+                Msg::Resize(80, 24),
+                Msg::Confirm,
+                Msg::OtherKey,
+                Msg::Digit(1),
+            ],
+        );
+        assert_eq!(app.game.as_ref().unwrap().scene.id, "grass");
+        app
+    };
+    let mut off = build(false);
+    assert!(!off.animating(), "off by default: nothing waits");
+    let mut on = build(true);
+    assert!(on.animating());
+    let mut ticks = 0;
+    while on.game.as_ref().unwrap().scene.id == "grass" {
+        let cmds = update(&mut on, Msg::Tick);
+        ticks += 1;
+        assert!(ticks < 10_000);
+        if on.game.as_ref().unwrap().scene.id != "grass" {
+            assert!(kinds(&cmds).contains("save:auto"), "{}", kinds(&cmds));
+        }
+    }
+    assert!(ticks > 50, "time to read first: {ticks} ticks");
+    assert_eq!(on.game.as_ref().unwrap().scene.id, "gate");
+    // Not from a scene with a real choice.
+    assert!(!on.auto_advancing());
+    for _ in 0..100 {
+        update(&mut off, Msg::Tick);
+    }
+    assert_eq!(off.game.as_ref().unwrap().scene.id, "grass");
 }

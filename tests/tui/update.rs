@@ -251,7 +251,7 @@ fn at_ending() -> App<'static> {
 #[test]
 fn play_at_an_ending_every_key() {
     check_every_key("play (ending)", &at_ending, &|k| match k {
-        Msg::Confirm => (Screen::Title, ""),
+        Msg::Confirm => (Screen::Title, "profile"),
         Msg::Undo => (Screen::Play, "save:auto"),
         Msg::Back => (Screen::Pause, ""),
         Msg::Quit => (Screen::ConfirmQuit, ""),

@@ -11,6 +11,8 @@ pub fn play(app: &mut App, msg: &Msg) -> Vec<Command> {
         app.back_to_title();
         return Vec::new();
     };
+    // Any key starts the wait for auto-advance again: the player is still here.
+    game.idle = 0;
     if game.card {
         game.card = false;
         return Vec::new();
@@ -35,7 +37,13 @@ pub fn play(app: &mut App, msg: &Msg) -> Vec<Command> {
         Msg::Down => app.move_choice(true),
         // Enter reads on before it chooses, so no one skips text they have not seen.
         Msg::Confirm if app.more_below() => app.scroll_by(app.prose_page()),
-        Msg::Confirm if at_ending => app.back_to_title(),
+        Msg::Confirm if at_ending => {
+            let read = app.mark_read();
+            app.back_to_title();
+            if read {
+                return vec![app.save_profile()];
+            }
+        }
         Msg::Confirm => return app.choose(selected),
         Msg::Click(..) if !at_ending => {
             if let Some(i) = clicked {
