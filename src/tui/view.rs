@@ -438,9 +438,14 @@ fn choices(app: &App, game: &Game, frame: &mut Frame, area: Rect, theme: &Theme)
         } else {
             "The end. Enter: back to the title · u: step back"
         };
-        let lines = wrap::layout(&[Block::heading(text)], usize::from(area.width));
-        let lines: Vec<Line> = lines.iter().map(|l| styled(l, theme, usize::MAX)).collect();
-        frame.render_widget(Paragraph::new(lines), area);
+        // The footer names the keys too: where the line does not fit, it says only
+        // that the game is over.
+        let text = if str_width(text) <= usize::from(area.width) {
+            text
+        } else {
+            "The end."
+        };
+        frame.render_widget(Paragraph::new(Span::styled(text, theme.heading)), area);
         return;
     }
     let rows = choice_rows(game, area.width);

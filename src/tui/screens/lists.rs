@@ -138,8 +138,7 @@ pub fn endings(app: &mut App, msg: &Msg) -> Vec<Command> {
         Msg::End => app.cursor = last,
         Msg::Confirm => {
             if let Some(ending) = found.get(app.cursor) {
-                let mut blocks = vec![Block::heading(format!("Ending: {}", ending.title))];
-                blocks.extend(ending.epilogue.iter().map(Block::prose));
+                let blocks = ending.epilogue.iter().map(Block::prose).collect();
                 app.reading = Some(Reading {
                     title: format!("Ending: {}", ending.title),
                     blocks,
