@@ -533,3 +533,19 @@ fn auto_advance_goes_on_from_a_continue_only_scene_once_it_is_read() {
     }
     assert_eq!(off.game.as_ref().unwrap().scene.id, "grass");
 }
+
+#[test]
+fn the_profile_sample_in_the_docs_loads_with_every_new_field() {
+    let doc =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/saves.md")).unwrap();
+    let from = doc.find("## The profile").unwrap();
+    let start = doc[from..].find("```ron\n").unwrap() + from + "```ron\n".len();
+    let end = doc[start..].find("```").unwrap() + start;
+    let profile: Profile = ron::from_str(&doc[start..end]).unwrap();
+    assert_eq!(
+        profile.endings_record["home"].epilogue[0],
+        "You kept 3 coins."
+    );
+    assert_eq!(profile.read_text.len(), 2);
+    assert!(profile.settings.content_note_seen && !profile.settings.auto_advance);
+}
