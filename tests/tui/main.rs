@@ -2,7 +2,6 @@
 //! renders, insta snapshots, a property test over random states and sizes) and with
 //! one (the real binary in a pseudo-terminal).
 
-#[allow(dead_code)]
 #[path = "../common/mod.rs"]
 mod common;
 mod player;
