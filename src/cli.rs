@@ -293,7 +293,7 @@ fn play_tui(
     seed: u64,
     args: &PlayArgs,
 ) -> ExitCode {
-    let opening = crate::tools::reload::Opening {
+    let opening = crate::session::Opening {
         scene: args.from.clone(),
         overrides: args.set.clone(),
     };
@@ -582,7 +582,7 @@ fn replay(story_dir: Option<&Path>, saves: Option<&Path>, args: &ReplayArgs) -> 
     let shown = args.save.display();
     // `--verify` only checks, whatever else is asked: scripts want one line and a code.
     if !args.verify {
-        let recording = match Recording::of_loaded(&story, &loaded) {
+        let recording = match Recording::of_game(&story, &loaded.state) {
             Ok(r) => r,
             Err(e) => {
                 eprintln!("butterfly: cannot replay `{shown}`: {e}");
@@ -593,7 +593,12 @@ fn replay(story_dir: Option<&Path>, saves: Option<&Path>, args: &ReplayArgs) -> 
             replaying::write_transcript(&story, &recording, &mut io::stdout().lock())
         } else {
             let store = SaveStore::new(SaveStore::resolve_dir(saves));
-            replaying::replay_tui(&story, &recording, &store)
+            // On a terminal, the viewer; piped, the transcript.
+            if io::stdin().is_terminal() && io::stdout().is_terminal() {
+                crate::tui::run_replay(&story, &store, &recording)
+            } else {
+                replaying::write_transcript(&story, &recording, &mut io::stdout().lock())
+            }
         };
         match written {
             Ok(()) => {}
@@ -605,10 +610,7 @@ fn replay(story_dir: Option<&Path>, saves: Option<&Path>, args: &ReplayArgs) -> 
         }
     }
     if let Some(d) = &loaded.divergence {
-        eprintln!(
-            "butterfly: `{shown}` diverges from the story at {}",
-            for_terminal(&d.to_string())
-        );
+        eprintln!("butterfly: `{shown}` diverges from the story at {d}");
         return ExitCode::from(1);
     }
     if args.verify {

@@ -3,8 +3,11 @@
 //! `update` takes a [`Msg`] (a key, a tick, the result of some I/O) and returns
 //! [`Command`]s (save this, load that, quit) for the run loop to carry out; it never
 //! touches the disk, the clock or the terminal itself. That keeps every rule of the
-//! interface testable as plain function calls, and game state changes only through
-//! `crate::engine`.
+//! interface testable as plain function calls. The game itself is a
+//! [`Session`]: every game rule (what a choice, an undo or a load does, when to autosave,
+//! what the profile learns) is the session's; this file turns keys into session
+//! operations and the session's effects into [`Command`]s. The keys of each screen are
+//! handled in [`screens`](super::screens).
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -15,15 +18,14 @@ use ratatui::layout::Rect;
 use super::layout::{self, play_layout};
 use super::wrap::{self, Block};
 use crate::engine::{self, ChoiceView, GameState, SceneView};
-use crate::replay::Recording;
-use crate::sanitize::for_terminal;
 use crate::save::{
-    AUTO_SLOT, EndingRecord, LoadedSave, MANUAL_SLOTS, PREVIOUS_AUTO_SLOT, Profile, QUICK_SLOT,
-    SlotInfo, TextSpeed, paragraph_id,
+    AUTO_SLOT, LoadedSave, MANUAL_SLOTS, PREVIOUS_AUTO_SLOT, Profile, QUICK_SLOT, SlotInfo,
+    TextSpeed, paragraph_id,
 };
+pub use crate::session::JournalEntry;
+use crate::session::{self, Effect, Notice, Recording, Session, SessionError};
 use crate::story::Story;
-use crate::story::expr::Env;
-use crate::story::load::CONTINUE;
+use crate::story::model::CONTINUE;
 
 pub use super::layout::{MIN_HEIGHT, MIN_WIDTH};
 /// How often the typewriter advances while it runs.
@@ -363,22 +365,15 @@ impl Game {
         let scene = engine::render(story, &state)?;
         let choices = engine::choices(story, &state);
         let mut blocks: Vec<Block> = scene.paragraphs.iter().map(Block::prose).collect();
-        if let Some(ending) = &scene.ending {
+        if let Some(ending) = session::ending_pages(story, &state) {
             blocks.push(Block::heading(format!("Ending: {}", ending.title)));
-            blocks.extend(ending.epilogue.iter().map(Block::prose));
-            let mut extra = |title: &str, texts: &[crate::story::Text]| {
-                let rendered: Vec<String> = texts
-                    .iter()
-                    .map(|t| for_terminal(t.render(&state, state.roll).trim()))
-                    .filter(|t| !t.is_empty())
-                    .collect();
-                if !rendered.is_empty() {
+            blocks.extend(ending.epilogue.into_iter().map(Block::prose));
+            for (title, texts) in [("Afterword", ending.afterword), ("Credits", ending.credits)] {
+                if !texts.is_empty() {
                     blocks.push(Block::heading(title));
-                    blocks.extend(rendered.into_iter().map(Block::aside));
+                    blocks.extend(texts.into_iter().map(Block::aside));
                 }
-            };
-            extra("Afterword", &story.afterword);
-            extra("Credits", &story.credits);
+            }
         }
         let total = wrap::char_count(&blocks);
         let selected = choices.iter().position(|c| c.enabled).unwrap_or(0);
@@ -469,33 +464,14 @@ impl Replay {
     }
 }
 
-/// A line of the journal.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum JournalEntry {
-    /// A new chapter began.
-    Chapter(String),
-    /// A scene was visited.
-    Scene {
-        /// Choices made before it: the step of the path that shows it.
-        step: usize,
-        /// "date · place".
-        when: String,
-        /// The start of its first paragraph.
-        opening: String,
-    },
-    /// A choice was made.
-    Choice(String),
-    /// The game ended.
-    Ending(String),
-}
-
 /// The whole interface state.
 #[derive(Debug, Clone)]
 pub struct App<'s> {
     /// The story being played.
     pub story: &'s Story,
-    /// Endings found and settings, persisted through [`Command::SaveProfile`].
-    pub profile: Profile,
+    /// The game and the profile (endings found, settings; persisted through
+    /// [`Command::SaveProfile`]).
+    pub session: Session<'s>,
     /// `NO_COLOR` is set: monochrome whatever the setting.
     pub no_color: bool,
     /// Screens, bottom to top; never empty.
@@ -537,19 +513,6 @@ pub struct App<'s> {
     pub width: u16,
     /// Terminal size.
     pub height: u16,
-    pub(crate) next_seed: u64,
-}
-
-/// Renders content notes, which have no game to read variables from.
-struct NoGame;
-
-impl Env for NoGame {
-    fn var(&self, _: &str) -> i64 {
-        0
-    }
-    fn visits(&self, _: &str) -> i64 {
-        0
-    }
 }
 
 impl<'s> App<'s> {
@@ -563,7 +526,7 @@ impl<'s> App<'s> {
         }
         Self {
             story,
-            profile,
+            session: Session::new(story, profile, seed),
             no_color,
             stack,
             game: None,
@@ -584,7 +547,6 @@ impl<'s> App<'s> {
             notice: None,
             width: 80,
             height: 24,
-            next_seed: seed,
         }
     }
 
@@ -596,7 +558,9 @@ impl<'s> App<'s> {
         no_color: bool,
         recording: Recording,
     ) -> Self {
-        let seed = recording.view_state(0).map_or(0, |s| splitmix(s.seed));
+        let seed = recording
+            .view_state(0)
+            .map_or(0, |s| session::next_seed(s.seed));
         let mut app = Self::new(story, profile, seed, no_color);
         app.stack = vec![Screen::Replay];
         app.replay = Some(Replay { recording, at: 0 });
@@ -625,7 +589,7 @@ impl<'s> App<'s> {
     /// way on is Continue, and all its text is shown.
     #[must_use]
     pub fn auto_advancing(&self) -> bool {
-        self.profile.settings.auto_advance
+        self.session.profile.settings.auto_advance
             && self.replay.is_none()
             && self.game.as_ref().is_some_and(|g| {
                 !g.card
@@ -669,25 +633,15 @@ impl<'s> App<'s> {
         self.story
             .endings
             .iter()
-            .filter(|e| self.profile.endings_found.contains(&e.id))
+            .filter(|e| self.session.profile.endings_found.contains(&e.id))
             .map(|e| {
-                let record = self.profile.endings_record.get(&e.id);
+                let record = self.session.profile.endings_record.get(&e.id);
                 FoundEnding {
-                    title: for_terminal(&e.title),
+                    title: e.title.clone(),
                     first_found: record.and_then(|r| r.first_found),
-                    // Found before the profile kept epilogues: without the game, the
-                    // conditional text reads as if every variable were zero.
-                    epilogue: match record {
-                        Some(r) if !r.epilogue.is_empty() => {
-                            r.epilogue.iter().map(|t| for_terminal(t)).collect()
-                        }
-                        _ => e
-                            .epilogue
-                            .iter()
-                            .map(|t| for_terminal(t.render(&NoGame, 0).trim()))
-                            .filter(|t| !t.is_empty())
-                            .collect(),
-                    },
+                    // Found before the profile kept epilogues as shown: nothing to
+                    // re-read until the ending is reached again.
+                    epilogue: record.map(|r| r.epilogue.clone()).unwrap_or_default(),
                 }
             })
             .collect()
@@ -698,11 +652,8 @@ impl<'s> App<'s> {
     #[must_use]
     pub fn scene_at(&self, step: usize) -> Option<Reading> {
         let game = self.game.as_ref()?;
-        let path = game.state.path.get(..step)?;
-        let (mut state, _) = engine::start(self.story, game.state.seed).ok()?;
-        for s in path {
-            engine::choose(self.story, &mut state, &s.choice).ok()?;
-        }
+        let recording = Recording::of_game(self.story, &game.state).ok()?;
+        let state = recording.view_state(step)?.clone();
         let shown = Game::new(self.story, state.clone()).ok()?;
         let mut blocks = shown.blocks;
         if let Some(next) = game.state.path.get(step) {
@@ -726,10 +677,9 @@ impl<'s> App<'s> {
     /// The content note, rendered.
     #[must_use]
     pub fn content_note(&self) -> Vec<Block> {
-        self.story
-            .content_note
-            .iter()
-            .map(|t| Block::prose(for_terminal(t.render(&NoGame, 0).trim())))
+        session::content_note(self.story)
+            .into_iter()
+            .map(Block::prose)
             .collect()
     }
 
@@ -757,7 +707,7 @@ impl<'s> App<'s> {
 
     /// Characters the typewriter adds per tick, or `None` for instant text.
     pub(crate) fn reveal_step(&self) -> Option<usize> {
-        match self.profile.settings.text_speed {
+        match self.session.profile.settings.text_speed {
             TextSpeed::Slow => Some(1),
             TextSpeed::Normal => Some(3),
             TextSpeed::Fast => Some(8),
@@ -776,43 +726,67 @@ impl<'s> App<'s> {
     }
 
     pub(crate) fn save_profile(&self) -> Command {
-        Command::SaveProfile(Box::new(self.profile.clone()))
+        Command::SaveProfile(Box::new(self.session.profile.clone()))
     }
 
     pub(crate) fn autosave(&self) -> Option<Command> {
-        let game = self.game.as_ref()?;
-        Some(Command::Autosave(Box::new(game.state.clone())))
+        let state = self.session.state()?;
+        Some(Command::Autosave(Box::new(state.clone())))
+    }
+
+    /// The session's effects as commands for the run loop, and the notice to show.
+    fn carry_out(&self, effects: Vec<Effect>) -> (Vec<Command>, Option<Notice>) {
+        let mut commands = Vec::new();
+        let mut notice = None;
+        for effect in effects {
+            match effect {
+                Effect::StartClock(played) => commands.push(Command::StartClock(played)),
+                Effect::SaveProfile => commands.push(self.save_profile()),
+                Effect::Autosave => commands.extend(self.autosave()),
+                Effect::Notice(n) => notice = Some(n),
+            }
+        }
+        (commands, notice)
+    }
+
+    /// Shows the session's game, then hands back its effects as commands.
+    pub(crate) fn show_session(
+        &mut self,
+        mut effects: Vec<Effect>,
+        card: bool,
+        typewriter: bool,
+    ) -> Result<(Vec<Command>, Option<Notice>), String> {
+        let state = self.session.state().cloned().ok_or("no game")?;
+        self.enter(state, card, typewriter)?;
+        if self.date_new_ending() && !effects.contains(&Effect::SaveProfile) {
+            effects.push(Effect::SaveProfile);
+        }
+        Ok(self.carry_out(effects))
+    }
+
+    /// Dates an ending the session has just recorded: the time of the last save
+    /// listing, which the autosave at every scene keeps at most one scene old (the
+    /// model reads no clock). Whether it dated one.
+    fn date_new_ending(&mut self) -> bool {
+        let Some(id) = self.game.as_ref().and_then(|g| g.scene.ending.as_ref()) else {
+            return false;
+        };
+        let when = self
+            .slots_at
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map(|d| d.as_secs());
+        match self.session.profile.endings_record.get_mut(&id.id) {
+            Some(record) if record.first_found.is_none() && when.is_some() => {
+                record.first_found = when;
+                true
+            }
+            _ => false,
+        }
     }
 
     /// Whether a game of the player's own is in progress (not a replay).
     pub(crate) fn playing(&self) -> bool {
         self.stack.first() == Some(&Screen::Play) && self.game.is_some()
-    }
-
-    /// Records the game's scenes and ending in the profile; a command when anything
-    /// was new.
-    pub(crate) fn record(&mut self) -> Option<Command> {
-        let game = self.game.as_ref()?;
-        let mut changed = self.profile.record(&game.state);
-        if let Some(ending) = &game.scene.ending
-            && !self.profile.endings_record.contains_key(&ending.id)
-        {
-            // The time of the last save listing: the game autosaves at every scene,
-            // so it is at most one scene old, and the model reads no clock.
-            let first_found = self
-                .slots_at
-                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                .map(|d| d.as_secs());
-            self.profile.endings_record.insert(
-                ending.id.clone(),
-                EndingRecord {
-                    first_found,
-                    epilogue: ending.epilogue.clone(),
-                },
-            );
-            changed = true;
-        }
-        changed.then(|| self.save_profile())
     }
 
     /// Marks the paragraphs of the scene on screen as read (the player is leaving it);
@@ -821,7 +795,7 @@ impl<'s> App<'s> {
         let Some(game) = &self.game else { return false };
         let mut new = false;
         for (id, ..) in game.read_ranges() {
-            new |= self.profile.read_text.insert(id);
+            new |= self.session.profile.read_text.insert(id);
         }
         new
     }
@@ -836,11 +810,11 @@ impl<'s> App<'s> {
         let mut game = Game::new(self.story, state).map_err(|e| e.to_string())?;
         game.card = card;
         if typewriter && self.reveal_step().is_some() {
-            if !self.profile.settings.retype_read_text {
+            if !self.session.profile.settings.retype_read_text {
                 game.read = game
                     .read_ranges()
                     .into_iter()
-                    .filter(|(id, ..)| self.profile.read_text.contains(id))
+                    .filter(|(id, ..)| self.session.profile.read_text.contains(id))
                     .map(|(_, start, end)| (start, end))
                     .collect();
             }
@@ -852,19 +826,13 @@ impl<'s> App<'s> {
     }
 
     pub(crate) fn new_game(&mut self) -> Vec<Command> {
-        let seed = self.next_seed;
-        self.next_seed = splitmix(seed);
-        match engine::start(self.story, seed) {
-            Ok((state, _)) => {
-                if let Err(e) = self.enter(state, true, true) {
-                    self.flash(format!("The story cannot start: {e}"));
-                    return Vec::new();
-                }
-                let mut cmds = vec![Command::StartClock(Duration::ZERO)];
-                cmds.extend(self.record());
-                cmds.extend(self.autosave());
-                cmds
-            }
+        let shown = self
+            .session
+            .new_game()
+            .map_err(|e| e.to_string())
+            .and_then(|effects| self.show_session(effects, true, true));
+        match shown {
+            Ok((cmds, _)) => cmds,
             Err(e) => {
                 self.flash(format!("The story cannot start: {e}"));
                 Vec::new()
@@ -887,24 +855,28 @@ impl<'s> App<'s> {
             self.flash(why);
             return Vec::new();
         }
-        let mut state = game.state.clone();
         let chapter = game.scene.chapter.clone();
         let id = choice.id.clone();
         let read = self.mark_read();
-        match engine::choose(self.story, &mut state, &id) {
-            Ok(_) => {
-                if let Err(e) = self.enter(state, false, true) {
-                    self.flash(format!("That cannot be shown: {e}"));
-                    return Vec::new();
+        match self.session.choose(&id) {
+            Ok(mut effects) => {
+                if read && !effects.contains(&Effect::SaveProfile) {
+                    let at = effects
+                        .iter()
+                        .position(|e| *e == Effect::Autosave)
+                        .unwrap_or(effects.len());
+                    effects.insert(at, Effect::SaveProfile);
                 }
+                let cmds = match self.show_session(effects, false, true) {
+                    Ok((cmds, _)) => cmds,
+                    Err(e) => {
+                        self.flash(format!("That cannot be shown: {e}"));
+                        return Vec::new();
+                    }
+                };
                 if let Some(g) = &mut self.game {
                     g.card = g.scene.chapter != chapter;
                 }
-                let mut cmds: Vec<Command> = self.record().into_iter().collect();
-                if read && cmds.is_empty() {
-                    cmds.push(self.save_profile());
-                }
-                cmds.extend(self.autosave());
                 cmds
             }
             Err(e) => {
@@ -915,19 +887,21 @@ impl<'s> App<'s> {
     }
 
     pub(crate) fn undo(&mut self) -> Vec<Command> {
-        let Some(game) = &self.game else {
+        if self.game.is_none() {
             return Vec::new();
-        };
-        match engine::undo(self.story, &game.state) {
-            Ok(state) => {
-                if let Err(e) = self.enter(state, false, false) {
-                    self.flash(format!("Cannot step back: {e}"));
-                    return Vec::new();
+        }
+        match self.session.undo() {
+            Ok(effects) => match self.show_session(effects, false, false) {
+                Ok((cmds, _)) => {
+                    self.flash("Stepped back one choice.");
+                    cmds
                 }
-                self.flash("Stepped back one choice.");
-                self.autosave().into_iter().collect()
-            }
-            Err(engine::UndoError::AtStart) => {
+                Err(e) => {
+                    self.flash(format!("Cannot step back: {e}"));
+                    Vec::new()
+                }
+            },
+            Err(SessionError::Undo(engine::UndoError::AtStart)) => {
                 self.flash("Nothing to undo yet.");
                 Vec::new()
             }
@@ -958,10 +932,7 @@ impl<'s> App<'s> {
     }
 
     pub(crate) fn build_journal(&mut self) {
-        self.journal = self
-            .game
-            .as_ref()
-            .map_or_else(Vec::new, |g| journal(self.story, &g.state));
+        self.journal = self.session.journal();
         self.journal_at = self
             .journal
             .iter()
@@ -1031,6 +1002,7 @@ impl<'s> App<'s> {
         let ended = self.game.as_ref().is_some_and(|g| g.state.is_over());
         self.stack = vec![Screen::Title];
         self.game = None;
+        self.session.end();
         self.menu = if self.latest.is_some() && !ended {
             MenuItem::Continue
         } else {
@@ -1043,61 +1015,6 @@ impl<'s> App<'s> {
             self.stack.pop();
         }
     }
-}
-
-/// A deterministic next seed, so a session's games differ without reading the clock.
-fn splitmix(x: u64) -> u64 {
-    let mut z = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
-
-/// The history of a game, rebuilt by replaying its path: exact even after a load or an
-/// undo, and choice labels read as they did when chosen.
-#[must_use]
-pub fn journal(story: &Story, state: &GameState) -> Vec<JournalEntry> {
-    let mut out = Vec::new();
-    let Ok((mut s, _)) = engine::start(story, state.seed) else {
-        return out;
-    };
-    let mut chapter: Option<String> = None;
-    let mut scene = |s: &GameState, out: &mut Vec<JournalEntry>| {
-        let step = s.path.len();
-        let Ok(view) = engine::render(story, s) else {
-            return;
-        };
-        if chapter.as_deref() != Some(view.chapter.as_str()) {
-            out.push(JournalEntry::Chapter(view.chapter.clone()));
-            chapter = Some(view.chapter.clone());
-        }
-        let opening = view
-            .paragraphs
-            .first()
-            .map(|p| crate::plain::strip_emphasis(p))
-            .unwrap_or_default();
-        out.push(JournalEntry::Scene {
-            step,
-            when: format!("{} · {}", view.date, view.place),
-            opening,
-        });
-        if let Some(e) = view.ending {
-            out.push(JournalEntry::Ending(e.title));
-        }
-    };
-    for step in &state.path {
-        scene(&s, &mut out);
-        let label = engine::choices(story, &s)
-            .into_iter()
-            .find(|c| c.id == step.choice)
-            .map_or_else(|| step.choice.clone(), |c| c.label);
-        out.push(JournalEntry::Choice(crate::plain::strip_emphasis(&label)));
-        if engine::choose(story, &mut s, &step.choice).is_err() {
-            return out;
-        }
-    }
-    scene(&s, &mut out);
-    out
 }
 
 pub(crate) fn slot_name(slot: &str) -> String {
@@ -1133,30 +1050,26 @@ pub(crate) fn loaded(
 ) -> Vec<Command> {
     match result {
         Ok(save) => {
-            let LoadedSave {
-                state,
-                divergence,
-                play_time,
-                story_changed,
-                ..
-            } = *save;
-            if let Err(e) = app.enter(state, true, false) {
-                app.flash(format!("Could not load {}: {e}", slot_name(slot)));
-                return Vec::new();
-            }
+            let effects = app.session.load(save.into_game());
+            let (cmds, notice) = match app.show_session(effects, true, false) {
+                Ok(shown) => shown,
+                Err(e) => {
+                    app.session.end();
+                    app.flash(format!("Could not load {}: {e}", slot_name(slot)));
+                    return Vec::new();
+                }
+            };
             app.replay = None;
-            match divergence {
-                Some(d) => app.flash(format!(
+            match notice {
+                Some(Notice::Diverged(d)) => app.flash(format!(
                     "The story changed since this save; resumed before {d}."
                 )),
-                None if story_changed => app.flash(format!(
+                Some(Notice::StoryChanged) => app.flash(format!(
                     "Loaded {}. The story has changed since, but this game still fits it.",
                     slot_name(slot)
                 )),
                 None => app.flash(format!("Loaded {}.", slot_name(slot))),
             }
-            let mut cmds = vec![Command::StartClock(play_time)];
-            cmds.extend(app.record());
             cmds
         }
         Err(e) => {
@@ -1174,12 +1087,16 @@ pub(crate) fn take_over(app: &mut App) -> Vec<Command> {
     let Some(state) = r.recording.state_at(r.at) else {
         return Vec::new();
     };
-    if let Err(e) = app.enter(state, false, false) {
-        app.flash(format!("Cannot play on: {e}"));
-        return Vec::new();
+    let effects = app.session.resume(state, Duration::ZERO);
+    match app.show_session(effects, false, false) {
+        Ok((cmds, _)) => {
+            app.flash(format!("Playing on from step {} as a new game.", r.at));
+            cmds
+        }
+        Err(e) => {
+            app.session.end();
+            app.flash(format!("Cannot play on: {e}"));
+            Vec::new()
+        }
     }
-    app.flash(format!("Playing on from step {} as a new game.", r.at));
-    let mut cmds = vec![Command::StartClock(Duration::ZERO)];
-    cmds.extend(app.autosave());
-    cmds
 }

@@ -78,14 +78,19 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
             played,
             note,
         } => {
-            if let Err(e) = app.enter(*state, false, false) {
-                app.flash(format!("Cannot go on with this game: {e}"));
-                return Vec::new();
-            }
-            app.flash(note);
-            let mut cmds = vec![Command::StartClock(played)];
-            cmds.extend(app.record());
-            return cmds;
+            app.replay = None;
+            let effects = app.session.resume(*state, played);
+            return match app.show_session(effects, false, false) {
+                Ok((cmds, _)) => {
+                    app.flash(note);
+                    cmds
+                }
+                Err(e) => {
+                    app.session.end();
+                    app.flash(format!("Cannot go on with this game: {e}"));
+                    Vec::new()
+                }
+            };
         }
         Msg::Notice(text) => {
             app.flash(text);

@@ -17,13 +17,12 @@ use super::layout::{
 };
 use super::theme::Theme;
 use super::wrap::{self, Block, Role, str_width, truncate};
-use crate::sanitize::for_terminal;
 use crate::save::{AUTO_SLOT, PREVIOUS_AUTO_SLOT, QUICK_SLOT, SlotInfo, TextSpeed, ThemeName};
 
 /// Draws the whole interface.
 pub fn draw(app: &App, frame: &mut Frame) {
     let area = frame.area();
-    let theme = Theme::new(app.profile.settings.theme, app.no_color);
+    let theme = Theme::new(app.session.profile.settings.theme, app.no_color);
     frame.buffer_mut().set_style(area, theme.base);
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         enlarge(frame, area, &theme);
@@ -226,9 +225,9 @@ fn title(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let story = app.story;
     let items = app.menu_items();
     let w = usize::from(area.width.saturating_sub(2));
-    // Drawn straight from the story, not through `engine::render`: ratatui drops
-    // control characters itself, but not bidi overrides.
-    let spaced: String = for_terminal(&story.title)
+    // Story text is terminal-safe since the load (bidi overrides included).
+    let spaced: String = story
+        .title
         .to_uppercase()
         .chars()
         .map(String::from)
@@ -237,7 +236,7 @@ fn title(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let spaced = if str_width(&spaced) <= w {
         spaced
     } else {
-        truncate(&for_terminal(&story.title).to_uppercase(), w)
+        truncate(&story.title.to_uppercase(), w)
     };
     // Continue's details: where the save was made, then its numbers, each on a line of
     // its own and each cut with a visible "…" rather than at the screen's edge.
@@ -263,7 +262,7 @@ fn title(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
             Line::default(),
             Line::styled(spaced, theme.heading),
             Line::default(),
-            Line::styled(truncate(&for_terminal(&story.subtitle), w), theme.prose),
+            Line::styled(truncate(&story.subtitle, w), theme.prose),
             Line::default(),
             Line::default(),
         ]);
@@ -862,7 +861,7 @@ fn pause(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
 fn settings(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     header(frame, area, theme, "Settings", "");
     let col = column(body(area));
-    let s = &app.profile.settings;
+    let s = &app.session.profile.settings;
     let speed = match s.text_speed {
         TextSpeed::Slow => "Slow",
         TextSpeed::Normal => "Normal",

@@ -364,7 +364,13 @@ fn the_backlog_rereads_an_earlier_scene_exactly_with_its_choice() {
 fn the_endings_gallery_shows_found_ones_with_their_date_and_epilogue() {
     let app = at_ending(80, 24);
     // Reaching the ending recorded its epilogue as shown.
-    let record = app.profile.endings_record.get("home").cloned().unwrap();
+    let record = app
+        .session
+        .profile
+        .endings_record
+        .get("home")
+        .cloned()
+        .unwrap();
     assert_eq!(record.epilogue[0], "You kept 3 coins.");
     assert_eq!(
         record.first_found,
@@ -375,7 +381,7 @@ fn the_endings_gallery_shows_found_ones_with_their_date_and_epilogue() {
                 .as_secs()
         )
     );
-    let profile: Profile = app.profile.clone();
+    let profile: Profile = app.session.profile.clone();
     let mut app = App::new(story(), profile, 7, false);
     update(&mut app, Msg::Resize(80, 24));
     app.menu = MenuItem::Endings;
@@ -463,8 +469,8 @@ fn text_read_in_an_earlier_game_is_shown_at_once_unless_the_setting_says_otherwi
     send(&mut app, &[Msg::OtherKey]);
     let cmds = update(&mut app, Msg::Digit(1));
     assert!(kinds(&cmds).contains("profile"), "{}", kinds(&cmds));
-    assert!(!app.profile.read_text.is_empty());
-    let read = app.profile.clone();
+    assert!(!app.session.profile.read_text.is_empty());
+    let read = app.session.profile.clone();
     // The next game (same seed, so the same variants) shows that scene at once.
     let app = first_game(read.clone());
     let g = app.game.as_ref().unwrap();

@@ -8,4 +8,5 @@
 
 pub mod engine;
 pub mod sanitize;
+pub mod session;
 pub mod story;

@@ -30,10 +30,10 @@ pub fn content_note(app: &mut App, msg: &Msg) -> Vec<Command> {
         return Vec::new();
     }
     app.pop();
-    if app.profile.settings.content_note_seen {
+    if app.session.profile.settings.content_note_seen {
         Vec::new()
     } else {
-        app.profile.settings.content_note_seen = true;
+        app.session.profile.settings.content_note_seen = true;
         vec![app.save_profile()]
     }
 }

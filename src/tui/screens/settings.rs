@@ -38,7 +38,7 @@ pub fn settings(app: &mut App, msg: &Msg) -> Vec<Command> {
         }
         _ => return Vec::new(),
     };
-    let s = &mut app.profile.settings;
+    let s = &mut app.session.profile.settings;
     match app.cursor {
         0 => s.text_speed = cycle(&SPEEDS, s.text_speed, forward),
         1 => s.theme = cycle(&THEMES, s.theme, forward),

@@ -12,8 +12,9 @@ use std::collections::{HashMap, HashSet};
 use super::diag::{Diagnostic, Locator};
 use super::expr::{self, Effect, ExprError, Scope, Type};
 use super::lint;
-use super::model::{Chance, Choice, Ending, Exit, Origin, Route, Scene, Story, Variable};
+use super::model::{CONTINUE, Chance, Choice, Ending, Exit, Origin, Route, Scene, Story, Variable};
 use super::raw::{self, RawChapter, RawChoice, RawFile, RawHeader, RawScene, RawVariable};
+use super::safe;
 use super::text::{self, Text};
 
 /// Bounds that keep a hostile or broken story from exhausting memory or time.
@@ -225,9 +226,14 @@ fn load_with(files: &[SourceFile], lints: bool) -> Loaded {
 
 fn finish(mut cx: Ctx<'_>) -> Loaded {
     let files = cx.files;
-    let story = cx.run();
+    let mut story = cx.run();
     let lints = cx.lints;
     let mut diagnostics = cx.diags;
+    // Sanitise once, here: nothing downstream neutralises story text again.
+    if let Some(s) = &mut story {
+        safe::story(s);
+    }
+    safe::diagnostics(&mut diagnostics);
     let has_errors = diagnostics.iter().any(Diagnostic::is_error);
     // Counting every word of a large story is real work: only the checker's summary
     // needs it, and the checker is the caller that asks for the lints.
@@ -1179,9 +1185,6 @@ impl<'a> Ctx<'a> {
         }
     }
 }
-
-/// The choice id of the single "Continue" offered by scenes that end in `next`/`routes`.
-pub const CONTINUE: &str = "continue";
 
 fn is_identifier(s: &str) -> bool {
     let mut chars = s.chars();
