@@ -19,6 +19,8 @@ pub mod app;
 pub mod input;
 pub mod keys;
 pub mod layout;
+pub mod msg;
+pub mod screen;
 pub mod screens;
 pub mod theme;
 pub mod update;

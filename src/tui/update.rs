@@ -5,6 +5,8 @@
 use super::app::{App, Command, MenuItem, Msg, Screen, TICK, WHEEL_LINES, slot_name};
 use super::layout;
 use super::screens;
+use crate::save::LoadedSave;
+use crate::session::Notice;
 
 /// Whether a message comes from a key press (these complete the typewriter).
 fn is_key(msg: &Msg) -> bool {
@@ -59,7 +61,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
             }
             return Vec::new();
         }
-        Msg::Loaded { slot, result } => return super::app::loaded(app, &slot, result),
+        Msg::Loaded { slot, result } => return loaded(app, &slot, result),
         Msg::ProfileFailed(e) => {
             app.flash(format!("Could not save settings: {e}"));
             return Vec::new();
@@ -188,4 +190,38 @@ pub(crate) fn scroll_list(scroll: &mut usize, max: usize, page: usize, msg: &Msg
     };
     *scroll = new.min(max);
     true
+}
+
+/// A [`Command::Load`] answered: the game loaded, with what the session noticed, or
+/// why it could not be.
+fn loaded(app: &mut App, slot: &str, result: Result<Box<LoadedSave>, String>) -> Vec<Command> {
+    match result {
+        Ok(save) => {
+            let effects = app.session.load(save.into_game());
+            let (cmds, notice) = match app.show_session(effects, true, false) {
+                Ok(shown) => shown,
+                Err(e) => {
+                    app.session.end();
+                    app.flash(format!("Could not load {}: {e}", slot_name(slot)));
+                    return Vec::new();
+                }
+            };
+            app.replay = None;
+            match notice {
+                Some(Notice::Diverged(d)) => app.flash(format!(
+                    "The story changed since this save; resumed before {d}."
+                )),
+                Some(Notice::StoryChanged) => app.flash(format!(
+                    "Loaded {}. The story has changed since, but this game still fits it.",
+                    slot_name(slot)
+                )),
+                None => app.flash(format!("Loaded {}.", slot_name(slot))),
+            }
+            cmds
+        }
+        Err(e) => {
+            app.flash(format!("Could not load {}: {e}", slot_name(slot)));
+            Vec::new()
+        }
+    }
 }

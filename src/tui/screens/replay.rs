@@ -1,5 +1,7 @@
 //! The replay viewer: stepping through a recorded game, and playing on from a step.
 
+use std::time::Duration;
+
 use crate::tui::app::{App, Command, Msg, Screen, WHEEL_LINES};
 
 /// A key in the replay viewer.
@@ -29,7 +31,7 @@ pub fn replay(app: &mut App, msg: &Msg) -> Vec<Command> {
             app.scroll_by(WHEEL_LINES);
             return Vec::new();
         }
-        Msg::Confirm => return super::super::app::take_over(app),
+        Msg::Confirm => return take_over(app),
         Msg::Help => {
             app.help_scroll = 0;
             app.stack.push(Screen::Help);
@@ -45,4 +47,26 @@ pub fn replay(app: &mut App, msg: &Msg) -> Vec<Command> {
         app.show_replay_step();
     }
     Vec::new()
+}
+
+/// Leaves the replay and plays on from the step shown, as a new game.
+fn take_over(app: &mut App) -> Vec<Command> {
+    let Some(r) = app.replay.take() else {
+        return Vec::new();
+    };
+    let Some(state) = r.recording.state_at(r.at) else {
+        return Vec::new();
+    };
+    let effects = app.session.resume(state, Duration::ZERO);
+    match app.show_session(effects, false, false) {
+        Ok((cmds, _)) => {
+            app.flash(format!("Playing on from step {} as a new game.", r.at));
+            cmds
+        }
+        Err(e) => {
+            app.session.end();
+            app.flash(format!("Cannot play on: {e}"));
+            Vec::new()
+        }
+    }
 }
