@@ -340,6 +340,12 @@ impl<'s> App<'s> {
             && !self.more_below()
     }
 
+    /// Whether keys are text now (a save is being named), for the input mapping.
+    #[must_use]
+    pub fn typing(&self) -> bool {
+        matches!(self.screen(), Screen::NameSave(_))
+    }
+
     /// Whether the terminal is big enough to draw in.
     #[must_use]
     pub fn fits(&self) -> bool {

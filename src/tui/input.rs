@@ -11,8 +11,9 @@ use super::keys;
 /// The message for a terminal event, or `None` for events the game ignores (key
 /// releases, mouse motion and other buttons, focus, paste).
 #[must_use]
-pub fn map(event: &Event) -> Option<Msg> {
+pub fn map(event: &Event, typing: bool) -> Option<Msg> {
     match event {
+        Event::Key(key) if typing => Some(map_typing(key)?),
         Event::Key(key) => map_key(key),
         Event::Mouse(m) => match m.kind {
             MouseEventKind::ScrollUp => Some(Msg::WheelUp),
@@ -23,6 +24,22 @@ pub fn map(event: &Event) -> Option<Msg> {
         Event::Resize(w, h) => Some(Msg::Resize(*w, *h)),
         _ => None,
     }
+}
+
+/// The message for a key press while a name is typed: characters are text, not keys;
+/// Enter, Esc, Backspace and Ctrl-C keep their meaning.
+fn map_typing(key: &KeyEvent) -> Option<Msg> {
+    if key.kind == KeyEventKind::Release {
+        return None;
+    }
+    Some(match key.code {
+        KeyCode::Char('c' | 'C') if key.modifiers.contains(KeyModifiers::CONTROL) => Msg::Interrupt,
+        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => Msg::Type(c),
+        KeyCode::Backspace => Msg::Erase,
+        KeyCode::Enter => Msg::Confirm,
+        KeyCode::Esc => Msg::Back,
+        _ => Msg::OtherKey,
+    })
 }
 
 /// The message for a key press.
@@ -92,21 +109,34 @@ mod tests {
             (KeyCode::F(5), "Some(Reload)"),
         ];
         for (code, want) in cases {
-            assert_eq!(name(map(&key(code))), want, "{code:?}");
+            assert_eq!(name(map(&key(code), false)), want, "{code:?}");
         }
+    }
+
+    #[test]
+    fn while_a_name_is_typed_letters_are_text() {
+        let typed = |code| name(map(&key(code), true));
+        assert_eq!(typed(KeyCode::Char('s')), "Some(Type('s'))");
+        assert_eq!(typed(KeyCode::Char('Q')), "Some(Type('Q'))");
+        assert_eq!(typed(KeyCode::Char('1')), "Some(Type('1'))");
+        assert_eq!(typed(KeyCode::Backspace), "Some(Erase)");
+        assert_eq!(typed(KeyCode::Enter), "Some(Confirm)");
+        assert_eq!(typed(KeyCode::Esc), "Some(Back)");
+        let ctrl_c = Event::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
+        assert_eq!(name(map(&ctrl_c, true)), "Some(Interrupt)");
     }
 
     #[test]
     fn ctrl_c_interrupts_and_releases_are_ignored() {
         let ctrl_c = Event::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
-        assert_eq!(name(map(&ctrl_c)), "Some(Interrupt)");
+        assert_eq!(name(map(&ctrl_c, false)), "Some(Interrupt)");
         let release = Event::Key(KeyEvent {
             code: KeyCode::Enter,
             modifiers: KeyModifiers::NONE,
             kind: KeyEventKind::Release,
             state: KeyEventState::NONE,
         });
-        assert_eq!(name(map(&release)), "None");
+        assert_eq!(name(map(&release, false)), "None");
     }
 
     #[test]
@@ -119,21 +149,27 @@ mod tests {
                 modifiers: KeyModifiers::NONE,
             })
         };
-        assert_eq!(name(map(&mouse(MouseEventKind::ScrollUp))), "Some(WheelUp)");
         assert_eq!(
-            name(map(&mouse(MouseEventKind::ScrollDown))),
+            name(map(&mouse(MouseEventKind::ScrollUp), false)),
+            "Some(WheelUp)"
+        );
+        assert_eq!(
+            name(map(&mouse(MouseEventKind::ScrollDown), false)),
             "Some(WheelDown)"
         );
-        assert_eq!(name(map(&mouse(MouseEventKind::Moved))), "None");
+        assert_eq!(name(map(&mouse(MouseEventKind::Moved), false)), "None");
         assert_eq!(
-            name(map(&mouse(MouseEventKind::Down(MouseButton::Left)))),
+            name(map(&mouse(MouseEventKind::Down(MouseButton::Left)), false)),
             "Some(Click(4, 9))"
         );
         assert_eq!(
-            name(map(&mouse(MouseEventKind::Down(MouseButton::Right)))),
+            name(map(&mouse(MouseEventKind::Down(MouseButton::Right)), false)),
             "None"
         );
-        assert_eq!(name(map(&Event::Resize(20, 6))), "Some(Resize(20, 6))");
-        assert_eq!(name(map(&Event::FocusGained)), "None");
+        assert_eq!(
+            name(map(&Event::Resize(20, 6), false)),
+            "Some(Resize(20, 6))"
+        );
+        assert_eq!(name(map(&Event::FocusGained, false)), "None");
     }
 }

@@ -177,6 +177,20 @@ pub static BINDINGS: &[Binding] = &[
         name: "mouse click",
         short: "click",
     },
+    // Only while a save is being named (see `input::map`).
+    Binding {
+        msg: Msg::Type(' '),
+        codes: &[],
+        name: "letters",
+        short: "type",
+    },
+    Binding {
+        msg: Msg::Erase,
+        codes: &[KeyCode::Backspace],
+        name: "Backspace",
+        short: "⌫",
+    },
+    // Last: what any unbound key is called.
     Binding {
         msg: Msg::OtherKey,
         codes: &[],
@@ -409,8 +423,10 @@ static QUESTION: &[Hint] = &[
 ];
 
 static NAMING: &[Hint] = &[
+    help_only(&[Msg::Type(' ')], "type a name for the save (optional)"),
+    help_only(&[Msg::Erase], "delete the last letter"),
     hint(&[Msg::Confirm], "save with this name", "save"),
-    hint(&[Msg::Back], "cancel", "cancel"),
+    hint(&[Msg::Back], "back to the slots", "back"),
 ];
 
 /// The keys that work in `ctx`.
@@ -502,6 +518,7 @@ pub fn help_lines() -> Vec<(String, &'static str)> {
         ("At an ending", Context::Ending),
         ("Menus and lists", Context::Menu),
         ("Journal", Context::Journal),
+        ("Naming a save", Context::Naming),
         ("Replay", Context::Replay),
     ];
     let mut out = Vec::new();

@@ -123,7 +123,7 @@ const SIGNAL_GRACE: Duration = Duration::from_secs(3);
 /// The next message: a key, a tick while the typewriter runs, an interrupt when
 /// SIGTERM or SIGHUP arrived, or a reload when a watched story file changed. `None` for
 /// events that mean nothing to the game.
-fn next_msg(animating: bool, watch: Option<&StoryWatch>) -> io::Result<Option<Msg>> {
+fn next_msg(animating: bool, typing: bool, watch: Option<&StoryWatch>) -> io::Result<Option<Msg>> {
     let stop = stop_requested();
     let started = Instant::now();
     let mut empty_wakeups = 0u32;
@@ -141,7 +141,7 @@ fn next_msg(animating: bool, watch: Option<&StoryWatch>) -> io::Result<Option<Ms
         };
         let asked_at = Instant::now();
         if event::poll(timeout)? {
-            if let Some(msg) = input::map(&event::read()?) {
+            if let Some(msg) = input::map(&event::read()?, typing) {
                 return Ok(Some(msg));
             }
         } else if animating && started.elapsed() >= app::TICK {
@@ -452,10 +452,11 @@ struct Shell<'a> {
 impl Shell<'_> {
     fn execute(&mut self, command: Command) {
         match command {
-            Command::Save { slot, state } => {
-                let result = self
-                    .store
-                    .save(&slot, self.story, &state, self.clock.played());
+            Command::Save { slot, state, name } => {
+                let played = self.clock.played();
+                let result =
+                    self.store
+                        .save_named(&slot, self.story, &state, played, name.as_deref());
                 self.saved(slot, result, false);
             }
             Command::Autosave(state) => {
@@ -540,7 +541,7 @@ fn event_loop(
         // Failures shown on screen and survived need no repeating at exit.
         shell.last_words.clear();
         session.terminal.draw(|f| view::draw(&app, f))?;
-        match next_msg(app.animating(), watch) {
+        match next_msg(app.animating(), app.typing(), watch) {
             Ok(Some(msg)) => shell.pending.push_back(msg),
             Ok(None) => {}
             Err(e) => {

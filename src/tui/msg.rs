@@ -54,6 +54,10 @@ pub enum Msg {
     No,
     /// A digit key, 1–9: pick that entry directly.
     Digit(u8),
+    /// A character typed while a save is being named.
+    Type(char),
+    /// Backspace while a save is being named.
+    Erase,
     /// Any other key: it still completes the typewriter or dismisses a card.
     OtherKey,
     /// Ctrl-C: save if playing and leave at once.
@@ -114,6 +118,8 @@ pub enum Command {
         slot: String,
         /// The game to save.
         state: Box<GameState>,
+        /// The player's name for the save, if they typed one.
+        name: Option<String>,
     },
     /// Write `state` to the autosave (the store first keeps a different game's
     /// autosave as the previous one); answered like [`Command::Save`], quietly.

@@ -122,7 +122,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
         Screen::Help => screens::lists::help(app, &msg),
         Screen::SaveSlots => screens::slots::save_slots(app, &msg),
         Screen::LoadSlots => screens::slots::load_slots(app, &msg),
-        Screen::NameSave(_) => Vec::new(),
+        Screen::NameSave(slot) => screens::slots::name_save(app, &slot, &msg),
         Screen::ConfirmOverwrite(slot) => screens::slots::confirm_overwrite(app, &slot, &msg),
         Screen::ConfirmQuit => screens::pause::confirm_quit(app, &msg),
         Screen::ConfirmNewGame => screens::title::confirm_new_game(app, &msg),

@@ -77,6 +77,23 @@ pub fn draw(app: &App, frame: &mut Frame) {
                 "y / Enter: quit   n / Esc: keep playing"
             },
         ),
+        Screen::NameSave(slot) => {
+            let w = usize::from(area.width.saturating_sub(12)).min(50);
+            let shown: String = {
+                // The end of a long name stays in view while typing.
+                let chars: Vec<char> = app.save_name.chars().collect();
+                let keep = w.saturating_sub(2).max(1);
+                chars[chars.len().saturating_sub(keep)..].iter().collect()
+            };
+            dialog(
+                frame,
+                area,
+                &theme,
+                &format!(" Save to {} ", slot_name_short(slot)),
+                &format!("A name for this save (optional): › {shown}▏"),
+                "Enter: save   Esc: back",
+            );
+        }
         Screen::ConfirmNewGame => {
             let auto = app
                 .slot(AUTO_SLOT)
@@ -242,7 +259,7 @@ fn title(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     // its own and each cut with a visible "…" rather than at the screen's edge.
     let detail: Vec<String> = match (app.menu, &app.latest) {
         (MenuItem::Continue, Some(latest)) => {
-            let (place, meta) = slot_text(latest, app.slots_at);
+            let (place, meta) = slot_text(latest, app.slots_at, false);
             [place, meta]
                 .into_iter()
                 .filter(|t| !t.is_empty())
@@ -614,6 +631,10 @@ fn journal_line(e: &JournalEntry, selected: bool, w: usize, theme: &Theme) -> Li
     }
 }
 
+fn slot_name_short(slot: &str) -> String {
+    slot_title(slot).to_lowercase()
+}
+
 fn slot_title(slot: &str) -> String {
     match slot {
         AUTO_SLOT => "Autosave".to_owned(),
@@ -645,14 +666,20 @@ fn ago(then: SystemTime, now: Option<SystemTime>) -> String {
     }
 }
 
-/// Where a save was made, and its numbers ("12 choices · 5 min · 3 min ago").
-fn slot_text(info: &SlotInfo, now: Option<SystemTime>) -> (String, String) {
+/// The player's name for a save (if any) and where it was made, then its numbers
+/// ("12 choices · 5 min · 3 min ago"); `dated` gives the calendar date it was saved
+/// instead of how long ago.
+fn slot_text(info: &SlotInfo, now: Option<SystemTime>, dated: bool) -> (String, String) {
     if let Some(p) = &info.problem {
         return (format!("cannot be loaded: {p}"), String::new());
     }
     let place = info.label.as_ref().map_or_else(String::new, |l| {
         format!("{} · {} · {}", l.chapter, l.date, l.place)
     });
+    let place = match &info.name {
+        Some(name) => format!("“{name}” · {place}"),
+        None => place,
+    };
     let mut meta = Vec::new();
     if let Some(n) = info.steps {
         meta.push(format!("{n} choice{}", if n == 1 { "" } else { "s" }));
@@ -661,7 +688,14 @@ fn slot_text(info: &SlotInfo, now: Option<SystemTime>) -> (String, String) {
         meta.push(span(t));
     }
     if let Some(at) = info.saved_at {
-        meta.push(ago(at, now));
+        let secs = at
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        meta.push(if dated {
+            calendar_date(secs)
+        } else {
+            ago(at, now)
+        });
     }
     (place, meta.join(" · "))
 }
@@ -687,7 +721,7 @@ fn slots(app: &App, frame: &mut Frame, area: Rect, theme: &Theme, saving: bool) 
             let (place, meta, style) = match app.slot(slot) {
                 None => ("— empty —".to_owned(), String::new(), theme.dim),
                 Some(s) => {
-                    let (place, meta) = slot_text(s, app.slots_at);
+                    let (place, meta) = slot_text(s, app.slots_at, true);
                     let style = if s.problem.is_some() {
                         theme.disabled
                     } else {

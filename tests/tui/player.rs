@@ -555,3 +555,83 @@ fn the_profile_sample_in_the_docs_loads_with_every_new_field() {
     assert_eq!(profile.read_text.len(), 2);
     assert!(profile.settings.content_note_seen && !profile.settings.auto_advance);
 }
+
+#[test]
+fn a_save_can_be_named_and_the_list_shows_the_name_and_the_date() {
+    let mut app = playing(story(), 80, 24);
+    let mut named = slot("2", 4, 3000);
+    named.name = Some("before the opera".into());
+    list(&mut app, vec![named]);
+    // An empty slot: straight to the name.
+    send(&mut app, &[Msg::Save, Msg::Digit(3)]);
+    assert_eq!(*app.screen(), Screen::NameSave("3".into()));
+    for c in "at the gate!x".chars() {
+        update(&mut app, Msg::Type(c));
+    }
+    update(&mut app, Msg::Erase);
+    assert!(render(&app, 80, 24).contains("› at the gate!▏"));
+    let cmds = update(&mut app, Msg::Confirm);
+    match &cmds[..] {
+        [butterfly::tui::Command::Save { slot, name, .. }] => {
+            assert_eq!(
+                (slot.as_str(), name.as_deref()),
+                ("3", Some("at the gate!"))
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(*app.screen(), Screen::Play);
+    // An occupied slot asks first, then offers its name to keep or change; Esc goes back.
+    send(&mut app, &[Msg::Save, Msg::Digit(2), Msg::Yes]);
+    assert_eq!(app.save_name, "before the opera");
+    update(&mut app, Msg::Back);
+    assert_eq!(*app.screen(), Screen::SaveSlots);
+    // The load screen lists the name, where, and the calendar date it was saved.
+    send(&mut app, &[Msg::Back, Msg::Load]);
+    let screen = render(&app, 100, 30);
+    assert!(screen.contains("“before the opera” · The Gate"), "{screen}");
+    assert!(screen.contains("2027-01-13"), "{screen}");
+    // Names are capped.
+    send(&mut app, &[Msg::Back, Msg::Save, Msg::Digit(4)]);
+    for _ in 0..100 {
+        update(&mut app, Msg::Type('a'));
+    }
+    assert_eq!(
+        app.save_name.chars().count(),
+        butterfly::save::MAX_NAME_CHARS
+    );
+}
+
+#[test]
+fn a_named_save_round_trips_through_the_store_as_format_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = butterfly::save::SaveStore::new(dir.path().to_owned());
+    let (state, _) = engine::start(story(), 7).unwrap();
+    store
+        .save_named(
+            "1",
+            story(),
+            &state,
+            Duration::ZERO,
+            Some("  by the well \u{1b}[31m "),
+        )
+        .unwrap();
+    store.save("2", story(), &state, Duration::ZERO).unwrap();
+    let list = store.list_for(story());
+    let one = list.iter().find(|s| s.slot == "1").unwrap();
+    let name = one.name.clone().unwrap();
+    assert!(
+        name.starts_with("by the well") && !name.contains('\u{1b}'),
+        "{name:?}"
+    );
+    assert_eq!(list.iter().find(|s| s.slot == "2").unwrap().name, None);
+    let text = std::fs::read_to_string(dir.path().join("1.ron")).unwrap();
+    assert!(text.contains("format: 2"), "{text}");
+    assert!(store.load("1", story()).is_ok());
+    // A format-1 save (no name) still loads.
+    let v1 = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/saves/v1_fixture.ron"
+    );
+    assert!(butterfly::save::load_file(std::path::Path::new(v1), story()).is_ok());
+}

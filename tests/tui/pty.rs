@@ -133,6 +133,11 @@ fn new_game_three_choices_save_and_quit_in_a_real_terminal() {
     t.press("s");
     t.wait_for("Save — choose a slot");
     t.press("3");
+    // Named, with a letter that is a key elsewhere (s saves, q quits).
+    t.wait_for("A name for this save");
+    t.press("qs ok\x7f\x7f\x7fsq");
+    t.wait_for("› qssq");
+    t.press("\r");
     t.wait_for("Saved to slot 3.");
     assert!(
         t.screen().contains("The yard is quiet"),
@@ -183,6 +188,8 @@ fn new_game_three_choices_save_and_quit_in_a_real_terminal() {
     // Slot 3 and the autosave (written on quit) hold the three choices.
     let store = SaveStore::new(saves.path().to_owned());
     let slots = store.list();
+    let three = slots.iter().find(|s| s.slot == "3").unwrap();
+    assert_eq!(three.name.as_deref(), Some("qssq"));
     for name in ["3", "auto"] {
         let info = slots
             .iter()

@@ -289,7 +289,7 @@ fn save_slots_every_key() {
     };
     check_every_key("save", &build, &|k| match k {
         Msg::Confirm | Msg::Digit(1) => (Screen::ConfirmOverwrite("1".into()), ""),
-        Msg::Digit(9) => (Screen::Play, "save:9"),
+        Msg::Digit(9) => (Screen::NameSave("9".into()), ""),
         Msg::Save | Msg::Back | Msg::Quit => (Screen::Play, ""),
         Msg::Help => (Screen::Help, ""),
         Msg::Interrupt => (Screen::SaveSlots, "save:auto quit"),
@@ -305,7 +305,7 @@ fn confirm_overwrite_every_key() {
         app
     };
     check_every_key("overwrite", &build, &|k| match k {
-        Msg::Yes | Msg::Confirm => (Screen::Play, "save:1"),
+        Msg::Yes | Msg::Confirm => (Screen::NameSave("1".into()), ""),
         Msg::No | Msg::Back | Msg::Quit => (Screen::SaveSlots, ""),
         Msg::Interrupt => (Screen::ConfirmOverwrite("1".into()), "save:auto quit"),
         _ => (Screen::ConfirmOverwrite("1".into()), ""),
@@ -619,11 +619,12 @@ fn reaching_an_ending_records_it_once() {
 #[test]
 fn saving_reports_success_failure_and_keeps_autosaves_quiet() {
     let mut app = playing(story(), 80, 24);
-    let cmds = send(&mut app, &[Msg::Save, Msg::Digit(3)]);
-    let Command::Save { slot, state } = &cmds[0] else {
+    let cmds = send(&mut app, &[Msg::Save, Msg::Digit(3), Msg::Confirm]);
+    let Command::Save { slot, state, name } = &cmds[0] else {
         panic!("{cmds:?}")
     };
     assert_eq!(slot, "3");
+    assert_eq!(*name, None, "no name typed: none given");
     assert_eq!(**state, app.game.as_ref().unwrap().state);
     assert_eq!(*app.screen(), Screen::Play);
     update(

@@ -1,10 +1,11 @@
-//! The save and load screens and the question before a save is overwritten.
+//! The save and load screens, the question before a save is overwritten, and naming a
+//! save before it is written.
 
-use crate::save::{MANUAL_SLOTS, SlotInfo};
+use crate::save::{MANUAL_SLOTS, MAX_NAME_CHARS, SlotInfo};
 use crate::tui::app::{App, Command, Msg, Screen, capitalise, slot_name};
 
-/// Writes the game to `slot` and closes the slot screens.
-pub(crate) fn save_to(app: &mut App, slot: &str) -> Vec<Command> {
+/// Writes the game to `slot` under `name` and closes the slot screens.
+fn save_to(app: &mut App, slot: &str, name: Option<String>) -> Vec<Command> {
     app.stack.retain(|s| *s == Screen::Play);
     let Some(game) = &app.game else {
         return Vec::new();
@@ -12,7 +13,41 @@ pub(crate) fn save_to(app: &mut App, slot: &str) -> Vec<Command> {
     vec![Command::Save {
         slot: slot.to_owned(),
         state: Box::new(game.state.clone()),
+        name,
     }]
+}
+
+/// Asks for a name for the save to `slot`, starting from the name it has now.
+fn ask_name(app: &mut App, slot: &str) {
+    app.save_name = app
+        .slot(slot)
+        .and_then(|s| s.name.clone())
+        .unwrap_or_default();
+    app.stack.push(Screen::NameSave(slot.to_owned()));
+}
+
+/// Typing a save's name: characters add, Backspace deletes, Enter saves (a blank name
+/// saves without one), Esc goes back to the slots.
+pub fn name_save(app: &mut App, slot: &str, msg: &Msg) -> Vec<Command> {
+    match msg {
+        Msg::Type(c) if !c.is_control() && app.save_name.chars().count() < MAX_NAME_CHARS => {
+            app.save_name.push(*c);
+        }
+        Msg::Erase => {
+            app.save_name.pop();
+        }
+        Msg::Confirm => {
+            let name = std::mem::take(&mut app.save_name);
+            let name = Some(name.trim().to_owned()).filter(|n| !n.is_empty());
+            return save_to(app, slot, name);
+        }
+        Msg::Back => {
+            app.save_name.clear();
+            app.pop();
+        }
+        _ => {}
+    }
+    Vec::new()
 }
 
 /// A key on the save screen.
@@ -21,10 +56,10 @@ pub fn save_slots(app: &mut App, msg: &Msg) -> Vec<Command> {
     let pick = |app: &mut App, slot: &str| -> Vec<Command> {
         if app.slot(slot).is_some() {
             app.stack.push(Screen::ConfirmOverwrite(slot.to_owned()));
-            Vec::new()
         } else {
-            save_to(app, slot)
+            ask_name(app, slot);
         }
+        Vec::new()
     };
     if let Some(slot) = slot_cursor(app, &rows, msg) {
         return pick(app, slot);
@@ -105,7 +140,11 @@ fn manual_slot(n: u8) -> Option<&'static str> {
 /// "Overwrite this slot?": yes saves over it, no goes back to the list.
 pub fn confirm_overwrite(app: &mut App, slot: &str, msg: &Msg) -> Vec<Command> {
     match msg {
-        Msg::Yes | Msg::Confirm => save_to(app, slot),
+        Msg::Yes | Msg::Confirm => {
+            app.pop();
+            ask_name(app, slot);
+            Vec::new()
+        }
         Msg::No | Msg::Back | Msg::Quit => {
             app.pop();
             Vec::new()
