@@ -5,8 +5,8 @@ use ratatui::crossterm::event::{
     Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind,
 };
 
-use super::app::Msg;
 use super::keys;
+use super::msg::Msg;
 
 /// The message for a terminal event, or `None` for events the game ignores (key
 /// releases, mouse motion and other buttons, focus, paste).

@@ -8,7 +8,7 @@ use std::mem::discriminant;
 
 use ratatui::crossterm::event::KeyCode;
 
-use super::app::Msg;
+use super::msg::Msg;
 use super::wrap::str_width;
 
 /// A key (or a few keys that mean the same) and the message it sends.

@@ -6,7 +6,7 @@
 
 use ratatui::layout::Rect;
 
-use super::app::Game;
+use super::game::Game;
 use super::keys;
 use super::wrap::{self, Block, str_width};
 

@@ -16,6 +16,7 @@
 //! Those signals are handled like Ctrl-C: autosave, restore the terminal, leave.
 
 pub mod app;
+pub mod game;
 pub mod input;
 pub mod keys;
 pub mod layout;

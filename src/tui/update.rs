@@ -2,7 +2,7 @@
 //! keys (ticks, sizes, replies from the run loop) are handled here; a key goes to the
 //! handler of the screen on top, each in its own file under [`screens`](super::screens).
 
-use super::app::{App, Command, MenuItem, Msg, Screen, TICK, WHEEL_LINES, slot_name};
+use super::app::{App, Command, MenuItem, Msg, Screen, TICK, slot_name};
 use super::layout;
 use super::screens;
 use crate::save::LoadedSave;
@@ -173,23 +173,6 @@ fn auto_advance(app: &mut App) -> Vec<Command> {
         return Vec::new();
     }
     app.choose(0)
-}
-
-/// Scrolls a list for the usual keys; false when `msg` is not a scrolling key.
-pub(crate) fn scroll_list(scroll: &mut usize, max: usize, page: usize, msg: &Msg) -> bool {
-    let new = match msg {
-        Msg::Up => scroll.saturating_sub(1),
-        Msg::Down => *scroll + 1,
-        Msg::WheelUp => scroll.saturating_sub(WHEEL_LINES.unsigned_abs()),
-        Msg::WheelDown => *scroll + WHEEL_LINES.unsigned_abs(),
-        Msg::PageUp => scroll.saturating_sub(page),
-        Msg::PageDown => *scroll + page,
-        Msg::Home => 0,
-        Msg::End => max,
-        _ => return false,
-    };
-    *scroll = new.min(max);
-    true
 }
 
 /// A [`Command::Load`] answered: the game loaded, with what the session noticed, or

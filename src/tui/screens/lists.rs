@@ -1,9 +1,9 @@
 //! The screens that show a list or a text to read: the content note, the journal (and
 //! the earlier scenes it re-opens), help, and the endings gallery.
 
+use super::scroll_list;
 use crate::tui::app::{App, Command, JournalEntry, Msg, Reading, Screen};
 use crate::tui::layout;
-use crate::tui::update::scroll_list;
 use crate::tui::wrap::Block;
 
 fn is_upward(msg: &Msg) -> bool {

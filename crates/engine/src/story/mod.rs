@@ -12,6 +12,7 @@ pub mod model;
 #[allow(missing_docs)] // every field is documented in docs/format.md
 pub mod raw;
 mod safe;
+pub mod site;
 pub mod text;
 
 pub use diag::{Diagnostic, Severity};
