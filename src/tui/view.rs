@@ -708,45 +708,63 @@ fn slots(app: &App, frame: &mut Frame, area: Rect, theme: &Theme, saving: bool) 
     };
     header(frame, area, theme, name, "");
     let col = column(body(area));
-    let height = usize::from(col.height);
-    let offset = (app.cursor + 1).saturating_sub(height);
     let w = usize::from(col.width);
-    let lines: Vec<Line> = rows
-        .iter()
-        .enumerate()
-        .skip(offset)
-        .take(height)
-        .map(|(i, slot)| {
-            let selected = i == app.cursor;
-            let (place, meta, style) = match app.slot(slot) {
-                None => ("— empty —".to_owned(), String::new(), theme.dim),
-                Some(s) => {
-                    let (place, meta) = slot_text(s, app.slots_at, true);
-                    let style = if s.problem.is_some() {
-                        theme.disabled
-                    } else {
-                        theme.prose
-                    };
-                    (place, meta, style)
-                }
-            };
-            let mark = if selected { "▸" } else { " " };
-            let name = format!("{mark} {:<9} ", slot_title(slot));
-            let meta = if meta.is_empty() {
-                meta
-            } else {
-                format!("  {meta}")
-            };
-            let meta = truncate(&meta, w.saturating_sub(str_width(&name)) * 2 / 3);
-            let place = truncate(
-                &place,
-                w.saturating_sub(str_width(&name) + str_width(&meta)),
-            );
-            let gap = w.saturating_sub(str_width(&name) + str_width(&place) + str_width(&meta));
-            let text = format!("{name}{place}{}{meta}", " ".repeat(gap));
-            Line::styled(text, if selected { theme.selected } else { style })
-        })
-        .collect();
+    // Narrow screens give each slot two lines, so its name, place and date are not all
+    // cut to a few letters.
+    let two_lines = w < 60;
+    let per_slot = if two_lines { 2 } else { 1 };
+    let height = (usize::from(col.height) / per_slot).max(1);
+    let offset = (app.cursor + 1).saturating_sub(height);
+    let mut lines: Vec<Line> = Vec::new();
+    for (i, slot) in rows.iter().enumerate().skip(offset).take(height) {
+        let selected = i == app.cursor;
+        let (place, meta, style) = match app.slot(slot) {
+            None => ("— empty —".to_owned(), String::new(), theme.dim),
+            Some(s) => {
+                let (place, meta) = slot_text(s, app.slots_at, true);
+                let style = if s.problem.is_some() {
+                    theme.disabled
+                } else {
+                    theme.prose
+                };
+                (place, meta, style)
+            }
+        };
+        let style = if selected { theme.selected } else { style };
+        let mark = if selected { "▸" } else { " " };
+        let name = format!("{mark} {:<9} ", slot_title(slot));
+        if two_lines {
+            let place = truncate(&place, w.saturating_sub(str_width(&name)));
+            let pad = w.saturating_sub(str_width(&name) + str_width(&place));
+            lines.push(Line::styled(
+                format!("{name}{place}{}", " ".repeat(pad)),
+                style,
+            ));
+            let indent = "    ";
+            let meta = truncate(&meta, w.saturating_sub(indent.len()));
+            let pad = w.saturating_sub(indent.len() + str_width(&meta));
+            lines.push(Line::styled(
+                format!("{indent}{meta}{}", " ".repeat(pad)),
+                style,
+            ));
+            continue;
+        }
+        let meta = if meta.is_empty() {
+            meta
+        } else {
+            format!("  {meta}")
+        };
+        let meta = truncate(&meta, w.saturating_sub(str_width(&name)) * 2 / 3);
+        let place = truncate(
+            &place,
+            w.saturating_sub(str_width(&name) + str_width(&meta)),
+        );
+        let gap = w.saturating_sub(str_width(&name) + str_width(&place) + str_width(&meta));
+        lines.push(Line::styled(
+            format!("{name}{place}{}{meta}", " ".repeat(gap)),
+            style,
+        ));
+    }
     frame.render_widget(Paragraph::new(lines), col);
     footer_for(app, frame, area, theme, ctx);
 }

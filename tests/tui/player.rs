@@ -635,3 +635,22 @@ fn a_named_save_round_trips_through_the_store_as_format_2() {
     );
     assert!(butterfly::save::load_file(std::path::Path::new(v1), story()).is_ok());
 }
+
+#[test]
+fn at_40_columns_each_slot_takes_two_lines_so_name_and_date_show() {
+    let mut app = playing(story(), 40, 12);
+    let mut named = slot("1", 4, 3000);
+    named.name = Some("by the well".into());
+    list(&mut app, vec![named]);
+    update(&mut app, Msg::Load);
+    for _ in 0..3 {
+        update(&mut app, Msg::Down);
+    }
+    let screen = render(&app, 40, 12);
+    assert!(screen.contains("▸ Slot 1    “by the well” ·"), "{screen}");
+    assert!(
+        screen.contains("4 choices · 6 min · 2027-01-13"),
+        "{screen}"
+    );
+    insta::assert_snapshot!("load_40x12", screen);
+}
