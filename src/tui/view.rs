@@ -138,7 +138,7 @@ pub fn draw(app: &App, frame: &mut Frame) {
 
 fn enlarge(frame: &mut Frame, area: Rect, theme: &Theme) {
     let text = format!(
-        "Please enlarge the terminal to at least {MIN_WIDTH}×{MIN_HEIGHT} (now {}×{}).",
+        "Please enlarge the terminal to at least {MIN_WIDTH}×{MIN_HEIGHT} (now {}×{}). Ctrl-C quits.",
         area.width, area.height
     );
     let lines = wrap::layout(&[Block::prose(text)], usize::from(area.width));
