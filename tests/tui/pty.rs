@@ -321,3 +321,36 @@ fn pause_menu_backlog_and_read_text_skipping_in_a_real_terminal() {
     assert!(status.success(), "{status:?}");
     assert!(!screen.alternate_screen());
 }
+
+/// Issue 13.9 in the real binary: a game begun with `play --from` saves into a scratch
+/// folder, and says so instead of promising its saves are kept.
+#[test]
+fn a_from_game_says_its_saves_are_not_kept() {
+    use crate::common::pty::Game;
+
+    let saves = tempfile::tempdir().unwrap();
+    let args = ["--story", "tests/fixtures/full", "play", "--from", "yard"];
+    let mut g = Game::start(&args, saves.path());
+    g.wait_for("Saves go to a scratch folder, deleted on exit.");
+    g.press("x");
+    g.press("s");
+    g.wait_for("Save — choose a slot");
+    g.press("1");
+    g.wait_for("A name for this save");
+    g.press("\r");
+    g.wait_for("in a scratch folder (a --from game is not kept)");
+    g.press("q");
+    g.wait_for("are in a scratch folder and are not kept");
+    assert!(
+        !g.screen().contains("saved automatically"),
+        "{}",
+        g.screen()
+    );
+    g.press("y");
+    let (status, _) = g.wait_exit();
+    assert!(status.success(), "{status:?}");
+    assert!(
+        SaveStore::new(saves.path().to_owned()).list().is_empty(),
+        "nothing written where the player's saves are"
+    );
+}
