@@ -2,6 +2,8 @@
 //! renders, insta snapshots, a property test over random states and sizes) and with
 //! one (the real binary in a pseudo-terminal).
 
+#[path = "../common/mod.rs"]
+mod common;
 mod props;
 mod pty;
 mod render;
