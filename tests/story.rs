@@ -122,11 +122,11 @@ const FILM_TO_15: &str = "
     3: show_card for_music watch_her backstage sleeves ask_when continue
     4: magazines more_tea kiss continue
     5: lock please_advise ignore nothing straight_there
-    6: continue accept continue
-    7: continue continue share continue
-    8: force continue
-    9: continue slip continue
-    10: continue marry continue
+    6: demand accept continue cipher_alibi continue
+    7: hours continue give_way biscuits continue show_card share continue
+    8: own_it force continue americans continue
+    9: work_room hold_court slip continue
+    10: ask_lamp divorce marry walk_home continue
     11: take_him look oath to_him martins
     12: stay_gate hold_look stay_still watch continue
     13: defend accept record
@@ -186,11 +186,24 @@ fn the_films_choices_reach_butterfly_for_every_seed() {
         ("beijing_1965_silence_drawer", "ignore"),
         ("beijing_1965_silence_toulon", "nothing"),
         ("beijing_1965_silence_promotion", "straight_there"),
+        ("beijing_1965_surrender", "demand"),
         ("beijing_1965_surrender_terms", "accept"),
+        ("beijing_1965_surrender_home", "cipher_alibi"),
+        ("beijing_1965_pillow_talk", "hours"),
+        ("beijing_1965_pillow_talk_grey", "give_way"),
+        ("beijing_1965_pillow_talk_cups", "biscuits"),
+        ("beijing_1965_pillow_talk_drive", "show_card"),
         ("beijing_1965_pillow_talk_wall", "share"),
-        ("beijing_1965_forecast", "force"),
+        ("beijing_1965_forecast", "own_it"),
+        ("beijing_1965_forecast_page", "force"),
+        ("beijing_1965_forecast_offer", "americans"),
+        ("beijing_1965_baden_soiree", "work_room"),
+        ("beijing_1965_baden_soiree_rooms", "hold_court"),
         ("beijing_1965_baden_soiree_offer", "slip"),
+        ("beijing_1965_pregnancy", "ask_lamp"),
+        ("beijing_1965_pregnancy_child", "divorce"),
         ("beijing_1965_pregnancy_divorce", "marry"),
+        ("beijing_1965_pregnancy_marry", "walk_home"),
         ("beijing_1966_the_son", "take_him"),
         ("beijing_1966_the_son_boy", "look"),
         ("beijing_1966_the_son_vow", "oath"),
@@ -258,11 +271,11 @@ fn e2_six_years_when_the_illusion_breaks() {
         3: pay new_plays watch_house backstage sleeves goodnight continue
         4: records cover_cup ask_life what_then continue
         5: lock let_off answer sign_rene continue nothing straight_there
-        6: continue insist continue
-        7: continue continue change continue
-        8: caution continue
-        9: continue dance continue
-        10: continue money continue
+        6: confess_fear insist continue records continue
+        7: hours continue ask_name biscuits continue let_her change continue
+        8: play_down caution continue desk continue
+        9: compliment demur dance continue
+        10: ask_lamp divorce money walk_home continue
         11: ask_where name france let_go held_child
         12: sleeve look_away shield intervene continue
         13: sorry plead accounts lane
@@ -311,11 +324,11 @@ fn e4_denouncing_song_in_beijing_needs_three_clues() {
         3: show_card new_plays watch_house ask_neighbour tell_fang goodnight continue
         4: magazines cover_cup ask_life fool continue
         5: lock please_advise ignore nothing straight_there
-        6: continue accept continue
-        7: continue continue grey continue
-        8: mistress continue
-        9: continue dance continue
-        10: continue doctor continue
+        6: demand accept continue records continue
+        7: joke continue ask_name biscuits continue let_her grey continue
+        8: play_down mistress continue weekly continue
+        9: compliment demur dance continue
+        10: reach_lamp how_long doctor street_plan continue
         11: ask_where name doubt press held_child
         12: sleeve hold_look shield trade credit continue
         13: sorry denounce tell_all
@@ -397,11 +410,11 @@ fn e5_closing_the_door_when_jeanne_stayed() {
         3: show_card for_music watch_her backstage sleeves ask_when continue
         4: magazines more_tea kiss continue
         5: lock please_advise ignore nothing straight_there
-        6: continue accept continue
-        7: continue continue share continue
-        8: force continue
-        9: continue dance continue
-        10: continue marry continue
+        6: demand accept continue records continue
+        7: hours continue give_way biscuits continue show_card share continue
+        8: own_it force continue americans continue
+        9: compliment demur dance continue
+        10: ask_lamp divorce marry walk_home continue
         11: take_him look oath to_him held_child
         12: stay_gate hold_look shield watch continue
         13: sorry accept lane
@@ -428,11 +441,11 @@ fn e6_refusing_with_open_eyes() {
         3: show_card new_plays watch_house backstage sleeves ask_when continue
         4: magazines cover_cup ask_life what_then continue
         5: lock let_off answer sign_rene continue nothing straight_there
-        6: continue insist continue
-        7: continue continue grey continue
-        8: caution continue
-        9: continue slip continue
-        10: continue marry continue
+        6: confess_fear insist continue records continue
+        7: joke continue ask_name cup continue let_her change continue
+        8: play_down caution continue desk continue
+        9: compliment demur slip continue
+        10: ask_lamp how_long marry midwife continue
         11: take_him name oath to_him held_child
         12: sleeve hold_look shield watch continue
         13: sorry accept lane
@@ -459,16 +472,17 @@ fn jeanne_finds_out_about_frau_baden() {
         3: show_card for_music watch_her backstage sleeves goodnight continue
         4: magazines more_tea kiss continue
         5: lock please_advise answer sign_rene continue nothing straight_there
-        6: continue accept continue
-        7: continue continue share continue
-        8: force continue
-        9: continue baden continue
+        6: demand accept continue cipher_alibi continue
+        7: hours continue give_way biscuits continue show_card share continue
+        8: own_it force continue weekly continue
+        9: work_room hold_court baden look_watch
     ",
     );
     let state = play(1, &ids);
     assert_eq!(state.scene, "beijing_1965_baden_soiree_found");
     assert_eq!(state.var("jeanne_found_baden"), 1);
-    assert_eq!(state.var("jeanne_trust"), 60 - 5 - 10 - 20);
+    // The cipher-room alibi after the first night costs 5 more.
+    assert_eq!(state.var("jeanne_trust"), 60 - 5 - 10 - 5 - 20);
 }
 
 #[test]
@@ -481,8 +495,10 @@ fn frau_baden_offers_herself_only_after_the_gossip() {
              3: show_card for_music watch_her backstage sleeves goodnight continue
              4: magazines more_tea kiss continue
              5: lock please_advise answer sign_rene continue nothing straight_there
-             6: continue accept continue  7: continue continue share continue
-             8: force continue  9: continue",
+             6: demand accept continue records continue
+             7: hours continue give_way biscuits continue show_card share continue
+             8: own_it force continue weekly continue
+             9: compliment hold_court",
         ));
         let state = play(1, &ids);
         assert_eq!(state.scene, "beijing_1965_baden_soiree_offer");
