@@ -4,6 +4,7 @@
 
 #[path = "../common/mod.rs"]
 mod common;
+mod player;
 mod props;
 mod pty;
 mod render;

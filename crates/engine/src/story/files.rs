@@ -1,17 +1,7 @@
-//! What the compiler is given: story files as `(path, contents)`, the bounds on them,
-//! and the hash saves use to notice edits.
+//! A story's input: its files' contents, the bounds they must keep, and their hash.
 //!
-//! A module of its own so the loader (which runs the passes) and the passes (which read
-//! these) both depend on it without depending on each other.
-
-/// One story file's contents.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SourceFile {
-    /// Path relative to the story directory, with `/` separators.
-    pub path: String,
-    /// The raw bytes (checked for UTF-8 here).
-    pub bytes: Vec<u8>,
-}
+//! Apart from the loader so that the compiler's passes can use these without depending
+//! on the loader that runs them.
 
 /// Bounds that keep a hostile or broken story from exhausting memory or time.
 pub mod limits {
@@ -54,6 +44,15 @@ pub mod limits {
             }
         }
     }
+}
+
+/// One story file's contents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceFile {
+    /// Path relative to the story directory, with `/` separators.
+    pub path: String,
+    /// The raw bytes (checked for UTF-8 here).
+    pub bytes: Vec<u8>,
 }
 
 /// A stable hash of every file's path and bytes (unlike `DefaultHasher`, fixed across

@@ -11,6 +11,7 @@ use super::passes::{self, Ctx};
 use super::safe;
 
 pub use super::files::{SourceFile, limits};
+
 pub use super::site::Site;
 
 /// The result of loading: the story when there were no errors, and every diagnostic.

@@ -6,7 +6,7 @@
 pub mod diag;
 pub mod emphasis;
 pub mod expr;
-pub mod files;
+mod files;
 pub mod load;
 pub mod model;
 mod passes;

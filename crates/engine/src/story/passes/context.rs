@@ -9,8 +9,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::super::diag::{Diagnostic, Label};
 use super::super::expr::{self, Effect, ExprError, Type};
-use super::super::files::SourceFile;
-use super::super::files::limits;
+use super::super::files::{SourceFile, limits};
 use super::super::scan::Locator;
 pub use super::super::site::Site;
 
