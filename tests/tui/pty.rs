@@ -101,6 +101,8 @@ fn new_game_three_choices_save_and_quit_in_a_real_terminal() {
     );
 }
 
+/// Issue 13 in the real binary: the pause menu, the backlog (re-reading an earlier
+/// scene from the journal) and read-text skipping across two runs of the game.
 #[test]
 fn pause_menu_backlog_and_read_text_skipping_in_a_real_terminal() {
     let saves = tempfile::tempdir().unwrap();
@@ -195,8 +197,6 @@ fn pause_menu_backlog_and_read_text_skipping_in_a_real_terminal() {
 /// folder, and says so instead of promising its saves are kept.
 #[test]
 fn a_from_game_says_its_saves_are_not_kept() {
-    use crate::common::pty::Game;
-
     let saves = tempfile::tempdir().unwrap();
     let args = ["--story", "tests/fixtures/full", "play", "--from", "yard"];
     let mut g = Game::start(&args, saves.path());
