@@ -1,4 +1,4 @@
-//! The TUI's model and the one door through which it changes: [`update`].
+//! The TUI's model and the one door through which it changes: [`update`](super::update::update).
 //!
 //! `update` takes a [`Msg`] (a key, a tick, the result of some I/O) and returns
 //! [`Command`]s (save this, load that, quit) for the run loop to carry out; it never

@@ -1,4 +1,4 @@
-//! Terminal events to [`Msg`]s, through the one keymap in [`keys`](super::keys), the
+//! Terminal events to [`Msg`]s, through the one keymap in [`keys`], the
 //! same on every screen, so what a key *means* is decided by `update` alone.
 
 use ratatui::crossterm::event::{

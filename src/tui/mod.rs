@@ -1,6 +1,6 @@
 //! The terminal game: the only module that knows ratatui and crossterm.
 //!
-//! Split the Elm way: [`app`] holds the model, [`update`] changes it (no I/O), handing
+//! Split the Elm way: [`app`] holds the model, [`update()`] changes it (no I/O), handing
 //! each key to its screen's handler in [`screens`]; [`view`] draws it (no changes) with
 //! the geometry in [`layout`]; [`input`] turns key presses into messages through the one
 //! keymap in [`keys`], which also writes the help screen and the footers; [`theme`]

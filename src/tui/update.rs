@@ -1,6 +1,6 @@
 //! [`update`]: the one door through which the interface changes. Messages that are not
 //! keys (ticks, sizes, replies from the run loop) are handled here; a key goes to the
-//! handler of the screen on top, each in its own file under [`screens`](super::screens).
+//! handler of the screen on top, each in its own file under [`screens`].
 
 use super::app::{App, Command, MenuItem, Msg, Screen, TICK, slot_name};
 use super::layout;

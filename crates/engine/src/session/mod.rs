@@ -19,7 +19,7 @@
 //!   dropped when empty ([`pages`]).
 //! - **Emphasis**: one parser ([`crate::story::emphasis`]).
 //!
-//! Also here: the [`journal`], the plain [`transcript`], a [`Recording`] of a game for
+//! Also here: the [`journal()`], the plain [`transcript`], a [`Recording`] of a game for
 //! the replay viewer, and carrying a game over to an edited story ([`reload`]).
 
 pub mod journal;
