@@ -235,7 +235,7 @@ impl<'s> PlainPlayer<'s> {
             )?;
             return Ok(false);
         }
-        let loaded = match store.load(slot, self.story) {
+        let loaded = match store.load_to_play(slot, self.story) {
             Ok(l) => l,
             Err(e) => {
                 writeln!(out, "Not loaded: {}", for_terminal(&e.to_string()))?;
@@ -251,11 +251,18 @@ impl<'s> PlainPlayer<'s> {
             l.place,
             save::format_utc(loaded.saved_at)
         )?;
-        if let Some(d) = &loaded.divergence {
+        if let Some(m) = &loaded.migration {
+            writeln!(out, "{}", m.notice())?;
+            let kept = loaded.backup.as_ref().map_or_else(String::new, |b| {
+                format!(
+                    " Your game as it was is kept in `{}`.",
+                    for_terminal(&b.display().to_string())
+                )
+            });
             writeln!(
                 out,
-                "This save no longer matches the story at {}. Playing on from the last step that still holds.",
-                for_terminal(&d.to_string())
+                "(This save no longer matches the story at {}.{kept})",
+                for_terminal(&m.divergence.to_string())
             )?;
         } else if loaded.story_changed {
             writeln!(

@@ -178,6 +178,23 @@ fn write_synced(path: &Path, bytes: &[u8]) -> io::Result<()> {
     f.sync_all()
 }
 
+/// Copies `from` to `to` through a synced temporary file and a rename, so `to` is
+/// always either the old copy or the whole new one.
+fn copy_synced(from: &Path, to: &Path) -> Result<(), SaveError> {
+    let tmp = temp_sibling(to, "copy");
+    let copied = fs::copy(from, &tmp)
+        .and_then(|_| File::open(&tmp)?.sync_all())
+        .and_then(|()| fs::rename(&tmp, to));
+    if let Err(e) = copied {
+        let _ = fs::remove_file(&tmp);
+        return Err(io_error("back up", from, e));
+    }
+    if let Some(dir) = to.parent() {
+        sync_dir(dir);
+    }
+    Ok(())
+}
+
 /// Makes a rename durable; some platforms cannot open directories, which is fine.
 fn sync_dir(dir: &Path) {
     if let Ok(d) = File::open(dir) {
@@ -347,6 +364,26 @@ impl SaveStore {
     /// [`LoadedSave::divergence`] set.
     pub fn load(&self, slot: &str, story: &Story) -> Result<LoadedSave, SaveError> {
         load_file(&self.slot_path(slot)?, story)
+    }
+
+    /// Loads `slot` to play on from it. Like [`SaveStore::load`], except that a save
+    /// the story no longer fits in full is first copied to `<slot>.ron.pre-update`
+    /// ([`LoadedSave::backup`]): the game resumes at the last step that still fits, and
+    /// the next save to the slot (and the `.bak` after it) would otherwise replace the
+    /// only record of the longer game. The slot file itself is not modified.
+    ///
+    /// # Errors
+    /// As [`SaveStore::load`]; and when the copy cannot be made, since playing on
+    /// without it could cost the player the choices the update dropped.
+    pub fn load_to_play(&self, slot: &str, story: &Story) -> Result<LoadedSave, SaveError> {
+        let path = self.slot_path(slot)?;
+        let mut loaded = load_file(&path, story)?;
+        if loaded.migration.is_some() {
+            let backup = with_suffix(&path, ".pre-update");
+            copy_synced(&path, &backup)?;
+            loaded.backup = Some(backup);
+        }
+        Ok(loaded)
     }
 
     /// Every slot file in the directory, damaged ones included (with their problem),

@@ -1399,6 +1399,8 @@ fn loaded(app: &mut App, slot: &str, result: Result<Box<LoadedSave>, String>) ->
             let LoadedSave {
                 state,
                 divergence,
+                migration,
+                backup,
                 play_time,
                 story_changed,
                 ..
@@ -1408,15 +1410,24 @@ fn loaded(app: &mut App, slot: &str, result: Result<Box<LoadedSave>, String>) ->
                 return Vec::new();
             }
             app.replay = None;
-            match divergence {
-                Some(d) => app.flash(format!(
+            match (migration, divergence) {
+                (Some(m), _) => {
+                    let kept = backup
+                        .as_deref()
+                        .and_then(std::path::Path::file_name)
+                        .map_or_else(String::new, |f| {
+                            format!(" Old save kept as {}.", f.to_string_lossy())
+                        });
+                    app.flash(format!("{}{kept}", m.notice()));
+                }
+                (None, Some(d)) => app.flash(format!(
                     "The story changed since this save; resumed before {d}."
                 )),
-                None if story_changed => app.flash(format!(
+                (None, None) if story_changed => app.flash(format!(
                     "Loaded {}. The story has changed since, but this game still fits it.",
                     slot_name(slot)
                 )),
-                None => app.flash(format!("Loaded {}.", slot_name(slot))),
+                (None, None) => app.flash(format!("Loaded {}.", slot_name(slot))),
             }
             let mut cmds = vec![Command::StartClock(play_time)];
             cmds.extend(app.record());

@@ -150,6 +150,8 @@ pub fn loaded(
 ) -> Box<LoadedSave> {
     Box::new(LoadedSave {
         state,
+        migration: None,
+        backup: None,
         divergence,
         play_time,
         story_changed: false,
