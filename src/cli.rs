@@ -10,6 +10,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod diff;
+
 use crate::engine;
 use crate::plain::PlainPlayer;
 use crate::replay::{self as replaying, Recording};
@@ -83,6 +85,9 @@ pub enum Command {
     },
     /// Replay a save file: check it, print its transcript, or step through it.
     Replay(ReplayArgs),
+    /// Compare two versions of a story: what changed, and which saves (--saves DIR,
+    /// default: each ending's witness in OLD) still replay. Exit 1 if any loses progress.
+    Diff(diff::DiffArgs),
 }
 
 /// Output syntax of `graph`.
@@ -180,6 +185,7 @@ pub fn run(cli: Cli) -> ExitCode {
         }
         Some(Command::Play(args)) => play(cli.story.as_deref(), cli.saves.as_deref(), &args),
         Some(Command::Replay(args)) => replay(cli.story.as_deref(), cli.saves.as_deref(), &args),
+        Some(Command::Diff(args)) => diff::run(&args, cli.saves.as_deref()),
         Some(Command::Graph { dir, format }) => graph(dir.or(cli.story).as_deref(), format),
         Some(Command::Explore(args)) if args.exhaustive => verify(
             args.dir.or(cli.story).as_deref(),

@@ -8,6 +8,7 @@
 //!
 //! [`Story`]: crate::story::Story
 
+pub mod diff;
 pub mod explore;
 pub mod graph;
 pub mod playtest;
