@@ -1412,12 +1412,12 @@ fn loaded(app: &mut App, slot: &str, result: Result<Box<LoadedSave>, String>) ->
             app.replay = None;
             match (migration, divergence) {
                 (Some(m), _) => {
-                    let kept = backup
-                        .as_deref()
-                        .and_then(std::path::Path::file_name)
-                        .map_or_else(String::new, |f| {
-                            format!(" Old save kept as {}.", f.to_string_lossy())
-                        });
+                    // One footer line: the file's name is in docs/saves.md, not here.
+                    let kept = if backup.is_some() {
+                        " Old save kept."
+                    } else {
+                        ""
+                    };
                     app.flash(format!("{}{kept}", m.notice()));
                 }
                 (None, Some(d)) => app.flash(format!(

@@ -2,6 +2,7 @@
 //! renders, insta snapshots, a property test over random states and sizes) and with
 //! one (the real binary in a pseudo-terminal).
 
+mod migration;
 mod props;
 mod pty;
 mod render;
