@@ -87,7 +87,11 @@ const EDITS: &[Edit] = &[
     },
     Edit {
         name: "a renamed choice",
-        replace: &[("forecast.ron", r#"Choice(id: "umbrella""#, r#"Choice(id: "brolly""#)],
+        replace: &[(
+            "forecast.ron",
+            r#"Choice(id: "umbrella""#,
+            r#"Choice(id: "brolly""#,
+        )],
         changes: "~ scene `porch`\n    ~ choice `umbrella` renamed `brolly`\n",
         diverge: &[("umbrella", 1, 0, "porch")],
     },
@@ -121,7 +125,11 @@ const EDITS: &[Edit] = &[
     },
     Edit {
         name: "a changed condition",
-        replace: &[("forecast.ron", r#"when: "nerve >= 4""#, r#"when: "nerve >= 5""#)],
+        replace: &[(
+            "forecast.ron",
+            r#"when: "nerve >= 4""#,
+            r#"when: "nerve >= 5""#,
+        )],
         changes: "~ scene `street`\n    ~ choice `park`: condition `nerve >= 4` -> `nerve >= 5`\n",
         diverge: &[("radio_park", 4, 3, "street")],
     },
@@ -273,11 +281,20 @@ fn diff_reports_each_of_ten_edits_and_predicts_every_save_and_loading_agrees() {
             let backup = file_path.with_extension("ron.pre-update");
             match &prediction.fate {
                 Fate::Diverges(m) => {
-                    assert_eq!(loaded.migration.as_ref(), Some(&**m), "{}: {slot}", edit.name);
+                    assert_eq!(
+                        loaded.migration.as_ref(),
+                        Some(&**m),
+                        "{}: {slot}",
+                        edit.name
+                    );
                     assert_eq!(loaded.state.path.len(), m.kept);
                     assert_eq!(loaded.state.scene, m.scene);
                     assert_eq!(loaded.backup.as_deref(), Some(backup.as_path()));
-                    assert_eq!(fs::read(&backup).unwrap(), before, "the backup is the old file");
+                    assert_eq!(
+                        fs::read(&backup).unwrap(),
+                        before,
+                        "the backup is the old file"
+                    );
                 }
                 _ => {
                     assert_eq!(loaded.migration, None, "{}: {slot}", edit.name);
@@ -285,7 +302,11 @@ fn diff_reports_each_of_ten_edits_and_predicts_every_save_and_loading_agrees() {
                     assert!(!backup.exists(), "nothing lost, nothing copied");
                 }
             }
-            assert_eq!(fs::read(&file_path).unwrap(), before, "loading never changes a slot");
+            assert_eq!(
+                fs::read(&file_path).unwrap(),
+                before,
+                "loading never changes a slot"
+            );
         }
     }
 }
@@ -309,8 +330,15 @@ fn the_diff_command_exits_1_exactly_when_a_save_would_lose_progress() {
             ],
             "",
         );
-        assert_eq!(run.code, code, "{}: {}{}", edit.name, run.stdout, run.stderr);
-        assert!(run.stdout.contains("ok    short.ron: still replays (1 choices)"));
+        assert_eq!(
+            run.code, code,
+            "{}: {}{}",
+            edit.name, run.stdout, run.stderr
+        );
+        assert!(
+            run.stdout
+                .contains("ok    short.ron: still replays (1 choices)")
+        );
         if code == 1 {
             assert!(
                 run.stdout.contains(
@@ -319,7 +347,10 @@ fn the_diff_command_exits_1_exactly_when_a_save_would_lose_progress() {
                 "{}",
                 run.stdout
             );
-            assert!(run.stdout.contains("1 of 5 recording(s) would lose progress"));
+            assert!(
+                run.stdout
+                    .contains("1 of 5 recording(s) would lose progress")
+            );
         }
     }
 }
@@ -331,17 +362,29 @@ fn without_saves_diff_checks_the_witnesses_of_the_old_story() {
     // The renamed choice is on the only way to the dry ending.
     edited(&EDITS[1], &new_dir);
     let run = common::butterfly(
-        &["diff", fixture_dir().to_str().unwrap(), new_dir.to_str().unwrap()],
+        &[
+            "diff",
+            fixture_dir().to_str().unwrap(),
+            new_dir.to_str().unwrap(),
+        ],
         "",
     );
     assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
-    assert!(run.stdout.contains("saves (the witnesses `explore` finds in OLD):"));
     assert!(
-        run.stdout.contains("LOSES dry: diverges at step 1 (scene `porch`, choice `umbrella`)"),
+        run.stdout
+            .contains("saves (the witnesses `explore` finds in OLD):")
+    );
+    assert!(
+        run.stdout
+            .contains("LOSES dry: diverges at step 1 (scene `porch`, choice `umbrella`)"),
         "{}",
         run.stdout
     );
-    assert!(run.stdout.contains("ok    soaked: still replays"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("ok    soaked: still replays"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
@@ -370,7 +413,11 @@ fn plain_play_tells_the_player_what_the_update_cost_and_keeps_the_old_save() {
         "{}",
         run.stdout
     );
-    assert!(run.stdout.contains("radio_park.ron.pre-update"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("radio_park.ron.pre-update"),
+        "{}",
+        run.stdout
+    );
     let kept = saves.join("radio_park.ron.pre-update");
     assert_eq!(
         fs::read(kept).unwrap(),

@@ -7,8 +7,8 @@
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
+use super::{CliError, load_story};
 use crate::save;
 use crate::story::Story;
 use crate::tools::diff::{self, Fate, Prediction, Report};
@@ -26,52 +26,40 @@ pub struct DiffArgs {
 /// Runs `diff`. `saves` is the global `--saves`: a directory of save or witness files
 /// (or one file) made in OLD; without it, each ending's witness that `explore` finds
 /// in OLD is computed in memory and checked instead.
-#[must_use]
-pub fn run(args: &DiffArgs, saves: Option<&Path>) -> ExitCode {
-    let (old, new) = match (story(&args.old), story(&args.new)) {
-        (Ok(o), Ok(n)) => (o, n),
-        (Err(code), _) | (_, Err(code)) => return code,
-    };
+///
+/// # Errors
+/// A story does not load or the saves cannot be listed; [`CliError::Found`] when a
+/// recording would lose progress (the report is printed first).
+pub fn diff(args: &DiffArgs, saves: Option<&Path>) -> Result<(), CliError> {
+    let old = load_story(Some(&args.old))?;
+    let new = load_story(Some(&args.new))?;
     let (source, predictions) = match saves {
-        Some(dir) => match from_files(dir, &old, &new) {
-            Ok(p) => (dir.display().to_string(), p),
-            Err(e) => {
-                eprintln!("butterfly: cannot read `{}`: {e}", dir.display());
-                return ExitCode::from(2);
-            }
-        },
-        None => match from_witnesses(&old, &new) {
-            Ok(p) => ("the witnesses `explore` finds in OLD".to_owned(), p),
-            Err(e) => {
-                eprintln!("butterfly: {e}");
-                return ExitCode::from(1);
-            }
-        },
+        Some(dir) => {
+            let p = from_files(dir, &old, &new).map_err(|e| {
+                CliError::CannotRun(format!("butterfly: cannot read `{}`: {e}", dir.display()))
+            })?;
+            (dir.display().to_string(), p)
+        }
+        None => (
+            "the witnesses `explore` finds in OLD".to_owned(),
+            from_witnesses(&old, &new).map_err(|e| CliError::Input(format!("butterfly: {e}")))?,
+        ),
     };
     let report = Report {
         changes: diff::diff_stories(&old, &new),
         source,
         predictions,
     };
+    // Save file names and ids read from saves are not story text: neutralise them.
     let text = crate::sanitize::for_terminal(&report.to_string());
-    if let Err(e) = io::stdout().lock().write_all(text.as_bytes())
-        && e.kind() != io::ErrorKind::BrokenPipe
-    {
-        eprintln!("butterfly: {e}");
-        return ExitCode::from(2);
+    if let Err(e) = io::stdout().lock().write_all(text.as_bytes()) {
+        CliError::output(&e)?;
     }
     if report.losing().is_empty() {
-        ExitCode::SUCCESS
+        Ok(())
     } else {
-        ExitCode::from(1)
+        Err(CliError::Found)
     }
-}
-
-fn story(dir: &Path) -> Result<Story, ExitCode> {
-    super::load_story(Some(dir)).map_err(|(msg, code)| {
-        eprintln!("{msg}");
-        ExitCode::from(code)
-    })
 }
 
 /// Every `*.ron` save in `dir` (or `dir` itself when it is a file), by name.
@@ -94,9 +82,10 @@ fn from_files(dir: &Path, old: &Story, new: &Story) -> io::Result<Vec<Prediction
     Ok(paths
         .iter()
         .map(|path| {
-            let name = path
-                .file_name()
-                .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+            let name = path.file_name().map_or_else(
+                || path.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            );
             match save::read_file(path) {
                 Ok(file) => diff::predict(&name, &file, old, new),
                 Err(e) => Prediction {

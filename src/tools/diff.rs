@@ -321,7 +321,11 @@ fn choice_details(old: &[Choice], new: &[Choice]) -> Vec<String> {
                     |ch| format!("{}% to `{}` {}", ch.percent, ch.goto, effects(&ch.effects)),
                 )
             };
-            parts.push(format!("chance {} -> {}", show(&was.chance), show(&c.chance)));
+            parts.push(format!(
+                "chance {} -> {}",
+                show(&was.chance),
+                show(&c.chance)
+            ));
         }
         if !parts.is_empty() {
             d.push(format!("~ choice `{}`: {}", c.id, parts.join("; ")));
@@ -479,7 +483,9 @@ pub fn predict(name: &str, file: &SaveFile, old: &Story, new: &Story) -> Predict
             reason: format!("not a save the old story loads: {}", e.problem()),
         },
         Ok(before) => match format::verify(here, new, file) {
-            Err(SaveError::ForeignStory { found, expected, .. }) => Fate::Lost {
+            Err(SaveError::ForeignStory {
+                found, expected, ..
+            }) => Fate::Lost {
                 reason: format!("saves of `{found}` are refused by the story `{expected}`"),
             },
             Err(e) => Fate::Lost {

@@ -25,7 +25,11 @@ fn a_migrated_save_resumes_and_says_plainly_what_was_lost() {
     });
     let divergence = engine::replay(story(), 7, &recorded).unwrap_err();
     let migration = engine::migrate(story(), recorded.len(), divergence.clone());
-    let mut save = loaded(*divergence.last_good.clone(), Some(divergence), Default::default());
+    let mut save = loaded(
+        *divergence.last_good.clone(),
+        Some(divergence),
+        Default::default(),
+    );
     save.migration = Some(migration);
     save.backup = Some(PathBuf::from("/saves/3.ron.pre-update"));
     update(
@@ -37,8 +41,7 @@ fn a_migrated_save_resumes_and_says_plainly_what_was_lost() {
     );
     assert_eq!(app.stack, [Screen::Play]);
     assert_eq!(app.game.as_ref().unwrap().state.scene, "grass");
-    let notice =
-        "The story was updated; you are back at The Gate (A gate), 1 choice earlier. Old save kept.";
+    let notice = "The story was updated; you are back at The Gate (A gate), 1 choice earlier. Old save kept.";
     assert_eq!(app.notice.as_deref(), Some(notice));
     let screen = render(&app, 100, 30);
     assert!(

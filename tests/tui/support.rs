@@ -150,7 +150,10 @@ pub fn loaded(
 ) -> Box<LoadedSave> {
     Box::new(LoadedSave {
         state,
-        migration: None,
+        // As the save module does: the recording ended at the step that diverged.
+        migration: divergence
+            .clone()
+            .map(|d| butterfly::engine::migrate(&fixture(), d.step + 1, d)),
         backup: None,
         divergence,
         play_time,

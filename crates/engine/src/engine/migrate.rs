@@ -9,7 +9,6 @@
 //! sentence a player reads, so no front end words it differently.
 
 use super::step::Divergence;
-use crate::sanitize::for_terminal;
 use crate::story::Story;
 
 /// A recorded game carried over to an edited story that no longer fits all of it.
@@ -21,7 +20,7 @@ pub struct Migration {
     pub kept: usize,
     /// The scene the game resumes in.
     pub scene: String,
-    /// That scene's chapter title (terminal-safe).
+    /// That scene's chapter title (terminal-safe: story text is sanitised at load).
     pub chapter: String,
     /// That scene's place label (terminal-safe).
     pub place: String,
@@ -57,7 +56,7 @@ pub fn migrate(story: &Story, recorded: usize, divergence: Divergence) -> Migrat
     let scene = divergence.last_good.scene.clone();
     let (chapter, place) = story
         .scene(&scene)
-        .map(|s| (for_terminal(&s.chapter), for_terminal(&s.place)))
+        .map(|s| (s.chapter.clone(), s.place.clone()))
         .unwrap_or_default();
     Migration {
         recorded,
@@ -76,7 +75,8 @@ mod tests {
     use crate::story::{SourceFile, load};
 
     fn story() -> Story {
-        let header = r#"Story(id: "m", title: "M", start: "a", endings: [Ending(id: "end", title: "End")])"#;
+        let header =
+            r#"Story(id: "m", title: "M", start: "a", endings: [Ending(id: "end", title: "End")])"#;
         let chapter = r#"Chapter(title: "One", date: "Today", place: "A room", scenes: [
             Scene(id: "a", text: ["A."], choices: [Choice(id: "go", label: "Go", goto: "b")]),
             Scene(id: "b", text: ["B."], choices: [Choice(id: "stay", label: "Stay", goto: "c")]),

@@ -11,6 +11,7 @@ mod state;
 mod step;
 mod undo;
 
+pub use crate::story::model::CONTINUE;
 pub use jump::{StartAtError, parse_value, start_at};
 pub use migrate::{Migration, migrate};
 pub use state::{GameState, Step};
