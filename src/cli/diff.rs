@@ -73,7 +73,9 @@ fn from_files(dir: &Path, old: &Story, new: &Story) -> io::Result<Vec<Prediction
             let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
             let Some(name) = name else { continue };
             // Slots only: not the profile, backups or temporary files.
-            if name.ends_with(".ron") && !name.starts_with('.') && name != "profile.ron" {
+            // The game writes `.ron` in lower case; so does it read slots.
+            let slot = path.extension().is_some_and(|e| e == "ron");
+            if slot && !name.starts_with('.') && name != "profile.ron" {
                 paths.push(path);
             }
         }

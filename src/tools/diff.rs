@@ -83,7 +83,7 @@ pub fn diff_stories(old: &Story, new: &Story) -> Vec<Change> {
         &new.variables,
         |v| &v.name,
         variable_details,
-        |v| describe_variable(v),
+        describe_variable,
     );
     keyed(
         &mut out,
@@ -227,15 +227,15 @@ fn scene_details(a: &Scene, b: &Scene) -> Vec<String> {
     }
     d.extend(paragraphs("text", &a.text, &b.text));
     match (&a.exit, &b.exit) {
-        (Exit::Choices(x), Exit::Choices(y)) => d.extend(choice_details(x, y)),
-        (Exit::Routes(x), Exit::Routes(y)) => {
-            if x != y {
-                d.push(format!("routes: {} -> {}", routes(x), routes(y)));
+        (Exit::Choices(was), Exit::Choices(now)) => d.extend(choice_details(was, now)),
+        (Exit::Routes(was), Exit::Routes(now)) => {
+            if was != now {
+                d.push(format!("routes: {} -> {}", routes(was), routes(now)));
             }
         }
-        (Exit::Ending(x), Exit::Ending(y)) => {
-            if x != y {
-                d.push(format!("ending `{x}` -> `{y}`"));
+        (Exit::Ending(was), Exit::Ending(now)) => {
+            if was != now {
+                d.push(format!("ending `{was}` -> `{now}`"));
             }
         }
         _ => d.push(format!("way out: {} -> {}", exit_kind(a), exit_kind(b))),

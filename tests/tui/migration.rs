@@ -28,7 +28,7 @@ fn a_migrated_save_resumes_and_says_plainly_what_was_lost() {
     let mut save = loaded(
         *divergence.last_good.clone(),
         Some(divergence),
-        Default::default(),
+        std::time::Duration::ZERO,
     );
     save.migration = Some(migration);
     save.backup = Some(PathBuf::from("/saves/3.ron.pre-update"));
