@@ -11,6 +11,7 @@
 pub mod diff;
 pub mod explore;
 pub mod graph;
+pub mod l10n;
 pub mod playtest;
 pub mod search;
 pub mod stats;

@@ -6,6 +6,7 @@
 pub mod diag;
 pub mod emphasis;
 pub mod expr;
+pub mod l10n;
 pub mod lint;
 pub mod load;
 pub mod model;
