@@ -78,12 +78,14 @@ pub fn extract(story: &Story, lang: &str, existing: Option<&Path>) -> Result<Str
         Some(path) => polib::po_file::parse(path)
             .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?,
         None => {
-            let mut metadata = CatalogMetadata::new();
-            metadata.project_id_version = format!("{} ({})", story.title, story.id);
-            metadata.language = lang.to_owned();
-            metadata.mime_version = "1.0".to_owned();
-            metadata.content_type = "text/plain; charset=UTF-8".to_owned();
-            metadata.content_transfer_encoding = "8bit".to_owned();
+            let metadata = CatalogMetadata {
+                project_id_version: format!("{} ({})", story.title, story.id),
+                language: lang.to_owned(),
+                mime_version: "1.0".to_owned(),
+                content_type: "text/plain; charset=UTF-8".to_owned(),
+                content_transfer_encoding: "8bit".to_owned(),
+                ..CatalogMetadata::new()
+            };
             Catalog::new(metadata)
         }
     };

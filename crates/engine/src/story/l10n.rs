@@ -14,6 +14,7 @@
 //! something the story did not mean; such a line is reported and the source is shown.
 
 use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
 
 use super::expr::{Scope, Type};
 use super::model::Story;
@@ -107,7 +108,7 @@ fn print(segs: &[Segment], out: &mut String) {
                 out.push('}');
             }
             Segment::If(cond, yes, no) => {
-                out.push_str(&format!("{{if {cond}: "));
+                let _ = write!(out, "{{if {cond}: ");
                 print(yes, out);
                 if !no.is_empty() {
                     out.push_str(" | ");
