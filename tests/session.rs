@@ -224,3 +224,32 @@ fn the_story_is_terminal_safe_once_loaded() {
     let end = s.ending().unwrap();
     assert!(!end.title.chars().any(unsafe_char), "{:?}", end.title);
 }
+
+#[test]
+fn an_ending_reached_the_first_time_keeps_its_epilogue_as_shown_for_the_gallery() {
+    let path = [
+        ("gate", "grass"),
+        ("grass", "continue"),
+        ("gate", "open"),
+        ("yard", "crossroads"),
+    ];
+    let mut s = Session::new(story(), Profile::default(), 7);
+    s.new_game().unwrap();
+    let mut last = Vec::new();
+    for (_, choice) in path {
+        last = s.choose(choice).unwrap();
+    }
+    assert!(s.state().unwrap().is_over());
+    assert!(last.contains(&Effect::SaveProfile), "{last:?}");
+    let record = s.profile.endings_record.get("home").unwrap();
+    // The epilogue with this game's variables, not the story's template.
+    assert_eq!(
+        record.epilogue,
+        ["You kept 3 coins.", "Nothing follows you."]
+    );
+    assert_eq!(record.first_found, None, "the session reads no clock");
+    // Reaching it again learns nothing new.
+    s.undo().unwrap();
+    let again = s.choose("crossroads").unwrap();
+    assert!(!again.contains(&Effect::SaveProfile), "{again:?}");
+}

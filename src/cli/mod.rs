@@ -10,6 +10,7 @@ mod check;
 mod completions;
 pub mod diff;
 pub mod error;
+mod explain;
 mod explore;
 mod graph;
 mod l10n;
@@ -79,6 +80,7 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
         Some(Command::L10n { action }) => l10n::l10n(&action, story.as_deref()),
         Some(Command::Completions { shell }) => completions::completions(shell),
         Some(Command::Man) => man::man(),
+        Some(Command::Explain { code }) => explain::explain(&code),
         None => play::play(story.as_deref(), saves, &PlayArgs::default()),
     }
 }

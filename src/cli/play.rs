@@ -93,6 +93,7 @@ fn play_tui(
     let live = crate::tui::Live {
         dir: story_dir.map(Path::to_path_buf),
         opening,
+        scratch: scratch.is_some(),
     };
     let result = crate::tui::run_live(
         story,

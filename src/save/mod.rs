@@ -21,8 +21,8 @@ use crate::engine::{Divergence, GameState, Migration};
 use crate::session::SavedGame;
 
 pub use format::{FORMAT_VERSION, MAX_SAVE_BYTES, MIN_COMPATIBLE, format_utc};
-pub use profile::{Profile, Settings, TextSpeed, ThemeName};
-pub use store::{SaveStore, load_file, read_file, validate_slot};
+pub use profile::{EndingRecord, Profile, Settings, TextSpeed, ThemeName, paragraph_id};
+pub use store::{MAX_NAME_CHARS, SaveStore, load_file, read_file, validate_slot};
 
 /// The quicksave slot.
 pub const QUICK_SLOT: &str = "quick";
@@ -53,6 +53,8 @@ pub struct SlotInfo {
     pub slot: String,
     /// Where it was saved (terminal-safe).
     pub label: Option<SaveLabel>,
+    /// The player's name for it (terminal-safe), if they gave one.
+    pub name: Option<String>,
     /// When it was saved.
     pub saved_at: Option<SystemTime>,
     /// Time played.

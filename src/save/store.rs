@@ -22,6 +22,8 @@ pub(super) const PROFILE_STEM: &str = "profile";
 
 /// Longest slot name: long enough for any label, short enough for any file system.
 const MAX_SLOT_LEN: usize = 64;
+/// Longest name a save may be given, in characters (the load screen has one line).
+pub const MAX_NAME_CHARS: usize = 40;
 
 /// Names Windows will not create files under, whatever the extension.
 const DEVICE_NAMES: [&str; 22] = [
@@ -254,8 +256,27 @@ impl SaveStore {
         state: &GameState,
         play_time: Duration,
     ) -> Result<(), SaveError> {
+        self.save_named(slot, story, state, play_time, None)
+    }
+
+    /// [`SaveStore::save`] with the player's name for the save (a short label shown
+    /// on the load screen).
+    ///
+    /// # Errors
+    /// As [`SaveStore::save`].
+    pub fn save_named(
+        &self,
+        slot: &str,
+        story: &Story,
+        state: &GameState,
+        play_time: Duration,
+        name: Option<&str>,
+    ) -> Result<(), SaveError> {
         let path = self.slot_path(slot)?;
-        let file = SaveFile::record(story, state, play_time, SystemTime::now());
+        let mut file = SaveFile::record(story, state, play_time, SystemTime::now());
+        file.name = name
+            .map(|n| n.trim().chars().take(MAX_NAME_CHARS).collect::<String>())
+            .filter(|n| !n.is_empty());
         let text = format::encode(&file, &story.title)?;
         self.write_slot(&path, &story.id, text.as_bytes())
     }
@@ -469,6 +490,7 @@ fn slot_info(slot: &str, path: &Path, story_id: Option<&str>) -> SlotInfo {
         Ok(f) => SlotInfo {
             slot: slot.to_owned(),
             label: Some(f.safe_label()),
+            name: f.safe_name(),
             saved_at: Some(f.saved_at()),
             play_time: Some(f.play_time()),
             steps: Some(f.path.len()),
@@ -477,6 +499,7 @@ fn slot_info(slot: &str, path: &Path, story_id: Option<&str>) -> SlotInfo {
         Err(e) => SlotInfo {
             slot: slot.to_owned(),
             label: None,
+            name: None,
             saved_at: None,
             play_time: None,
             steps: None,

@@ -133,6 +133,11 @@ fn new_game_three_choices_save_and_quit_in_a_real_terminal() {
     t.press("s");
     t.wait_for("Save — choose a slot");
     t.press("3");
+    // Named, with a letter that is a key elsewhere (s saves, q quits).
+    t.wait_for("A name for this save");
+    t.press("qs ok\x7f\x7f\x7fsq");
+    t.wait_for("› qssq");
+    t.press("\r");
     t.wait_for("Saved to slot 3.");
     assert!(
         t.screen().contains("The yard is quiet"),
@@ -183,6 +188,8 @@ fn new_game_three_choices_save_and_quit_in_a_real_terminal() {
     // Slot 3 and the autosave (written on quit) hold the three choices.
     let store = SaveStore::new(saves.path().to_owned());
     let slots = store.list();
+    let three = slots.iter().find(|s| s.slot == "3").unwrap();
+    assert_eq!(three.name.as_deref(), Some("qssq"));
     for name in ["3", "auto"] {
         let info = slots
             .iter()
@@ -219,4 +226,131 @@ impl Drop for KillOnDrop {
             let _ = self.0.wait();
         }
     }
+}
+
+/// Issue 13 in the real binary: the pause menu, the backlog (re-reading an earlier
+/// scene from the journal) and read-text skipping across two runs of the game.
+#[test]
+fn pause_menu_backlog_and_read_text_skipping_in_a_real_terminal() {
+    use crate::common::pty::Game;
+
+    let saves = tempfile::tempdir().unwrap();
+    let store = SaveStore::new(saves.path().to_owned());
+    let mut profile = butterfly::save::Profile::default();
+    profile.settings.content_note_seen = true;
+    profile.settings.text_speed = butterfly::save::TextSpeed::Slow;
+    store.save_profile(&profile).unwrap();
+    let args = ["--story", "tests/fixtures/full", "play", "--seed", "7"];
+    let typed_after = |g: &Game, from: usize| {
+        let raw = g.raw.lock().unwrap();
+        raw[from..]
+            .windows(b"any key: show all".len())
+            .any(|w| w == b"any key: show all")
+    };
+
+    let mut g = Game::start(&args, saves.path());
+    g.wait_for("New game");
+    g.press("\r");
+    g.wait_for("press any key");
+    let mark = g.raw.lock().unwrap().len();
+    g.press("x");
+    g.wait_for("any key: show all");
+    g.press("x");
+    g.wait_for("Search the grass");
+    assert!(typed_after(&g, mark), "first reading: typed out");
+    g.press("1");
+    g.wait_for("The grass is wet");
+    g.press("x");
+    g.wait_for("1. Continue");
+
+    // The pause menu: Esc, then the journal from it.
+    g.press("\x1b");
+    g.wait_for("Paused");
+    g.wait_for("Back to title");
+    g.press("4");
+    g.wait_for("Journal — this playthrough");
+    // The backlog: the first scene again, as it was shown, with the choice made there.
+    g.press("\x1b[H");
+    g.press("\r");
+    g.wait_for("You chose");
+    g.wait_for("▸ Search the grass");
+    assert!(
+        g.screen().contains("The Gate · Morning · A gate"),
+        "{}",
+        g.screen()
+    );
+    g.press("\x1b");
+    g.wait_for("Journal — this playthrough");
+    g.press("\x1b");
+    g.wait_for("1. Continue");
+
+    // Back to the title from the pause menu, then quit from the title.
+    g.press("\x1b");
+    g.wait_for("Paused");
+    g.press("7");
+    g.wait_for("New game");
+    g.press("q");
+    let (status, _) = g.wait_exit();
+    assert!(status.success(), "{status:?}");
+    assert!(
+        !store.load_profile().read_text.is_empty(),
+        "the gate's paragraphs were read"
+    );
+
+    // A second run, same seed: the gate reads the same and is shown at once.
+    let mut g = Game::start(&args, saves.path());
+    g.wait_for("New game");
+    g.press("\x1b[A\x1b[A\x1b[A\x1b[A\x1b[A\x1b[A\x1b[A\x1b[A");
+    g.press("1");
+    // A new game would push out the autosave: it asks first.
+    g.wait_for("Start a new game?");
+    g.press("y");
+    g.wait_for("press any key");
+    let mark = g.raw.lock().unwrap().len();
+    g.press("x");
+    g.wait_for("Search the grass");
+    assert!(
+        !typed_after(&g, mark),
+        "read before: shown at once, not typed:\n{}",
+        g.screen()
+    );
+    g.press("q");
+    g.wait_for("Leave the game?");
+    g.press("y");
+    let (status, screen) = g.wait_exit();
+    assert!(status.success(), "{status:?}");
+    assert!(!screen.alternate_screen());
+}
+
+/// Issue 13.9 in the real binary: a game begun with `play --from` saves into a scratch
+/// folder, and says so instead of promising its saves are kept.
+#[test]
+fn a_from_game_says_its_saves_are_not_kept() {
+    use crate::common::pty::Game;
+
+    let saves = tempfile::tempdir().unwrap();
+    let args = ["--story", "tests/fixtures/full", "play", "--from", "yard"];
+    let mut g = Game::start(&args, saves.path());
+    g.wait_for("Saves go to a scratch folder, deleted on exit.");
+    g.press("x");
+    g.press("s");
+    g.wait_for("Save — choose a slot");
+    g.press("1");
+    g.wait_for("A name for this save");
+    g.press("\r");
+    g.wait_for("in a scratch folder (a --from game is not kept)");
+    g.press("q");
+    g.wait_for("are in a scratch folder and are not kept");
+    assert!(
+        !g.screen().contains("saved automatically"),
+        "{}",
+        g.screen()
+    );
+    g.press("y");
+    let (status, _) = g.wait_exit();
+    assert!(status.success(), "{status:?}");
+    assert!(
+        SaveStore::new(saves.path().to_owned()).list().is_empty(),
+        "nothing written where the player's saves are"
+    );
 }

@@ -33,7 +33,7 @@ use std::time::Duration;
 
 pub use journal::{JournalEntry, journal};
 pub use pages::{EndingPages, content_note, ending_pages};
-pub use profile::{Profile, Settings, TextSpeed, ThemeName};
+pub use profile::{EndingRecord, Profile, Settings, TextSpeed, ThemeName, paragraph_id};
 pub use recording::Recording;
 pub use reload::{Opening, ReloadOutcome};
 
@@ -252,13 +252,26 @@ impl<'s> Session<'s> {
         effects
     }
 
-    /// The rule for every scene entered: record it in the profile, then autosave.
+    /// The rule for every scene entered: record it in the profile (an ending reached
+    /// for the first time with its epilogue as shown, for the endings gallery), then
+    /// autosave.
     fn entered(&mut self) -> Vec<Effect> {
         let mut effects = Vec::new();
-        if let Some(state) = &self.game
-            && self.profile.record(state)
-        {
-            effects.push(Effect::SaveProfile);
+        if let Some(state) = &self.game {
+            let mut learnt = self.profile.record(state);
+            if let Some(ending) = ending_pages(self.story, state)
+                && !self.profile.endings_record.contains_key(&ending.id)
+            {
+                let record = EndingRecord {
+                    first_found: None,
+                    epilogue: ending.epilogue,
+                };
+                self.profile.endings_record.insert(ending.id, record);
+                learnt = true;
+            }
+            if learnt {
+                effects.push(Effect::SaveProfile);
+            }
         }
         if self.game.is_some() {
             effects.push(Effect::Autosave);
