@@ -193,7 +193,11 @@ fn loaded(app: &mut App, slot: &str, result: Result<Box<LoadedSave>, String>) ->
             match notice {
                 Some(Notice::Migrated { migration, backup }) => {
                     // One footer line: the backup's name is in docs/saves.md, not here.
-                    let kept = if backup.is_some() { " Old save kept." } else { "" };
+                    let kept = if backup.is_some() {
+                        " Old save kept."
+                    } else {
+                        ""
+                    };
                     app.flash(format!("{}{kept}", migration.notice()));
                 }
                 Some(Notice::StoryChanged) => app.flash(format!(
