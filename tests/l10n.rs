@@ -177,6 +177,39 @@ fn extract_check_stale_markup_and_play_with_fallback() {
         check.stdout
     );
 
+    // Extracting again: that entry gets the new source, keeps its translation, and is
+    // marked fuzzy, so it stays stale until the translator confirms it.
+    assert_eq!(run(&["l10n", "extract", "--lang", "fr", d]).code, 0);
+    let catalog = polib::po_file::parse(&file).unwrap();
+    let entry = catalog
+        .messages()
+        .find(|m| m.msgctxt() == Some("scene.grass.text.0"))
+        .unwrap();
+    assert_eq!(entry.msgid(), "The grass is wet.");
+    assert_eq!(
+        entry.msgstr().unwrap(),
+        "«The grass is wet. Something glints.»"
+    );
+    assert!(entry.is_fuzzy());
+    let stale = |file: &Path| {
+        let story = common::load_dir(&dir);
+        l10n::translate(&story, &po::read(file).unwrap())
+            .1
+            .into_iter()
+            .filter(|p| matches!(p, Problem::Stale(_)))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(stale(&file), [Problem::Stale("scene.grass.text.0".into())]);
+    let mut catalog = catalog;
+    for mut m in catalog.messages_mut() {
+        if m.msgctxt() == Some("scene.grass.text.0") {
+            m.flags_mut().remove_flag("fuzzy");
+            m.set_msgstr("«The grass is wet.»".into()).unwrap();
+        }
+    }
+    polib::po_file::write_to_file(&catalog, &file).unwrap();
+    assert_eq!(stale(&file), [], "confirmed: current again");
+
     // A translation that drops a variable is refused, naming what it dropped.
     set_line(&file, "scene.gate.text.0", "Vous êtes devant une grille.");
     let check = run(&["check", "--lang", "fr", d]);

@@ -6,13 +6,15 @@
 //! `msgctxt` is its stable id, `msgid` the source as it was when extracted, `msgstr`
 //! the translation, and an extracted comment `#. hash: …` the source's hash, so `check
 //! --lang` can tell a translation made from an older source (**stale**). Extracting
-//! again keeps every entry already in the file as it is and adds the new lines, so no
-//! translation, stale or not, is ever lost.
+//! again keeps every translation: new lines are added, and a line whose source changed
+//! gets the new source and hash with its old translation marked `fuzzy` (as gettext's
+//! `msgmerge` does) — stale until the translator confirms it by removing the flag.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use polib::catalog::Catalog;
-use polib::message::Message;
+use polib::message::{CatalogMessageMutView, Message, MessageFlags, MessageView};
 use polib::metadata::CatalogMetadata;
 
 use crate::story::Story;
@@ -47,22 +49,22 @@ pub fn read(path: &Path) -> Result<Translation, String> {
     Ok(from_catalog(&catalog))
 }
 
+fn stored_hash(comments: &str) -> &str {
+    comments
+        .lines()
+        .find_map(|l| l.trim().strip_prefix(HASH_PREFIX))
+        .unwrap_or_default()
+}
+
 fn from_catalog(catalog: &Catalog) -> Translation {
     let mut out = Translation::new();
     for m in catalog.messages() {
         let Some(id) = m.msgctxt() else { continue };
-        let hash = m
-            .extracted_comments()
-            .lines()
-            .find_map(|l| l.trim().strip_prefix(HASH_PREFIX))
-            .unwrap_or_default()
-            .to_owned();
-        // A fuzzy entry is a guess the translator has not confirmed: not a translation.
-        let text = if m.is_fuzzy() {
-            String::new()
-        } else {
-            m.msgstr().unwrap_or_default().to_owned()
-        };
+        let hash = stored_hash(m.extracted_comments()).to_owned();
+        // A fuzzy entry (its source changed when extracting again) is an old translation
+        // the translator has not confirmed: shown, but stale until the flag is removed.
+        let hash = if m.is_fuzzy() { String::new() } else { hash };
+        let text = m.msgstr().unwrap_or_default().to_owned();
         out.insert(id.to_owned(), Translated { text, hash });
     }
     out
@@ -89,8 +91,34 @@ pub fn extract(story: &Story, lang: &str, existing: Option<&Path>) -> Result<Str
             Catalog::new(metadata)
         }
     };
+    let lines = l10n::lines(story);
+    let sources: HashMap<&str, &l10n::Line> = lines.iter().map(|l| (l.id.as_str(), l)).collect();
+    // Entries whose source changed since: as gettext's msgmerge does, the new source
+    // with the old translation, marked fuzzy for the translator to confirm.
+    let mut changed = Vec::new();
+    for mut m in catalog.messages_mut() {
+        let Some(line) = m.msgctxt().and_then(|id| sources.get(id)) else {
+            continue;
+        };
+        if stored_hash(m.extracted_comments()) != line.hash {
+            changed.push((m.detach(), *line));
+        }
+    }
+    for (old, line) in changed {
+        let mut flags = MessageFlags::new();
+        flags.add_flag("fuzzy");
+        let message = Message::build_singular()
+            .with_msgctxt(line.id.clone())
+            .with_msgid(line.source.clone())
+            .with_msgstr(old.msgstr().unwrap_or_default().to_owned())
+            .with_translator_comments(old.translator_comments().to_owned())
+            .with_extracted_comments(format!("{HASH_PREFIX}{}", line.hash))
+            .with_flags(flags)
+            .done();
+        catalog.append_or_update(message);
+    }
     let have = from_catalog(&catalog);
-    for line in l10n::lines(story) {
+    for line in lines {
         if have.contains_key(&line.id) {
             continue;
         }
