@@ -1,102 +1,15 @@
-//! End to end: the real binary in a pseudo-terminal, read back through a vt100 parser.
-//! A new game, three choices, a save, quit; then the screen must be the normal one again.
-
-use std::io::{Read, Write};
-use std::num::NonZeroU16;
-use std::path::Path;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+//! End to end: the real binary in a pseudo-terminal (the shared harness,
+//! `tests/common/pty.rs`), read back through a vt100 parser. A new game, three choices,
+//! a save, quit; then the screen must be the normal one again.
 
 use butterfly::save::SaveStore;
-use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 
-/// Generous: a debug build on a busy two-core machine can be slow to draw.
-const PATIENCE: Duration = Duration::from_secs(30);
-
-struct Term {
-    parser: Arc<Mutex<vt100::Parser>>,
-    raw: Arc<Mutex<Vec<u8>>>,
-    writer: Box<dyn Write + Send>,
-}
-
-impl Term {
-    fn screen(&self) -> String {
-        self.parser.lock().unwrap().screen().contents()
-    }
-
-    /// Waits until `text` is on screen.
-    fn wait_for(&self, text: &str) {
-        let start = Instant::now();
-        loop {
-            let screen = self.screen();
-            if screen.contains(text) {
-                return;
-            }
-            assert!(
-                start.elapsed() < PATIENCE,
-                "waited for {text:?}; the screen shows:\n{screen}"
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    fn press(&mut self, keys: &str) {
-        self.writer.write_all(keys.as_bytes()).unwrap();
-        self.writer.flush().unwrap();
-    }
-}
+use crate::common::pty::Game;
 
 #[test]
 fn new_game_three_choices_save_and_quit_in_a_real_terminal() {
     let saves = tempfile::tempdir().unwrap();
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let pair = native_pty_system()
-        .openpty(PtySize {
-            rows: 30,
-            cols: 100,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .unwrap();
-    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_butterfly"));
-    cmd.arg("--story");
-    cmd.arg("tests/fixtures/full");
-    cmd.arg("--saves");
-    cmd.arg(saves.path());
-    cmd.cwd(root);
-    cmd.env("TERM", "xterm-256color");
-    cmd.env_remove("BUTTERFLY_SAVES");
-    cmd.env_remove("NO_COLOR");
-    // Killed if the test fails part-way: a game left behind on a closed terminal
-    // would keep running.
-    let mut child = KillOnDrop(pair.slave.spawn_command(cmd).unwrap());
-    drop(pair.slave);
-
-    let parser = Arc::new(Mutex::new(vt100::Parser::new(
-        NonZeroU16::new(30).unwrap(),
-        NonZeroU16::new(100).unwrap(),
-        0,
-    )));
-    let raw = Arc::new(Mutex::new(Vec::new()));
-    let mut reader = pair.master.try_clone_reader().unwrap();
-    let reading = {
-        let (parser, raw) = (parser.clone(), raw.clone());
-        std::thread::spawn(move || {
-            let mut buf = [0_u8; 4096];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                parser.lock().unwrap().process(&buf[..n]);
-                raw.lock().unwrap().extend_from_slice(&buf[..n]);
-            }
-        })
-    };
-    let mut t = Term {
-        parser,
-        raw,
-        writer: pair.master.take_writer().unwrap(),
-    };
+    let mut t = Game::start(&["--story", "tests/fixtures/full"], saves.path());
 
     // First start: the content note, then the title.
     t.wait_for("A note shown before play.");
@@ -149,24 +62,9 @@ fn new_game_three_choices_save_and_quit_in_a_real_terminal() {
     t.wait_for("Leave the game?");
     t.press("y");
 
-    let start = Instant::now();
-    let status = loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            break s;
-        }
-        assert!(
-            start.elapsed() < PATIENCE,
-            "the game did not exit:\n{}",
-            t.screen()
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    };
+    let raw = std::sync::Arc::clone(&t.raw);
+    let (status, screen) = t.wait_exit();
     assert!(status.success(), "{status:?}");
-    drop(t.writer);
-    drop(pair.master);
-    let _ = reading.join();
-
-    let screen = t.parser.lock().unwrap().screen().clone();
     assert!(!screen.alternate_screen(), "left the alternate screen");
     assert!(!screen.hide_cursor(), "the cursor is visible again");
     assert_eq!(
@@ -179,7 +77,7 @@ fn new_game_three_choices_save_and_quit_in_a_real_terminal() {
         "the game's screen is gone:\n{}",
         screen.contents()
     );
-    let raw = t.raw.lock().unwrap();
+    let raw = raw.lock().unwrap();
     assert!(
         raw.windows(8).any(|w| w == b"\x1b[?1049l"),
         "asked the terminal to leave the alternate screen"
@@ -203,37 +101,10 @@ fn new_game_three_choices_save_and_quit_in_a_real_terminal() {
     );
 }
 
-/// Kills the game when dropped unless it has already exited.
-struct KillOnDrop(Box<dyn portable_pty::Child + Send + Sync>);
-
-impl std::ops::Deref for KillOnDrop {
-    type Target = Box<dyn portable_pty::Child + Send + Sync>;
-    fn deref(&self) -> &Self::Target {
-        &self.0
-    }
-}
-
-impl std::ops::DerefMut for KillOnDrop {
-    fn deref_mut(&mut self) -> &mut Self::Target {
-        &mut self.0
-    }
-}
-
-impl Drop for KillOnDrop {
-    fn drop(&mut self) {
-        if matches!(self.0.try_wait(), Ok(None)) {
-            let _ = self.0.kill();
-            let _ = self.0.wait();
-        }
-    }
-}
-
 /// Issue 13 in the real binary: the pause menu, the backlog (re-reading an earlier
 /// scene from the journal) and read-text skipping across two runs of the game.
 #[test]
 fn pause_menu_backlog_and_read_text_skipping_in_a_real_terminal() {
-    use crate::common::pty::Game;
-
     let saves = tempfile::tempdir().unwrap();
     let store = SaveStore::new(saves.path().to_owned());
     let mut profile = butterfly::save::Profile::default();
@@ -326,8 +197,6 @@ fn pause_menu_backlog_and_read_text_skipping_in_a_real_terminal() {
 /// folder, and says so instead of promising its saves are kept.
 #[test]
 fn a_from_game_says_its_saves_are_not_kept() {
-    use crate::common::pty::Game;
-
     let saves = tempfile::tempdir().unwrap();
     let args = ["--story", "tests/fixtures/full", "play", "--from", "yard"];
     let mut g = Game::start(&args, saves.path());
