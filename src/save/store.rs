@@ -203,17 +203,19 @@ fn synced_temp(target: &Path, what: &str, bytes: &mut dyn Read) -> io::Result<Na
     Ok(tmp)
 }
 
-/// Copies `from` to `to` through a synced temporary file and a rename, so `to` is
-/// always either the old copy or the whole new one.
+/// Copies `from` to `to` through a synced temporary file persisted over `to`, so `to`
+/// is always either the old copy or the whole new one, with `from`'s permissions.
 fn copy_synced(from: &Path, to: &Path) -> Result<(), SaveError> {
-    let tmp = temp_sibling(to, "copy");
-    let copied = fs::copy(from, &tmp)
-        .and_then(|_| File::open(&tmp)?.sync_all())
-        .and_then(|()| fs::rename(&tmp, to));
-    if let Err(e) = copied {
-        let _ = fs::remove_file(&tmp);
-        return Err(io_error("back up", from, e));
-    }
+    let mode = fs::metadata(from).map(|m| m.permissions());
+    File::open(from)
+        .and_then(|mut old| synced_temp(to, "copy", &mut old))
+        .and_then(|tmp| {
+            if let Ok(mode) = &mode {
+                tmp.as_file().set_permissions(mode.clone())?;
+            }
+            tmp.persist(to).map_err(|e| e.error)
+        })
+        .map_err(|e| io_error("back up", from, e))?;
     if let Some(dir) = to.parent() {
         sync_dir(dir);
     }
