@@ -84,10 +84,11 @@ fn undo_steps_back_and_is_refused_at_the_start() {
 fn a_load_restarts_the_clock_and_says_how_the_save_fits() {
     let mut s = Session::new(story(), Profile::default(), 1);
     let (state, _) = engine::start(story(), 9).unwrap();
-    let saved = |divergence, story_changed| SavedGame {
+    let saved = |migration, story_changed| SavedGame {
         state: state.clone(),
         play_time: Duration::from_secs(90),
-        divergence,
+        migration,
+        backup: None,
         story_changed,
     };
     let effects = s.load(saved(None, false));
@@ -107,8 +108,12 @@ fn a_load_restarts_the_clock_and_says_how_the_save_fits() {
         }],
     )
     .unwrap_err();
-    let effects = s.load(saved(Some(divergence.clone()), false));
-    assert!(effects.contains(&Effect::Notice(Notice::Diverged(Box::new(divergence)))));
+    let migration = engine::migrate(story(), 1, divergence);
+    let effects = s.load(saved(Some(migration.clone()), false));
+    assert!(effects.contains(&Effect::Notice(Notice::Migrated {
+        migration: Box::new(migration),
+        backup: None
+    })));
 }
 
 #[test]

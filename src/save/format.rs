@@ -394,7 +394,7 @@ pub fn verify(path: &Path, story: &Story, file: &SaveFile) -> Result<LoadedSave,
     let divergence = match replayed {
         Ok(state) => match compare(&file.snapshot, &state, !story_changed) {
             None => {
-                return Ok(loaded(file, state, None, story_changed));
+                return Ok(loaded(story, file, state, None, story_changed));
             }
             Some(reason) => at_last_step(story, file, &steps, reason),
         },
@@ -407,10 +407,11 @@ pub fn verify(path: &Path, story: &Story, file: &SaveFile) -> Result<LoadedSave,
         });
     }
     let state = (*divergence.last_good).clone();
-    Ok(loaded(file, state, Some(divergence), story_changed))
+    Ok(loaded(story, file, state, Some(divergence), story_changed))
 }
 
 fn loaded(
+    story: &Story,
     file: &SaveFile,
     state: GameState,
     divergence: Option<Divergence>,
@@ -418,6 +419,10 @@ fn loaded(
 ) -> LoadedSave {
     LoadedSave {
         state,
+        migration: divergence
+            .clone()
+            .map(|d| engine::migrate(story, file.path.len(), d)),
+        backup: None,
         divergence,
         play_time: file.play_time(),
         story_changed,

@@ -17,7 +17,7 @@ use std::time::{Duration, SystemTime};
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::{Divergence, GameState};
+use crate::engine::{Divergence, GameState, Migration};
 use crate::session::SavedGame;
 
 pub use format::{FORMAT_VERSION, MAX_SAVE_BYTES, MIN_COMPATIBLE, format_utc};
@@ -73,6 +73,13 @@ pub struct LoadedSave {
     pub state: GameState,
     /// Where the recording stopped matching the story, if it did.
     pub divergence: Option<Divergence>,
+    /// When it did: where the game resumes and how many choices were lost, with the
+    /// sentence to tell the player ([`Migration::notice`]).
+    pub migration: Option<Migration>,
+    /// When it did and the game was loaded to play on
+    /// ([`SaveStore::load_to_play`]): the copy of the file as it was,
+    /// `<slot>.ron.pre-update`.
+    pub backup: Option<PathBuf>,
     /// Time played before this save.
     pub play_time: Duration,
     /// True when the story's content changed since the save (the replay still held).
@@ -90,7 +97,8 @@ impl LoadedSave {
         SavedGame {
             state: self.state,
             play_time: self.play_time,
-            divergence: self.divergence,
+            migration: self.migration,
+            backup: self.backup.map(|b| b.display().to_string()),
             story_changed: self.story_changed,
         }
     }

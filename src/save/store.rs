@@ -203,6 +203,25 @@ fn synced_temp(target: &Path, what: &str, bytes: &mut dyn Read) -> io::Result<Na
     Ok(tmp)
 }
 
+/// Copies `from` to `to` through a synced temporary file persisted over `to`, so `to`
+/// is always either the old copy or the whole new one, with `from`'s permissions.
+fn copy_synced(from: &Path, to: &Path) -> Result<(), SaveError> {
+    let mode = fs::metadata(from).map(|m| m.permissions());
+    File::open(from)
+        .and_then(|mut old| synced_temp(to, "copy", &mut old))
+        .and_then(|tmp| {
+            if let Ok(mode) = &mode {
+                tmp.as_file().set_permissions(mode.clone())?;
+            }
+            tmp.persist(to).map_err(|e| e.error)
+        })
+        .map_err(|e| io_error("back up", from, e))?;
+    if let Some(dir) = to.parent() {
+        sync_dir(dir);
+    }
+    Ok(())
+}
+
 /// Makes a rename durable; some platforms cannot open directories, which is fine.
 fn sync_dir(dir: &Path) {
     if let Ok(d) = File::open(dir) {
@@ -391,6 +410,26 @@ impl SaveStore {
     /// [`LoadedSave::divergence`] set.
     pub fn load(&self, slot: &str, story: &Story) -> Result<LoadedSave, SaveError> {
         load_file(&self.slot_path(slot)?, story)
+    }
+
+    /// Loads `slot` to play on from it. Like [`SaveStore::load`], except that a save
+    /// the story no longer fits in full is first copied to `<slot>.ron.pre-update`
+    /// ([`LoadedSave::backup`]): the game resumes at the last step that still fits, and
+    /// the next save to the slot (and the `.bak` after it) would otherwise replace the
+    /// only record of the longer game. The slot file itself is not modified.
+    ///
+    /// # Errors
+    /// As [`SaveStore::load`]; and when the copy cannot be made, since playing on
+    /// without it could cost the player the choices the update dropped.
+    pub fn load_to_play(&self, slot: &str, story: &Story) -> Result<LoadedSave, SaveError> {
+        let path = self.slot_path(slot)?;
+        let mut loaded = load_file(&path, story)?;
+        if loaded.migration.is_some() {
+            let backup = with_suffix(&path, ".pre-update");
+            copy_synced(&path, &backup)?;
+            loaded.backup = Some(backup);
+        }
+        Ok(loaded)
     }
 
     /// Every slot file in the directory, damaged ones included (with their problem),

@@ -471,7 +471,7 @@ impl Shell<'_> {
             Command::Load { slot } => {
                 let result = self
                     .store
-                    .load(&slot, self.story)
+                    .load_to_play(&slot, self.story)
                     .map(Box::new)
                     .map_err(|e| for_terminal(&e.to_string()));
                 self.pending.push_back(Msg::Loaded { slot, result });

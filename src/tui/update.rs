@@ -191,9 +191,15 @@ fn loaded(app: &mut App, slot: &str, result: Result<Box<LoadedSave>, String>) ->
             };
             app.replay = None;
             match notice {
-                Some(Notice::Diverged(d)) => app.flash(format!(
-                    "The story changed since this save; resumed before {d}."
-                )),
+                Some(Notice::Migrated { migration, backup }) => {
+                    // One footer line: the backup's name is in docs/saves.md, not here.
+                    let kept = if backup.is_some() {
+                        " Old save kept."
+                    } else {
+                        ""
+                    };
+                    app.flash(format!("{}{kept}", migration.notice()));
+                }
                 Some(Notice::StoryChanged) => app.flash(format!(
                     "Loaded {}. The story has changed since, but this game still fits it.",
                     slot_name(slot)

@@ -4,6 +4,7 @@
 
 #[path = "../common/mod.rs"]
 mod common;
+mod migration;
 mod player;
 mod props;
 mod pty;

@@ -151,6 +151,11 @@ pub fn loaded(
 ) -> Box<LoadedSave> {
     Box::new(LoadedSave {
         state,
+        // As the save module does: the recording ended at the step that diverged.
+        migration: divergence
+            .clone()
+            .map(|d| butterfly::engine::migrate(&fixture(), d.step + 1, d)),
+        backup: None,
         divergence,
         play_time,
         story_changed: false,

@@ -709,7 +709,7 @@ fn loading_resumes_with_its_clock_and_reports_divergence() {
         app.notice
             .as_deref()
             .unwrap()
-            .starts_with("The story changed"),
+            .starts_with("The story was updated; you are back at The Gate"),
         "{:?}",
         app.notice
     );

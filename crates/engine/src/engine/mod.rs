@@ -6,12 +6,14 @@
 //! choices always give the same state, and a state can be saved and resumed exactly.
 
 mod jump;
+mod migrate;
 mod state;
 mod step;
 mod undo;
 
 pub use crate::story::model::CONTINUE;
 pub use jump::{StartAtError, parse_value, start_at};
+pub use migrate::{Migration, migrate};
 pub use state::{GameState, Step};
 pub use step::{
     ChoiceView, Clamped, Divergence, Draw, EndingView, EngineError, Event, SceneView, choices,

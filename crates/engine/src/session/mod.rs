@@ -37,7 +37,7 @@ pub use profile::{EndingRecord, Profile, Settings, TextSpeed, ThemeName, paragra
 pub use recording::Recording;
 pub use reload::{Opening, ReloadOutcome};
 
-use crate::engine::{self, ChoiceView, Divergence, EngineError, GameState, SceneView, UndoError};
+use crate::engine::{self, ChoiceView, EngineError, GameState, Migration, SceneView, UndoError};
 use crate::story::Story;
 
 /// Something the front end must do after an operation, in order.
@@ -58,8 +58,13 @@ pub enum Effect {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Notice {
     /// The save no longer fits the story: the game resumes after the last step that
-    /// still does.
-    Diverged(Box<Divergence>),
+    /// still does ([`Migration::notice`] says where, and what it cost).
+    Migrated {
+        /// Where the game resumes, what was kept and lost, and why.
+        migration: Box<Migration>,
+        /// Where the save as it was is kept, when the front end kept a copy.
+        backup: Option<String>,
+    },
     /// The story changed since the save, but the game still replays exactly.
     StoryChanged,
 }
@@ -86,8 +91,11 @@ pub struct SavedGame {
     pub state: GameState,
     /// Time played before the save.
     pub play_time: Duration,
-    /// Where the save stopped fitting the story, if it did.
-    pub divergence: Option<Divergence>,
+    /// Where the save stopped fitting the story, if it did, and what that costs
+    /// (made by [`engine::migrate`]).
+    pub migration: Option<Migration>,
+    /// When it did: where the front end kept the save as it was, for the notice.
+    pub backup: Option<String>,
     /// The story changed since the save (the replay still held).
     pub story_changed: bool,
 }
@@ -189,8 +197,11 @@ impl<'s> Session<'s> {
 
     /// Plays on from a game read back from a save.
     pub fn load(&mut self, saved: SavedGame) -> Vec<Effect> {
-        let notice = match saved.divergence {
-            Some(d) => Some(Notice::Diverged(Box::new(d))),
+        let notice = match saved.migration {
+            Some(m) => Some(Notice::Migrated {
+                migration: Box::new(m),
+                backup: saved.backup,
+            }),
             None if saved.story_changed => Some(Notice::StoryChanged),
             None => None,
         };
