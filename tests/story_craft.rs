@@ -148,6 +148,7 @@ const RECALLS: &[(&str, Recall)] = &[
         "has a gramophone now",
         Recall::Visited("beijing_1965_silence_news"),
     ),
+    ("You said the oath a third time", Recall::Flag("swore_oath")),
     (
         "Moreau and his forbidden cigarette",
         Recall::Visited("beijing_1965_silence_burn"),
