@@ -446,6 +446,7 @@ fn blank(seed: u64) -> GameState {
         vars: BTreeMap::new(),
         visits: BTreeMap::new(),
         taken_once: BTreeSet::new(),
+        shown: BTreeMap::new(),
         roll: 0,
         rng: rand_chacha::ChaCha8Rng::seed_from_u64(seed),
         path: Vec::new(),

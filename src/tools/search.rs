@@ -238,6 +238,7 @@ impl<'s> Codec<'s> {
             vars,
             visits,
             taken_once,
+            shown: std::collections::BTreeMap::new(),
             roll: 0,
             rng: ChaCha8Rng::seed_from_u64(seed),
             path: Vec::new(),

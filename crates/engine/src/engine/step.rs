@@ -6,7 +6,7 @@ use std::fmt;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use super::state::{GameState, Step};
+use super::state::{GameState, Step, Within, shown_key};
 use crate::sanitize::for_terminal;
 use crate::story::expr::{AssignOp, Effect};
 use crate::story::load::CONTINUE;
@@ -168,6 +168,7 @@ pub(super) fn initial_state(story: &Story, seed: u64) -> GameState {
             .collect::<BTreeMap<_, _>>(),
         visits: BTreeMap::new(),
         taken_once: BTreeSet::new(),
+        shown: BTreeMap::new(),
         roll: 0,
         rng: ChaCha8Rng::seed_from_u64(seed),
         path: Vec::new(),
@@ -191,25 +192,24 @@ pub fn choices(story: &Story, state: &GameState) -> Vec<ChoiceView> {
     let Some(scene) = story.scene(&state.scene) else {
         return Vec::new();
     };
+    let within = Within {
+        state,
+        context: &scene.id,
+        ahead: 0,
+    };
     match &scene.exit {
-        Exit::Choices(list) => list
-            .iter()
-            .filter(|c| !(c.once && state.taken_once.contains(&once_key(&scene.id, &c.id))))
-            .filter_map(|c| {
-                let ok = condition_holds(c, state);
-                if !ok && c.disabled.is_none() {
-                    return None;
-                }
-                Some(ChoiceView {
+        Exit::Choices(_) => shown_choices(scene, state)
+            .map(|(c, ok)| {
+                ChoiceView {
                     id: c.id.clone(),
-                    label: for_terminal(&c.label.render(state, state.roll)),
+                    label: for_terminal(&c.label.render(&within, state.roll)),
                     enabled: ok,
                     reason: if ok {
                         None
                     } else {
                         c.disabled.as_deref().map(for_terminal)
                     },
-                })
+                }
             })
             .collect(),
         Exit::Routes(_) => vec![ChoiceView {
@@ -219,6 +219,57 @@ pub fn choices(story: &Story, state: &GameState) -> Vec<ChoiceView> {
             reason: None,
         }],
         Exit::Ending(_) => Vec::new(),
+    }
+}
+
+/// The choices a player sees in `scene` now, each with whether it is enabled: the
+/// available ones, and the unavailable ones that have a `disabled` reason.
+fn shown_choices<'s>(
+    scene: &'s Scene,
+    state: &GameState,
+) -> impl Iterator<Item = (&'s Choice, bool)> {
+    scene
+        .choices()
+        .iter()
+        .filter(|c| !(c.once && state.taken_once.contains(&once_key(&scene.id, &c.id))))
+        .filter_map(|c| {
+            let ok = condition_holds(c, state);
+            (ok || c.disabled.is_some()).then_some((c, ok))
+        })
+}
+
+/// Counts one showing of every varying block (`{seq:}` and kin) the player is about to
+/// see in the scene just entered: its paragraphs and choice labels, or at an ending its
+/// epilogue. Counting here, once per entry, keeps rendering pure and redraws stable.
+fn count_shown_blocks(story: &Story, state: &mut GameState, s: &Scene) {
+    let mut reached: Vec<String> = Vec::new();
+    {
+        let within = Within {
+            state,
+            context: &s.id,
+            ahead: 1,
+        };
+        let mut note = |slot| reached.push(shown_key(&s.id, slot));
+        for t in s.text.iter().filter(|t| t.varies()) {
+            t.for_each_shown_block(&within, state.roll, &mut note);
+        }
+        for (c, _) in shown_choices(s, state).filter(|(c, _)| c.label.varies()) {
+            c.label.for_each_shown_block(&within, state.roll, &mut note);
+        }
+        if let Some(e) = state.ending.as_deref().and_then(|id| story.ending(id)) {
+            let within = Within {
+                state,
+                context: &e.id,
+                ahead: 1,
+            };
+            let mut note = |slot| reached.push(shown_key(&e.id, slot));
+            for t in e.epilogue.iter().filter(|t| t.varies()) {
+                t.for_each_shown_block(&within, state.roll, &mut note);
+            }
+        }
+    }
+    for key in reached {
+        *state.shown.entry(key).or_insert(0) += 1;
     }
 }
 
@@ -295,6 +346,8 @@ pub fn choose_with(
     let scene_before = state.scene.clone();
     let (roll, rng, ending) = (state.roll, state.rng.clone(), state.ending.clone());
     let (steps, once) = (state.path.len(), state.taken_once.len());
+    // Varying-block counts are few (only blocks actually shown are counted).
+    let shown = state.shown.clone();
     let mut events = Vec::new();
     let mut clamps = Vec::new();
     match apply_choice(story, state, choice_id, draw, &mut events, &mut clamps) {
@@ -320,6 +373,7 @@ pub fn choose_with(
                 state.taken_once.remove(&once_key(&scene_before, choice_id));
             }
             state.path.truncate(steps);
+            state.shown = shown;
             state.scene = scene_before;
             (state.roll, state.rng, state.ending) = (roll, rng, ending);
             Err(e)
@@ -435,6 +489,7 @@ pub(super) fn enter(
             Exit::Ending(e) => {
                 state.ending = Some(e.clone());
                 events.push(Event::EndingReached { ending: e.clone() });
+                count_shown_blocks(story, state, s);
                 return Ok(());
             }
             Exit::Routes(routes) if s.is_junction() => {
@@ -442,7 +497,10 @@ pub(super) fn enter(
                     .ok_or_else(|| EngineError::Stuck(s.id.clone()))?
                     .to_owned();
             }
-            _ => return Ok(()),
+            _ => {
+                count_shown_blocks(story, state, s);
+                return Ok(());
+            }
         }
     }
     Err(EngineError::RouteLoop(target))
@@ -494,10 +552,15 @@ fn apply_effects(
 /// When the state names a scene the story does not have.
 pub fn render(story: &Story, state: &GameState) -> Result<SceneView, EngineError> {
     let s = scene(story, &state.scene)?;
+    let within = Within {
+        state,
+        context: &s.id,
+        ahead: 0,
+    };
     let paragraphs = s
         .text
         .iter()
-        .map(|t| for_terminal(t.render(state, state.roll).trim()))
+        .map(|t| for_terminal(t.render(&within, state.roll).trim()))
         .filter(|p| !p.is_empty())
         .collect();
     let ending = state
@@ -510,7 +573,14 @@ pub fn render(story: &Story, state: &GameState) -> Result<SceneView, EngineError
             epilogue: e
                 .epilogue
                 .iter()
-                .map(|t| for_terminal(t.render(state, state.roll).trim()))
+                .map(|t| {
+                    let within = Within {
+                        state,
+                        context: &e.id,
+                        ahead: 0,
+                    };
+                    for_terminal(t.render(&within, state.roll).trim())
+                })
                 .filter(|p| !p.is_empty())
                 .collect(),
         });
@@ -641,6 +711,7 @@ fn empty_state(seed: u64) -> GameState {
         vars: BTreeMap::new(),
         visits: BTreeMap::new(),
         taken_once: BTreeSet::new(),
+        shown: BTreeMap::new(),
         roll: 0,
         rng: ChaCha8Rng::seed_from_u64(seed),
         path: Vec::new(),

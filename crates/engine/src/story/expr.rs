@@ -61,6 +61,15 @@ pub trait Env {
     fn var(&self, name: &str) -> i64;
     /// How many times a scene has been entered.
     fn visits(&self, scene: &str) -> i64;
+    /// How many times the varying text block `slot` of the text being rendered has been
+    /// shown, this showing included (0 outside a game: the block shows its first option).
+    fn shown(&self, _slot: u32) -> u32 {
+        0
+    }
+    /// A number fixed for the whole game, so `{shuffle:}` orders differ between games.
+    fn shuffle_seed(&self) -> u64 {
+        0
+    }
 }
 
 /// A problem in an expression, with the character offset where it starts.
