@@ -215,3 +215,132 @@ fn a_misused_varying_block_is_a_check_error_with_its_position() {
         loaded.diagnostics
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// Named effects and conditions.
+
+const NAMED_HEADER: &str = r#"Story(
+    id: "named",
+    title: "Named",
+    start: "road",
+    variables: [Int(name: "career", max: 100), Flag(name: "hawk"), Int(name: "trust", initial: 50)],
+    effects: [Named(name: "rejoin_beat8", do: ["career += 15", "hawk = true"])],
+    conditions: [Named(name: "trusted", when: "trust >= 50 and not hawk")],
+    endings: [Ending(id: "end", title: "End")],
+)"#;
+
+const NAMED_ROAD: &str = r#"Chapter(
+    title: "Road",
+    date: "Now",
+    place: "A road",
+    effects: [Named(name: "promoted", do: ["rejoin_beat8", "if trusted_hawk: career += 5"])],
+    conditions: [Named(name: "trusted_hawk", when: "hawk and trust >= 50")],
+    scenes: [
+        Scene(
+            id: "road",
+            text: ["{if trusted: She trusts you.|She does not.} Career {career}."],
+            choices: [
+                Choice(id: "rejoin", label: "Rejoin", goto: "road", effects: ["rejoin_beat8"], when: "trusted"),
+                Choice(id: "promote", label: "Promote", goto: "road", effects: ["promoted", "trust -= 1"], when: "not trusted"),
+                Choice(id: "end", label: "End", goto: "end", when: "career >= 50 or not trusted"),
+            ],
+        ),
+        Scene(id: "end", text: ["Done."], ending: "end"),
+    ],
+)"#;
+
+fn named_loaded(header: &str, road: &str) -> butterfly::story::Loaded {
+    load_files(&[("header.ron", header), ("road.ron", road)])
+}
+
+fn errors_of(loaded: &butterfly::story::Loaded) -> Vec<String> {
+    loaded.diagnostics.iter().map(ToString::to_string).collect()
+}
+
+#[test]
+fn named_effects_and_conditions_act_as_if_written_out() {
+    let loaded = named_loaded(NAMED_HEADER, NAMED_ROAD);
+    assert!(loaded.diagnostics.is_empty(), "{:#?}", errors_of(&loaded));
+    let story = loaded.story.unwrap();
+    let start = play(&story, 1, &[]);
+    assert_eq!(paragraphs(&story, &start), ["She trusts you. Career 0."]);
+    let ids = |s: &GameState| -> Vec<String> {
+        engine::choices(&story, s).into_iter().map(|c| c.id).collect()
+    };
+    assert_eq!(ids(&start), ["rejoin"], "`trusted` holds; `not trusted` hides the rest");
+    let after = play(&story, 1, &["rejoin"]);
+    assert_eq!((after.var("career"), after.var("hawk")), (15, 1));
+    assert_eq!(paragraphs(&story, &after), ["She does not. Career 15."]);
+    // `promoted` runs `rejoin_beat8` and then its own guarded effect, which reads a
+    // named condition declared in a chapter.
+    let promoted = play(&story, 1, &["rejoin", "promote"]);
+    assert_eq!(promoted.var("career"), 35);
+    assert_eq!(promoted.var("trust"), 49);
+    let promoted = play(&story, 1, &["rejoin", "promote", "promote"]);
+    assert_eq!(promoted.var("career"), 50, "trust fell below 50: no bonus");
+    let ended = play(&story, 1, &["rejoin", "promote", "promote", "end"]);
+    assert_eq!(ended.ending.as_deref(), Some("end"));
+    round_trip(&story, &promoted);
+}
+
+#[test]
+fn unknown_names_are_errors_with_a_suggestion() {
+    let road = NAMED_ROAD.replace(r#"effects: ["rejoin_beat8"]"#, r#"effects: ["rejoin_beat9"]"#);
+    let errors = errors_of(&named_loaded(NAMED_HEADER, &road));
+    assert!(
+        errors.iter().any(|e| e.contains("error: no named effect `rejoin_beat9`")
+            && e.contains("did you mean `rejoin_beat8`?")
+            && e.contains("road.ron:")),
+        "{errors:#?}"
+    );
+    let road = NAMED_ROAD.replace(r#"when: "trusted")"#, r#"when: "trsted")"#);
+    let errors = errors_of(&named_loaded(NAMED_HEADER, &road));
+    assert!(
+        errors.iter().any(|e| e.contains("trsted") && e.contains("did you mean `trusted`?")),
+        "{errors:#?}"
+    );
+}
+
+#[test]
+fn a_named_effect_or_condition_that_uses_itself_is_refused() {
+    let header = NAMED_HEADER.replace(
+        r#"do: ["career += 15", "hawk = true"]"#,
+        r#"do: ["career += 15", "promoted"]"#,
+    );
+    let errors = errors_of(&named_loaded(&header, NAMED_ROAD));
+    assert!(
+        errors.iter().any(|e| e.contains("uses itself")
+            && (e.contains("rejoin_beat8 → promoted → rejoin_beat8")
+                || e.contains("promoted → rejoin_beat8 → promoted"))),
+        "{errors:#?}"
+    );
+    let road = NAMED_ROAD.replace(r#"when: "hawk and trust >= 50""#, r#"when: "hawk and trusted_hawk""#);
+    let errors = errors_of(&named_loaded(NAMED_HEADER, &road));
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.contains("named condition `trusted_hawk` uses itself: trusted_hawk → trusted_hawk")),
+        "{errors:#?}"
+    );
+}
+
+#[test]
+fn a_named_declaration_is_type_checked_where_it_is_written() {
+    let header = NAMED_HEADER.replace(r#""hawk = true""#, r#""hawk += 1""#);
+    let errors = errors_of(&named_loaded(&header, NAMED_ROAD));
+    assert!(
+        errors.iter().any(|e| e.starts_with("header.ron:6:") && e.contains("`hawk` is a flag")),
+        "{errors:#?}"
+    );
+    // Reported once, where declared; not again at each use.
+    assert_eq!(errors.iter().filter(|e| e.contains("error")).count(), 1, "{errors:#?}");
+    let header = NAMED_HEADER.replace(r#"when: "trust >= 50 and not hawk""#, r#"when: "trust + 50""#);
+    let errors = errors_of(&named_loaded(&header, NAMED_ROAD));
+    assert!(
+        errors.iter().any(|e| e.starts_with("header.ron:7:") && e.contains("must be true or false")),
+        "{errors:#?}"
+    );
+    let header = NAMED_HEADER.replace(r#"Named(name: "trusted""#, r#"Named(name: "trust""#);
+    let errors = errors_of(&named_loaded(&header, NAMED_ROAD));
+    assert!(errors.iter().any(|e| e.contains("`trust` is already a variable")), "{errors:#?}");
+}

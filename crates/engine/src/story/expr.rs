@@ -33,6 +33,12 @@ pub trait Scope {
     fn scene_exists(&self, id: &str) -> bool;
     /// Some declared variable names, to suggest a fix for a typo.
     fn var_names(&self) -> Vec<&str>;
+    /// The condition a name stands for, when it names a declared named condition
+    /// (`conditions: [Named(...)]`); an error message when it cannot be used (it
+    /// refers to itself).
+    fn named_condition(&self, _name: &str) -> Option<Result<Expr, String>> {
+        None
+    }
     /// A condition parsed in this scope, if the scope remembers conditions it has
     /// parsed before (stories repeat theirs); `None` to parse it afresh.
     fn remembered(&self, _src: &str) -> Option<Result<Expr, ExprError>> {
@@ -588,15 +594,25 @@ impl Parser<'_> {
             Tok::Ident(w) if ["and", "or", "not", "if"].contains(&w.as_str()) => {
                 Err(ExprError::new(at, format!("expected a value, found `{w}`")).hint(VALUE_HINT))
             }
-            Tok::Ident(name) => match self.scope.var_type(&name) {
-                Some(t) => Ok((Expr::Var(name.into()), t, at)),
-                None => Err(unknown_variable(self.scope, &name, at)),
+            Tok::Ident(name) => match self.scope.named_condition(&name) {
+                Some(Ok(e)) => Ok((e, Type::Bool, at)),
+                Some(Err(msg)) => Err(ExprError::new(at, msg).hint(
+                    "a named condition may use other named conditions, but never itself",
+                )),
+                None => self.variable(name, at),
             },
             other => Err(ExprError::new(
                 at,
                 format!("expected a value, found {}", Self::describe(&other)),
             )
             .hint(VALUE_HINT)),
+        }
+    }
+
+    fn variable(&self, name: String, at: usize) -> Result<(Expr, Type, usize), ExprError> {
+        match self.scope.var_type(&name) {
+            Some(t) => Ok((Expr::Var(name.into()), t, at)),
+            None => Err(unknown_variable(self.scope, &name, at)),
         }
     }
 

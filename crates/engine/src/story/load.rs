@@ -9,6 +9,7 @@
 use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
 
+use super::named;
 use super::diag::{Diagnostic, Locator};
 use super::expr::{self, Effect, ExprError, Scope, Type};
 use super::lint;
@@ -278,6 +279,8 @@ struct Names<'a> {
     scenes: &'a HashMap<String, (usize, usize)>,
     /// `{if ...}` conditions in text repeat as much as `when:` ones: parse each once.
     text_conditions: std::cell::RefCell<HashMap<String, Result<expr::Expr, ExprError>>>,
+    /// Named effects and conditions, compiled.
+    named: named::Named,
 }
 
 impl Scope for Names<'_> {
@@ -296,7 +299,11 @@ impl Scope for Names<'_> {
         self.scenes.contains_key(id)
     }
     fn var_names(&self) -> Vec<&str> {
-        self.vars.keys().copied().collect()
+        let conditions = self.named.conditions.keys().map(String::as_str);
+        self.vars.keys().copied().chain(conditions).collect()
+    }
+    fn named_condition(&self, name: &str) -> Option<Result<expr::Expr, String>> {
+        self.named.conditions.get(name).cloned().map(Ok)
     }
 }
 
@@ -661,11 +668,13 @@ impl<'a> Ctx<'a> {
                 scene_map.insert(s.id.clone(), (*i, seq));
             }
         }
-        let names = Names {
+        let mut names = Names {
             vars: variables.iter().map(|v| (v.name.as_str(), v.ty)).collect(),
             scenes: &scene_map,
             text_conditions: std::cell::RefCell::default(),
+            named: named::Named::default(),
         };
+        names.named = self.declare_named(header.map(|(i, h)| (i, h)), &chapters, &names);
         let ending_ids: HashSet<&str> = endings.iter().map(|(_, e)| e.id.as_str()).collect();
 
         // Compile scenes.
@@ -904,11 +913,77 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// Checks and compiles the named effects and conditions of the header and chapters.
+    fn declare_named(
+        &mut self,
+        header: Option<(usize, &RawHeader)>,
+        chapters: &[(usize, &RawChapter)],
+        names: &Names<'_>,
+    ) -> named::Named {
+        let mut lists: Vec<(usize, &[raw::RawNamed], &[raw::RawNamed])> = Vec::new();
+        if let Some((i, h)) = header {
+            lists.push((i, &h.effects, &h.conditions));
+        }
+        lists.extend(chapters.iter().map(|(i, c)| (*i, &c.effects[..], &c.conditions[..])));
+        let mut decls: Vec<named::Decl<'_>> = Vec::new();
+        for (file, effects, conditions) in lists {
+            let all = effects.iter().map(|n| (n, true));
+            for (n, is_effect) in all.chain(conditions.iter().map(|n| (n, false))) {
+                let site = Site::literal(file, Some("name"), &n.name);
+                let kind = if is_effect { "effect" } else { "condition" };
+                let problem = if !is_identifier(&n.name) {
+                    Some(format!("`{}` is not a valid name for a named {kind}", n.name))
+                } else if decls.iter().any(|d| d.name == n.name && d.is_effect == is_effect) {
+                    Some(format!("named {kind} `{}` is declared twice", n.name))
+                } else if !is_effect && names.vars.contains_key(n.name.as_str()) {
+                    Some(format!("`{}` is already a variable", n.name))
+                } else if is_effect && (n.when.is_some() || n.effects.is_none()) {
+                    Some(format!("named effect `{}` needs `do: [...]` (and no `when`)", n.name))
+                } else if !is_effect && (n.effects.is_some() || n.when.is_none()) {
+                    Some(format!("named condition `{}` needs `when: \"...\"` (and no `do`)", n.name))
+                } else {
+                    None
+                };
+                if let Some(message) = problem {
+                    let d = Diagnostic::error("E0501", message).with_hint(
+                        "effects: [Named(name: \"x\", do: [\"a += 1\"])], conditions: [Named(name: \"y\", when: \"a > 1\")]; names unique, not a variable's",
+                    );
+                    self.report(d, &site);
+                    continue;
+                }
+                decls.push(named::Decl {
+                    file,
+                    name: &n.name,
+                    is_effect,
+                    effects: n.effects.as_deref().unwrap_or_default(),
+                    when: n.when.as_deref().unwrap_or_default(),
+                });
+            }
+        }
+        let (compiled, errors) = named::compile(&decls, names);
+        for e in errors {
+            let site = Site::literal(e.file, None, &e.src);
+            self.expr_error(e.error, "E0502", &site);
+        }
+        compiled
+    }
+
     fn compile_effects(&mut self, base: &Site, list: &[String], names: &Names<'_>) -> Vec<Effect> {
         let mut out = Vec::with_capacity(list.len());
         for src in list {
             if self.too_long(base, src) {
                 continue;
+            }
+            if let Some(name) = named::effect_name(src) {
+                if let Some(group) = names.named.effects.get(name) {
+                    out.extend(group.iter().cloned());
+                    continue;
+                }
+                if !names.vars.contains_key(name) {
+                    let e = named::unknown_effect(src, names.named.effects.keys().map(String::as_str));
+                    self.expr_error(e, "E0503", &base.at(None, src));
+                    continue;
+                }
             }
             let parsed = match self.effect_memo.get(src.as_str()) {
                 Some(hit) => hit.clone(),

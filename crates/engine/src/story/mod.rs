@@ -8,6 +8,7 @@ pub mod expr;
 pub mod lint;
 pub mod load;
 pub mod model;
+mod named;
 #[allow(missing_docs)] // every field is documented in docs/format.md
 pub mod raw;
 pub mod text;

@@ -32,6 +32,10 @@ pub struct RawHeader {
     #[serde(default)]
     pub endings: Vec<RawEnding>,
     #[serde(default)]
+    pub effects: Vec<RawNamed>,
+    #[serde(default)]
+    pub conditions: Vec<RawNamed>,
+    #[serde(default)]
     pub afterword: Vec<String>,
     #[serde(default)]
     pub credits: Vec<String>,
@@ -86,6 +90,22 @@ pub struct RawChapter {
     pub variables: Vec<RawVariable>,
     #[serde(default)]
     pub endings: Vec<RawEnding>,
+    #[serde(default)]
+    pub effects: Vec<RawNamed>,
+    #[serde(default)]
+    pub conditions: Vec<RawNamed>,
+}
+
+/// `Named(name: "...", do: [...])` in `effects:`, `Named(name: "...", when: "...")` in
+/// `conditions:`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename = "Named")]
+pub struct RawNamed {
+    pub name: String,
+    #[serde(default, rename = "do")]
+    pub effects: Option<Vec<String>>,
+    #[serde(default)]
+    pub when: Option<String>,
 }
 
 /// `Scene(...)`.
