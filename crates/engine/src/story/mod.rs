@@ -4,6 +4,7 @@
 //! returns a [`Story`] plus every [`Diagnostic`].
 
 pub mod diag;
+pub mod emphasis;
 pub mod expr;
 pub mod lint;
 pub mod load;
@@ -11,6 +12,8 @@ pub mod model;
 mod named;
 #[allow(missing_docs)] // every field is documented in docs/format.md
 pub mod raw;
+mod safe;
+pub mod site;
 pub mod text;
 
 pub use diag::{Diagnostic, Severity};
