@@ -344,3 +344,82 @@ fn a_named_declaration_is_type_checked_where_it_is_written() {
     let errors = errors_of(&named_loaded(&header, NAMED_ROAD));
     assert!(errors.iter().any(|e| e.contains("`trust` is already a variable")), "{errors:#?}");
 }
+
+// ---------------------------------------------------------------------------------------
+// Ending order.
+
+const ORDER_HEADER: &str = r#"Story(
+    id: "order",
+    title: "Order",
+    start: "fork",
+    endings: [
+        Ending(id: "first", title: "First"),
+        Ending(id: "second", title: "Second"),
+        Ending(id: "third", title: "Third"),
+    ],
+)"#;
+
+const ORDER_BRANCH: &str = r#"Chapter(
+    title: "Fork",
+    date: "Now",
+    place: "A fork",
+    endings: [Ending(id: "branch", title: "Branch", order: 2), Ending(id: "late", title: "Late")],
+    scenes: [
+        Scene(id: "fork", text: ["Choose."], choices: [
+            Choice(label: "First", goto: "first"), Choice(label: "Second", goto: "second"),
+            Choice(label: "Third", goto: "third"), Choice(label: "Branch", goto: "branch"),
+            Choice(label: "Late", goto: "late"),
+        ]),
+        Scene(id: "first", text: ["1."], ending: "first"),
+        Scene(id: "second", text: ["2."], ending: "second"),
+        Scene(id: "third", text: ["3."], ending: "third"),
+        Scene(id: "branch", text: ["B."], ending: "branch"),
+        Scene(id: "late", text: ["L."], ending: "late"),
+    ],
+)"#;
+
+#[test]
+fn endings_are_listed_in_declared_order_with_order_overriding() {
+    let dir = tempfile::tempdir().unwrap();
+    // The branch file sorts before the header by path: declaration order still puts
+    // the header's endings first, and `order: 2` puts the branch's second.
+    std::fs::write(dir.path().join("b_story.ron"), ORDER_HEADER).unwrap();
+    std::fs::write(dir.path().join("a_branch.ron"), ORDER_BRANCH).unwrap();
+    let story = common::load_dir(dir.path());
+    let ids: Vec<&str> = story.endings.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(ids, ["first", "branch", "second", "third", "late"]);
+    // ...and every tool lists them so: stats' ending shares, for one.
+    let run = common::butterfly(
+        &["stats", "--games", "200", dir.path().to_str().unwrap()],
+        "",
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let listed: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter_map(|l| {
+            let t = l.trim_start();
+            ["First", "Branch", "Second", "Third", "Late"]
+                .into_iter()
+                .find(|name| t.starts_with(&format!("{name} ")))
+        })
+        .collect();
+    let once = ["First", "Branch", "Second", "Third", "Late"];
+    assert_eq!(
+        listed,
+        [once, once].concat(),
+        "shortest games and ending shares both: {}",
+        run.stdout
+    );
+}
+
+#[test]
+fn order_zero_is_an_error() {
+    let branch = ORDER_BRANCH.replace("order: 2", "order: 0");
+    let loaded = load_files(&[("story.ron", ORDER_HEADER), ("branch.ron", &branch)]);
+    let errors = errors_of(&loaded);
+    assert!(
+        errors.iter().any(|e| e.starts_with("branch.ron:5:") && e.contains("`order: 0`")),
+        "{errors:#?}"
+    );
+}

@@ -695,6 +695,13 @@ impl<'a> Ctx<'a> {
             }
             self.report(d, &Site::literal(hfile, Some("start"), &h.start));
         }
+        for (file, e) in &endings {
+            if e.order == Some(0) {
+                let d = Diagnostic::error("E0504", format!("ending `{}` has `order: 0`", e.id))
+                    .with_hint("orders count from 1: `order: 1` lists it first");
+                self.report(d, &Site::literal(*file, Some("id"), &e.id));
+            }
+        }
         let mut plain_texts = |file: usize, key: &'static str, list: &[String]| -> Vec<Text> {
             let mut slot = 0;
             list.iter()
@@ -706,13 +713,13 @@ impl<'a> Ctx<'a> {
         let content_note = plain_texts(hfile, "content_note", &h.content_note);
         let afterword = plain_texts(hfile, "afterword", &h.afterword);
         let credits = plain_texts(hfile, "credits", &h.credits);
-        let endings: Vec<Ending> = endings
-            .iter()
+        let endings: Vec<Ending> = ending_order(&endings)
+            .into_iter()
             .map(|(file, e)| Ending {
                 id: e.id.clone(),
                 title: e.title.clone(),
-                epilogue: plain_texts(*file, "epilogue", &e.epilogue),
-                origin: Origin { file: *file },
+                epilogue: plain_texts(file, "epilogue", &e.epilogue),
+                origin: Origin { file },
             })
             .collect();
 
@@ -1173,6 +1180,25 @@ impl<'a> Ctx<'a> {
             origin: Origin { file },
         }
     }
+}
+
+/// Endings in the order every list shows them: an ending without `order:` stands at
+/// its declaration position (header first, then files in path order); `order: N` puts
+/// an ending N-th, ahead of any ending standing there by declaration alone.
+fn ending_order<'r>(
+    endings: &[(usize, &'r raw::RawEnding)],
+) -> Vec<(usize, &'r raw::RawEnding)> {
+    let mut keyed: Vec<((u32, bool), (usize, &raw::RawEnding))> = endings
+        .iter()
+        .zip(1u32..)
+        .map(|(&(file, e), position)| match e.order {
+            Some(n) => ((n, false), (file, e)),
+            None => ((position, true), (file, e)),
+        })
+        .collect();
+    // Stable: equal keys keep declaration order.
+    keyed.sort_by_key(|(k, _)| *k);
+    keyed.into_iter().map(|(_, e)| e).collect()
 }
 
 fn is_identifier(s: &str) -> bool {

@@ -71,6 +71,8 @@ pub struct RawEnding {
     pub title: String,
     #[serde(default)]
     pub epilogue: Vec<String>,
+    #[serde(default)]
+    pub order: Option<u32>,
 }
 
 /// `Chapter(...)`.
