@@ -49,6 +49,8 @@ pub struct PlainPlayer<'s> {
     since: Instant,
     /// The last background problem reported (autosave, profile), so it is said once.
     last_warning: Option<String>,
+    /// Print tags (`--tags`).
+    tags: bool,
 }
 
 impl<'s> PlainPlayer<'s> {
@@ -79,7 +81,15 @@ impl<'s> PlainPlayer<'s> {
             played: Duration::ZERO,
             since: Instant::now(),
             last_warning: None,
+            tags: false,
         }
+    }
+
+    /// With `true`, prints the story's tags as `# tags: ...` lines (`--tags`).
+    #[must_use]
+    pub fn with_tags(mut self, tags: bool) -> Self {
+        self.tags = tags;
+        self
     }
 
     /// Enables `save`, `load`, `saves`, the autosave and the profile, in `store`.
@@ -131,7 +141,7 @@ impl<'s> PlainPlayer<'s> {
                 return Ok(Outcome::Ending);
             }
             let choices = self.session.choices();
-            out.write_all(transcript::choices(&choices).as_bytes())?;
+            out.write_all(transcript::choices_tagged(&choices, self.tags).as_bytes())?;
             if !choices.iter().any(|c| c.enabled) {
                 // Waiting for input that cannot help would hang a script forever.
                 writeln!(
@@ -162,7 +172,7 @@ impl<'s> PlainPlayer<'s> {
                     "look" | "l" => {
                         self.last_chapter = None;
                         self.show_scene(out)?;
-                        out.write_all(transcript::choices(&choices).as_bytes())?;
+                        out.write_all(transcript::choices_tagged(&choices, self.tags).as_bytes())?;
                     }
                     "save" => self.save(arg, out)?,
                     "saves" => self.list_saves(out)?,
@@ -365,7 +375,12 @@ impl<'s> PlainPlayer<'s> {
             .session
             .state()
             .expect("a plain player always has a game");
-        let text = transcript::scene(self.session.story(), state, &mut self.last_chapter);
+        let text = transcript::scene_tagged(
+            self.session.story(),
+            state,
+            &mut self.last_chapter,
+            self.tags,
+        );
         out.write_all(text.as_bytes())
     }
 

@@ -423,3 +423,83 @@ fn order_zero_is_an_error() {
         "{errors:#?}"
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// Tags.
+
+const TAGGED: &str = r#"Chapter(
+    title: "Hall",
+    date: "Now",
+    place: "A hall",
+    scenes: [
+        Scene(
+            id: "hall",
+            tags: ["art:hall", "music:quiet"],
+            text: [
+                "A gong sounds. {# sfx:gong}",
+                "{if lit: The candle burns. {# sfx:flame}|It is dark.}",
+                "Nothing {# note:untagged-looking} here.",
+            ],
+            choices: [
+                Choice(id: "light", label: "Light the candle", goto: "hall", effects: ["lit = true"], tags: ["sfx:match"]),
+                Choice(id: "leave", label: "Leave", goto: "door"),
+            ],
+        ),
+        Scene(id: "door", text: ["Outside."], ending: "out"),
+    ],
+)"#;
+
+#[test]
+fn tags_reach_the_engine_view_and_do_not_show_in_the_text() {
+    let story = story_with(TAGGED);
+    let state = play(&story, 1, &[]);
+    let view = engine::render(&story, &state).unwrap();
+    assert_eq!(view.tags, ["art:hall", "music:quiet"]);
+    assert_eq!(
+        view.paragraphs,
+        ["A gong sounds.", "It is dark.", "Nothing here."]
+    );
+    assert_eq!(
+        view.paragraph_tags,
+        [vec!["sfx:gong".to_owned()], vec![], vec!["note:untagged-looking".to_owned()]]
+    );
+    let choices = engine::choices(&story, &state);
+    assert_eq!(choices[0].tags, ["sfx:match"]);
+    assert!(choices[1].tags.is_empty());
+    // A tag inside a condition is only there when its text is.
+    let lit = play(&story, 1, &["light"]);
+    let view = engine::render(&story, &lit).unwrap();
+    assert_eq!(view.paragraph_tags[1], ["sfx:flame"]);
+}
+
+#[test]
+fn plain_prints_tags_only_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("header.ron"), HEADER).unwrap();
+    std::fs::write(dir.path().join("hall.ron"), TAGGED).unwrap();
+    let save_dir = tempfile::tempdir().unwrap();
+    let saves = save_dir.path().join("saves");
+    let story = dir.path().to_str().unwrap();
+    let saves = saves.to_str().unwrap();
+    let args = ["--saves", saves, "play", "--plain", "--seed", "1", "--story", story];
+    let plain = common::butterfly(&args, "1\n2\n");
+    assert_eq!(plain.code, 0, "{}", plain.stderr);
+    assert!(!plain.stdout.contains("# tags"), "{}", plain.stdout);
+    let tagged = common::butterfly(&[&args[..], &["--tags"]].concat(), "1\n2\n");
+    assert_eq!(tagged.code, 0, "{}", tagged.stderr);
+    assert!(
+        tagged.stdout.contains(
+            "Now · A hall\n# tags: art:hall, music:quiet\n\nA gong sounds.\n# tags: sfx:gong\n\nIt is dark.\n\nNothing here.\n# tags: note:untagged-looking\n\n1. Light the candle\n# tags: sfx:match\n2. Leave\n"
+        ),
+        "{}",
+        tagged.stdout
+    );
+    // Without the tag lines, the two transcripts are the same.
+    let without: String = tagged
+        .stdout
+        .lines()
+        .filter(|l| !l.starts_with("# tags: "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_eq!(without, plain.stdout);
+}

@@ -145,6 +145,9 @@ pub struct PlayArgs {
     /// Set a variable before the game starts (repeatable): `--set devotion=70 --set lie=true`.
     #[arg(long = "set", value_name = "NAME=VALUE", value_parser = parse_assignment)]
     pub set: Vec<(String, String)>,
+    /// Line mode: also print the story's tags, as `# tags: ...` lines.
+    #[arg(long)]
+    pub tags: bool,
 }
 
 /// Splits `NAME=VALUE`; the values are checked against the story later.

@@ -90,6 +90,8 @@ pub struct ChoiceView {
     pub enabled: bool,
     /// Why it is dimmed.
     pub reason: Option<String>,
+    /// The choice's `tags:` (free text, for front ends and tools).
+    pub tags: Vec<String>,
 }
 
 /// The current scene as the player sees it.
@@ -105,6 +107,10 @@ pub struct SceneView {
     pub place: String,
     /// Rendered paragraphs (empty ones dropped).
     pub paragraphs: Vec<String>,
+    /// The `{# tag}`s each shown paragraph reached, one list per paragraph.
+    pub paragraph_tags: Vec<Vec<String>>,
+    /// The scene's `tags:`.
+    pub tags: Vec<String>,
     /// At an ending: its id, title and rendered epilogue.
     pub ending: Option<EndingView>,
 }
@@ -178,6 +184,7 @@ pub fn choices(story: &Story, state: &GameState) -> Vec<ChoiceView> {
                     label: c.label.render(&within, state.roll),
                     enabled: ok,
                     reason: if ok { None } else { c.disabled.clone() },
+                    tags: c.tags.clone(),
                 }
             })
             .collect(),
@@ -186,6 +193,7 @@ pub fn choices(story: &Story, state: &GameState) -> Vec<ChoiceView> {
             label: "Continue".to_owned(),
             enabled: true,
             reason: None,
+            tags: Vec::new(),
         }],
         Exit::Ending(_) => Vec::new(),
     }
@@ -526,12 +534,15 @@ pub fn render(story: &Story, state: &GameState) -> Result<SceneView, EngineError
         context: &s.id,
         ahead: 0,
     };
-    let paragraphs = s
+    let (paragraphs, paragraph_tags) = s
         .text
         .iter()
-        .map(|t| t.render(&within, state.roll).trim().to_owned())
-        .filter(|p| !p.is_empty())
-        .collect();
+        .map(|t| {
+            let (text, tags) = t.render_tagged(&within, state.roll);
+            (text.trim().to_owned(), tags)
+        })
+        .filter(|(p, _)| !p.is_empty())
+        .unzip();
     let ending = state
         .ending
         .as_ref()
@@ -554,6 +565,8 @@ pub fn render(story: &Story, state: &GameState) -> Result<SceneView, EngineError
                 .collect(),
         });
     Ok(SceneView {
+        paragraph_tags,
+        tags: s.tags.clone(),
         id: s.id.clone(),
         chapter: s.chapter.clone(),
         date: s.date.clone(),

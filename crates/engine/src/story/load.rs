@@ -1020,6 +1020,7 @@ impl<'a> Ctx<'a> {
             effects,
             once: rc.once,
             chance,
+            tags: rc.tags.clone(),
             origin: Origin { file: base.file },
         })
     }
@@ -1177,6 +1178,7 @@ impl<'a> Ctx<'a> {
             on_enter,
             text,
             exit,
+            tags: s.tags.clone(),
             origin: Origin { file },
         }
     }

@@ -74,6 +74,8 @@ pub struct Choice {
     pub once: bool,
     /// A seeded detour.
     pub chance: Option<Chance>,
+    /// Free-text tags for front ends and tools (`sfx:gong`); no effect on play.
+    pub tags: Vec<String>,
     /// The file it was written in (extensions come from other files).
     pub origin: Origin,
 }
@@ -134,6 +136,8 @@ pub struct Scene {
     pub text: Vec<Text>,
     /// How it is left.
     pub exit: Exit,
+    /// Free-text tags for front ends and tools (`art:lanterns`); no effect on play.
+    pub tags: Vec<String>,
     /// Where it was written.
     pub origin: Origin,
 }

@@ -133,6 +133,8 @@ pub struct RawScene {
     pub routes: Option<Vec<RawRoute>>,
     #[serde(default)]
     pub ending: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
 }
 
 /// `Choice(...)`.
@@ -153,6 +155,8 @@ pub struct RawChoice {
     pub once: bool,
     #[serde(default)]
     pub chance: Option<RawChance>,
+    #[serde(default)]
+    pub tags: Vec<String>,
 }
 
 /// `(percent: 30, goto: "x", effects: [...])`.

@@ -21,6 +21,9 @@ pub enum Segment {
     If(Expr, Vec<Segment>, Vec<Segment>),
     /// `{~a|b|c}`; `slot` keeps separate blocks of one text independent.
     OneOf(u32, Vec<Vec<Segment>>),
+    /// `{# tag}`: a tag on the paragraph it is in, where a reader reaches it; renders
+    /// nothing.
+    Tag(String),
     /// `{seq: a|b}` and its kin: an option chosen by how often the block was shown.
     Vary(Vary, u32, Vec<Vec<Segment>>),
 }
@@ -112,9 +115,15 @@ impl Text {
     /// The author's spacing is kept, except around a block that comes out empty: the
     /// space it leaves is closed up (see [`Out::lit`]).
     pub fn render(&self, env: &dyn Env, roll: u64) -> String {
+        self.render_tagged(env, roll).0
+    }
+
+    /// Like [`Text::render`], also returning the `{# tag}`s the reader reaches.
+    #[must_use]
+    pub fn render_tagged(&self, env: &dyn Env, roll: u64) -> (String, Vec<String>) {
         let mut out = Out::default();
         render_into(&self.segments, env, roll, &mut out);
-        out.text
+        (out.text, out.tags)
     }
 
     /// Calls `f` with the slot of every varying block a reader would see now, with the
@@ -123,7 +132,7 @@ impl Text {
         fn walk(segs: &[Segment], env: &dyn Env, roll: u64, f: &mut dyn FnMut(u32)) {
             for s in segs {
                 match s {
-                    Segment::Lit(_) | Segment::Var(_) => {}
+                    Segment::Lit(_) | Segment::Var(_) | Segment::Tag(_) => {}
                     Segment::If(c, a, b) => walk(if c.holds(env) { a } else { b }, env, roll, f),
                     Segment::OneOf(slot, opts) => walk(&opts[one_of(roll, *slot, opts)], env, roll, f),
                     Segment::Vary(kind, slot, opts) => {
@@ -144,7 +153,7 @@ impl Text {
     pub fn varies(&self) -> bool {
         fn any(segs: &[Segment]) -> bool {
             segs.iter().any(|s| match s {
-                Segment::Lit(_) | Segment::Var(_) => false,
+                Segment::Lit(_) | Segment::Var(_) | Segment::Tag(_) => false,
                 Segment::If(_, a, b) => any(a) || any(b),
                 Segment::OneOf(_, opts) => opts.iter().any(|o| any(o)),
                 Segment::Vary(..) => true,
@@ -160,6 +169,7 @@ impl Text {
             segs.iter()
                 .map(|s| match s {
                     Segment::Lit(t) => t.split_whitespace().count(),
+                    Segment::Tag(_) => 0,
                     Segment::Var(_) => 1,
                     Segment::If(_, a, b) => count(a) + count(b),
                     Segment::OneOf(_, opts) | Segment::Vary(_, _, opts) => {
@@ -176,7 +186,7 @@ impl Text {
         fn walk(segs: &[Segment], f: &mut dyn FnMut(&str)) {
             for s in segs {
                 match s {
-                    Segment::Lit(_) => {}
+                    Segment::Lit(_) | Segment::Tag(_) => {}
                     Segment::Var(v) => f(v),
                     Segment::If(c, a, b) => {
                         c.for_each_var(f);
@@ -199,6 +209,8 @@ struct Out {
     text: String,
     /// A block rendered nothing since the last words were written.
     after_empty_block: bool,
+    /// `{# tag}`s reached.
+    tags: Vec<String>,
 }
 
 /// Characters that never follow a space: the space an empty block leaves before them
@@ -246,6 +258,7 @@ fn render_into(segs: &[Segment], env: &dyn Env, roll: u64, out: &mut Out) {
     for s in segs {
         match s {
             Segment::Lit(t) => out.lit(t),
+            Segment::Tag(t) => out.block(|out| out.tags.push(t.clone())),
             Segment::Var(v) => out.lit(&env.var(v).to_string()),
             Segment::If(c, a, b) => {
                 out.block(|out| render_into(if c.holds(env) { a } else { b }, env, roll, out));
@@ -457,6 +470,13 @@ fn parse_block(
             opts.push(opt);
         }
         return Ok(Segment::OneOf(this_slot, opts));
+    }
+    if let Some(tag) = trimmed.strip_prefix('#') {
+        let tag = tag.trim();
+        if tag.is_empty() || tag.contains(['{', '}']) {
+            return Err(err(at, "a `{#}` tag needs plain text", "write `{# sfx:gong}`"));
+        }
+        return Ok(Segment::Tag(tag.to_owned()));
     }
     if let Some((kind, body)) = varying_block(trimmed) {
         let colon = at + (trimmed.len() - body.len());
