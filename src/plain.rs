@@ -2,7 +2,7 @@
 //!
 //! This output is a contract (documented in the README): the date/place line, the scene's
 //! paragraphs, the available choices as `N. label`, then a `> ` prompt. A number chooses;
-//! `help`, `look`, `save [SLOT]`, `load SLOT`, `saves`, `undo` and `quit` are commands;
+//! `help`, `look`, `vars`, `save [SLOT]`, `load SLOT`, `saves`, `undo` and `quit` are commands;
 //! anything else gets one line of help and the prompt again. At an ending:
 //! `ENDING: <title>`, the epilogue, and exit 0. No escape sequences.
 //!
@@ -21,7 +21,7 @@ use crate::session::{self, Effect, Notice, Session, SessionError, transcript};
 use crate::story::Story;
 
 /// The line `help` prints.
-pub const HELP: &str = "Type the number of a choice and press Enter. Commands: help, look (show the scene again), save [SLOT] (default: quick), load SLOT, saves (list them), undo (take back the last choice), quit.";
+pub const HELP: &str = "Type the number of a choice and press Enter. Commands: help, look (show the scene again), vars (every variable and what last changed it), save [SLOT] (default: quick), load SLOT, saves (list them), undo (take back the last choice), quit.";
 
 /// How a plain session ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -174,6 +174,7 @@ impl<'s> PlainPlayer<'s> {
                         self.show_scene(out)?;
                         out.write_all(transcript::choices_tagged(&choices, self.tags).as_bytes())?;
                     }
+                    "vars" => self.list_variables(out)?,
                     "save" => self.save(arg, out)?,
                     "saves" => self.list_saves(out)?,
                     "load" => {
@@ -382,6 +383,19 @@ impl<'s> PlainPlayer<'s> {
             self.tags,
         );
         out.write_all(text.as_bytes())
+    }
+
+    /// `vars`: one line per variable, `name = value`, and what last changed it.
+    fn list_variables(&self, out: &mut dyn Write) -> io::Result<()> {
+        for v in self.session.variables() {
+            match &v.changed_by {
+                Some(change) => {
+                    writeln!(out, "{} = {} (last changed by {change})", v.name, v.value)?
+                }
+                None => writeln!(out, "{} = {} (unchanged)", v.name, v.value)?,
+            }
+        }
+        Ok(())
     }
 
     fn show_ending(&self, out: &mut dyn Write) -> io::Result<()> {

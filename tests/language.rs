@@ -98,10 +98,19 @@ fn sequence_cycle_and_once_advance_per_visit_not_per_redraw() {
     let mut cats = Vec::new();
     for _ in 0..4 {
         let first = paragraphs(&story, &state);
-        assert_eq!(first, paragraphs(&story, &state), "a redraw shows the same words");
+        assert_eq!(
+            first,
+            paragraphs(&story, &state),
+            "a redraw shows the same words"
+        );
         clocks.push(first[0].clone());
         weather.push(first[1].clone());
-        cats.push(first.iter().any(|p| p.contains("cat")).then(|| first[2].clone()));
+        cats.push(
+            first
+                .iter()
+                .any(|p| p.contains("cat"))
+                .then(|| first[2].clone()),
+        );
         engine::choose(&story, &mut state, "wait").unwrap();
     }
     assert_eq!(
@@ -145,7 +154,10 @@ fn a_block_hidden_by_its_condition_does_not_advance() {
     // first option, because it was never shown before.
     let state = play(&story, 5, &["wait", "wait", "light"]);
     let shown = paragraphs(&story, &state);
-    assert!(shown.contains(&"The candle shows a door.".to_owned()), "{shown:?}");
+    assert!(
+        shown.contains(&"The candle shows a door.".to_owned()),
+        "{shown:?}"
+    );
     let state = play(&story, 5, &["wait", "wait", "light", "wait"]);
     assert!(paragraphs(&story, &state).contains(&"The candle shows the door again.".to_owned()));
 }
@@ -158,7 +170,12 @@ fn shuffle_shows_each_option_before_repeating_and_differs_between_games() {
         let mut seen = Vec::new();
         for _ in 0..9 {
             let shown = paragraphs(&story, &state);
-            seen.push(shown.into_iter().find(|p| p.starts_with("The lamp")).unwrap());
+            seen.push(
+                shown
+                    .into_iter()
+                    .find(|p| p.starts_with("The lamp"))
+                    .unwrap(),
+            );
             engine::choose(&story, &mut state, "wait").unwrap();
         }
         seen
@@ -204,7 +221,10 @@ fn a_misused_varying_block_is_a_check_error_with_its_position() {
             .any(|e| e.contains("hall.ron:") && e.contains("`cylce:` is not a kind of block")),
         "{errors:#?}"
     );
-    let bad = HALL.replace("{seq: strikes one|strikes two|has stopped}", "{seq: strikes}");
+    let bad = HALL.replace(
+        "{seq: strikes one|strikes two|has stopped}",
+        "{seq: strikes}",
+    );
     let loaded = load_files(&[("header.ron", HEADER), ("hall.ron", &bad)]);
     assert!(
         loaded
@@ -265,9 +285,16 @@ fn named_effects_and_conditions_act_as_if_written_out() {
     let start = play(&story, 1, &[]);
     assert_eq!(paragraphs(&story, &start), ["She trusts you. Career 0."]);
     let ids = |s: &GameState| -> Vec<String> {
-        engine::choices(&story, s).into_iter().map(|c| c.id).collect()
+        engine::choices(&story, s)
+            .into_iter()
+            .map(|c| c.id)
+            .collect()
     };
-    assert_eq!(ids(&start), ["rejoin"], "`trusted` holds; `not trusted` hides the rest");
+    assert_eq!(
+        ids(&start),
+        ["rejoin"],
+        "`trusted` holds; `not trusted` hides the rest"
+    );
     let after = play(&story, 1, &["rejoin"]);
     assert_eq!((after.var("career"), after.var("hawk")), (15, 1));
     assert_eq!(paragraphs(&story, &after), ["She does not. Career 15."]);
@@ -285,18 +312,25 @@ fn named_effects_and_conditions_act_as_if_written_out() {
 
 #[test]
 fn unknown_names_are_errors_with_a_suggestion() {
-    let road = NAMED_ROAD.replace(r#"effects: ["rejoin_beat8"]"#, r#"effects: ["rejoin_beat9"]"#);
+    let road = NAMED_ROAD.replace(
+        r#"effects: ["rejoin_beat8"]"#,
+        r#"effects: ["rejoin_beat9"]"#,
+    );
     let errors = errors_of(&named_loaded(NAMED_HEADER, &road));
     assert!(
-        errors.iter().any(|e| e.contains("error: no named effect `rejoin_beat9`")
-            && e.contains("did you mean `rejoin_beat8`?")
-            && e.contains("road.ron:")),
+        errors
+            .iter()
+            .any(|e| e.contains("error: no named effect `rejoin_beat9`")
+                && e.contains("did you mean `rejoin_beat8`?")
+                && e.contains("road.ron:")),
         "{errors:#?}"
     );
     let road = NAMED_ROAD.replace(r#"when: "trusted")"#, r#"when: "trsted")"#);
     let errors = errors_of(&named_loaded(NAMED_HEADER, &road));
     assert!(
-        errors.iter().any(|e| e.contains("trsted") && e.contains("did you mean `trusted`?")),
+        errors
+            .iter()
+            .any(|e| e.contains("trsted") && e.contains("did you mean `trusted`?")),
         "{errors:#?}"
     );
 }
@@ -314,12 +348,14 @@ fn a_named_effect_or_condition_that_uses_itself_is_refused() {
                 || e.contains("promoted → rejoin_beat8 → promoted"))),
         "{errors:#?}"
     );
-    let road = NAMED_ROAD.replace(r#"when: "hawk and trust >= 50""#, r#"when: "hawk and trusted_hawk""#);
+    let road = NAMED_ROAD.replace(
+        r#"when: "hawk and trust >= 50""#,
+        r#"when: "hawk and trusted_hawk""#,
+    );
     let errors = errors_of(&named_loaded(NAMED_HEADER, &road));
     assert!(
-        errors
-            .iter()
-            .any(|e| e.contains("named condition `trusted_hawk` uses itself: trusted_hawk → trusted_hawk")),
+        errors.iter().any(|e| e
+            .contains("named condition `trusted_hawk` uses itself: trusted_hawk → trusted_hawk")),
         "{errors:#?}"
     );
 }
@@ -329,20 +365,36 @@ fn a_named_declaration_is_type_checked_where_it_is_written() {
     let header = NAMED_HEADER.replace(r#""hawk = true""#, r#""hawk += 1""#);
     let errors = errors_of(&named_loaded(&header, NAMED_ROAD));
     assert!(
-        errors.iter().any(|e| e.starts_with("header.ron:6:") && e.contains("`hawk` is a flag")),
+        errors
+            .iter()
+            .any(|e| e.starts_with("header.ron:6:") && e.contains("`hawk` is a flag")),
         "{errors:#?}"
     );
     // Reported once, where declared; not again at each use.
-    assert_eq!(errors.iter().filter(|e| e.contains("error")).count(), 1, "{errors:#?}");
-    let header = NAMED_HEADER.replace(r#"when: "trust >= 50 and not hawk""#, r#"when: "trust + 50""#);
+    assert_eq!(
+        errors.iter().filter(|e| e.contains("error")).count(),
+        1,
+        "{errors:#?}"
+    );
+    let header = NAMED_HEADER.replace(
+        r#"when: "trust >= 50 and not hawk""#,
+        r#"when: "trust + 50""#,
+    );
     let errors = errors_of(&named_loaded(&header, NAMED_ROAD));
     assert!(
-        errors.iter().any(|e| e.starts_with("header.ron:7:") && e.contains("must be true or false")),
+        errors
+            .iter()
+            .any(|e| e.starts_with("header.ron:7:") && e.contains("must be true or false")),
         "{errors:#?}"
     );
     let header = NAMED_HEADER.replace(r#"Named(name: "trusted""#, r#"Named(name: "trust""#);
     let errors = errors_of(&named_loaded(&header, NAMED_ROAD));
-    assert!(errors.iter().any(|e| e.contains("`trust` is already a variable")), "{errors:#?}");
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.contains("`trust` is already a variable")),
+        "{errors:#?}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -419,7 +471,9 @@ fn order_zero_is_an_error() {
     let loaded = load_files(&[("story.ron", ORDER_HEADER), ("branch.ron", &branch)]);
     let errors = errors_of(&loaded);
     assert!(
-        errors.iter().any(|e| e.starts_with("branch.ron:5:") && e.contains("`order: 0`")),
+        errors
+            .iter()
+            .any(|e| e.starts_with("branch.ron:5:") && e.contains("`order: 0`")),
         "{errors:#?}"
     );
 }
@@ -461,7 +515,11 @@ fn tags_reach_the_engine_view_and_do_not_show_in_the_text() {
     );
     assert_eq!(
         view.paragraph_tags,
-        [vec!["sfx:gong".to_owned()], vec![], vec!["note:untagged-looking".to_owned()]]
+        [
+            vec!["sfx:gong".to_owned()],
+            vec![],
+            vec!["note:untagged-looking".to_owned()]
+        ]
     );
     let choices = engine::choices(&story, &state);
     assert_eq!(choices[0].tags, ["sfx:match"]);
@@ -481,7 +539,9 @@ fn plain_prints_tags_only_when_asked() {
     let saves = save_dir.path().join("saves");
     let story = dir.path().to_str().unwrap();
     let saves = saves.to_str().unwrap();
-    let args = ["--saves", saves, "play", "--plain", "--seed", "1", "--story", story];
+    let args = [
+        "--saves", saves, "play", "--plain", "--seed", "1", "--story", story,
+    ];
     let plain = common::butterfly(&args, "1\n2\n");
     assert_eq!(plain.code, 0, "{}", plain.stderr);
     assert!(!plain.stdout.contains("# tags"), "{}", plain.stdout);
@@ -502,4 +562,75 @@ fn plain_prints_tags_only_when_asked() {
         .map(|l| format!("{l}\n"))
         .collect();
     assert_eq!(without, plain.stdout);
+}
+
+// ---------------------------------------------------------------------------------------
+// State at hand.
+
+#[test]
+fn variables_report_their_value_and_the_step_that_last_changed_them() {
+    let loaded = named_loaded(NAMED_HEADER, NAMED_ROAD);
+    let story = loaded.story.unwrap();
+    let state = play(&story, 1, &["rejoin", "promote"]);
+    let vars = engine::variables(&story, &state);
+    let line = |name: &str| {
+        let v = vars.iter().find(|v| v.name == name).unwrap();
+        format!(
+            "{} = {} ({})",
+            v.name,
+            v.value,
+            v.changed_by
+                .as_ref()
+                .map_or("unchanged".to_owned(), ToString::to_string)
+        )
+    };
+    assert_eq!(line("career"), "career = 35 (step 2: `promote` in `road`)");
+    assert_eq!(line("hawk"), "hawk = true (step 1: `rejoin` in `road`)");
+    assert_eq!(line("trust"), "trust = 49 (step 2: `promote` in `road`)");
+    // Undo and replay agree on it, as on everything else.
+    let undone = engine::undo(&story, &state).unwrap();
+    assert_eq!(
+        engine::variables(&story, &undone)[0]
+            .changed_by
+            .as_ref()
+            .unwrap()
+            .to_string(),
+        "step 1: `rejoin` in `road`"
+    );
+    round_trip(&story, &state);
+}
+
+#[test]
+fn plain_vars_lists_every_variable() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("header.ron"), NAMED_HEADER).unwrap();
+    std::fs::write(dir.path().join("road.ron"), NAMED_ROAD).unwrap();
+    let save_dir = tempfile::tempdir().unwrap();
+    let saves = save_dir.path().join("saves");
+    let args = [
+        "--saves",
+        saves.to_str().unwrap(),
+        "play",
+        "--plain",
+        "--seed",
+        "1",
+        "--story",
+        dir.path().to_str().unwrap(),
+    ];
+    let run = common::butterfly(&args, "vars\n1\nvars\nquit\n");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains(
+            "> career = 0 (unchanged)\nhawk = false (unchanged)\ntrust = 50 (unchanged)\n> "
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains(
+            "> career = 15 (last changed by step 1: `rejoin` in `road`)\nhawk = true (last changed by step 1: `rejoin` in `road`)\ntrust = 50 (unchanged)\n> "
+        ),
+        "{}",
+        run.stdout
+    );
 }

@@ -9,6 +9,7 @@ mod jump;
 mod state;
 mod step;
 mod undo;
+mod vars;
 
 pub use crate::story::model::CONTINUE;
 pub use jump::{StartAtError, parse_value, start_at};
@@ -18,3 +19,4 @@ pub use step::{
     choose, choose_with, is_available, render, replay, replay_checked, replay_from, start,
 };
 pub use undo::{UndoError, undo};
+pub use vars::{Change, VariableView, variables};

@@ -34,6 +34,10 @@ pub struct GameState {
     /// `scene#slot` (`ending_id#slot` for an epilogue's). Counted on entering a scene.
     #[serde(default)]
     pub shown: BTreeMap<String, u32>,
+    /// For each variable an effect has changed: the step that last changed it (1-based,
+    /// into `path`; 0 for the game's opening). For showing state while testing.
+    #[serde(default)]
+    pub changed_at: BTreeMap<String, usize>,
     /// Drawn when the current scene was entered; picks its text variants.
     pub roll: u64,
     /// The one source of randomness.
@@ -57,6 +61,7 @@ impl GameState {
             visits: BTreeMap::new(),
             taken_once: BTreeSet::new(),
             shown: BTreeMap::new(),
+            changed_at: BTreeMap::new(),
             roll: 0,
             rng: ChaCha8Rng::seed_from_u64(seed),
             path: Vec::new(),

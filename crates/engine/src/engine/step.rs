@@ -178,14 +178,12 @@ pub fn choices(story: &Story, state: &GameState) -> Vec<ChoiceView> {
     };
     match &scene.exit {
         Exit::Choices(_) => shown_choices(scene, state)
-            .map(|(c, ok)| {
-                ChoiceView {
-                    id: c.id.clone(),
-                    label: c.label.render(&within, state.roll),
-                    enabled: ok,
-                    reason: if ok { None } else { c.disabled.clone() },
-                    tags: c.tags.clone(),
-                }
+            .map(|(c, ok)| ChoiceView {
+                id: c.id.clone(),
+                label: c.label.render(&within, state.roll),
+                enabled: ok,
+                reason: if ok { None } else { c.disabled.clone() },
+                tags: c.tags.clone(),
             })
             .collect(),
         Exit::Routes(_) => vec![ChoiceView {
@@ -324,7 +322,7 @@ pub fn choose_with(
     let (roll, rng, ending) = (state.roll, state.rng.clone(), state.ending.clone());
     let (steps, once) = (state.path.len(), state.taken_once.len());
     // Varying-block counts are few (only blocks actually shown are counted).
-    let shown = state.shown.clone();
+    let (shown, changed_at) = (state.shown.clone(), state.changed_at.clone());
     let mut events = Vec::new();
     let mut clamps = Vec::new();
     match apply_choice(story, state, choice_id, draw, &mut events, &mut clamps) {
@@ -350,7 +348,7 @@ pub fn choose_with(
                 state.taken_once.remove(&once_key(&scene_before, choice_id));
             }
             state.path.truncate(steps);
-            state.shown = shown;
+            (state.shown, state.changed_at) = (shown, changed_at);
             state.scene = scene_before;
             (state.roll, state.rng, state.ending) = (roll, rng, ending);
             Err(e)
@@ -401,7 +399,14 @@ fn apply_choice(
             if let Some(key) = key {
                 state.taken_once.insert(key);
             }
-            apply_effects(story, state, &c.effects, events, clamps);
+            apply_effects(
+                story,
+                state,
+                &c.effects,
+                events,
+                clamps,
+                state.path.len() + 1,
+            );
             match &c.chance {
                 Some(ch) => {
                     let rolled = state.rng.next_u32() % 100 < u32::from(ch.percent);
@@ -416,7 +421,14 @@ fn apply_choice(
                         hit,
                     });
                     if hit {
-                        apply_effects(story, state, &ch.effects, events, clamps);
+                        apply_effects(
+                            story,
+                            state,
+                            &ch.effects,
+                            events,
+                            clamps,
+                            state.path.len() + 1,
+                        );
                         ch.goto.as_str()
                     } else {
                         c.goto.as_str()
@@ -461,7 +473,7 @@ pub(super) fn enter(
         events.push(Event::SceneEntered {
             scene: s.id.clone(),
         });
-        apply_effects(story, state, &s.on_enter, events, clamps);
+        apply_effects(story, state, &s.on_enter, events, clamps, state.path.len());
         match &s.exit {
             Exit::Ending(e) => {
                 state.ending = Some(e.clone());
@@ -489,6 +501,7 @@ fn apply_effects(
     effects: &[Effect],
     events: &mut Vec<Event>,
     clamps: &mut Vec<Clamped>,
+    step: usize,
 ) {
     for e in effects {
         if e.guard.as_ref().is_some_and(|g| !g.holds(state)) {
@@ -507,6 +520,7 @@ fn apply_effects(
         let to = var.clamp(raw);
         if to != from {
             state.vars.insert(var.name.clone(), to);
+            state.changed_at.insert(var.name.clone(), step);
             events.push(Event::VariableChanged {
                 name: var.name.clone(),
                 from,

@@ -596,9 +596,8 @@ impl Parser<'_> {
             }
             Tok::Ident(name) => match self.scope.named_condition(&name) {
                 Some(Ok(e)) => Ok((e, Type::Bool, at)),
-                Some(Err(msg)) => Err(ExprError::new(at, msg).hint(
-                    "a named condition may use other named conditions, but never itself",
-                )),
+                Some(Err(msg)) => Err(ExprError::new(at, msg)
+                    .hint("a named condition may use other named conditions, but never itself")),
                 None => self.variable(name, at),
             },
             other => Err(ExprError::new(

@@ -9,11 +9,11 @@
 use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
 
-use super::named;
 use super::diag::{Diagnostic, Locator};
 use super::expr::{self, Effect, ExprError, Scope, Type};
 use super::lint;
 use super::model::{CONTINUE, Chance, Choice, Ending, Exit, Origin, Route, Scene, Story, Variable};
+use super::named;
 use super::raw::{self, RawChapter, RawChoice, RawFile, RawHeader, RawScene, RawVariable};
 use super::safe;
 use super::site::Site;
@@ -851,7 +851,11 @@ impl<'a> Ctx<'a> {
         if let Some((i, h)) = header {
             lists.push((i, &h.effects, &h.conditions));
         }
-        lists.extend(chapters.iter().map(|(i, c)| (*i, &c.effects[..], &c.conditions[..])));
+        lists.extend(
+            chapters
+                .iter()
+                .map(|(i, c)| (*i, &c.effects[..], &c.conditions[..])),
+        );
         let mut decls: Vec<named::Decl<'_>> = Vec::new();
         for (file, effects, conditions) in lists {
             let all = effects.iter().map(|n| (n, true));
@@ -859,15 +863,27 @@ impl<'a> Ctx<'a> {
                 let site = Site::literal(file, Some("name"), &n.name);
                 let kind = if is_effect { "effect" } else { "condition" };
                 let problem = if !is_identifier(&n.name) {
-                    Some(format!("`{}` is not a valid name for a named {kind}", n.name))
-                } else if decls.iter().any(|d| d.name == n.name && d.is_effect == is_effect) {
+                    Some(format!(
+                        "`{}` is not a valid name for a named {kind}",
+                        n.name
+                    ))
+                } else if decls
+                    .iter()
+                    .any(|d| d.name == n.name && d.is_effect == is_effect)
+                {
                     Some(format!("named {kind} `{}` is declared twice", n.name))
                 } else if !is_effect && names.vars.contains_key(n.name.as_str()) {
                     Some(format!("`{}` is already a variable", n.name))
                 } else if is_effect && (n.when.is_some() || n.effects.is_none()) {
-                    Some(format!("named effect `{}` needs `do: [...]` (and no `when`)", n.name))
+                    Some(format!(
+                        "named effect `{}` needs `do: [...]` (and no `when`)",
+                        n.name
+                    ))
                 } else if !is_effect && (n.effects.is_some() || n.when.is_none()) {
-                    Some(format!("named condition `{}` needs `when: \"...\"` (and no `do`)", n.name))
+                    Some(format!(
+                        "named condition `{}` needs `when: \"...\"` (and no `do`)",
+                        n.name
+                    ))
                 } else {
                     None
                 };
@@ -907,7 +923,8 @@ impl<'a> Ctx<'a> {
                     continue;
                 }
                 if !names.vars.contains_key(name) {
-                    let e = named::unknown_effect(src, names.named.effects.keys().map(String::as_str));
+                    let e =
+                        named::unknown_effect(src, names.named.effects.keys().map(String::as_str));
                     self.expr_error(e, "E0503", &base.at(None, src));
                     continue;
                 }
@@ -1187,9 +1204,7 @@ impl<'a> Ctx<'a> {
 /// Endings in the order every list shows them: an ending without `order:` stands at
 /// its declaration position (header first, then files in path order); `order: N` puts
 /// an ending N-th, ahead of any ending standing there by declaration alone.
-fn ending_order<'r>(
-    endings: &[(usize, &'r raw::RawEnding)],
-) -> Vec<(usize, &'r raw::RawEnding)> {
+fn ending_order<'r>(endings: &[(usize, &'r raw::RawEnding)]) -> Vec<(usize, &'r raw::RawEnding)> {
     let mut keyed: Vec<((u32, bool), (usize, &raw::RawEnding))> = endings
         .iter()
         .zip(1u32..)

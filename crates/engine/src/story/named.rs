@@ -93,7 +93,9 @@ impl Scope for Resolving<'_, '_> {
     fn named_condition(&self, name: &str) -> Option<Result<Expr, String>> {
         let decl = *self.conditions.get(name)?;
         if let Some(cycle) = self.cycle_through(name) {
-            return Some(Err(format!("named condition `{name}` uses itself: {cycle}")));
+            return Some(Err(format!(
+                "named condition `{name}` uses itself: {cycle}"
+            )));
         }
         if let Some(e) = self.done.borrow().conditions.get(name) {
             return Some(Ok(e.clone()));
@@ -182,13 +184,18 @@ impl Resolving<'_, '_> {
         let Some(name) = effect_name(src) else {
             return expr::parse_effect(src, self).map(|e| vec![e]);
         };
-        if let Some(cycle) = self.effects.contains_key(name).then(|| self.cycle_through(name)) {
+        if let Some(cycle) = self
+            .effects
+            .contains_key(name)
+            .then(|| self.cycle_through(name))
+        {
             if let Some(cycle) = cycle {
                 let at = src.len() - src.trim_start().len();
-                return Err(
-                    ExprError::new(at, format!("named effect `{name}` uses itself: {cycle}"))
-                        .hint("a named effect may use other named effects, but never itself"),
-                );
+                return Err(ExprError::new(
+                    at,
+                    format!("named effect `{name}` uses itself: {cycle}"),
+                )
+                .hint("a named effect may use other named effects, but never itself"));
             }
             return Ok(self.effect_group(name).unwrap_or_default());
         }

@@ -134,7 +134,9 @@ impl Text {
                 match s {
                     Segment::Lit(_) | Segment::Var(_) | Segment::Tag(_) => {}
                     Segment::If(c, a, b) => walk(if c.holds(env) { a } else { b }, env, roll, f),
-                    Segment::OneOf(slot, opts) => walk(&opts[one_of(roll, *slot, opts)], env, roll, f),
+                    Segment::OneOf(slot, opts) => {
+                        walk(&opts[one_of(roll, *slot, opts)], env, roll, f)
+                    }
                     Segment::Vary(kind, slot, opts) => {
                         f(*slot);
                         let seed = env.shuffle_seed();
@@ -474,7 +476,11 @@ fn parse_block(
     if let Some(tag) = trimmed.strip_prefix('#') {
         let tag = tag.trim();
         if tag.is_empty() || tag.contains(['{', '}']) {
-            return Err(err(at, "a `{#}` tag needs plain text", "write `{# sfx:gong}`"));
+            return Err(err(
+                at,
+                "a `{#}` tag needs plain text",
+                "write `{# sfx:gong}`",
+            ));
         }
         return Ok(Segment::Tag(tag.to_owned()));
     }
@@ -662,13 +668,19 @@ mod tests {
         assert_eq!(t.render(&E(0, 1), 0), "blinks twice.");
         assert_eq!(t.render(&E(0, 0), 0), "blinks.");
         // No space written, none added: the author's spacing is kept.
-        assert_eq!(p("blinks{if lie: twice}.").render(&E(0, 1), 0), "blinkstwice.");
+        assert_eq!(
+            p("blinks{if lie: twice}.").render(&E(0, 1), 0),
+            "blinkstwice."
+        );
         // Between words, two spaces become one.
         let t = p("a {if lie: b} c, {if lie: d}; e {if lie: f}");
         assert_eq!(t.render(&E(0, 0), 0), "a c,; e ");
         assert_eq!(t.render(&E(0, 1), 0), "a b c, d; e f");
         // The author's own double space, away from any block, is left alone.
-        assert_eq!(p("One.  Two {if lie: x}.").render(&E(0, 0), 0), "One.  Two.");
+        assert_eq!(
+            p("One.  Two {if lie: x}.").render(&E(0, 0), 0),
+            "One.  Two."
+        );
         // Several empty blocks in a row close up as one.
         let t = p("she {if lie: a} {if lie: b} {once: c|d} went");
         assert_eq!(t.render(&Shown(9, 0), 0), "she went");
@@ -711,7 +723,11 @@ mod tests {
         assert_eq!(slots, [1], "the hidden `{{if}}` branch is not counted");
         slots.clear();
         t.for_each_shown_block(&Shown(2, 1), 0, &mut |s| slots.push(s));
-        assert_eq!(slots, [0, 1, 2], "the nested block is reached on the second showing");
+        assert_eq!(
+            slots,
+            [0, 1, 2],
+            "the nested block is reached on the second showing"
+        );
     }
 
     #[test]
