@@ -23,8 +23,10 @@
 //! ```
 
 pub mod cli;
+pub mod explain;
 pub mod plain;
 pub mod replay;
+pub mod report;
 pub mod save;
 pub mod source;
 pub mod synth;

@@ -81,6 +81,18 @@ pub fn read_dir(dir: &Path) -> Result<Vec<SourceFile>, SourceError> {
     Ok(files)
 }
 
+/// A file as named in diagnostics (see [`read_dir`]), or a location starting with one,
+/// made relative to the story directory again: `chapters/a.ron:3:5` instead of
+/// `/home/me/stories/mine/chapters/a.ron:3:5`, for places with little room.
+#[must_use]
+pub fn story_relative<'a>(dir: &Path, shown: &'a str) -> &'a str {
+    let prefix = display_path(dir, "");
+    if prefix.is_empty() {
+        return shown;
+    }
+    shown.strip_prefix(&prefix).unwrap_or(shown)
+}
+
 /// How a file is named in diagnostics: the directory as given, then the relative path.
 fn display_path(dir: &Path, rel: &str) -> String {
     let d = dir.to_string_lossy();

@@ -173,7 +173,7 @@ fn deep_if_within_the_string_limit_is_refused_as_too_deep() {
     let deep = format!("{}x{}", "{if f: ".repeat(n), "}".repeat(n));
     assert!(deep.len() < limits::MAX_STRING_BYTES);
     let loaded = load_small_stack(story_with(&deep, "f"), Limits::default());
-    let d = located_error(&loaded, "E0201");
+    let d = located_error(&loaded, "E0204");
     assert!(d.message.contains("nested too deeply"), "{d}");
 }
 
@@ -182,7 +182,7 @@ fn deep_alternatives_in_text_are_refused_as_too_deep() {
     let n = 5_000;
     let deep = format!("{}x{}", "{~a|".repeat(n), "}".repeat(n));
     let loaded = load_small_stack(story_with(&deep, "f"), Limits::default());
-    located_error(&loaded, "E0201");
+    located_error(&loaded, "E0204");
 }
 
 #[test]
@@ -194,7 +194,7 @@ fn deeply_nested_expressions_are_refused() {
         format!("{}1{} > 0", "(1 + ".repeat(5_000), ")".repeat(5_000)),
     ] {
         let loaded = load_small_stack(story_with("x", &deep), Limits::default());
-        let d = located_error(&loaded, "E0203");
+        let d = located_error(&loaded, "E0201");
         assert!(d.message.contains("nested"), "{d}");
     }
 }
@@ -211,7 +211,7 @@ fn long_flat_chains_are_refused_not_a_stack_overflow() {
         format!("{}1 == 1", "n * ".repeat(limits::MAX_STRING_BYTES / 4 - 10)),
     ] {
         let loaded = load_small_stack(story_with("x", &chain), Limits::default());
-        let d = located_error(&loaded, "E0203");
+        let d = located_error(&loaded, "E0201");
         assert!(d.message.contains("chained"), "{d}");
     }
 }

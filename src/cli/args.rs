@@ -77,6 +77,11 @@ pub enum Command {
     },
     /// Print the manual page (roff): `butterfly man > butterfly.1`, then `man ./butterfly.1`.
     Man,
+    /// Explain a checker code (E0202, W0401...): what it means, a wrong and a right example.
+    Explain {
+        /// The code, as `check` prints it.
+        code: String,
+    },
 }
 
 /// Output syntax of `graph`.

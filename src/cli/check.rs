@@ -1,6 +1,6 @@
 //! `butterfly check [DIR]`: every problem of a story directory, then a summary line.
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::Path;
 
 use super::CliError;
@@ -15,9 +15,16 @@ pub fn check(dir: &Path) -> Result<(), CliError> {
     let files =
         source::read_dir(dir).map_err(|e| CliError::CannotRun(format!("butterfly: {e}")))?;
     let loaded = story::load(&files);
+    let color = crate::report::use_color(io::stdout().is_terminal());
+    let source = |path: &str| {
+        files
+            .iter()
+            .find(|f| f.path == path)
+            .and_then(|f| std::str::from_utf8(&f.bytes).ok())
+    };
     let mut out = io::stdout().lock();
     for d in &loaded.diagnostics {
-        let _ = writeln!(out, "{d}");
+        let _ = writeln!(out, "{}", crate::report::render(d, &source, color));
     }
     let _ = writeln!(out, "{}", summary(&loaded));
     let failed = loaded.error_count() > 0;

@@ -9,6 +9,7 @@ pub mod args;
 mod check;
 mod completions;
 pub mod error;
+mod explain;
 mod explore;
 mod graph;
 mod man;
@@ -68,6 +69,7 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
         }
         Some(Command::Completions { shell }) => completions::completions(shell),
         Some(Command::Man) => man::man(),
+        Some(Command::Explain { code }) => explain::explain(&code),
         None => play::play(story.as_deref(), saves, &PlayArgs::default()),
     }
 }

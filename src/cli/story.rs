@@ -26,8 +26,14 @@ pub fn load_story(dir: Option<&Path>) -> Result<Story, CliError> {
         Some(s) => Ok(s),
         None => {
             let mut msg = String::new();
+            let source = |path: &str| {
+                files
+                    .iter()
+                    .find(|f| f.path == path)
+                    .and_then(|f| std::str::from_utf8(&f.bytes).ok())
+            };
             for d in loaded.diagnostics.iter().filter(|d| d.is_error()) {
-                msg.push_str(&d.to_string());
+                msg.push_str(&crate::report::render(d, &source, false));
             }
             let _ = write!(
                 msg,

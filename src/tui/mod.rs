@@ -318,7 +318,11 @@ fn reloaded(
             .diagnostics
             .iter()
             .find(|d| d.is_error())
-            .map(|d| format!(" First: {}: {}", d.location(), d.message))
+            .map(|d| {
+                let at = d.location();
+                let at = crate::source::story_relative(dir, &at);
+                format!(" First: {at}: {}", d.message)
+            })
             .unwrap_or_default();
         let note = format!(
             "The edited story has {} error(s); still playing the old version.{first}",
@@ -582,6 +586,12 @@ mod tests {
         assert!(new.is_none(), "the old story plays on");
         assert!(
             note(&msgs).starts_with("The edited story has 1 error(s)"),
+            "{}",
+            note(&msgs)
+        );
+        // The path is the story's own, not the (long, absolute) one of its directory.
+        assert!(
+            note(&msgs).contains(" First: chapters/a_gate.ron:"),
             "{}",
             note(&msgs)
         );

@@ -1,10 +1,12 @@
 //! Diagnostics: every problem the loader and linter find, located as `file:line:col`.
 //!
 //! Positions are found lazily. serde does not tell us where a value sat in the file, so
-//! when (and only when) something must be reported, [`Locator`] scans that file's string
-//! literals and finds the one the problem is about. A clean story never pays for this.
+//! when (and only when) something must be reported, the
+//! [`Locator`](super::scan::Locator) scans that file's string literals and finds the one
+//! the problem is about. A clean story never pays for this.
 
 use std::fmt;
+use std::ops::Range;
 
 /// How bad a problem is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -34,6 +36,26 @@ pub struct Diagnostic {
     pub source_line: Option<String>,
     /// How to fix it.
     pub hint: Option<String>,
+    /// The bytes of the file the problem is about (the whole token), when known: what
+    /// a renderer underlines. `line` and `col` are where it starts.
+    pub span: Option<Range<usize>>,
+    /// Other places that explain this one, e.g. "first defined here".
+    pub labels: Vec<Label>,
+}
+
+/// A secondary place a diagnostic points at, with a short message of its own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Label {
+    /// The file, as in [`Diagnostic::file`].
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub col: usize,
+    /// The bytes of the file it is about.
+    pub span: Range<usize>,
+    /// What it is: "first defined here".
+    pub message: String,
 }
 
 impl Diagnostic {
@@ -49,6 +71,8 @@ impl Diagnostic {
             col: 0,
             source_line: None,
             hint: None,
+            span: None,
+            labels: Vec::new(),
         }
     }
 
@@ -68,6 +92,20 @@ impl Diagnostic {
     #[must_use]
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
+        self
+    }
+
+    /// Records the bytes of the file it is about.
+    #[must_use]
+    pub fn with_span(mut self, span: Range<usize>) -> Self {
+        self.span = Some(span);
+        self
+    }
+
+    /// Adds a secondary place.
+    #[must_use]
+    pub fn with_label(mut self, label: Label) -> Self {
+        self.labels.push(label);
         self
     }
 
@@ -129,333 +167,16 @@ impl fmt::Display for Diagnostic {
             writeln!(out, "{num} | {shown}")?;
             writeln!(out, "{pad} | {}^", " ".repeat(self.col.saturating_sub(1)))?;
         }
+        for l in &self.labels {
+            writeln!(
+                out,
+                "  = note: {}: {}:{}:{}",
+                l.message, l.file, l.line, l.col
+            )?;
+        }
         if let Some(h) = &self.hint {
             writeln!(out, "  = hint: {h}")?;
         }
         f.write_str(&out)
-    }
-}
-
-/// A string literal found in a RON file.
-#[derive(Debug, Clone)]
-pub struct StrTok {
-    /// Byte offset of the opening quote.
-    pub start: usize,
-    /// Byte offset just past the closing quote.
-    pub end: usize,
-    /// The decoded content.
-    pub content: String,
-    /// The field name before it (`id` in `id: "x"`), if any.
-    pub key: Option<String>,
-}
-
-/// A named struct opening in a RON file: `Choice` in `Choice(`.
-#[derive(Debug, Clone)]
-pub struct Opener {
-    /// Byte offset of the name.
-    pub start: usize,
-    /// The struct name.
-    pub name: String,
-}
-
-/// Finds where things are in one RON file, for diagnostics only.
-#[derive(Debug)]
-pub struct Locator<'a> {
-    src: &'a str,
-    tokens: Vec<StrTok>,
-    openers: Vec<Opener>,
-    line_starts: Vec<usize>,
-}
-
-impl<'a> Locator<'a> {
-    /// Scans `src` once for string literals and struct openings (skipping comments).
-    #[must_use]
-    pub fn new(src: &'a str) -> Self {
-        let mut line_starts = vec![0];
-        line_starts.extend(src.match_indices('\n').map(|(i, _)| i + 1));
-        let (tokens, openers) = scan(src);
-        Self {
-            src,
-            tokens,
-            openers,
-            line_starts,
-        }
-    }
-
-    /// The byte offset of the `n`-th (0-based) `name(` at or after `after`.
-    ///
-    /// Lists of look-alike items (a scene's choices, its routes) are told apart by
-    /// their position in the list, which is the order of their openers in the file.
-    #[must_use]
-    pub fn nth_opener(&self, after: usize, name: &str, n: usize) -> Option<usize> {
-        let from = self.openers.partition_point(|o| o.start < after);
-        self.openers[from..]
-            .iter()
-            .filter(|o| o.name == name)
-            .nth(n)
-            .map(|o| o.start)
-    }
-
-    /// The `id: "..."` literal of the scene `id`: one whose nearest enclosing struct
-    /// is a `Scene(`, so a choice that happens to share the id is not mistaken for it.
-    #[must_use]
-    pub fn scene_id(&self, id: &str) -> Option<&StrTok> {
-        let is_scene = |t: &&StrTok| {
-            let before = self.openers.partition_point(|o| o.start < t.start);
-            before > 0 && self.openers[before - 1].name == "Scene"
-        };
-        self.tokens
-            .iter()
-            .filter(|t| t.content == id && t.key.as_deref() == Some("id"))
-            .find(is_scene)
-            .or_else(|| self.find(0, Some("id"), id))
-    }
-
-    /// 1-based line and character column of a byte offset.
-    #[must_use]
-    pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let offset = offset.min(self.src.len());
-        let line = self.line_starts.partition_point(|&s| s <= offset);
-        let start = self.line_starts[line - 1];
-        let col = self
-            .src
-            .get(start..offset)
-            .map_or(1, |s| s.chars().count() + 1);
-        (line, col)
-    }
-
-    /// The first string literal at or after `after` whose key and content match.
-    #[must_use]
-    pub fn find(&self, after: usize, key: Option<&str>, content: &str) -> Option<&StrTok> {
-        let from = self.tokens.partition_point(|t| t.start < after);
-        self.tokens[from..]
-            .iter()
-            .find(|t| t.content == content && key.is_none_or(|k| t.key.as_deref() == Some(k)))
-    }
-
-    /// The byte offset of character `char_offset` of a literal's decoded content.
-    #[must_use]
-    pub fn offset_in(&self, tok: &StrTok, char_offset: usize) -> usize {
-        let raw = &self.src[tok.start..tok.end];
-        // Skip the opening quote (and the `r#"` of raw strings).
-        let open = raw.find('"').map_or(1, |i| i + 1);
-        let mut decoded = 0;
-        let mut chars = raw[open..].char_indices().peekable();
-        while let Some((i, c)) = chars.next() {
-            if decoded == char_offset {
-                return tok.start + open + i;
-            }
-            if c == '\\' && !raw.starts_with('r') {
-                // An escape is one decoded char: skip its tail.
-                match chars.next() {
-                    Some((_, 'u')) => {
-                        for (_, c) in chars.by_ref() {
-                            if c == '}' {
-                                break;
-                            }
-                        }
-                    }
-                    Some((_, 'x')) => {
-                        chars.next();
-                        chars.next();
-                    }
-                    _ => {}
-                }
-            }
-            decoded += 1;
-        }
-        tok.start + open
-    }
-
-    /// The source text.
-    #[must_use]
-    pub fn source(&self) -> &str {
-        self.src
-    }
-}
-
-fn scan(src: &str) -> (Vec<StrTok>, Vec<Opener>) {
-    let b = src.as_bytes();
-    let mut out = Vec::new();
-    let mut openers = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'/' if b.get(i + 1) == Some(&b'/') => {
-                while i < b.len() && b[i] != b'\n' {
-                    i += 1;
-                }
-            }
-            b'/' if b.get(i + 1) == Some(&b'*') => {
-                i += 2;
-                while i + 1 < b.len() && !(b[i] == b'*' && b[i + 1] == b'/') {
-                    i += 1;
-                }
-                i += 2;
-            }
-            b'"' => {
-                let start = i;
-                i += 1;
-                let mut content = String::new();
-                while i < b.len() && b[i] != b'"' {
-                    if b[i] == b'\\' && i + 1 < b.len() {
-                        i += 1;
-                        match b[i] {
-                            b'n' => content.push('\n'),
-                            b't' => content.push('\t'),
-                            b'r' => content.push('\r'),
-                            b'0' => content.push('\0'),
-                            b'u' => {
-                                let close = src[i..].find('}').map_or(i, |c| i + c);
-                                let hex = src.get(i + 2..close).unwrap_or("");
-                                if let Some(ch) =
-                                    u32::from_str_radix(hex, 16).ok().and_then(char::from_u32)
-                                {
-                                    content.push(ch);
-                                }
-                                i = close;
-                            }
-                            _ => {
-                                // Whole characters only: a byte index inside a multi-byte
-                                // character would make the next slice panic.
-                                let ch = src[i..].chars().next().unwrap_or('\\');
-                                content.push(ch);
-                                i += ch.len_utf8() - 1;
-                            }
-                        }
-                        i += 1;
-                        continue;
-                    }
-                    let ch_len = src[i..].chars().next().map_or(1, char::len_utf8);
-                    content.push_str(&src[i..i + ch_len]);
-                    i += ch_len;
-                }
-                i = (i + 1).min(b.len());
-                out.push(StrTok {
-                    start,
-                    end: i,
-                    key: key_before(src, start),
-                    content,
-                });
-            }
-            b'r' if matches!(b.get(i + 1), Some(b'#' | b'"'))
-                && (i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_')) =>
-            {
-                let start = i;
-                let hashes = b[i + 1..].iter().take_while(|&&c| c == b'#').count();
-                let open = i + 1 + hashes;
-                if b.get(open) != Some(&b'"') {
-                    i += 1;
-                    continue;
-                }
-                let closing = format!("\"{}", "#".repeat(hashes));
-                let body_start = open + 1;
-                let body_end = src[body_start..]
-                    .find(&closing)
-                    .map_or(b.len(), |e| body_start + e);
-                i = (body_end + closing.len()).min(b.len());
-                out.push(StrTok {
-                    start,
-                    end: i,
-                    key: key_before(src, start),
-                    content: src[body_start..body_end].to_owned(),
-                });
-            }
-            c if c.is_ascii_alphabetic() || c == b'_' => {
-                let start = i;
-                while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
-                    i += 1;
-                }
-                let name = &src[start..i];
-                let mut j = i;
-                while j < b.len() && b[j].is_ascii_whitespace() {
-                    j += 1;
-                }
-                if b.get(j) == Some(&b'(') {
-                    openers.push(Opener {
-                        start,
-                        name: name.to_owned(),
-                    });
-                }
-            }
-            _ => i += 1,
-        }
-    }
-    (out, openers)
-}
-
-fn key_before(src: &str, quote: usize) -> Option<String> {
-    let before = src[..quote].trim_end();
-    let before = before.strip_suffix(':')?.trim_end();
-    // Past the last character that cannot be in a key, which may be several bytes long.
-    let start = before
-        .char_indices()
-        .rev()
-        .find(|(_, c)| !(c.is_alphanumeric() || *c == '_'))
-        .map_or(0, |(i, c)| i + c.len_utf8());
-    let key = &before[start..];
-    (!key.is_empty()).then(|| key.to_owned())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_key_after_a_multibyte_character_is_found_without_panicking() {
-        // Found by the property test on damaged files: `title:߹date` sliced mid-character.
-        let src = "Chapter(\n    title:\u{7f9}date: \"x\"";
-        let quote = src.find('"').unwrap();
-        assert_eq!(key_before(src, quote).as_deref(), Some("date"));
-        assert_eq!(key_before("\u{7f9}: \"", 3), None);
-    }
-
-    #[test]
-    fn finds_keyed_strings_and_positions() {
-        let src = "// \"not me\"\nScene(\n  id: \"a\",\n  when: \"x \\\"q\\\" >= y\",\n)";
-        let loc = Locator::new(src);
-        let id = loc.find(0, Some("id"), "a").unwrap();
-        assert_eq!(loc.line_col(id.start), (3, 7));
-        let w = loc.find(0, None, "x \"q\" >= y").unwrap();
-        assert_eq!(w.key.as_deref(), Some("when"));
-        // Character 6 of the decoded text (`>`) sits after two escapes in the source.
-        assert_eq!(loc.line_col(loc.offset_in(w, 6)), (4, 18));
-        assert!(
-            loc.find(0, None, "not me").is_none(),
-            "comments are skipped"
-        );
-    }
-
-    #[test]
-    fn tells_list_items_apart_by_their_opener() {
-        let src = r#"Scene(id: "b", choices: [Choice(id: "a", goto: "x")]),
-Scene(id: "a", choices: [
-    Choice(label: "one", goto: "x"),
-    Choice(label: "two", goto: "x"), // Choice( in a comment
-    Choice(label: "three (Choice(", goto: "x"),
-])"#;
-        let loc = Locator::new(src);
-        // The choice `a` comes first, but the scene `a` is the one in a `Scene(`.
-        let scene = loc.scene_id("a").unwrap();
-        assert_eq!(loc.line_col(scene.start), (2, 11));
-        let second = loc.nth_opener(scene.start, "Choice", 1).unwrap();
-        let tok = loc.find(second, Some("goto"), "x").unwrap();
-        assert_eq!(loc.line_col(tok.start), (4, 32));
-        let third = loc.nth_opener(scene.start, "Choice", 2).unwrap();
-        assert_eq!(
-            loc.line_col(third),
-            (5, 5),
-            "openers in strings and comments are skipped"
-        );
-        assert!(loc.nth_opener(scene.start, "Choice", 3).is_none());
-    }
-
-    #[test]
-    fn odd_escapes_do_not_split_a_character() {
-        // Not valid RON, but the locator may still be asked about such a file.
-        let src = "Scene(id: \"\\é\", text: [\"ü\"])";
-        let loc = Locator::new(src);
-        assert!(loc.find(0, Some("id"), "é").is_some());
-        assert!(loc.find(0, None, "ü").is_some());
     }
 }

@@ -2,6 +2,9 @@
 //!
 //! Every expression is parsed and type-checked once, when the story loads, so a typo in a
 //! condition is a checker error with a column, never a surprise in the middle of a game.
+//! Two steps, each its own code: the syntax pass (`Parser`) turns tokens into nodes
+//! that know nothing of names; the checking pass (`check`) resolves names in a
+//! [`Scope`] and infers types. (Resolving names to dense indices would happen there.)
 //! Evaluation is a plain tree walk over an [`Env`]: the engine supplies variable values
 //! and visit counts, and nothing here knows about game state or I/O.
 
@@ -78,6 +81,22 @@ pub trait Env {
     }
 }
 
+/// What kind of mistake an [`ExprError`] is: each kind has its own diagnostic code,
+/// wherever the expression sits (a `when:`, an effect, a `{...}` block in text).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The expression is not well formed: a stray operator, a missing `)`.
+    Syntax,
+    /// Text markup is not well formed: a `{` never closed, an empty `{}`.
+    Markup,
+    /// A name that is not a declared variable.
+    UnknownVariable,
+    /// `visits(...)` names a scene that does not exist.
+    UnknownScene,
+    /// A value of the wrong type: a number where a flag is needed, or the reverse.
+    Type,
+}
+
 /// A problem in an expression, with the character offset where it starts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExprError {
@@ -87,23 +106,34 @@ pub struct ExprError {
     pub message: String,
     /// How to fix it, when we can tell.
     pub hint: Option<String>,
-    /// A name (variable or scene) that is not declared, as opposed to a mistake in the
-    /// expression itself: when a story file failed to load, it may be declared there.
-    pub unresolved: bool,
+    /// What kind of mistake it is.
+    pub kind: ErrorKind,
 }
 
 impl ExprError {
     pub(crate) fn new(offset: usize, message: impl Into<String>) -> Self {
+        Self::of(ErrorKind::Syntax, offset, message)
+    }
+    pub(crate) fn of(kind: ErrorKind, offset: usize, message: impl Into<String>) -> Self {
         Self {
             offset,
             message: message.into(),
             hint: None,
-            unresolved: false,
+            kind,
         }
     }
     pub(crate) fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
+    }
+    /// A name (variable or scene) that is not declared, as opposed to a mistake in the
+    /// expression itself: when a story file failed to load, it may be declared there.
+    #[must_use]
+    pub fn unresolved(&self) -> bool {
+        matches!(
+            self.kind,
+            ErrorKind::UnknownVariable | ErrorKind::UnknownScene
+        )
     }
 }
 
@@ -381,14 +411,43 @@ fn lex(src: &str) -> Result<Vec<(Tok, usize)>, ExprError> {
     Ok(out)
 }
 
-struct Parser<'a> {
+/// An expression as written, before names and types are checked: what the syntax pass
+/// produces. Every node keeps the character offset where it starts, for errors.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Node {
+    /// Character offset of the node's first token (the `(` of a parenthesised one).
+    at: usize,
+    ast: Ast,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Ast {
+    Int(i64),
+    Bool(bool),
+    /// A name, to be resolved to a variable.
+    Name(String),
+    /// `visits(scene)`, with the offset of the scene id.
+    Visits(String, usize),
+    Unary(UnOp, Box<Node>),
+    /// The operator's offset, then the operands.
+    Binary(BinOp, usize, Box<Node>, Box<Node>),
+}
+
+/// The syntax pass: tokens to [`Node`]s. Knows nothing of names or types.
+struct Parser {
     toks: Vec<(Tok, usize)>,
     pos: usize,
-    scope: &'a dyn Scope,
     depth: usize,
 }
 
-impl Parser<'_> {
+impl Parser {
+    fn new(src: &str) -> Result<Self, ExprError> {
+        Ok(Self {
+            toks: lex(src)?,
+            pos: 0,
+            depth: 0,
+        })
+    }
     fn peek(&self) -> &Tok {
         &self.toks[self.pos].0
     }
@@ -430,14 +489,14 @@ impl Parser<'_> {
     }
 
     /// `or` has the lowest precedence.
-    fn expr(&mut self) -> Result<(Expr, Type, usize), ExprError> {
+    fn expr(&mut self) -> Result<Node, ExprError> {
         self.enter()?;
         let r = self.binary_level(0);
         self.depth -= 1;
         r
     }
 
-    fn binary_level(&mut self, level: usize) -> Result<(Expr, Type, usize), ExprError> {
+    fn binary_level(&mut self, level: usize) -> Result<Node, ExprError> {
         const LEVELS: [&[&str]; 5] = [
             &["or"],
             &["and"],
@@ -448,7 +507,7 @@ impl Parser<'_> {
         if level == LEVELS.len() {
             return self.unary();
         }
-        let (mut lhs, mut lt, start) = self.binary_level(level + 1)?;
+        let mut lhs = self.binary_level(level + 1)?;
         let mut chained = 0;
         loop {
             let op_text = match self.peek() {
@@ -468,7 +527,7 @@ impl Parser<'_> {
                 )
                 .hint("split it: give a part of it its own variable or route"));
             }
-            let (rhs, rt, rstart) = self.binary_level(level + 1)?;
+            let rhs = self.binary_level(level + 1)?;
             let op = match op_text.as_str() {
                 "or" => BinOp::Or,
                 "and" => BinOp::And,
@@ -483,78 +542,42 @@ impl Parser<'_> {
                 "*" => BinOp::Mul,
                 _ => BinOp::Div,
             };
-            let (want, result) = match op {
-                BinOp::And | BinOp::Or => (Some(Type::Bool), Type::Bool),
-                BinOp::Eq | BinOp::Ne => (None, Type::Bool),
-                BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => (Some(Type::Int), Type::Bool),
-                _ => (Some(Type::Int), Type::Int),
+            let at = lhs.at;
+            lhs = Node {
+                at,
+                ast: Ast::Binary(op, op_at, Box::new(lhs), Box::new(rhs)),
             };
-            match want {
-                Some(t) => {
-                    if lt != t {
-                        return Err(ExprError::new(
-                            start,
-                            format!("`{}` needs {t} on its left, found {lt}", op.symbol()),
-                        )
-                        .hint(type_hint(t)));
-                    }
-                    if rt != t {
-                        return Err(ExprError::new(
-                            rstart,
-                            format!("`{}` needs {t} on its right, found {rt}", op.symbol()),
-                        )
-                        .hint(type_hint(t)));
-                    }
-                }
-                None if lt != rt => {
-                    return Err(
-                        ExprError::new(op_at, format!("cannot compare {lt} with {rt}"))
-                            .hint("compare numbers with numbers and flags with flags"),
-                    );
-                }
-                None => {}
-            }
-            lhs = Expr::Binary(op, Box::new(lhs), Box::new(rhs));
-            lt = result;
         }
         // An error above leaves `depth` raised, which is harmless: the parse is over.
         self.depth -= chained;
-        Ok((lhs, lt, start))
+        Ok(lhs)
     }
 
-    fn unary(&mut self) -> Result<(Expr, Type, usize), ExprError> {
+    fn unary(&mut self) -> Result<Node, ExprError> {
         let start = self.offset();
-        if self.is_word("not") {
-            self.bump();
-            self.enter()?;
-            let (e, t, at) = self.unary()?;
-            self.depth -= 1;
-            if t != Type::Bool {
-                return Err(ExprError::new(at, format!("`not` needs a flag, found {t}"))
-                    .hint(type_hint(Type::Bool)));
-            }
-            return Ok((Expr::Unary(UnOp::Not, Box::new(e)), Type::Bool, start));
-        }
-        if matches!(self.peek(), Tok::Op("-")) {
-            self.bump();
-            self.enter()?;
-            let (e, t, at) = self.unary()?;
-            self.depth -= 1;
-            if t != Type::Int {
-                return Err(ExprError::new(at, format!("`-` needs a number, found {t}"))
-                    .hint(type_hint(Type::Int)));
-            }
-            return Ok((Expr::Unary(UnOp::Neg, Box::new(e)), Type::Int, start));
-        }
-        self.atom()
+        let op = if self.is_word("not") {
+            UnOp::Not
+        } else if matches!(self.peek(), Tok::Op("-")) {
+            UnOp::Neg
+        } else {
+            return self.atom();
+        };
+        self.bump();
+        self.enter()?;
+        let operand = self.unary()?;
+        self.depth -= 1;
+        Ok(Node {
+            at: start,
+            ast: Ast::Unary(op, Box::new(operand)),
+        })
     }
 
-    fn atom(&mut self) -> Result<(Expr, Type, usize), ExprError> {
+    fn atom(&mut self) -> Result<Node, ExprError> {
         let (tok, at) = self.bump();
-        match tok {
-            Tok::Int(n) => Ok((Expr::Int(n), Type::Int, at)),
+        let ast = match tok {
+            Tok::Int(n) => Ast::Int(n),
             Tok::LParen => {
-                let (e, t, _) = self.expr()?;
+                let inner = self.expr()?;
                 if *self.peek() != Tok::RParen {
                     return Err(ExprError::new(
                         self.offset(),
@@ -563,10 +586,10 @@ impl Parser<'_> {
                     .hint("every `(` needs a matching `)`"));
                 }
                 self.bump();
-                Ok((e, t, at))
+                inner.ast
             }
-            Tok::Ident(w) if w == "true" => Ok((Expr::Bool(true), Type::Bool, at)),
-            Tok::Ident(w) if w == "false" => Ok((Expr::Bool(false), Type::Bool, at)),
+            Tok::Ident(w) if w == "true" => Ast::Bool(true),
+            Tok::Ident(w) if w == "false" => Ast::Bool(false),
             Tok::Ident(w) if w == "visits" && *self.peek() == Tok::LParen => {
                 self.bump();
                 let (name_tok, name_at) = self.bump();
@@ -576,12 +599,6 @@ impl Parser<'_> {
                         "expected a scene id inside `visits(...)`",
                     ));
                 };
-                if !self.scope.scene_exists(&scene) {
-                    let mut e = ExprError::new(name_at, format!("no scene `{scene}` exists"))
-                        .hint("`visits(...)` takes the id of a scene in this story");
-                    e.unresolved = true;
-                    return Err(e);
-                }
                 if *self.peek() != Tok::RParen {
                     return Err(ExprError::new(
                         self.offset(),
@@ -589,30 +606,23 @@ impl Parser<'_> {
                     ));
                 }
                 self.bump();
-                Ok((Expr::Visits(scene.into()), Type::Int, at))
+                Ast::Visits(scene, name_at)
             }
             Tok::Ident(w) if ["and", "or", "not", "if"].contains(&w.as_str()) => {
-                Err(ExprError::new(at, format!("expected a value, found `{w}`")).hint(VALUE_HINT))
+                return Err(
+                    ExprError::new(at, format!("expected a value, found `{w}`")).hint(VALUE_HINT)
+                );
             }
-            Tok::Ident(name) => match self.scope.named_condition(&name) {
-                Some(Ok(e)) => Ok((e, Type::Bool, at)),
-                Some(Err(msg)) => Err(ExprError::new(at, msg)
-                    .hint("a named condition may use other named conditions, but never itself")),
-                None => self.variable(name, at),
-            },
-            other => Err(ExprError::new(
-                at,
-                format!("expected a value, found {}", Self::describe(&other)),
-            )
-            .hint(VALUE_HINT)),
-        }
-    }
-
-    fn variable(&self, name: String, at: usize) -> Result<(Expr, Type, usize), ExprError> {
-        match self.scope.var_type(&name) {
-            Some(t) => Ok((Expr::Var(name.into()), t, at)),
-            None => Err(unknown_variable(self.scope, &name, at)),
-        }
+            Tok::Ident(name) => Ast::Name(name),
+            other => {
+                return Err(ExprError::new(
+                    at,
+                    format!("expected a value, found {}", Self::describe(&other)),
+                )
+                .hint(VALUE_HINT));
+            }
+        };
+        Ok(Node { at, ast })
     }
 
     fn expect_end(&self) -> Result<(), ExprError> {
@@ -626,19 +636,114 @@ impl Parser<'_> {
                     Self::describe(self.peek())
                 ),
             );
-            Err(if matches!(self.peek(), Tok::Op("=")) {
-                err.hint("to compare, write `==`")
-            } else {
-                err.hint("join conditions with `and` / `or`")
-            })
+            // `=>` and `=<` are `>=` and `<=` typed backwards, not a misspelt `==`.
+            let next = self.toks.get(self.pos + 1);
+            let backwards = match next {
+                Some((Tok::Op(o @ (">" | "<")), at)) if *at == self.offset() + 1 => Some(*o),
+                _ => None,
+            };
+            Err(
+                if let Some(o) = backwards.filter(|_| matches!(self.peek(), Tok::Op("="))) {
+                    err.hint(format!("to compare, write `{o}=`"))
+                } else if matches!(self.peek(), Tok::Op("=")) {
+                    err.hint("to compare, write `==`")
+                } else {
+                    err.hint("join conditions with `and` / `or`")
+                },
+            )
         }
     }
 }
 
+fn type_error(at: usize, message: String, hint: impl Into<String>) -> ExprError {
+    ExprError::of(ErrorKind::Type, at, message).hint(hint)
+}
+
+/// The checking pass: resolves names in `scope` and infers types, bottom up.
+fn check(node: &Node, scope: &dyn Scope) -> Result<(Expr, Type), ExprError> {
+    Ok(match &node.ast {
+        Ast::Int(n) => (Expr::Int(*n), Type::Int),
+        Ast::Bool(b) => (Expr::Bool(*b), Type::Bool),
+        Ast::Name(name) => match (scope.named_condition(name), scope.var_type(name)) {
+            (Some(Ok(e)), _) => (e, Type::Bool),
+            (Some(Err(msg)), _) => {
+                return Err(ExprError::of(ErrorKind::Syntax, node.at, msg)
+                    .hint("a named condition may use other named conditions, but never itself"));
+            }
+            (None, Some(t)) => (Expr::Var(name.as_str().into()), t),
+            (None, None) => return Err(unknown_variable(scope, name, node.at)),
+        },
+        Ast::Visits(scene, at) => {
+            if !scope.scene_exists(scene) {
+                return Err(ExprError::of(
+                    ErrorKind::UnknownScene,
+                    *at,
+                    format!("no scene `{scene}` exists"),
+                )
+                .hint("`visits(...)` takes the id of a scene in this story"));
+            }
+            (Expr::Visits(scene.as_str().into()), Type::Int)
+        }
+        Ast::Unary(op, operand) => {
+            let (e, t) = check(operand, scope)?;
+            let (want, name) = match op {
+                UnOp::Not => (Type::Bool, "`not` needs a flag"),
+                UnOp::Neg => (Type::Int, "`-` needs a number"),
+            };
+            if t != want {
+                return Err(type_error(
+                    operand.at,
+                    format!("{name}, found {t}"),
+                    type_hint(want),
+                ));
+            }
+            (Expr::Unary(*op, Box::new(e)), want)
+        }
+        Ast::Binary(op, op_at, a, b) => {
+            let (lhs, lt) = check(a, scope)?;
+            let (rhs, rt) = check(b, scope)?;
+            let (want, result) = match op {
+                BinOp::And | BinOp::Or => (Some(Type::Bool), Type::Bool),
+                BinOp::Eq | BinOp::Ne => (None, Type::Bool),
+                BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => (Some(Type::Int), Type::Bool),
+                _ => (Some(Type::Int), Type::Int),
+            };
+            match want {
+                Some(t) if lt != t => {
+                    return Err(type_error(
+                        a.at,
+                        format!("`{}` needs {t} on its left, found {lt}", op.symbol()),
+                        type_hint(t),
+                    ));
+                }
+                Some(t) if rt != t => {
+                    return Err(type_error(
+                        b.at,
+                        format!("`{}` needs {t} on its right, found {rt}", op.symbol()),
+                        type_hint(t),
+                    ));
+                }
+                None if lt != rt => {
+                    return Err(type_error(
+                        *op_at,
+                        format!("cannot compare {lt} with {rt}"),
+                        "compare numbers with numbers and flags with flags",
+                    ));
+                }
+                _ => {}
+            }
+            (Expr::Binary(*op, Box::new(lhs), Box::new(rhs)), result)
+        }
+    })
+}
+
 /// The error for a name that is not a declared variable, with a suggestion if one is close.
 pub(crate) fn unknown_variable(scope: &dyn Scope, name: &str, at: usize) -> ExprError {
-    let mut err = ExprError::new(at, format!("unknown variable `{name}`"));
-    err.unresolved = true;
+    let err = ExprError::of(
+        ErrorKind::UnknownVariable,
+        at,
+        format!("unknown variable `{name}`"),
+    );
     match closest(name, scope.var_names()) {
         Some(best) => err.hint(format!("did you mean `{best}`?")),
         None => err.hint("declare it in `variables: [...]` of the header or a chapter"),
@@ -686,50 +791,44 @@ fn edit_distance(a: &str, b: &str) -> usize {
     d[a.len() * w + b.len()]
 }
 
-fn parser<'a>(src: &str, scope: &'a dyn Scope) -> Result<Parser<'a>, ExprError> {
-    Ok(Parser {
-        toks: lex(src)?,
-        pos: 0,
-        scope,
-        depth: 0,
-    })
-}
-
-/// Parses a condition (must be a flag-valued expression).
+/// Parses a condition (must be a flag-valued expression): the syntax first, then the
+/// names and types.
 ///
 /// # Errors
-/// Syntax errors, unknown variables and type mismatches, with their offset.
+/// Syntax errors, unknown variables and type mismatches, with their offset and kind.
 pub fn parse_condition(src: &str, scope: &dyn Scope) -> Result<Expr, ExprError> {
-    let mut p = parser(src, scope)?;
+    let mut p = Parser::new(src)?;
     if *p.peek() == Tok::End {
         return Err(ExprError::new(0, "empty condition"));
     }
-    let (e, t, at) = p.expr()?;
+    let node = p.expr()?;
     p.expect_end()?;
+    let (e, t) = check(&node, scope)?;
     if t != Type::Bool {
-        return Err(
-            ExprError::new(at, format!("a condition must be true or false, found {t}"))
-                .hint("compare it, e.g. `devotion >= 60`"),
-        );
+        return Err(type_error(
+            node.at,
+            format!("a condition must be true or false, found {t}"),
+            "compare it, e.g. `devotion >= 60`",
+        ));
     }
     Ok(e)
 }
 
-/// Parses an effect: `[if COND:] NAME (=|+=|-=) EXPR`.
-///
-/// # Errors
-/// Syntax errors, unknown variables and type mismatches, with their offset.
-pub fn parse_effect(src: &str, scope: &dyn Scope) -> Result<Effect, ExprError> {
-    let mut p = parser(src, scope)?;
+/// An effect as written: `[if COND:] NAME (=|+=|-=) EXPR`, before checking.
+struct EffectSyntax {
+    guard: Option<Node>,
+    target: String,
+    target_at: usize,
+    op: AssignOp,
+    op_at: usize,
+    value: Node,
+}
+
+fn effect_syntax(src: &str) -> Result<EffectSyntax, ExprError> {
+    let mut p = Parser::new(src)?;
     let guard = if p.is_word("if") {
         p.bump();
-        let (g, t, at) = p.expr()?;
-        if t != Type::Bool {
-            return Err(
-                ExprError::new(at, format!("`if` needs a condition, found {t}"))
-                    .hint(type_hint(Type::Bool)),
-            );
-        }
+        let g = p.expr()?;
         if *p.peek() != Tok::Colon {
             return Err(ExprError::new(
                 p.offset(),
@@ -745,19 +844,16 @@ pub fn parse_effect(src: &str, scope: &dyn Scope) -> Result<Effect, ExprError> {
     } else {
         None
     };
-    let (tok, at) = p.bump();
+    let (tok, target_at) = p.bump();
     let Tok::Ident(target) = tok else {
         return Err(ExprError::new(
-            at,
+            target_at,
             format!(
                 "expected a variable to change, found {}",
                 Parser::describe(&tok)
             ),
         )
         .hint("effects look like `devotion += 10` or `lie = true`"));
-    };
-    let Some(target_type) = scope.var_type(&target) else {
-        return Err(unknown_variable(scope, &target, at));
     };
     let (op_tok, op_at) = p.bump();
     let op = match op_tok {
@@ -779,31 +875,73 @@ pub fn parse_effect(src: &str, scope: &dyn Scope) -> Result<Effect, ExprError> {
             .hint("effects look like `devotion += 10` or `lie = true`"));
         }
     };
+    let value = p.expr()?;
+    p.expect_end()?;
+    Ok(EffectSyntax {
+        guard,
+        target,
+        target_at,
+        op,
+        op_at,
+        value,
+    })
+}
+
+/// Parses an effect: `[if COND:] NAME (=|+=|-=) EXPR`; the syntax first, then the
+/// names and types.
+///
+/// # Errors
+/// Syntax errors, unknown variables and type mismatches, with their offset and kind.
+pub fn parse_effect(src: &str, scope: &dyn Scope) -> Result<Effect, ExprError> {
+    let EffectSyntax {
+        guard,
+        target,
+        target_at,
+        op,
+        op_at,
+        value,
+    } = effect_syntax(src)?;
+    let guard = match guard {
+        Some(g) => {
+            let (e, t) = check(&g, scope)?;
+            if t != Type::Bool {
+                return Err(type_error(
+                    g.at,
+                    format!("`if` needs a condition, found {t}"),
+                    type_hint(Type::Bool),
+                ));
+            }
+            Some(e)
+        }
+        None => None,
+    };
+    let Some(target_type) = scope.var_type(&target) else {
+        return Err(unknown_variable(scope, &target, target_at));
+    };
     if op != AssignOp::Set && target_type == Type::Bool {
-        return Err(ExprError::new(
+        return Err(type_error(
             op_at,
             format!("`{target}` is a flag: it cannot be added to"),
-        )
-        .hint(format!("write `{target} = true` or `{target} = false`")));
+            format!("write `{target} = true` or `{target} = false`"),
+        ));
     }
-    let (value, vt, vat) = p.expr()?;
-    p.expect_end()?;
+    let (v, vt) = check(&value, scope)?;
     if vt != target_type {
         let hint = match target_type {
             Type::Int => format!("give it a number, e.g. `{target} = 10`"),
             Type::Bool => format!("give it `true`, `false` or a condition, e.g. `{target} = true`"),
         };
-        return Err(ExprError::new(
-            vat,
+        return Err(type_error(
+            value.at,
             format!("`{target}` is {target_type} but this value is {vt}"),
-        )
-        .hint(hint));
+            hint,
+        ));
     }
     Ok(Effect {
         guard,
         target: target.into(),
         op,
-        value,
+        value: v,
     })
 }
 
@@ -882,6 +1020,12 @@ mod tests {
         assert_eq!(err.offset, 9);
         assert_eq!(err.hint.as_deref(), Some("to compare, write `==`"));
 
+        let err = parse_condition("devotion => 30", &S).unwrap_err();
+        assert_eq!(err.offset, 9);
+        assert_eq!(err.hint.as_deref(), Some("to compare, write `>=`"));
+        let err = parse_condition("devotion =< 30", &S).unwrap_err();
+        assert_eq!(err.hint.as_deref(), Some("to compare, write `<=`"));
+
         let err = parse_condition("(devotion > 3", &S).unwrap_err();
         assert_eq!(err.offset, 13);
 
@@ -916,6 +1060,38 @@ mod tests {
                 .contains("devotion")
         );
         assert!(parse_effect("+= 3", &S).is_err());
+    }
+
+    #[test]
+    fn errors_have_a_kind_wherever_they_are() {
+        let kind = |r: Result<Expr, ExprError>| r.unwrap_err().kind;
+        assert_eq!(kind(parse_condition("lei", &S)), ErrorKind::UnknownVariable);
+        assert_eq!(
+            kind(parse_condition("visits(attic) > 0", &S)),
+            ErrorKind::UnknownScene
+        );
+        assert_eq!(kind(parse_condition("devotion", &S)), ErrorKind::Type);
+        assert_eq!(kind(parse_condition("devotion >", &S)), ErrorKind::Syntax);
+        let kind = |r: Result<Effect, ExprError>| r.unwrap_err().kind;
+        assert_eq!(
+            kind(parse_effect("lei = true", &S)),
+            ErrorKind::UnknownVariable
+        );
+        assert_eq!(kind(parse_effect("lie += 1", &S)), ErrorKind::Type);
+        assert_eq!(kind(parse_effect("lie == true", &S)), ErrorKind::Syntax);
+        assert_eq!(
+            kind(parse_effect("if devotion: lie = true", &S)),
+            ErrorKind::Type
+        );
+    }
+
+    #[test]
+    fn syntax_is_checked_before_names_and_types() {
+        // The unknown name and the type mismatch come first in the text; the syntax
+        // error is still the one reported, because the parse comes before the check.
+        let err = parse_condition("lei == devotion and (hawk", &S).unwrap_err();
+        assert_eq!(err.kind, ErrorKind::Syntax);
+        assert_eq!(err.offset, 25);
     }
 
     #[test]

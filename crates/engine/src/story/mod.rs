@@ -6,17 +6,20 @@
 pub mod diag;
 pub mod emphasis;
 pub mod expr;
-pub mod lint;
 pub mod load;
 pub mod model;
 mod named;
+mod passes;
 #[allow(missing_docs)] // every field is documented in docs/format.md
 pub mod raw;
 mod safe;
+pub mod scan;
 pub mod site;
 pub mod text;
 
-pub use diag::{Diagnostic, Severity};
+pub use passes::lint;
+
+pub use diag::{Diagnostic, Label, Severity};
 pub use load::{Loaded, SourceFile, load, load_limited, load_unlinted};
 pub use model::{Chance, Choice, Ending, Exit, Route, Scene, Story, Variable};
 pub use text::Text;

@@ -111,5 +111,9 @@ pub(crate) fn diagnostics(diagnostics: &mut [Diagnostic]) {
         if let Some(hint) = &mut d.hint {
             clean(hint);
         }
+        for label in &mut d.labels {
+            clean(&mut label.file);
+            clean(&mut label.message);
+        }
     }
 }

@@ -1,8 +1,7 @@
 //! Where a diagnostic points, as the checker's passes and lints describe it.
 //!
-//! Its own file so that the lints (`lint.rs`) and the loader (`load.rs`) both depend on
-//! it without depending on each other: the loader runs the lints, the lints only say
-//! where their findings are.
+//! Its own file so that every pass (`passes/`) and the lints can name places without
+//! depending on each other, or on the loader that runs them.
 
 /// Where a diagnostic points: a string literal in a file, found lazily.
 ///
@@ -25,6 +24,8 @@ pub struct Site {
     pub content: String,
     /// A character offset inside the literal's content; `None` is the literal itself.
     pub char_offset: Option<usize>,
+    /// Point at the value of this field instead of a string literal (`percent: 150`).
+    pub field: Option<&'static str>,
 }
 
 impl Site {
@@ -80,7 +81,16 @@ impl Site {
             key,
             content: content.to_owned(),
             char_offset: None,
+            field: None,
             ..self.clone()
+        }
+    }
+    /// The same anchor, pointing at the value of a field, whatever its kind.
+    #[must_use]
+    pub fn value_of(&self, field: &'static str) -> Self {
+        Self {
+            field: Some(field),
+            ..self.at(None, "")
         }
     }
     /// Points at a character inside the literal rather than at the literal.

@@ -8,7 +8,7 @@
 //! scene), so drawing the same scene twice (a redraw, a reload, a replay) always shows
 //! the same words.
 
-use super::expr::{self, Env, Expr, ExprError, Scope, Type};
+use super::expr::{self, Env, ErrorKind, Expr, ExprError, Scope, Type};
 
 /// A piece of parsed text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -338,7 +338,7 @@ pub fn parse_owned(
 }
 
 fn err(offset: usize, msg: impl Into<String>, hint: &str) -> ExprError {
-    ExprError::new(offset, msg).hint(hint)
+    ExprError::of(ErrorKind::Markup, offset, msg).hint(hint)
 }
 
 /// Parses `src[from..to]` into segments (byte offsets; `to` excludes a closing brace).

@@ -1,18 +1,21 @@
-//! Whole-story lints that need the finished graph: reachability, endings, variable use.
+//! Pass 7, lint: whole-story warnings that need the finished graph — reachability,
+//! endings, variable use.
 //!
-//! Each lint is one small function returning findings; `lint` runs them all. They run
-//! only on a story with no errors, so every id they meet is known to resolve.
+//! Each lint is one small function returning findings; `lint` runs them all. They also
+//! run on a story with errors, over what did compile: an id that does not resolve is
+//! simply not followed. When files failed to load, reachability is marked partial.
 
 use std::collections::HashSet;
 
-use super::diag::Diagnostic;
-use super::model::{Exit, Story};
-use super::site::Site;
+use super::super::diag::Diagnostic;
+use super::super::model::{Exit, Story};
+use super::super::site::Site;
+use super::context::Ctx;
 
 /// A problem and where to point at it.
 pub type Finding = (Diagnostic, Site);
 
-/// Runs every lint.
+/// Runs every lint on a clean story.
 #[must_use]
 pub fn lint(story: &Story) -> Vec<Finding> {
     let reachable = reachable(story);
@@ -22,7 +25,45 @@ pub fn lint(story: &Story) -> Vec<Finding> {
     out.extend(unused_variables(story));
     out.extend(disabled_without_condition(story));
     out.extend(junction_loops(story));
+    out.extend(choices_that_change_nothing(story));
     out
+}
+
+/// Runs the lints the loader was asked for, over a story that may have errors.
+pub(super) fn run(cx: &mut Ctx<'_>, story: &Story) {
+    if !cx.lints {
+        return;
+    }
+    let mut out = Vec::new();
+    // Without a start there is nothing to be reachable from: every scene would be
+    // reported, an echo of the start's own error.
+    if story.scene_index.contains_key(&story.start) {
+        let reachable = reachable(story);
+        let mut graph = unreachable_scenes(story, &reachable);
+        graph.extend(unreached_endings(story, &reachable));
+        if cx.unloaded > 0 {
+            let note = format!(
+                " (partial: {} file(s) did not load, and a path may pass through them)",
+                cx.unloaded
+            );
+            for (d, _) in &mut graph {
+                d.hint = Some(format!("{}{note}", d.hint.take().unwrap_or_default()));
+            }
+        }
+        out.extend(graph);
+    }
+    // A variable read only by content that did not compile (or did not load) would be
+    // called unread, and two choices whose effects failed would look alike: skip these
+    // lints until everything compiles.
+    if !cx.uses_unknown && cx.unloaded == 0 {
+        out.extend(unused_variables(story));
+        out.extend(choices_that_change_nothing(story));
+    }
+    out.extend(disabled_without_condition(story));
+    out.extend(junction_loops(story));
+    for (d, site) in out {
+        cx.report(d, &site);
+    }
 }
 
 /// Junctions (scenes with routes and no text) that lead only into each other would
@@ -148,7 +189,7 @@ fn unused_variables(story: &Story) -> Vec<Finding> {
         for t in &s.text {
             t.for_each_var(&mut note_read);
         }
-        let mut effects: Vec<&super::expr::Effect> = s.on_enter.iter().collect();
+        let mut effects: Vec<&super::super::expr::Effect> = s.on_enter.iter().collect();
         for c in s.choices() {
             c.label.for_each_var(&mut note_read);
             if let Some(w) = &c.when {
@@ -182,21 +223,70 @@ fn unused_variables(story: &Story) -> Vec<Finding> {
     let mut out = Vec::new();
     for v in &story.variables {
         let site = Site::literal(v.origin.file, Some("name"), &v.name);
-        if !written.contains(v.name.as_str()) {
-            out.push((
-                Diagnostic::warning("W0403", format!("variable `{}` is never changed", v.name))
+        let name = v.name.as_str();
+        let finding = match (written.contains(name), read.contains(name)) {
+            (true, true) => continue,
+            (false, false) => {
+                Diagnostic::warning("W0407", format!("variable `{name}` is never used"))
+                    .with_hint("nothing reads or writes it: use it or delete it")
+            }
+            (false, true) => {
+                Diagnostic::warning("W0403", format!("variable `{name}` is never changed"))
                     .with_hint(
                         "no effect writes it, so it keeps its initial value; write it or delete it",
-                    ),
-                site.clone(),
-            ));
-        }
-        if !read.contains(v.name.as_str()) {
-            out.push((
-                Diagnostic::warning("W0404", format!("variable `{}` is never read", v.name))
-                    .with_hint("no condition or text uses it, so changing it has no effect"),
-                site,
-            ));
+                    )
+            }
+            (true, false) => Diagnostic::warning(
+                "W0404",
+                format!("variable `{name}` is written but never read"),
+            )
+            .with_hint("no condition or text uses it, so changing it has no effect"),
+        };
+        out.push((finding, site));
+    }
+    out
+}
+
+/// Two choices of one menu that lead to the same scene with the same effects (and
+/// the same chance): whichever the player picks, the story goes on identically.
+/// Only choices offered under the same condition count: two with different `when`s
+/// may never be on screen together.
+fn choices_that_change_nothing(story: &Story) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for s in &story.scenes {
+        let Exit::Choices(list) = &s.exit else {
+            continue;
+        };
+        // The scene's own choices come first, in file order; extensions follow.
+        let mut own = 0;
+        for (k, c) in list.iter().enumerate() {
+            let site = if c.origin.file == s.origin.file {
+                own += 1;
+                Site::scene(s.origin.file, &s.id)
+                    .item("Choice", own - 1)
+                    .at(Some("goto"), &c.goto)
+            } else {
+                Site::literal(c.origin.file, None, &c.id)
+            };
+            let same = list[..k].iter().find(|b| {
+                b.goto == c.goto
+                    && b.effects == c.effects
+                    && b.chance == c.chance
+                    && b.when == c.when
+            });
+            if let Some(b) = same {
+                out.push((
+                    Diagnostic::warning(
+                        "W0408",
+                        format!(
+                            "choices `{}` and `{}` of scene `{}` lead to the same scene with the same effects",
+                            b.id, c.id, s.id
+                        ),
+                    )
+                    .with_hint("whichever the player picks, the story goes on the same way: give one an effect that is read later, or another scene"),
+                    site,
+                ));
+            }
         }
     }
     out

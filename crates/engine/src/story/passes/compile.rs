@@ -1,0 +1,587 @@
+//! Pass 5, compile: each scene's text, expressions, choices and exit, checked against
+//! the declared names; then the header's texts and the endings' epilogues.
+//!
+//! Expressions are parsed ([`expr`]) and their names and types checked here, against
+//! [`Names`]. Every problem of a scene is reported: a broken label does not hide a
+//! broken condition beside it.
+
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+
+use super::super::diag::Diagnostic;
+use super::super::expr::{self, Effect, ErrorKind, ExprError, Scope, Type};
+use super::super::model::CONTINUE;
+use super::super::model::{Chance, Choice, Ending, Exit, Origin, Route, Scene};
+use super::super::named;
+use super::super::raw::{RawChapter, RawChoice, RawEnding, RawScene};
+use super::super::text::{self, Text};
+use super::context::{Ctx, Site};
+use super::index::SceneIndex;
+
+/// The names an expression may use, built once the whole story has been read.
+pub struct Names<'a> {
+    vars: HashMap<String, Type>,
+    scenes: &'a SceneIndex,
+    /// Names declared in files that failed to parse: they resolve, unchecked.
+    salvage: &'a super::context::Salvage,
+    endings: HashSet<&'a str>,
+    /// `{if ...}` conditions in text repeat as much as `when:` ones: parse each once.
+    text_conditions: RefCell<HashMap<String, Result<expr::Expr, ExprError>>>,
+    /// Named effects and conditions, compiled (empty until that pass has run).
+    pub named: named::Named,
+}
+
+impl<'a> Names<'a> {
+    /// The names of the declared variables, scenes and endings.
+    pub fn new(
+        vars: impl IntoIterator<Item = (String, Type)>,
+        scenes: &'a SceneIndex,
+        endings: impl IntoIterator<Item = &'a str>,
+        salvage: &'a super::context::Salvage,
+    ) -> Self {
+        let mut vars: HashMap<String, Type> = vars.into_iter().collect();
+        for (name, ty) in &salvage.vars {
+            vars.entry(name.clone()).or_insert(*ty);
+        }
+        Self {
+            vars,
+            scenes,
+            salvage,
+            endings: endings.into_iter().collect(),
+            text_conditions: RefCell::default(),
+            named: named::Named::default(),
+        }
+    }
+
+    /// Whether `name` is a declared variable.
+    pub fn is_variable(&self, name: &str) -> bool {
+        self.vars.contains_key(name)
+    }
+
+    /// Whether a scene id resolves (or may, in a file that failed to parse).
+    pub fn has_scene(&self, id: &str) -> bool {
+        self.scenes.contains_key(id) || self.salvage.scenes.contains(id)
+    }
+
+    /// The ids of the scenes that did load, for suggestions.
+    pub fn scene_ids(&self) -> impl Iterator<Item = &str> {
+        self.scenes.keys().map(String::as_str)
+    }
+}
+
+impl Scope for Names<'_> {
+    fn remembered(&self, src: &str) -> Option<Result<expr::Expr, ExprError>> {
+        self.text_conditions.borrow().get(src).cloned()
+    }
+    fn remember(&self, src: &str, parsed: &Result<expr::Expr, ExprError>) {
+        self.text_conditions
+            .borrow_mut()
+            .insert(src.to_owned(), parsed.clone());
+    }
+    fn var_type(&self, name: &str) -> Option<Type> {
+        self.vars.get(name).copied()
+    }
+    fn scene_exists(&self, id: &str) -> bool {
+        self.has_scene(id)
+    }
+    fn var_names(&self) -> Vec<&str> {
+        let conditions = self.named.conditions.keys().map(String::as_str);
+        self.vars
+            .keys()
+            .map(String::as_str)
+            .chain(conditions)
+            .collect()
+    }
+    fn named_condition(&self, name: &str) -> Option<Result<expr::Expr, String>> {
+        self.named.conditions.get(name).cloned().map(Ok)
+    }
+}
+
+/// Compiles every scene of every chapter, in file order, skipping second definitions
+/// of an id (the index pass reported them).
+pub fn compile_scenes(
+    cx: &mut Ctx<'_>,
+    chapters: Vec<(usize, &RawChapter, Vec<RawScene>)>,
+    names: &Names<'_>,
+) -> Vec<Scene> {
+    let mut scenes: Vec<Scene> = Vec::with_capacity(names.scenes.len());
+    let mut seq = 0usize;
+    for (file, chapter, body) in chapters {
+        for s in body {
+            seq += 1;
+            if names.scenes.get(s.id.as_str()) == Some(&(file, seq)) {
+                scenes.push(compile_scene(cx, file, chapter, s, names));
+            }
+        }
+    }
+    scenes
+}
+
+/// Compiles a list of plain texts of the header or an ending (`content_note`, ...).
+pub fn texts(
+    cx: &mut Ctx<'_>,
+    file: usize,
+    key: &'static str,
+    list: &[String],
+    names: &Names<'_>,
+) -> Vec<Text> {
+    let mut slot = 0;
+    list.iter()
+        .filter_map(|p| compile_text(cx, &Site::literal(file, None, ""), key, p, names, &mut slot))
+        .collect()
+}
+
+/// Compiles the declared endings' epilogues, in the order every list shows them: an
+/// ending without `order:` stands at its declaration position (header first, then
+/// files in path order); `order: N` puts an ending N-th, ahead of any ending standing
+/// there by declaration alone.
+pub fn endings(
+    cx: &mut Ctx<'_>,
+    endings: &[(usize, &RawEnding)],
+    names: &Names<'_>,
+) -> Vec<Ending> {
+    for (file, e) in endings {
+        if e.order == Some(0) {
+            let d = Diagnostic::error("E0504", format!("ending `{}` has `order: 0`", e.id))
+                .with_hint("orders count from 1: `order: 1` lists it first");
+            cx.report(d, &Site::literal(*file, Some("id"), &e.id));
+        }
+    }
+    let mut ordered: Vec<((u32, bool), &(usize, &RawEnding))> = endings
+        .iter()
+        .zip(1u32..)
+        .map(|(entry, position)| match entry.1.order {
+            Some(n) => ((n, false), entry),
+            None => ((position, true), entry),
+        })
+        .collect();
+    // Stable: equal keys keep declaration order.
+    ordered.sort_by_key(|(k, _)| *k);
+    ordered
+        .into_iter()
+        .map(|(_, (file, e))| Ending {
+            id: e.id.clone(),
+            title: e.title.clone(),
+            epilogue: texts(cx, *file, "epilogue", &e.epilogue, names),
+            origin: Origin { file: *file },
+        })
+        .collect()
+}
+
+/// Checks that the header's `start:` names a scene.
+pub fn check_start(cx: &mut Ctx<'_>, file: usize, start: &str, names: &Names<'_>) {
+    if names.has_scene(start) {
+        return;
+    }
+    if cx.opaque {
+        cx.suppressed += 1;
+        return;
+    }
+    let mut d = Diagnostic::error("E0113", format!("the start scene `{start}` does not exist"));
+    if let Some(best) = expr::closest(start, names.scene_ids()) {
+        d = d.with_hint(format!("did you mean `{best}`?"));
+    } else {
+        d = d.with_hint("`start:` must name a scene defined in a chapter file");
+    }
+    cx.report(d, &Site::literal(file, Some("start"), start));
+}
+
+/// The code of each kind of expression error: by what the mistake is, not by where
+/// it sits (a condition, an effect or text).
+pub fn expr_code(kind: ErrorKind) -> &'static str {
+    match kind {
+        ErrorKind::Syntax => "E0201",
+        ErrorKind::UnknownVariable => "E0202",
+        ErrorKind::Type => "E0203",
+        ErrorKind::Markup => "E0204",
+        ErrorKind::UnknownScene => "E0301",
+    }
+}
+
+/// Reports an error in an expression or text, pointing at its character.
+fn expr_error(cx: &mut Ctx<'_>, e: ExprError, site: &Site) {
+    cx.uses_unknown = true;
+    let code = expr_code(e.kind);
+    if e.unresolved() && (cx.headless || cx.opaque) {
+        // Probably declared in the missing header or a file too large to read.
+        cx.suppressed += 1;
+        return;
+    }
+    let mut d = Diagnostic::error(code, e.message);
+    if let Some(h) = e.hint {
+        d = d.with_hint(h);
+    }
+    cx.report(d, &site.clone().char_at(e.offset));
+}
+
+fn too_long(cx: &mut Ctx<'_>, base: &Site, src: &str) -> bool {
+    if src.len() <= cx.limits.string_bytes {
+        return false;
+    }
+    let d = Diagnostic::error(
+        "E0114",
+        format!(
+            "a string of {} bytes; the limit is {}",
+            src.len(),
+            cx.limits.string_bytes
+        ),
+    )
+    .with_hint("split the paragraph");
+    cx.report(d, &base.at(None, src));
+    true
+}
+
+fn compile_text(
+    cx: &mut Ctx<'_>,
+    base: &Site,
+    key: &'static str,
+    src: &str,
+    names: &Names<'_>,
+    slot: &mut u32,
+) -> Option<Text> {
+    if too_long(cx, base, src) {
+        return None;
+    }
+    match text::parse(src, names, slot) {
+        Ok(t) => Some(t),
+        Err(e) => {
+            expr_error(cx, e, &base.at(Some(key), src));
+            None
+        }
+    }
+}
+
+/// Like `compile_text`, taking the paragraph so that plain text is moved, not copied.
+fn compile_paragraph(
+    cx: &mut Ctx<'_>,
+    base: &Site,
+    src: String,
+    names: &Names<'_>,
+    slot: &mut u32,
+) -> Option<Text> {
+    if too_long(cx, base, &src) {
+        return None;
+    }
+    match text::parse_owned(src, names, slot) {
+        Ok(t) => Some(t),
+        Err((e, src)) => {
+            expr_error(cx, e, &base.at(Some("text"), &src));
+            None
+        }
+    }
+}
+
+fn compile_effects(
+    cx: &mut Ctx<'_>,
+    base: &Site,
+    list: &[String],
+    names: &Names<'_>,
+) -> Vec<Effect> {
+    let mut out = Vec::with_capacity(list.len());
+    for src in list {
+        if too_long(cx, base, src) {
+            continue;
+        }
+        if let Some(name) = named::effect_name(src) {
+            if let Some(group) = names.named.effects.get(name) {
+                out.extend(group.iter().cloned());
+                continue;
+            }
+            if !names.is_variable(name) {
+                let e = named::unknown_effect(src, names.named.effects.keys().map(String::as_str));
+                let mut d = Diagnostic::error("E0503", e.message);
+                if let Some(h) = e.hint {
+                    d = d.with_hint(h);
+                }
+                cx.report(d, &base.at(None, src).char_at(e.offset));
+                continue;
+            }
+        }
+        let parsed = match cx.effect_memo.get(src.as_str()) {
+            Some(hit) => hit.clone(),
+            None => {
+                let r = expr::parse_effect(src, names);
+                cx.effect_memo.insert(src.clone(), r.clone());
+                r
+            }
+        };
+        match parsed {
+            Ok(e) => out.push(e),
+            Err(e) => expr_error(cx, e, &base.at(None, src)),
+        }
+    }
+    out
+}
+
+fn compile_condition(
+    cx: &mut Ctx<'_>,
+    base: &Site,
+    src: &str,
+    names: &Names<'_>,
+) -> Option<expr::Expr> {
+    if too_long(cx, base, src) {
+        return None;
+    }
+    let parsed = match cx.cond_memo.get(src) {
+        Some(hit) => hit.clone(),
+        None => {
+            let r = expr::parse_condition(src, names);
+            cx.cond_memo.insert(src.to_owned(), r.clone());
+            r
+        }
+    };
+    match parsed {
+        Ok(e) => Some(e),
+        Err(e) => {
+            expr_error(cx, e, &base.at(Some("when"), src));
+            None
+        }
+    }
+}
+
+fn check_target(cx: &mut Ctx<'_>, base: &Site, key: &'static str, target: &str, names: &Names<'_>) {
+    if names.has_scene(target) {
+        return;
+    }
+    if cx.opaque {
+        cx.suppressed += 1;
+        return;
+    }
+    let mut d = Diagnostic::error(
+        "E0301",
+        format!("`{key}` leads to scene `{target}`, which does not exist"),
+    );
+    d = match expr::closest(target, names.scene_ids()) {
+        Some(best) => d.with_hint(format!("did you mean `{best}`?")),
+        None => d.with_hint("define a scene with this id, or fix the target"),
+    };
+    cx.report(d, &base.at(Some(key), target));
+}
+
+/// Compiles one choice; `base` locates it (its scene or extension, and its index).
+///
+/// Every part is checked even when another part is broken; a label that does not
+/// compile is left empty (the story has errors, so it is never shown).
+pub fn compile_choice(
+    cx: &mut Ctx<'_>,
+    base: &Site,
+    rc: &RawChoice,
+    names: &Names<'_>,
+    slot: &mut u32,
+) -> Choice {
+    check_target(cx, base, "goto", &rc.goto, names);
+    let label = compile_text(cx, base, "label", &rc.label, names, slot).unwrap_or_default();
+    let when = rc
+        .when
+        .as_deref()
+        .and_then(|w| compile_condition(cx, base, w, names));
+    let effects = compile_effects(cx, base, &rc.effects, names);
+    let chance = rc.chance.as_ref().map(|c| {
+        if !(1..=99).contains(&c.percent) {
+            let d = Diagnostic::error(
+                "E0302",
+                format!("a chance of {}% is not a chance", c.percent),
+            )
+            .with_hint("use a percent from 1 to 99; for certainty, use `goto`");
+            cx.report(d, &base.value_of("percent"));
+        }
+        check_target(cx, base, "goto", &c.goto, names);
+        Chance {
+            percent: c.percent,
+            goto: c.goto.clone(),
+            effects: compile_effects(cx, base, &c.effects, names),
+        }
+    });
+    let id = rc.id.clone().unwrap_or_else(|| rc.goto.clone());
+    if id == CONTINUE {
+        let d = Diagnostic::error("E0303", format!("`{CONTINUE}` is reserved as a choice id"))
+            .with_hint("pick another `id:`");
+        cx.report(d, &base.at(Some("id"), &id));
+    }
+    Choice {
+        id,
+        label,
+        goto: rc.goto.clone(),
+        when_source: when.as_ref().and(rc.when.clone()),
+        when,
+        disabled: rc.disabled.clone(),
+        effects,
+        once: rc.once,
+        chance,
+        tags: rc.tags.clone(),
+        origin: Origin { file: base.file },
+    }
+}
+
+#[allow(clippy::too_many_lines)]
+fn compile_scene(
+    cx: &mut Ctx<'_>,
+    file: usize,
+    chapter: &RawChapter,
+    mut s: RawScene,
+    names: &Names<'_>,
+) -> Scene {
+    let paragraphs = std::mem::take(&mut s.text);
+    let s = &s;
+    let id = s.id.as_str();
+    let here = Site::scene(file, id);
+    if !is_scene_id(id) {
+        let d = Diagnostic::error("E0304", format!("`{id}` is not a valid scene id"))
+            .with_hint("use letters, digits, `_` and `-`");
+        cx.report(d, &here);
+    }
+    let mut slot = 0;
+    let mut text = Vec::with_capacity(paragraphs.len());
+    for p in paragraphs {
+        if let Some(t) = compile_paragraph(cx, &here, p, names, &mut slot) {
+            text.push(t);
+        }
+    }
+    let on_enter = compile_effects(cx, &here, &s.on_enter, names);
+    let date = s.date.clone().or_else(|| chapter.date.clone());
+    let place = s.place.clone().or_else(|| chapter.place.clone());
+    for (missing, value) in [("date", &date), ("place", &place)] {
+        if value.is_none() {
+            let d = Diagnostic::error("E0305", format!("scene `{id}` has no {missing} label"))
+                .with_hint(format!(
+                    "add `{missing}: \"...\"` to the scene or to its `Chapter(...)`"
+                ));
+            cx.report(d, &here);
+        }
+    }
+    let exits = usize::from(s.choices.is_some())
+        + usize::from(s.next.is_some())
+        + usize::from(s.routes.is_some())
+        + usize::from(s.ending.is_some());
+    if exits > 1 {
+        let d = Diagnostic::error(
+            "E0306",
+            format!("scene `{id}` has more than one way of ending"),
+        )
+        .with_hint("use exactly one of `choices`, `next`, `routes` or `ending`");
+        cx.report(d, &here);
+    }
+    let exit = if let Some(choices) = &s.choices {
+        let mut list: Vec<Choice> = Vec::with_capacity(choices.len());
+        // Where each kept choice is in the file's list, to point back at it.
+        let mut written_at: Vec<usize> = Vec::with_capacity(choices.len());
+        let id_key = |rc: &RawChoice| if rc.id.is_some() { "id" } else { "goto" };
+        for (k, rc) in choices.iter().enumerate() {
+            let this = here.clone().item("Choice", k);
+            let ch = compile_choice(cx, &this, rc, names, &mut slot);
+            if let Some(j) = list.iter().position(|c| c.id == ch.id) {
+                let first = written_at[j];
+                let first_site = here
+                    .clone()
+                    .item("Choice", first)
+                    .at(Some(id_key(&choices[first])), &ch.id);
+                let label = cx.label(&first_site, "first used here");
+                let msg = format!("choice id `{}` is used twice in scene `{id}`", ch.id);
+                let (key, hint) = if rc.id.is_some() {
+                    ("id", "choice ids must be unique within their scene")
+                } else {
+                    (
+                        "goto",
+                        "two choices lead to the same scene: give one an explicit `id:`",
+                    )
+                };
+                let mut d = Diagnostic::error("E0307", msg).with_hint(hint);
+                if let Some(l) = label {
+                    d = d.with_label(l);
+                }
+                cx.report(d, &this.at(Some(key), &ch.id));
+                continue;
+            }
+            list.push(ch);
+            written_at.push(k);
+        }
+        if list.is_empty() {
+            let d = Diagnostic::error(
+                "E0308",
+                format!("scene `{id}` has an empty `choices` list: the player would be stuck"),
+            )
+            .with_hint("add a choice, or use `next`, `routes` or `ending`");
+            cx.report(d, &here);
+        }
+        Exit::Choices(list)
+    } else if let Some(next) = &s.next {
+        check_target(cx, &here, "next", next, names);
+        Exit::Routes(vec![Route {
+            when: None,
+            when_source: None,
+            goto: next.clone(),
+        }])
+    } else if let Some(routes) = &s.routes {
+        let mut out = Vec::with_capacity(routes.len());
+        for (k, r) in routes.iter().enumerate() {
+            let this = here.clone().item("Route", k);
+            check_target(cx, &this, "goto", &r.goto, names);
+            let when = r
+                .when
+                .as_deref()
+                .and_then(|w| compile_condition(cx, &this, w, names));
+            out.push(Route {
+                when_source: when.as_ref().and(r.when.clone()),
+                when,
+                goto: r.goto.clone(),
+            });
+        }
+        match routes.iter().position(|r| r.when.is_none()) {
+            None => {
+                let d = Diagnostic::error("E0309", format!("scene `{id}` has no fallback route: when no condition holds the player is stuck"))
+                    .with_hint("end `routes` with a `Route(goto: ...)` that has no `when`");
+                cx.report(d, &here);
+            }
+            Some(p) if p + 1 < routes.len() => {
+                let d = Diagnostic::warning(
+                    "W0310",
+                    format!("in scene `{id}`, routes after the unconditional one are never taken"),
+                )
+                .with_hint("move the route without `when` to the end");
+                let site = here.clone().item("Route", p + 1);
+                cx.report(d, &site.at(Some("goto"), &routes[p + 1].goto));
+            }
+            Some(_) => {}
+        }
+        Exit::Routes(out)
+    } else if let Some(end) = &s.ending {
+        if !names.endings.contains(end.as_str()) {
+            if names.salvage.endings.contains(end.as_str()) {
+                // Declared in a file that failed to parse.
+            } else if cx.headless || cx.opaque {
+                cx.suppressed += 1;
+            } else {
+                let mut d = Diagnostic::error("E0311", format!("ending `{end}` is not declared"));
+                d = match expr::closest(end, names.endings.iter().copied()) {
+                    Some(best) => d.with_hint(format!("did you mean `{best}`?")),
+                    None => d.with_hint("declare it with `Ending(id: ..., title: ..., epilogue: [...])` in `endings: [...]`"),
+                };
+                cx.report(d, &here.at(Some("ending"), end));
+            }
+        }
+        Exit::Ending(end.clone())
+    } else {
+        let d = Diagnostic::error("E0312", format!("scene `{id}` has no way out")).with_hint(
+            "end it with `choices: [...]`, `next: \"scene\"`, `routes: [...]` or `ending: \"id\"`",
+        );
+        cx.report(d, &here);
+        Exit::Routes(Vec::new())
+    };
+    Scene {
+        id: s.id.clone(),
+        chapter: s.chapter.clone().unwrap_or_else(|| chapter.title.clone()),
+        date: date.unwrap_or_default(),
+        place: place.unwrap_or_default(),
+        on_enter,
+        text,
+        exit,
+        tags: s.tags.clone(),
+        origin: Origin { file },
+    }
+}
+
+fn is_scene_id(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+}

@@ -1,0 +1,180 @@
+//! Pass 3, declare: the header, and the variables and endings of every file.
+//!
+//! Expressions can only be checked once every name they may use is known, so the
+//! declarations of all files are gathered before any scene is compiled.
+
+use std::collections::HashMap;
+
+use super::super::diag::Diagnostic;
+use super::super::expr::Type;
+use super::super::model::{Origin, Variable};
+use super::super::raw::{RawEnding, RawFile, RawHeader, RawVariable};
+use super::context::{Ctx, Site};
+
+/// Everything declared outside scenes.
+pub struct Declarations<'r> {
+    /// The first `Story(...)` header, and its file.
+    pub header: Option<(usize, &'r RawHeader)>,
+    /// Valid variables, in declaration order.
+    pub variables: Vec<Variable>,
+    /// Variable name → index in `variables`.
+    pub var_index: HashMap<String, usize>,
+    /// Endings, with the file declaring each.
+    pub endings: Vec<(usize, &'r RawEnding)>,
+}
+
+/// Gathers and checks the header, variables and endings.
+pub fn declare<'r>(cx: &mut Ctx<'_>, parsed: &'r [(usize, RawFile)]) -> Declarations<'r> {
+    let headers: Vec<(usize, &RawHeader)> = parsed
+        .iter()
+        .filter_map(|(i, f)| match f {
+            RawFile::Story(h) => Some((*i, h)),
+            RawFile::Chapter(_) => None,
+        })
+        .collect();
+    for (i, h) in headers.iter().skip(1) {
+        let d = Diagnostic::error("E0101", "a second `Story(...)` header").with_hint(format!(
+            "only one file may be the header; the first is {}",
+            cx.path(headers[0].0)
+        ));
+        cx.report(d, &Site::literal(*i, Some("id"), &h.id));
+    }
+    let header = headers.first().copied();
+    if header.is_none() && parsed.len() == cx.files.len() {
+        cx.diags.push(
+            Diagnostic::error("E0102", "the story has no `Story(...)` header file")
+                .with_hint("add a file holding `Story(id: ..., title: ..., start: ..., ...)`; see docs/format.md"),
+        );
+    }
+    cx.headless = header.is_none() && !cx.salvage.header;
+
+    let mut decl_files: Vec<(usize, &[RawVariable], &[RawEnding])> = Vec::new();
+    if let Some((i, h)) = header {
+        decl_files.push((i, &h.variables, &h.endings));
+    }
+    for (i, f) in parsed {
+        if let RawFile::Chapter(c) = f {
+            decl_files.push((*i, &c.variables, &c.endings));
+        }
+    }
+    let mut out = Declarations {
+        header,
+        variables: Vec::new(),
+        var_index: HashMap::new(),
+        endings: Vec::new(),
+    };
+    for (file, vars, ends) in decl_files {
+        for v in vars {
+            let Some(var) = variable(cx, file, v) else {
+                continue;
+            };
+            if let Some(&first) = out.var_index.get(&var.name) {
+                let mut d = Diagnostic::error(
+                    "E0106",
+                    format!("variable `{}` is declared twice", var.name),
+                )
+                .with_hint("each variable is declared once, in the header or one chapter");
+                let v = &out.variables[first];
+                let first = Site::literal(v.origin.file, Some("name"), &v.name);
+                if let Some(l) = cx.label(&first, "first declared here") {
+                    d = d.with_label(l);
+                }
+                report_second(cx, d, &first, &Site::literal(file, Some("name"), &var.name));
+                continue;
+            }
+            out.var_index.insert(var.name.clone(), out.variables.len());
+            out.variables.push(var);
+        }
+        for e in ends {
+            if let Some((first, _)) = out.endings.iter().find(|(_, x)| x.id == e.id) {
+                let mut d =
+                    Diagnostic::error("E0107", format!("ending `{}` is declared twice", e.id));
+                let first = Site::literal(*first, Some("id"), &e.id);
+                if let Some(l) = cx.label(&first, "first declared here") {
+                    d = d.with_label(l);
+                }
+                report_second(cx, d, &first, &Site::literal(file, Some("id"), &e.id));
+                continue;
+            }
+            out.endings.push((file, e));
+        }
+    }
+    out
+}
+
+/// Reports `d` at `second`, a repeat of the literal at `first`: in the same file, the
+/// next such literal after the first, not the first again.
+fn report_second(cx: &mut Ctx<'_>, d: Diagnostic, first: &Site, second: &Site) {
+    if first.file != second.file {
+        cx.report(d, second);
+        return;
+    }
+    let after = cx
+        .locator(first.file)
+        .and_then(|l| l.find(0, first.key, &first.content))
+        .map_or(0, |t| t.end);
+    cx.report_after(d, second, after);
+}
+
+/// Checks one declaration; `None` when its name cannot be used at all.
+fn variable(cx: &mut Ctx<'_>, file: usize, v: &RawVariable) -> Option<Variable> {
+    let var = match v {
+        RawVariable::Int {
+            name,
+            initial,
+            min,
+            max,
+        } => Variable {
+            name: name.clone(),
+            ty: Type::Int,
+            initial: *initial,
+            min: min.unwrap_or(i64::MIN),
+            max: max.unwrap_or(i64::MAX),
+            origin: Origin { file },
+        },
+        RawVariable::Flag { name, initial } => Variable {
+            name: name.clone(),
+            ty: Type::Bool,
+            initial: i64::from(*initial),
+            min: 0,
+            max: 1,
+            origin: Origin { file },
+        },
+    };
+    let site = Site::literal(file, Some("name"), &var.name);
+    if !is_identifier(&var.name) {
+        let d = Diagnostic::error("E0103", format!("`{}` is not a valid variable name", var.name))
+            .with_hint("use letters, digits and `_`, starting with a letter; not `and`, `or`, `not`, `if`, `true`, `false`, `visits`");
+        cx.report(d, &site);
+        return None;
+    }
+    if var.min > var.max {
+        let d = Diagnostic::error(
+            "E0104",
+            format!("`{}` has min {} above max {}", var.name, var.min, var.max),
+        )
+        .with_hint("`min` is the lowest value and `max` the highest: swap them");
+        cx.report(d, &site);
+    } else if var.initial < var.min || var.initial > var.max {
+        // Name the bound it crosses: an unset one is i64::MIN or MAX, not worth showing.
+        let (side, bound) = if var.initial < var.min {
+            ("below its min", var.min)
+        } else {
+            ("above its max", var.max)
+        };
+        let d = Diagnostic::error(
+            "E0105",
+            format!("`{}` starts at {}, {side} {bound}", var.name, var.initial),
+        )
+        .with_hint("set `initial` within the bounds");
+        cx.report(d, &site);
+    }
+    Some(var)
+}
+
+fn is_identifier(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
+        && chars.all(|c| c.is_alphanumeric() || c == '_')
+        && !["and", "or", "not", "if", "true", "false", "visits"].contains(&s)
+}

@@ -1,0 +1,95 @@
+//! Pass 6, extend: `Extend(scene: ..., choices: [...])` adds choices to a scene defined
+//! in another file (how optional chapters hook into the main line).
+//!
+//! Runs after every scene is compiled, so an extension may name any scene, and the
+//! choice ids it adds are checked against the scene's own.
+
+use std::collections::HashMap;
+
+use super::super::diag::Diagnostic;
+use super::super::expr;
+use super::super::model::{Exit, Scene};
+use super::super::raw::RawChapter;
+use super::compile::{Names, compile_choice};
+use super::context::{Ctx, Site};
+
+/// Applies every chapter's extensions to `scenes` (found by `scene_index`).
+pub fn extend(
+    cx: &mut Ctx<'_>,
+    chapters: &[(usize, &RawChapter)],
+    scenes: &mut [Scene],
+    scene_index: &HashMap<String, usize>,
+    names: &Names<'_>,
+) {
+    for (file, c) in chapters {
+        for (n, ext) in c.extend.iter().enumerate() {
+            let this = Site::extension(*file, n);
+            let Some(&target) = scene_index.get(&ext.scene) else {
+                cx.uses_unknown = true;
+                if names.has_scene(&ext.scene) {
+                    // Defined in a file that failed to parse: nothing to extend yet.
+                    continue;
+                }
+                if cx.opaque {
+                    cx.suppressed += 1;
+                    continue;
+                }
+                let mut d = Diagnostic::error(
+                    "E0110",
+                    format!("`extend` names scene `{}`, which does not exist", ext.scene),
+                );
+                d = match expr::closest(&ext.scene, names.scene_ids()) {
+                    Some(best) => d.with_hint(format!("did you mean `{best}`?")),
+                    None => d.with_hint("`extend` adds choices to a scene defined in another file: name that scene's `id`"),
+                };
+                cx.report(d, &this.at(Some("scene"), &ext.scene));
+                continue;
+            };
+            if !matches!(scenes[target].exit, Exit::Choices(_)) {
+                let d = Diagnostic::error(
+                    "E0111",
+                    format!(
+                        "scene `{}` does not end in choices, so it cannot be extended",
+                        ext.scene
+                    ),
+                )
+                .with_hint("extend a scene that has `choices: [...]`");
+                cx.report(d, &this.at(Some("scene"), &ext.scene));
+                cx.uses_unknown = true;
+                continue;
+            }
+            let mut slot = 1000;
+            let target_id = scenes[target].id.clone();
+            let mut added = Vec::new();
+            for (k, rc) in ext.choices.iter().enumerate() {
+                let site = this.clone().item("Choice", k);
+                let ch = compile_choice(cx, &site, rc, names, &mut slot);
+                let explicit = rc.id.is_some();
+                let key = if explicit { "id" } else { "goto" };
+                added.push((site.at(Some(key), &ch.id), explicit, ch));
+            }
+            if let Exit::Choices(list) = &mut scenes[target].exit {
+                for (site, explicit, ch) in added {
+                    if list.iter().any(|c| c.id == ch.id) {
+                        let hint = if explicit {
+                            "choice ids must be unique within their scene: rename this `id:`"
+                        } else {
+                            "its id is its `goto`, which another choice of the scene already uses: give this choice an explicit, different `id:`"
+                        };
+                        let d = Diagnostic::error(
+                            "E0112",
+                            format!(
+                                "choice id `{}` is already used in scene `{target_id}`",
+                                ch.id
+                            ),
+                        )
+                        .with_hint(hint);
+                        cx.report(d, &site);
+                        continue;
+                    }
+                    list.push(ch);
+                }
+            }
+        }
+    }
+}

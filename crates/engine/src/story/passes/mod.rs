@@ -1,0 +1,161 @@
+//! The story compiler, as a list of passes; [`run`] is that list, and each pass is one
+//! file:
+//!
+//! 1. [`read`]: bytes to text, within the limits (too large, not UTF-8, empty).
+//! 2. [`parse`]: text to the raw RON model; a file with a syntax error is reported and
+//!    the names it declares are read off its text ([`context::Salvage`]).
+//! 3. [`declare`]: the header, variables and endings of every file.
+//! 4. [`index`]: every scene id to where it is defined (where ids would become dense
+//!    indices).
+//! 5. [`compile`]: scenes, choices, text and expressions, checked against the names.
+//! 6. [`extend`]: other files' choices added to the scenes they name.
+//! 7. [`lint`]: whole-story warnings (reachability, variable use, look-alike choices).
+//!
+//! Every pass reports what it finds and hands on what did work, so one run finds every
+//! problem: a file that fails to parse leaves the others to be checked, and the lints
+//! run over whatever loaded, marked partial when files are missing.
+
+mod compile;
+pub mod context;
+mod declare;
+mod extend;
+mod index;
+pub mod lint;
+mod named;
+mod parse;
+mod read;
+
+use std::collections::HashMap;
+
+use super::diag::Diagnostic;
+use super::model::{Scene, Story};
+use super::raw::{RawChapter, RawFile, RawScene};
+use compile::Names;
+pub use context::Ctx;
+
+/// Runs the passes in order. Returns the story when a header was found (even with
+/// errors: the caller keeps it only without them).
+pub fn run(cx: &mut Ctx<'_>) -> Option<Story> {
+    if let read::Read::Stop = read::read(cx) {
+        return None;
+    }
+    let mut parsed = parse::parse(cx);
+    let bodies = take_scenes(&mut parsed);
+    let decls = declare::declare(cx, &parsed);
+    let scene_map = index::index(cx, &bodies)?;
+    let salvage = std::mem::take(&mut cx.salvage);
+    let mut names = Names::new(
+        decls.variables.iter().map(|v| (v.name.clone(), v.ty)),
+        &scene_map,
+        decls.endings.iter().map(|(_, e)| e.id.as_str()),
+        &salvage,
+    );
+    names.named = named::declare(cx, &parsed, &names);
+    let chapters = chapters(&parsed);
+    let mut scenes = compile::compile_scenes(cx, with_bodies(&chapters, bodies), &names);
+    let scene_index = index_of(&scenes);
+    extend::extend(cx, &chapters, &mut scenes, &scene_index, &names);
+    let story = assemble(cx, decls, scenes, scene_index, &names);
+    if let Some(story) = &story {
+        lint::run(cx, story);
+    }
+    report_unchecked(cx);
+    story
+}
+
+/// Takes the scenes out of the parsed chapters, `(file, scenes)` in file order.
+///
+/// Scenes are by far the bulk of a story. Taking them out of the parsed files lets the
+/// compiler consume them one by one, moving their text rather than copying it, so the
+/// parsed and the compiled story are never both whole in memory.
+fn take_scenes(parsed: &mut [(usize, RawFile)]) -> Vec<(usize, Vec<RawScene>)> {
+    parsed
+        .iter_mut()
+        .filter_map(|(i, f)| match f {
+            RawFile::Chapter(c) => Some((*i, std::mem::take(&mut c.scenes))),
+            RawFile::Story(_) => None,
+        })
+        .collect()
+}
+
+/// The parsed chapters, with their files, in file order.
+fn chapters(parsed: &[(usize, RawFile)]) -> Vec<(usize, &RawChapter)> {
+    parsed
+        .iter()
+        .filter_map(|(i, f)| match f {
+            RawFile::Chapter(c) => Some((*i, c)),
+            RawFile::Story(_) => None,
+        })
+        .collect()
+}
+
+/// Each chapter beside the scenes taken out of it.
+fn with_bodies<'r>(
+    chapters: &[(usize, &'r RawChapter)],
+    bodies: Vec<(usize, Vec<RawScene>)>,
+) -> Vec<(usize, &'r RawChapter, Vec<RawScene>)> {
+    chapters
+        .iter()
+        .zip(bodies)
+        .map(|(&(i, c), (_, body))| (i, c, body))
+        .collect()
+}
+
+/// Scene id → position in the compiled list (what the engine looks scenes up by).
+fn index_of(scenes: &[Scene]) -> HashMap<String, usize> {
+    let mut index: HashMap<String, usize> = scenes
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.id.clone(), i))
+        .collect();
+    index.shrink_to_fit();
+    index
+}
+
+/// The story: the header's fields and texts, the compiled parts. `None` without a
+/// header (its absence was reported by the declare pass).
+fn assemble(
+    cx: &mut Ctx<'_>,
+    decls: declare::Declarations<'_>,
+    scenes: Vec<Scene>,
+    scene_index: HashMap<String, usize>,
+    names: &Names<'_>,
+) -> Option<Story> {
+    let endings = compile::endings(cx, &decls.endings, names);
+    let (hfile, h) = decls.header?;
+    compile::check_start(cx, hfile, &h.start, names);
+    Some(Story {
+        id: h.id.clone(),
+        title: h.title.clone(),
+        subtitle: h.subtitle.clone().unwrap_or_default(),
+        start: h.start.clone(),
+        content_note: compile::texts(cx, hfile, "content_note", &h.content_note, names),
+        afterword: compile::texts(cx, hfile, "afterword", &h.afterword, names),
+        credits: compile::texts(cx, hfile, "credits", &h.credits, names),
+        variables: decls.variables,
+        endings,
+        scenes,
+        files: cx.files.iter().map(|f| f.path.clone()).collect(),
+        content_hash: super::load::content_hash(cx.files),
+        scene_index,
+        var_index: decls.var_index,
+    })
+}
+
+/// One warning for every reference that could not be checked, instead of an echo
+/// error for each.
+fn report_unchecked(cx: &mut Ctx<'_>) {
+    if cx.suppressed == 0 {
+        return;
+    }
+    cx.diags.push(
+        Diagnostic::warning(
+            "W0015",
+            format!(
+                "{} reference(s) to scenes, variables or endings were not checked",
+                cx.suppressed
+            ),
+        )
+        .with_hint("they may be declared in the missing header, or in a file that could not be read: fix the errors above, then check again"),
+    );
+}
