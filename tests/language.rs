@@ -634,3 +634,183 @@ fn plain_vars_lists_every_variable() {
         run.stdout
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// A branch written with the new language, end to end.
+
+#[test]
+fn a_branch_in_the_new_language_checks_clean_plays_to_its_ending_and_verifies() {
+    let dir = common::root().join("tests/fixtures/language");
+    let story = common::load_dir(&dir);
+    let ids: Vec<&str> = story.endings.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        ["teahouse", "promoted", "caught"],
+        "the branch's `order: 1`"
+    );
+    let dir = dir.to_str().unwrap();
+    let check = common::butterfly(&["check", dir], "");
+    assert_eq!(check.code, 0, "{}", check.stdout);
+    assert!(
+        check.stdout.contains("0 errors, 0 warnings"),
+        "{}",
+        check.stdout
+    );
+
+    // Copy three files (the copy's label and text move on), go for tea twice (her mood
+    // warms), stay.
+    let save_dir = tempfile::tempdir().unwrap();
+    let saves = save_dir.path().join("saves");
+    let args = [
+        "--saves",
+        saves.to_str().unwrap(),
+        "play",
+        "--plain",
+        "--seed",
+        "3",
+        "--story",
+        dir,
+    ];
+    let run = common::butterfly(&args, "1\n1\n1\n4\n1\n4\n2\n");
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    for line in [
+        "You copy the first page slowly, checking every word.",
+        "The clerk watches you from the door.",
+        "1. Copy a file",
+        "The second file goes faster.",
+        "1. Copy another file",
+        "Your hand copies; your mind is elsewhere.",
+        "Your eyes ache.",
+        "Song is here.",
+        "She seems wary.",
+        "She seems warm.",
+        "ENDING: The Teahouse",
+    ] {
+        assert!(
+            run.stdout.contains(line),
+            "missing {line:?} in\n{}",
+            run.stdout
+        );
+    }
+    assert_eq!(
+        run.stdout.matches("The clerk watches you").count(),
+        1,
+        "once-only"
+    );
+
+    let verify = common::butterfly(&["verify", dir], "");
+    assert_eq!(verify.code, 0, "{}", verify.stdout);
+    assert!(
+        verify
+            .stdout
+            .contains("teahouse: 7 steps: copy copy copy tea back tea stay"),
+        "{}",
+        verify.stdout
+    );
+    assert!(
+        verify
+            .stdout
+            .contains("verified: every scene, choice and ending reachable"),
+        "{}",
+        verify.stdout
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Enumerations.
+
+const ENUM_HEADER: &str = r#"Story(
+    id: "enum",
+    title: "Enum",
+    start: "stage",
+    variables: [Enum(name: "aria", values: ["un_bel_di", "vissi_darte", "casta_diva"], initial: "vissi_darte")],
+    endings: [Ending(id: "end", title: "End", epilogue: ["She sang {aria}."])],
+)"#;
+
+const ENUM_STAGE: &str = r#"Chapter(
+    title: "Stage",
+    date: "Now",
+    place: "A stage",
+    scenes: [
+        Scene(
+            id: "stage",
+            text: ["Tonight: {aria}.", "{if aria == un_bel_di: The butterfly aria.}"],
+            choices: [
+                Choice(id: "puccini", label: "Ask for Puccini", goto: "stage", effects: ["aria = un_bel_di"], when: "aria != un_bel_di"),
+                Choice(id: "bellini", label: "Ask for Bellini", goto: "stage", effects: ["if aria == un_bel_di: aria = casta_diva"]),
+                Choice(id: "end", label: "Applaud", goto: "end"),
+            ],
+        ),
+        Scene(id: "end", text: ["Applause."], ending: "end"),
+    ],
+)"#;
+
+#[test]
+fn enumerations_compare_assign_and_interpolate_by_name() {
+    let loaded = load_files(&[("header.ron", ENUM_HEADER), ("stage.ron", ENUM_STAGE)]);
+    assert!(loaded.diagnostics.is_empty(), "{:#?}", errors_of(&loaded));
+    let story = loaded.story.unwrap();
+    let start = play(&story, 1, &[]);
+    assert_eq!(paragraphs(&story, &start), ["Tonight: vissi_darte."]);
+    let sung = play(&story, 1, &["puccini"]);
+    assert_eq!(
+        paragraphs(&story, &sung),
+        ["Tonight: un_bel_di.", "The butterfly aria."]
+    );
+    let switched = play(&story, 1, &["puccini", "bellini"]);
+    assert_eq!(paragraphs(&story, &switched), ["Tonight: casta_diva."]);
+    let vars = engine::variables(&story, &switched);
+    assert_eq!(vars[0].value, "casta_diva");
+    let ended = play(&story, 1, &["puccini", "end"]);
+    let view = engine::render(&story, &ended).unwrap();
+    assert_eq!(view.ending.unwrap().epilogue, ["She sang un_bel_di."]);
+    round_trip(&story, &switched);
+    assert_eq!(engine::parse_value(&story, "aria", "casta_diva"), Ok(2));
+    assert!(engine::parse_value(&story, "aria", "tosca").is_err());
+}
+
+#[test]
+fn an_enumeration_misused_is_an_error_with_a_suggestion() {
+    let errors_with = |from: &str, to: &str| {
+        let stage = ENUM_STAGE.replace(from, to);
+        errors_of(&load_files(&[
+            ("header.ron", ENUM_HEADER),
+            ("stage.ron", &stage),
+        ]))
+    };
+    let errors = errors_with("aria != un_bel_di", "aria != un_bel_dii");
+    assert!(
+        errors.iter().any(
+            |e| e.contains("`un_bel_dii` is not one of this enumeration's values")
+                && e.contains("did you mean `un_bel_di`?")
+        ),
+        "{errors:#?}"
+    );
+    let errors = errors_with("\"aria = un_bel_di\"", "\"aria = tosca\"");
+    assert!(
+        errors.iter().any(|e| e.contains("`tosca` is not one of")),
+        "{errors:#?}"
+    );
+    let errors = errors_with("\"aria = un_bel_di\"", "\"aria += 1\"");
+    assert!(
+        errors.iter().any(|e| e.contains("cannot be added to")),
+        "{errors:#?}"
+    );
+    let errors = errors_with("aria != un_bel_di", "aria > 1");
+    assert!(
+        errors.iter().any(|e| e.contains("needs a number")),
+        "{errors:#?}"
+    );
+    let header = ENUM_HEADER.replace("initial: \"vissi_darte\"", "initial: \"vissi_d_arte\"");
+    let errors = errors_of(&load_files(&[
+        ("header.ron", &header),
+        ("stage.ron", ENUM_STAGE),
+    ]));
+    assert!(
+        errors.iter().any(
+            |e| e.contains("`vissi_d_arte` is not one of `aria`'s values")
+                && e.contains("did you mean `vissi_darte`?")
+        ),
+        "{errors:#?}"
+    );
+}

@@ -2,7 +2,6 @@
 //! author testing a branch (plain `vars`, the TUI's variables panel).
 
 use super::state::GameState;
-use crate::story::expr::Type;
 use crate::story::model::Story;
 
 /// One variable as a tester wants to see it.
@@ -52,11 +51,7 @@ pub fn variables(story: &Story, state: &GameState) -> Vec<VariableView> {
         .variables
         .iter()
         .map(|v| {
-            let n = state.var(&v.name);
-            let value = match v.ty {
-                Type::Bool => (n != 0).to_string(),
-                Type::Int => n.to_string(),
-            };
+            let value = v.show(state.var(&v.name));
             let changed_by = state.changed_at.get(&v.name).map(|&step| {
                 match step.checked_sub(1).and_then(|i| state.path.get(i)) {
                     Some(s) => Change::Step {

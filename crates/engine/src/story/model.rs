@@ -21,11 +21,29 @@ pub struct Variable {
     pub min: i64,
     /// Highest value effects may leave it at.
     pub max: i64,
+    /// An enumeration's values, in declared order (its value is an index into them);
+    /// empty for numbers and flags.
+    pub values: Vec<String>,
     /// The file that declares it.
     pub origin: Origin,
 }
 
 impl Variable {
+    /// A value as an author writes it: a number, `true`/`false`, or an enumeration's
+    /// value name.
+    #[must_use]
+    pub fn show(&self, value: i64) -> String {
+        match self.ty {
+            Type::Int => value.to_string(),
+            Type::Bool => (value != 0).to_string(),
+            Type::Enum(_) => usize::try_from(value)
+                .ok()
+                .and_then(|i| self.values.get(i))
+                .cloned()
+                .unwrap_or_else(|| value.to_string()),
+        }
+    }
+
     /// Brings a value into this variable's bounds.
     #[must_use]
     pub fn clamp(&self, value: i64) -> i64 {

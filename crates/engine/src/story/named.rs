@@ -90,6 +90,9 @@ impl Scope for Resolving<'_, '_> {
         names.extend(self.conditions.keys().copied());
         names
     }
+    fn enum_values(&self, id: u32) -> Vec<&str> {
+        self.base.enum_values(id)
+    }
     fn named_condition(&self, name: &str) -> Option<Result<Expr, String>> {
         let decl = *self.conditions.get(name)?;
         if let Some(cycle) = self.cycle_through(name) {

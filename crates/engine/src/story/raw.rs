@@ -61,6 +61,13 @@ pub enum RawVariable {
         #[serde(default)]
         initial: bool,
     },
+    /// One of a list of named values.
+    Enum {
+        name: String,
+        values: Vec<String>,
+        #[serde(default)]
+        initial: Option<String>,
+    },
 }
 
 /// `Ending(...)`.

@@ -28,7 +28,7 @@ fn clean_segments(segments: &mut [Segment]) {
     for seg in segments {
         match seg {
             Segment::Lit(s) | Segment::Tag(s) => clean(s),
-            Segment::Var(_) => {}
+            Segment::Var(_) | Segment::EnumVar(..) => {}
             Segment::If(_, then, otherwise) => {
                 clean_segments(then);
                 clean_segments(otherwise);

@@ -21,6 +21,8 @@ pub enum Segment {
     If(Expr, Vec<Segment>, Vec<Segment>),
     /// `{~a|b|c}`; `slot` keeps separate blocks of one text independent.
     OneOf(u32, Vec<Vec<Segment>>),
+    /// `{name}` of an enumeration: its value's name (the values, in order).
+    EnumVar(Box<str>, Vec<String>),
     /// `{# tag}`: a tag on the paragraph it is in, where a reader reaches it; renders
     /// nothing.
     Tag(String),
@@ -132,7 +134,7 @@ impl Text {
         fn walk(segs: &[Segment], env: &dyn Env, roll: u64, f: &mut dyn FnMut(u32)) {
             for s in segs {
                 match s {
-                    Segment::Lit(_) | Segment::Var(_) | Segment::Tag(_) => {}
+                    Segment::Lit(_) | Segment::Var(_) | Segment::Tag(_) | Segment::EnumVar(..) => {}
                     Segment::If(c, a, b) => walk(if c.holds(env) { a } else { b }, env, roll, f),
                     Segment::OneOf(slot, opts) => {
                         walk(&opts[one_of(roll, *slot, opts)], env, roll, f)
@@ -155,7 +157,7 @@ impl Text {
     pub fn varies(&self) -> bool {
         fn any(segs: &[Segment]) -> bool {
             segs.iter().any(|s| match s {
-                Segment::Lit(_) | Segment::Var(_) | Segment::Tag(_) => false,
+                Segment::Lit(_) | Segment::Var(_) | Segment::Tag(_) | Segment::EnumVar(..) => false,
                 Segment::If(_, a, b) => any(a) || any(b),
                 Segment::OneOf(_, opts) => opts.iter().any(|o| any(o)),
                 Segment::Vary(..) => true,
@@ -172,6 +174,7 @@ impl Text {
                 .map(|s| match s {
                     Segment::Lit(t) => t.split_whitespace().count(),
                     Segment::Tag(_) => 0,
+                    Segment::EnumVar(..) => 1,
                     Segment::Var(_) => 1,
                     Segment::If(_, a, b) => count(a) + count(b),
                     Segment::OneOf(_, opts) | Segment::Vary(_, _, opts) => {
@@ -189,7 +192,7 @@ impl Text {
             for s in segs {
                 match s {
                     Segment::Lit(_) | Segment::Tag(_) => {}
-                    Segment::Var(v) => f(v),
+                    Segment::Var(v) | Segment::EnumVar(v, _) => f(v),
                     Segment::If(c, a, b) => {
                         c.for_each_var(f);
                         walk(a, f);
@@ -262,6 +265,11 @@ fn render_into(segs: &[Segment], env: &dyn Env, roll: u64, out: &mut Out) {
             Segment::Lit(t) => out.lit(t),
             Segment::Tag(t) => out.block(|out| out.tags.push(t.clone())),
             Segment::Var(v) => out.lit(&env.var(v).to_string()),
+            Segment::EnumVar(v, values) => {
+                let n = env.var(v);
+                let name = usize::try_from(n).ok().and_then(|i| values.get(i));
+                out.lit(name.map_or(&n.to_string(), |s| s));
+            }
             Segment::If(c, a, b) => {
                 out.block(|out| render_into(if c.holds(env) { a } else { b }, env, roll, out));
             }
@@ -571,6 +579,14 @@ fn parse_block(
     }
     match scope.var_type(name) {
         Some(Type::Int | Type::Bool) => Ok(Segment::Var(name.into())),
+        Some(Type::Enum(id)) => Ok(Segment::EnumVar(
+            name.into(),
+            scope
+                .enum_values(id)
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
+        )),
         None => Err(expr::unknown_variable(scope, name, at)),
     }
 }

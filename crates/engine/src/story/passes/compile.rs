@@ -29,6 +29,8 @@ pub struct Names<'a> {
     text_conditions: RefCell<HashMap<String, Result<expr::Expr, ExprError>>>,
     /// Named effects and conditions, compiled (empty until that pass has run).
     pub named: named::Named,
+    /// Each enumeration's values, by its type id.
+    pub enums: HashMap<u32, Vec<String>>,
 }
 
 impl<'a> Names<'a> {
@@ -50,6 +52,7 @@ impl<'a> Names<'a> {
             endings: endings.into_iter().collect(),
             text_conditions: RefCell::default(),
             named: named::Named::default(),
+            enums: HashMap::new(),
         }
     }
 
@@ -94,6 +97,12 @@ impl Scope for Names<'_> {
     }
     fn named_condition(&self, name: &str) -> Option<Result<expr::Expr, String>> {
         self.named.conditions.get(name).cloned().map(Ok)
+    }
+    fn enum_values(&self, id: u32) -> Vec<&str> {
+        self.enums
+            .get(&id)
+            .map(|v| v.iter().map(String::as_str).collect())
+            .unwrap_or_default()
     }
 }
 

@@ -50,6 +50,14 @@ pub fn run(cx: &mut Ctx<'_>) -> Option<Story> {
         decls.endings.iter().map(|(_, e)| e.id.as_str()),
         &salvage,
     );
+    names.enums = decls
+        .variables
+        .iter()
+        .filter_map(|v| match v.ty {
+            super::expr::Type::Enum(id) => Some((id, v.values.clone())),
+            _ => None,
+        })
+        .collect();
     names.named = named::declare(cx, &parsed, &names);
     let chapters = chapters(&parsed);
     let mut scenes = compile::compile_scenes(cx, with_bodies(&chapters, bodies), &names);
