@@ -54,6 +54,8 @@ fn app_with_journal(story: &Story, entries: usize, w: u16, h: u16) -> App<'_> {
     let loaded = LoadedSave {
         state,
         divergence: None,
+        migration: None,
+        backup: None,
         play_time: Duration::from_mins(5),
         story_changed: false,
         label: SaveLabel {

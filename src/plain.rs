@@ -216,10 +216,17 @@ impl<'s> PlainPlayer<'s> {
                     self.played = played;
                     self.since = Instant::now();
                 }
-                Effect::Notice(Notice::Diverged(d)) => writeln!(
-                    out,
-                    "This save no longer matches the story at {d}. Playing on from the last step that still holds."
-                )?,
+                Effect::Notice(Notice::Migrated { migration, backup }) => {
+                    writeln!(out, "{}", migration.notice())?;
+                    let kept = backup.map_or_else(String::new, |b| {
+                        format!(" Your game as it was is kept in `{}`.", for_terminal(&b))
+                    });
+                    writeln!(
+                        out,
+                        "(This save no longer matches the story at {}.{kept})",
+                        migration.divergence
+                    )?;
+                }
                 Effect::Notice(Notice::StoryChanged) => writeln!(
                     out,
                     "(The story has changed since this save was made; the game still replays exactly.)"
@@ -281,7 +288,7 @@ impl<'s> PlainPlayer<'s> {
             )?;
             return Ok(false);
         }
-        let loaded = match store.load(slot, self.story()) {
+        let loaded = match store.load_to_play(slot, self.story()) {
             Ok(l) => l,
             Err(e) => {
                 writeln!(out, "Not loaded: {}", for_terminal(&e.to_string()))?;

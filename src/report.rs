@@ -63,18 +63,23 @@ pub fn render<'s>(d: &Diagnostic, source: &dyn Fn(&str) -> Option<&'s str>, colo
             any = true;
         }
     }
+    if !any {
+        // Nothing to quote (a story-wide problem, a file too large to read): the hint
+        // alone, indented as under a snippet.
+        if let Some(h) = &d.hint {
+            let _ = writeln!(out, "  = hint: {}", for_terminal(h));
+        }
+        return out;
+    }
     if let Some(h) = &d.hint {
         group = group.element(Level::HELP.with_name(Some("hint")).message(for_terminal(h)));
-        any = true;
     }
-    if any {
-        let renderer = if color {
-            Renderer::styled()
-        } else {
-            Renderer::plain()
-        };
-        let _ = writeln!(out, "{}", renderer.render(&[group]));
-    }
+    let renderer = if color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
+    let _ = writeln!(out, "{}", renderer.render(&[group]));
     out
 }
 

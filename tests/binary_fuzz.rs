@@ -7,9 +7,7 @@
 
 mod common;
 
-use std::io::Write as _;
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 use butterfly::save::SaveStore;
 use common::{MUTATIONS, apply, corpus, is_shipped_story, mutate_story, write_copy};
@@ -18,16 +16,9 @@ use rand_chacha::ChaCha8Rng;
 
 /// Runs the binary and returns its exit code; fails on a signal or a panic.
 fn exit_code(args: &[&str], stdin: &str, what: &str) -> i32 {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_butterfly"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run the binary");
-    // The game may quit before reading everything; a broken pipe here is fine.
-    let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
-    let out = child.wait_with_output().unwrap();
+    let mut cmd = common::command();
+    cmd.args(args);
+    let out = common::output(cmd, stdin);
     let code = out.status.code().unwrap_or_else(|| {
         panic!(
             "{what}: killed by a signal ({:?}): {}",

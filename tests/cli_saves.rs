@@ -1,33 +1,22 @@
 //! Issue 5's acceptance, run as a player would: the real binary in plain mode, and
 //! `butterfly replay`.
 
+mod common;
+
 use std::fs;
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use butterfly::save;
 
 const STORY: &str = "tests/fixtures/full";
 
 fn butterfly(saves: &Path, story: &str, args: &[&str], input: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_butterfly"))
-        .args(["--story", story, "--saves"])
+    let mut cmd = common::command();
+    cmd.args(["--story", story, "--saves"])
         .arg(saves)
-        .args(args)
-        .env_remove("BUTTERFLY_SAVES")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run butterfly");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
+        .args(args);
+    common::output(cmd, input)
 }
 
 fn text(bytes: &[u8]) -> String {

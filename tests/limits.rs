@@ -6,6 +6,8 @@
 //! test (a million scenes) are proven with `load_limited` and small numbers; a separate
 //! test pins the defaults.
 
+mod common;
+
 use std::time::{Duration, Instant};
 
 use butterfly::engine;
@@ -262,11 +264,9 @@ fn check_refuses_a_20_mb_file_on_disk() {
     text.resize(20 * 1024 * 1024, b'\n');
     std::fs::write(&big, text).unwrap();
     let started = Instant::now();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_butterfly"))
-        .arg("check")
-        .arg(dir.path())
-        .output()
-        .unwrap();
+    let mut cmd = common::command();
+    cmd.arg("check").arg(dir.path());
+    let out = common::output(cmd, "");
     assert!(started.elapsed() < QUICK);
     assert_eq!(out.status.code(), Some(1));
     let shown = String::from_utf8_lossy(&out.stdout);

@@ -19,9 +19,7 @@ use rand_chacha::ChaCha8Rng;
 const FIXTURE: &str = "tests/fixtures/full";
 
 fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_butterfly"));
-    c.current_dir(common::root());
-    c
+    common::command()
 }
 
 /// Every file a save directory can hold after a crash is complete: slots and their

@@ -8,9 +8,8 @@
 
 mod common;
 
-use std::io::Write as _;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 /// Clear the screen, retitle the window, write the clipboard (OSC 52), ring the bell,
 /// C1 CSI, a DCS string, and bidi overrides that reorder the line. "pwned" marks each
@@ -66,21 +65,9 @@ fn evil_story(dir: &Path) {
     );
 }
 
+/// The binary's raw output (throwaway saves): escape sequences must be seen as bytes.
 fn run(args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_butterfly"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run the binary");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
+    common::butterfly_bytes(args, stdin)
 }
 
 /// Fails on any byte or character that a terminal would act on rather than print.

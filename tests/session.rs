@@ -84,10 +84,11 @@ fn undo_steps_back_and_is_refused_at_the_start() {
 fn a_load_restarts_the_clock_and_says_how_the_save_fits() {
     let mut s = Session::new(story(), Profile::default(), 1);
     let (state, _) = engine::start(story(), 9).unwrap();
-    let saved = |divergence, story_changed| SavedGame {
+    let saved = |migration, story_changed| SavedGame {
         state: state.clone(),
         play_time: Duration::from_secs(90),
-        divergence,
+        migration,
+        backup: None,
         story_changed,
     };
     let effects = s.load(saved(None, false));
@@ -107,8 +108,12 @@ fn a_load_restarts_the_clock_and_says_how_the_save_fits() {
         }],
     )
     .unwrap_err();
-    let effects = s.load(saved(Some(divergence.clone()), false));
-    assert!(effects.contains(&Effect::Notice(Notice::Diverged(Box::new(divergence)))));
+    let migration = engine::migrate(story(), 1, divergence);
+    let effects = s.load(saved(Some(migration.clone()), false));
+    assert!(effects.contains(&Effect::Notice(Notice::Migrated {
+        migration: Box::new(migration),
+        backup: None
+    })));
 }
 
 #[test]
@@ -218,4 +223,33 @@ fn the_story_is_terminal_safe_once_loaded() {
     s.choose(&id).unwrap();
     let end = s.ending().unwrap();
     assert!(!end.title.chars().any(unsafe_char), "{:?}", end.title);
+}
+
+#[test]
+fn an_ending_reached_the_first_time_keeps_its_epilogue_as_shown_for_the_gallery() {
+    let path = [
+        ("gate", "grass"),
+        ("grass", "continue"),
+        ("gate", "open"),
+        ("yard", "crossroads"),
+    ];
+    let mut s = Session::new(story(), Profile::default(), 7);
+    s.new_game().unwrap();
+    let mut last = Vec::new();
+    for (_, choice) in path {
+        last = s.choose(choice).unwrap();
+    }
+    assert!(s.state().unwrap().is_over());
+    assert!(last.contains(&Effect::SaveProfile), "{last:?}");
+    let record = s.profile.endings_record.get("home").unwrap();
+    // The epilogue with this game's variables, not the story's template.
+    assert_eq!(
+        record.epilogue,
+        ["You kept 3 coins.", "Nothing follows you."]
+    );
+    assert_eq!(record.first_found, None, "the session reads no clock");
+    // Reaching it again learns nothing new.
+    s.undo().unwrap();
+    let again = s.choose("crossroads").unwrap();
+    assert!(!again.contains(&Effect::SaveProfile), "{again:?}");
 }

@@ -86,27 +86,11 @@ fn sighup_autosaves_and_restores_the_terminal() {
 /// terminal, spinning a core (found as orphans of earlier test runs).
 #[test]
 fn closing_the_terminal_ends_the_game() {
-    use portable_pty::{CommandBuilder, PtySize, native_pty_system};
     let saves = tempfile::tempdir().unwrap();
-    let pair = native_pty_system()
-        .openpty(PtySize {
-            rows: 30,
-            cols: 100,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .unwrap();
-    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_butterfly"));
-    cmd.args(["--story", "tests/fixtures/full", "--saves"]);
-    cmd.arg(saves.path());
-    cmd.cwd(env!("CARGO_MANIFEST_DIR"));
-    cmd.env("TERM", "xterm-256color");
-    let child = pair.slave.spawn_command(cmd).unwrap();
-    let mut child = common::pty::Reaper(child);
-    drop(pair.slave);
+    let (mut child, master) = common::pty::spawn(&["--story", "tests/fixtures/full"], saves.path());
     // Let it start and draw (into a terminal nobody reads), then close the window.
     std::thread::sleep(Duration::from_millis(1500));
-    drop(pair.master);
+    drop(master);
     let start = Instant::now();
     let ended = loop {
         if let Ok(Some(_)) = child.try_wait() {

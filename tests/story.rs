@@ -5,6 +5,8 @@
 //! and ending reachable with no way to get stuck, and the story's size and texture are
 //! counted from the parsed model rather than from the raw files.
 
+mod common;
+
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 use std::sync::OnceLock;
@@ -103,28 +105,11 @@ fn assert_plain_reaches(seed: u64, ids: &[&str], ending: &str) {
         typed.push('\n');
         engine::choose(story, &mut state, id).unwrap();
     }
-    let saves = tempfile::tempdir().unwrap();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_butterfly"))
-        .args([
-            "--story",
-            "story",
-            "play",
-            "--plain",
-            "--seed",
-            &seed.to_string(),
-        ])
-        .env("BUTTERFLY_SAVES", saves.path())
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    {
-        use std::io::Write;
-        let mut stdin = child.stdin.take().unwrap();
-        let _ = stdin.write_all(typed.as_bytes());
-    }
-    let out = child.wait_with_output().unwrap();
+    let seed = seed.to_string();
+    let out = common::butterfly_bytes(
+        &["--story", "story", "play", "--plain", "--seed", &seed],
+        &typed,
+    );
     let text = String::from_utf8_lossy(&out.stdout);
     let title = &story.ending(ending).unwrap().title;
     assert!(out.status.success(), "plain mode failed: {text}");

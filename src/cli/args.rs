@@ -35,6 +35,10 @@ pub enum Command {
     Check {
         /// The story directory (default: --story, or ./story).
         dir: Option<PathBuf>,
+        /// Check the translation `DIR/l10n/LANG.po` instead: missing and stale lines,
+        /// markup that differs from the source.
+        #[arg(long)]
+        lang: Option<String>,
     },
     /// Print the scene graph (Graphviz dot or Mermaid), grouped by chapter.
     Graph {
@@ -69,6 +73,15 @@ pub enum Command {
     },
     /// Replay a save file: check it, print its transcript, or step through it.
     Replay(ReplayArgs),
+    /// Compare two versions of a story: what changed, and which saves (--saves DIR,
+    /// default: each ending's witness in OLD) still replay. Exit 1 if any loses progress.
+    Diff(super::diff::DiffArgs),
+    /// Translations: `l10n extract --lang LANG` writes `story/l10n/LANG.po`.
+    L10n {
+        /// What to do.
+        #[command(subcommand)]
+        action: super::l10n::L10nAction,
+    },
     /// Print a shell completion script: `butterfly completions bash > /etc/bash_completion.d/butterfly`.
     Completions {
         /// The shell.
@@ -153,6 +166,10 @@ pub struct PlayArgs {
     /// Line mode: also print the story's tags, as `# tags: ...` lines.
     #[arg(long)]
     pub tags: bool,
+    /// Play in this language, from `STORY/l10n/LANG.po` (lines it lacks stay in the
+    /// story's own language).
+    #[arg(long, value_name = "LANG")]
+    pub lang: Option<String>,
 }
 
 /// Splits `NAME=VALUE`; the values are checked against the story later.

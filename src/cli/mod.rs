@@ -8,10 +8,12 @@
 pub mod args;
 mod check;
 mod completions;
+pub mod diff;
 pub mod error;
 mod explain;
 mod explore;
 mod graph;
+mod l10n;
 mod man;
 mod play;
 mod replay;
@@ -46,7 +48,14 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
     let story = cli.story;
     let saves = cli.saves.as_deref();
     match cli.command {
-        Some(Command::Check { dir }) => {
+        Some(Command::Check {
+            dir,
+            lang: Some(lang),
+        }) => {
+            let dir = dir.or(story).unwrap_or_else(|| PathBuf::from("story"));
+            l10n::check(&dir, &lang)
+        }
+        Some(Command::Check { dir, lang: None }) => {
             let dir = dir.or(story).unwrap_or_else(|| PathBuf::from("story"));
             check::check(&dir)
         }
@@ -67,6 +76,8 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
         Some(Command::Stats { dir, games, seed }) => {
             stats::stats(dir.or(story).as_deref(), games, seed)
         }
+        Some(Command::Diff(args)) => diff::diff(&args, saves),
+        Some(Command::L10n { action }) => l10n::l10n(&action, story.as_deref()),
         Some(Command::Completions { shell }) => completions::completions(shell),
         Some(Command::Man) => man::man(),
         Some(Command::Explain { code }) => explain::explain(&code),

@@ -42,7 +42,10 @@ pub fn play(
     saves: Option<&Path>,
     args: &PlayArgs,
 ) -> Result<(), CliError> {
-    let story = load_story(story_dir)?;
+    let mut story = load_story(story_dir)?;
+    if let Some(lang) = &args.lang {
+        story = super::l10n::translated(&story, story_dir, lang)?.0;
+    }
     let seed = args.seed.unwrap_or_else(clock_seed);
     let interactive = io::stdin().is_terminal() && io::stdout().is_terminal();
     let store = SaveStore::new(SaveStore::resolve_dir(saves));
@@ -91,6 +94,7 @@ fn play_tui(
     let live = crate::tui::Live {
         dir: story_dir.map(Path::to_path_buf),
         opening,
+        scratch: scratch.is_some(),
     };
     let result = crate::tui::run_live(
         story,

@@ -29,7 +29,7 @@ use crate::sanitize::for_terminal;
 use crate::story::Story;
 
 /// The save format this build writes.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// The oldest save format this build still reads.
 pub const MIN_COMPATIBLE: u32 = 1;
@@ -52,6 +52,9 @@ pub struct SaveFile {
     pub story: StoryStamp,
     /// Where the player was, for the load screen.
     pub label: SaveLabel,
+    /// The player's own name for the save (format 2), if they gave one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// When it was written, in milliseconds since 1970 (UTC).
     pub saved_at_unix_ms: u64,
     /// Time spent playing this game, in milliseconds.
@@ -208,6 +211,7 @@ impl SaveFile {
                 content_hash: hash_hex(story),
             },
             label: label_of(story, state),
+            name: None,
             saved_at_unix_ms: millis(now.duration_since(UNIX_EPOCH).unwrap_or_default()),
             play_time_ms: millis(play_time),
             seed: state.seed,
@@ -251,6 +255,13 @@ impl SaveFile {
             .chain(s.vars.keys().map(String::as_str))
             .chain(s.visits.keys().map(String::as_str))
             .chain(s.taken_once.iter().map(String::as_str))
+    }
+
+    /// The player's name for the save, made safe like the label; `None` when blank.
+    #[must_use]
+    pub fn safe_name(&self) -> Option<String> {
+        let name = one_line(self.name.as_deref()?);
+        (!name.trim().is_empty()).then_some(name)
     }
 
     /// The label with anything that could upset a terminal neutralised: saves are
@@ -383,7 +394,7 @@ pub fn verify(path: &Path, story: &Story, file: &SaveFile) -> Result<LoadedSave,
     let divergence = match replayed {
         Ok(state) => match compare(&file.snapshot, &state, !story_changed) {
             None => {
-                return Ok(loaded(file, state, None, story_changed));
+                return Ok(loaded(story, file, state, None, story_changed));
             }
             Some(reason) => at_last_step(story, file, &steps, reason),
         },
@@ -396,10 +407,11 @@ pub fn verify(path: &Path, story: &Story, file: &SaveFile) -> Result<LoadedSave,
         });
     }
     let state = (*divergence.last_good).clone();
-    Ok(loaded(file, state, Some(divergence), story_changed))
+    Ok(loaded(story, file, state, Some(divergence), story_changed))
 }
 
 fn loaded(
+    story: &Story,
     file: &SaveFile,
     state: GameState,
     divergence: Option<Divergence>,
@@ -407,6 +419,10 @@ fn loaded(
 ) -> LoadedSave {
     LoadedSave {
         state,
+        migration: divergence
+            .clone()
+            .map(|d| engine::migrate(story, file.path.len(), d)),
+        backup: None,
         divergence,
         play_time: file.play_time(),
         story_changed,

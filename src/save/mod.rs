@@ -17,12 +17,12 @@ use std::time::{Duration, SystemTime};
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::{Divergence, GameState};
+use crate::engine::{Divergence, GameState, Migration};
 use crate::session::SavedGame;
 
 pub use format::{FORMAT_VERSION, MAX_SAVE_BYTES, MIN_COMPATIBLE, format_utc};
-pub use profile::{Profile, Settings, TextSpeed, ThemeName};
-pub use store::{SaveStore, load_file, read_file, validate_slot};
+pub use profile::{EndingRecord, Profile, Settings, TextSpeed, ThemeName, paragraph_id};
+pub use store::{MAX_NAME_CHARS, SaveStore, load_file, read_file, validate_slot};
 
 /// The quicksave slot.
 pub const QUICK_SLOT: &str = "quick";
@@ -53,6 +53,8 @@ pub struct SlotInfo {
     pub slot: String,
     /// Where it was saved (terminal-safe).
     pub label: Option<SaveLabel>,
+    /// The player's name for it (terminal-safe), if they gave one.
+    pub name: Option<String>,
     /// When it was saved.
     pub saved_at: Option<SystemTime>,
     /// Time played.
@@ -71,6 +73,13 @@ pub struct LoadedSave {
     pub state: GameState,
     /// Where the recording stopped matching the story, if it did.
     pub divergence: Option<Divergence>,
+    /// When it did: where the game resumes and how many choices were lost, with the
+    /// sentence to tell the player ([`Migration::notice`]).
+    pub migration: Option<Migration>,
+    /// When it did and the game was loaded to play on
+    /// ([`SaveStore::load_to_play`]): the copy of the file as it was,
+    /// `<slot>.ron.pre-update`.
+    pub backup: Option<PathBuf>,
     /// Time played before this save.
     pub play_time: Duration,
     /// True when the story's content changed since the save (the replay still held).
@@ -88,7 +97,8 @@ impl LoadedSave {
         SavedGame {
             state: self.state,
             play_time: self.play_time,
-            divergence: self.divergence,
+            migration: self.migration,
+            backup: self.backup.map(|b| b.display().to_string()),
             story_changed: self.story_changed,
         }
     }

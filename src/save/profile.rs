@@ -11,7 +11,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-pub use butterfly_engine::session::profile::{Profile, Settings, TextSpeed, ThemeName};
+pub use butterfly_engine::session::profile::{
+    EndingRecord, Profile, Settings, TextSpeed, ThemeName, paragraph_id,
+};
 
 use super::store::{PROFILE_STEM, read_bounded};
 use super::{SaveError, SaveStore};

@@ -6,11 +6,12 @@
 //! writes.
 
 use std::ffi::OsString;
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime};
+
+use tempfile::NamedTempFile;
 
 use super::format::{self, MAX_SAVE_BYTES, SaveFile, SavedStep, one_line};
 use super::{AUTO_SLOT, LoadedSave, PREVIOUS_AUTO_SLOT, SaveError, SlotInfo};
@@ -22,6 +23,8 @@ pub(super) const PROFILE_STEM: &str = "profile";
 
 /// Longest slot name: long enough for any label, short enough for any file system.
 const MAX_SLOT_LEN: usize = 64;
+/// Longest name a save may be given, in characters (the load screen has one line).
+pub const MAX_NAME_CHARS: usize = 40;
 
 /// Names Windows will not create files under, whatever the extension.
 const DEVICE_NAMES: [&str; 22] = [
@@ -153,17 +156,19 @@ fn pick_dir(
     data_dir.unwrap_or_else(|| PathBuf::from("saves"))
 }
 
-/// Distinguishes temporary files of concurrent writes within one process.
-static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
-
-/// A name next to `target` that no other writer uses at the same time; starts with a
-/// dot and ends in `.tmp` so listings and `.gitignore` pass over it.
-fn temp_sibling(target: &Path, what: &str) -> PathBuf {
+/// A new temporary file beside `target` (same directory, so the final rename is
+/// atomic), named `.<target>.<what>.<random>.tmp`: hidden, and ending in `.tmp`, so
+/// listings and `.gitignore` pass over one a crash leaves behind. Removed when dropped
+/// unless persisted.
+fn temp_sibling(target: &Path, what: &str) -> io::Result<NamedTempFile> {
     let name = target
         .file_name()
         .map_or_else(|| "save".into(), |n| n.to_string_lossy());
-    let n = TEMP_COUNTER.fetch_add(1, Ordering::Relaxed);
-    target.with_file_name(format!(".{name}.{what}.{}.{n}.tmp", std::process::id()))
+    let dir = target.parent().unwrap_or_else(|| Path::new("."));
+    tempfile::Builder::new()
+        .prefix(&format!(".{name}.{what}."))
+        .suffix(".tmp")
+        .tempfile_in(dir)
 }
 
 fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
@@ -172,12 +177,49 @@ fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
     PathBuf::from(s)
 }
 
-/// Writes `bytes` to a new file, flushed and synced to disk.
-fn write_synced(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let mut f = OpenOptions::new().write(true).create_new(true).open(path)?;
-    f.write_all(bytes)?;
-    f.flush()?;
-    f.sync_all()
+/// The OS's error without the temporary file's name that `tempfile` appends to a
+/// failed creation (`… at path "…"`): the message must name the slot and stay the same
+/// from one attempt to the next, so a front end says it once.
+fn bare(e: io::Error) -> io::Error {
+    if e.get_ref().is_none() {
+        return e;
+    }
+    let text = e.to_string();
+    match text.rfind(" at path ") {
+        Some(at) => io::Error::new(e.kind(), &text[..at]),
+        None => e,
+    }
+}
+
+/// A temporary file beside `target` holding `bytes`, flushed and synced to disk,
+/// ready to be persisted over `target`.
+fn synced_temp(target: &Path, what: &str, bytes: &mut dyn Read) -> io::Result<NamedTempFile> {
+    let mut tmp = temp_sibling(target, what).map_err(bare)?;
+    // Through the `File` itself: its errors are the OS's, without the temporary name.
+    let file = tmp.as_file_mut();
+    io::copy(bytes, file)?;
+    file.flush()?;
+    file.sync_all()?;
+    Ok(tmp)
+}
+
+/// Copies `from` to `to` through a synced temporary file persisted over `to`, so `to`
+/// is always either the old copy or the whole new one, with `from`'s permissions.
+fn copy_synced(from: &Path, to: &Path) -> Result<(), SaveError> {
+    let mode = fs::metadata(from).map(|m| m.permissions());
+    File::open(from)
+        .and_then(|mut old| synced_temp(to, "copy", &mut old))
+        .and_then(|tmp| {
+            if let Ok(mode) = &mode {
+                tmp.as_file().set_permissions(mode.clone())?;
+            }
+            tmp.persist(to).map_err(|e| e.error)
+        })
+        .map_err(|e| io_error("back up", from, e))?;
+    if let Some(dir) = to.parent() {
+        sync_dir(dir);
+    }
+    Ok(())
 }
 
 /// Makes a rename durable; some platforms cannot open directories, which is fine.
@@ -237,8 +279,27 @@ impl SaveStore {
         state: &GameState,
         play_time: Duration,
     ) -> Result<(), SaveError> {
+        self.save_named(slot, story, state, play_time, None)
+    }
+
+    /// [`SaveStore::save`] with the player's name for the save (a short label shown
+    /// on the load screen).
+    ///
+    /// # Errors
+    /// As [`SaveStore::save`].
+    pub fn save_named(
+        &self,
+        slot: &str,
+        story: &Story,
+        state: &GameState,
+        play_time: Duration,
+        name: Option<&str>,
+    ) -> Result<(), SaveError> {
         let path = self.slot_path(slot)?;
-        let file = SaveFile::record(story, state, play_time, SystemTime::now());
+        let mut file = SaveFile::record(story, state, play_time, SystemTime::now());
+        file.name = name
+            .map(|n| n.trim().chars().take(MAX_NAME_CHARS).collect::<String>())
+            .filter(|n| !n.is_empty());
         let text = format::encode(&file, &story.title)?;
         self.write_slot(&path, &story.id, text.as_bytes())
     }
@@ -309,34 +370,34 @@ impl SaveStore {
         self.write_atomic(path, bytes)
     }
 
-    /// Replaces `target` with `bytes` through a synced temporary file and a rename,
-    /// after copying the current `target` (if any) to `<target>.bak` the same way.
-    pub(super) fn write_atomic(&self, target: &Path, bytes: &[u8]) -> Result<(), SaveError> {
+    /// Replaces `target` with `bytes` through a synced temporary file persisted over
+    /// it (a rename), after copying the current `target` (if any) to `<target>.bak` the
+    /// same way. A temporary file that is not persisted is removed when it drops.
+    pub(super) fn write_atomic(&self, target: &Path, mut bytes: &[u8]) -> Result<(), SaveError> {
         fs::create_dir_all(&self.dir).map_err(|e| io_error("create", &self.dir, e))?;
-        let tmp = temp_sibling(target, "new");
-        if let Err(e) = write_synced(&tmp, bytes) {
-            let _ = fs::remove_file(&tmp);
-            // Name the slot, not the temporary file: the player knows the one, and the
-            // message stays the same from one attempt to the next (the temporary name
-            // changes each time), so a front end can say it once.
-            return Err(io_error("write", target, e));
-        }
+        // On failure, name the slot, not the temporary file: the player knows the one,
+        // and the message stays the same from one attempt to the next (the temporary
+        // name changes each time), so a front end can say it once.
+        let new =
+            synced_temp(target, "new", &mut bytes).map_err(|e| io_error("write", target, e))?;
         if target.is_file() {
             let bak = with_suffix(target, ".bak");
-            let bak_tmp = temp_sibling(target, "bak");
-            let copied = fs::copy(target, &bak_tmp)
-                .and_then(|_| File::open(&bak_tmp)?.sync_all())
-                .and_then(|()| fs::rename(&bak_tmp, &bak));
-            if let Err(e) = copied {
-                let _ = fs::remove_file(&bak_tmp);
-                let _ = fs::remove_file(&tmp);
-                return Err(io_error("back up", target, e));
-            }
+            let mode = fs::metadata(target).map(|m| m.permissions());
+            File::open(target)
+                .and_then(|mut old| synced_temp(target, "bak", &mut old))
+                .and_then(|tmp| {
+                    // The slot and its backup keep the mode the player gave the slot; a
+                    // new slot is created readable by its owner only.
+                    if let Ok(mode) = &mode {
+                        tmp.as_file().set_permissions(mode.clone())?;
+                        new.as_file().set_permissions(mode.clone())?;
+                    }
+                    tmp.persist(&bak).map_err(|e| e.error)
+                })
+                .map_err(|e| io_error("back up", target, e))?;
         }
-        if let Err(e) = fs::rename(&tmp, target) {
-            let _ = fs::remove_file(&tmp);
-            return Err(io_error("write", target, e));
-        }
+        new.persist(target)
+            .map_err(|e| io_error("write", target, e.error))?;
         sync_dir(&self.dir);
         Ok(())
     }
@@ -349,6 +410,26 @@ impl SaveStore {
     /// [`LoadedSave::divergence`] set.
     pub fn load(&self, slot: &str, story: &Story) -> Result<LoadedSave, SaveError> {
         load_file(&self.slot_path(slot)?, story)
+    }
+
+    /// Loads `slot` to play on from it. Like [`SaveStore::load`], except that a save
+    /// the story no longer fits in full is first copied to `<slot>.ron.pre-update`
+    /// ([`LoadedSave::backup`]): the game resumes at the last step that still fits, and
+    /// the next save to the slot (and the `.bak` after it) would otherwise replace the
+    /// only record of the longer game. The slot file itself is not modified.
+    ///
+    /// # Errors
+    /// As [`SaveStore::load`]; and when the copy cannot be made, since playing on
+    /// without it could cost the player the choices the update dropped.
+    pub fn load_to_play(&self, slot: &str, story: &Story) -> Result<LoadedSave, SaveError> {
+        let path = self.slot_path(slot)?;
+        let mut loaded = load_file(&path, story)?;
+        if loaded.migration.is_some() {
+            let backup = with_suffix(&path, ".pre-update");
+            copy_synced(&path, &backup)?;
+            loaded.backup = Some(backup);
+        }
+        Ok(loaded)
     }
 
     /// Every slot file in the directory, damaged ones included (with their problem),
@@ -432,6 +513,7 @@ fn slot_info(slot: &str, path: &Path, story_id: Option<&str>) -> SlotInfo {
         Ok(f) => SlotInfo {
             slot: slot.to_owned(),
             label: Some(f.safe_label()),
+            name: f.safe_name(),
             saved_at: Some(f.saved_at()),
             play_time: Some(f.play_time()),
             steps: Some(f.path.len()),
@@ -440,6 +522,7 @@ fn slot_info(slot: &str, path: &Path, story_id: Option<&str>) -> SlotInfo {
         Err(e) => SlotInfo {
             slot: slot.to_owned(),
             label: None,
+            name: None,
             saved_at: None,
             play_time: None,
             steps: None,
@@ -480,6 +563,49 @@ mod tests {
             assert!(matches!(e, SaveError::InvalidSlot { .. }), "{bad}");
             assert!(!e.to_string().contains('\u{1b}'), "{e}");
         }
+    }
+
+    #[test]
+    fn atomic_writes_leave_the_slot_its_backup_and_no_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SaveStore::new(dir.path().join("saves"));
+        let target = store.dir().join("x.ron");
+        store.write_atomic(&target, b"one").unwrap();
+        store.write_atomic(&target, b"two").unwrap();
+        assert_eq!(fs::read(&target).unwrap(), b"two");
+        assert_eq!(fs::read(with_suffix(&target, ".bak")).unwrap(), b"one");
+        let mut names: Vec<String> = fs::read_dir(store.dir())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["x.ron", "x.ron.bak"]);
+        // A temporary file a crash could leave is hidden and never taken for a slot.
+        let tmp = temp_sibling(&target, "new").unwrap();
+        let name = tmp
+            .path()
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        assert!(
+            name.starts_with(".x.ron.new.") && tmp.path().extension().is_some_and(|e| e == "tmp"),
+            "{name}"
+        );
+        let listed: Vec<String> = store.list().into_iter().map(|s| s.slot).collect();
+        assert_eq!(listed, ["x"], "only the slot is listed");
+    }
+
+    #[test]
+    fn a_failed_write_names_the_slot_not_the_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SaveStore::new(dir.path().to_owned());
+        // The target's directory is a file: the temporary file cannot be created.
+        fs::write(dir.path().join("blocked"), b"").unwrap();
+        let target = dir.path().join("blocked").join("x.ron");
+        let e = store.write_atomic(&target, b"x").unwrap_err().to_string();
+        assert!(e.contains("x.ron"), "{e}");
+        assert!(!e.contains(".new.") && !e.contains("at path"), "{e}");
     }
 
     #[test]

@@ -8,8 +8,10 @@
 //!
 //! [`Story`]: crate::story::Story
 
+pub mod diff;
 pub mod explore;
 pub mod graph;
+pub mod l10n;
 pub mod playtest;
 pub mod search;
 pub mod stats;

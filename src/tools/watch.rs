@@ -3,14 +3,17 @@
 //! Editors save in bursts (write a temporary file, rename it over the old one, touch a
 //! backup), so raw file events are debounced: one notification arrives once the
 //! directory has been quiet for a moment after a change to a `*.ron` file. Nothing here
-//! reloads anything; the front end decides what to do with a notification (see
-//! [`super::reload`]).
+//! reloads anything; the front end decides what to do with a notification (carrying
+//! the game over is the session's `reload`). The debouncing is `notify-debouncer-mini`'s.
 
 use std::path::Path;
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::sync::mpsc::{self, Receiver};
 use std::time::Duration;
 
 use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher};
+use notify_debouncer_mini::{
+    Config, DebounceEventResult, DebouncedEventKind, Debouncer, new_debouncer_opt,
+};
 
 /// How long the directory must be quiet before a change is reported.
 pub const QUIET: Duration = Duration::from_millis(200);
@@ -18,8 +21,8 @@ pub const QUIET: Duration = Duration::from_millis(200);
 /// A running watch; dropping it stops watching.
 pub struct StoryWatch {
     changes: Receiver<()>,
-    // Held only to keep the OS watch alive; dropping it ends the debounce thread.
-    _watcher: RecommendedWatcher,
+    // Held only to keep the OS watch and the debounce thread alive.
+    _debouncer: Debouncer<EditsOnly>,
 }
 
 impl StoryWatch {
@@ -52,6 +55,37 @@ pub fn is_story_change(event: &notify::Event) -> bool {
         .any(|p| p.extension().is_some_and(|e| e == "ron"))
 }
 
+/// The platform's watcher, passing on only edits of story files: the debouncer counts
+/// every event, and reading the story (as a reload does) opens its files, which must
+/// not look like an edit (or each reload would trigger the next).
+pub struct EditsOnly(RecommendedWatcher);
+
+impl Watcher for EditsOnly {
+    fn new<F: notify::EventHandler>(
+        mut handler: F,
+        config: notify::Config,
+    ) -> notify::Result<Self> {
+        let filtered = move |event: notify::Result<notify::Event>| {
+            if event.as_ref().map_or(true, is_story_change) {
+                handler.handle_event(event);
+            }
+        };
+        RecommendedWatcher::new(filtered, config).map(Self)
+    }
+
+    fn watch(&mut self, path: &Path, mode: RecursiveMode) -> notify::Result<()> {
+        self.0.watch(path, mode)
+    }
+
+    fn unwatch(&mut self, path: &Path) -> notify::Result<()> {
+        self.0.unwatch(path)
+    }
+
+    fn kind() -> notify::WatcherKind {
+        RecommendedWatcher::kind()
+    }
+}
+
 /// Watches `dir` recursively, debounced by [`QUIET`].
 ///
 /// # Errors
@@ -61,39 +95,25 @@ pub fn watch(dir: &Path) -> Result<StoryWatch, notify::Error> {
 }
 
 /// Watches `dir` recursively, reporting a burst of changes once `quiet` has passed
-/// without another.
+/// without another (`notify-debouncer-mini`, in batch mode: one report per burst).
 ///
 /// # Errors
 /// When the directory cannot be watched (missing, or the OS refuses).
 pub fn watch_with(dir: &Path, quiet: Duration) -> Result<StoryWatch, notify::Error> {
-    let (raw_tx, raw_rx) = mpsc::channel::<notify::Result<notify::Event>>();
     let (tx, rx) = mpsc::channel();
-    let mut watcher = notify::recommended_watcher(raw_tx)?;
-    watcher.watch(dir, RecursiveMode::Recursive)?;
-    std::thread::Builder::new()
-        .name("story-watch".to_owned())
-        .spawn(move || {
-            // Ends when the watcher (and with it `raw_tx`) is dropped, or nobody listens.
-            while let Ok(event) = raw_rx.recv() {
-                if !event.is_ok_and(|e| is_story_change(&e)) {
-                    continue;
-                }
-                loop {
-                    match raw_rx.recv_timeout(quiet) {
-                        Ok(_) => {}
-                        Err(RecvTimeoutError::Timeout) => break,
-                        Err(RecvTimeoutError::Disconnected) => return,
-                    }
-                }
-                if tx.send(()).is_err() {
-                    return;
-                }
+    let config = Config::default().with_timeout(quiet).with_batch_mode(true);
+    let mut debouncer =
+        new_debouncer_opt::<_, EditsOnly>(config, move |res: DebounceEventResult| {
+            // `AnyContinuous` only says a file is still changing: wait for it to go quiet.
+            if res.is_ok_and(|events| events.iter().any(|e| e.kind == DebouncedEventKind::Any)) {
+                // Nobody listening any more (the game is leaving): nothing to do.
+                let _ = tx.send(());
             }
-        })
-        .map_err(notify::Error::io)?;
+        })?;
+    debouncer.watcher().watch(dir, RecursiveMode::Recursive)?;
     Ok(StoryWatch {
         changes: rx,
-        _watcher: watcher,
+        _debouncer: debouncer,
     })
 }
 
@@ -141,5 +161,9 @@ mod tests {
         std::fs::write(dir.path().join("notes.txt"), "x").unwrap();
         std::thread::sleep(Duration::from_millis(400));
         assert!(!w.changed(), "a non-story file counted as a change");
+        // A reload reads the story: opening its files is not an edit.
+        let _ = std::fs::read(dir.path().join("a.ron")).unwrap();
+        std::thread::sleep(Duration::from_millis(400));
+        assert!(!w.changed(), "reading a story file counted as a change");
     }
 }

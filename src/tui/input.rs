@@ -1,26 +1,45 @@
-//! Terminal events to [`Msg`]s: the whole keymap in one small function, the same on
-//! every screen, so what a key *means* is decided by `update` alone.
+//! Terminal events to [`Msg`]s, through the one keymap in [`keys`], the
+//! same on every screen, so what a key *means* is decided by `update` alone.
 
 use ratatui::crossterm::event::{
-    Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEventKind,
+    Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind,
 };
 
-use super::app::Msg;
+use super::keys;
+use super::msg::Msg;
 
 /// The message for a terminal event, or `None` for events the game ignores (key
-/// releases, mouse clicks and motion, focus, paste).
+/// releases, mouse motion and other buttons, focus, paste).
 #[must_use]
-pub fn map(event: &Event) -> Option<Msg> {
+pub fn map(event: &Event, typing: bool) -> Option<Msg> {
     match event {
+        Event::Key(key) if typing => Some(map_typing(key)?),
         Event::Key(key) => map_key(key),
         Event::Mouse(m) => match m.kind {
             MouseEventKind::ScrollUp => Some(Msg::WheelUp),
             MouseEventKind::ScrollDown => Some(Msg::WheelDown),
+            MouseEventKind::Down(MouseButton::Left) => Some(Msg::Click(m.column, m.row)),
             _ => None,
         },
         Event::Resize(w, h) => Some(Msg::Resize(*w, *h)),
         _ => None,
     }
+}
+
+/// The message for a key press while a name is typed: characters are text, not keys;
+/// Enter, Esc, Backspace and Ctrl-C keep their meaning.
+fn map_typing(key: &KeyEvent) -> Option<Msg> {
+    if key.kind == KeyEventKind::Release {
+        return None;
+    }
+    Some(match key.code {
+        KeyCode::Char('c' | 'C') if key.modifiers.contains(KeyModifiers::CONTROL) => Msg::Interrupt,
+        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => Msg::Type(c),
+        KeyCode::Backspace => Msg::Erase,
+        KeyCode::Enter => Msg::Confirm,
+        KeyCode::Esc => Msg::Back,
+        _ => Msg::OtherKey,
+    })
 }
 
 /// The message for a key press.
@@ -40,29 +59,7 @@ pub fn map_key(key: &KeyEvent) -> Option<Msg> {
         KeyCode::Char(c) => KeyCode::Char(c.to_ascii_lowercase()),
         other => other,
     };
-    Some(match code {
-        KeyCode::Up | KeyCode::Char('k') => Msg::Up,
-        KeyCode::Down | KeyCode::Char('j') => Msg::Down,
-        KeyCode::Left => Msg::Left,
-        KeyCode::Right => Msg::Right,
-        KeyCode::PageUp => Msg::PageUp,
-        KeyCode::PageDown | KeyCode::Char(' ') => Msg::PageDown,
-        KeyCode::Home => Msg::Home,
-        KeyCode::End => Msg::End,
-        KeyCode::Enter => Msg::Confirm,
-        KeyCode::Esc => Msg::Back,
-        KeyCode::Tab | KeyCode::Char('h') => Msg::Journal,
-        KeyCode::Char('q') => Msg::Quit,
-        KeyCode::Char('?') => Msg::Help,
-        KeyCode::F(5) => Msg::Reload,
-        KeyCode::Char('s') => Msg::Save,
-        KeyCode::Char('l') => Msg::Load,
-        KeyCode::Char('u') => Msg::Undo,
-        KeyCode::Char('y') => Msg::Yes,
-        KeyCode::Char('n') => Msg::No,
-        KeyCode::Char(c @ '1'..='9') => Msg::Digit(c as u8 - b'0'),
-        _ => Msg::OtherKey,
-    })
+    Some(keys::lookup(code).unwrap_or(Msg::OtherKey))
 }
 
 #[cfg(test)]
@@ -109,42 +106,70 @@ mod tests {
             (KeyCode::Char('x'), "Some(OtherKey)"),
             (KeyCode::Char('Q'), "Some(Quit)"),
             (KeyCode::F(1), "Some(OtherKey)"),
+            (KeyCode::F(5), "Some(Reload)"),
         ];
         for (code, want) in cases {
-            assert_eq!(name(map(&key(code))), want, "{code:?}");
+            assert_eq!(name(map(&key(code), false)), want, "{code:?}");
         }
+    }
+
+    #[test]
+    fn while_a_name_is_typed_letters_are_text() {
+        let typed = |code| name(map(&key(code), true));
+        assert_eq!(typed(KeyCode::Char('s')), "Some(Type('s'))");
+        assert_eq!(typed(KeyCode::Char('Q')), "Some(Type('Q'))");
+        assert_eq!(typed(KeyCode::Char('1')), "Some(Type('1'))");
+        assert_eq!(typed(KeyCode::Backspace), "Some(Erase)");
+        assert_eq!(typed(KeyCode::Enter), "Some(Confirm)");
+        assert_eq!(typed(KeyCode::Esc), "Some(Back)");
+        let ctrl_c = Event::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
+        assert_eq!(name(map(&ctrl_c, true)), "Some(Interrupt)");
     }
 
     #[test]
     fn ctrl_c_interrupts_and_releases_are_ignored() {
         let ctrl_c = Event::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
-        assert_eq!(name(map(&ctrl_c)), "Some(Interrupt)");
+        assert_eq!(name(map(&ctrl_c, false)), "Some(Interrupt)");
         let release = Event::Key(KeyEvent {
             code: KeyCode::Enter,
             modifiers: KeyModifiers::NONE,
             kind: KeyEventKind::Release,
             state: KeyEventState::NONE,
         });
-        assert_eq!(name(map(&release)), "None");
+        assert_eq!(name(map(&release, false)), "None");
     }
 
     #[test]
-    fn wheel_scrolls_resize_reflows_and_clicks_do_nothing() {
+    fn wheel_scrolls_clicks_click_and_resize_reflows() {
         let mouse = |kind| {
             Event::Mouse(MouseEvent {
                 kind,
-                column: 0,
-                row: 0,
+                column: 4,
+                row: 9,
                 modifiers: KeyModifiers::NONE,
             })
         };
-        assert_eq!(name(map(&mouse(MouseEventKind::ScrollUp))), "Some(WheelUp)");
         assert_eq!(
-            name(map(&mouse(MouseEventKind::ScrollDown))),
+            name(map(&mouse(MouseEventKind::ScrollUp), false)),
+            "Some(WheelUp)"
+        );
+        assert_eq!(
+            name(map(&mouse(MouseEventKind::ScrollDown), false)),
             "Some(WheelDown)"
         );
-        assert_eq!(name(map(&mouse(MouseEventKind::Moved))), "None");
-        assert_eq!(name(map(&Event::Resize(20, 6))), "Some(Resize(20, 6))");
-        assert_eq!(name(map(&Event::FocusGained)), "None");
+        assert_eq!(name(map(&mouse(MouseEventKind::Moved), false)), "None");
+        assert_eq!(
+            name(map(&mouse(MouseEventKind::Down(MouseButton::Left)), false)),
+            "Some(Click(4, 9))"
+        );
+        assert_eq!(
+            name(map(&mouse(MouseEventKind::Down(MouseButton::Right)), false)),
+            "None"
+        );
+        assert_eq!(
+            name(map(&Event::Resize(20, 6), false)),
+            "Some(Resize(20, 6))"
+        );
+        assert_eq!(name(map(&Event::FocusGained, false)), "None");
     }
 }

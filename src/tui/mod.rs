@@ -1,7 +1,10 @@
 //! The terminal game: the only module that knows ratatui and crossterm.
 //!
-//! Split the Elm way: [`app`] holds the model and `update` (no I/O), [`view`] draws it
-//! (no changes), [`input`] turns key presses into messages, [`theme`] holds every colour.
+//! Split the Elm way: [`app`] holds the model, [`update()`] changes it (no I/O), handing
+//! each key to its screen's handler in [`screens`]; [`view`] draws it (no changes) with
+//! the geometry in [`layout`]; [`input`] turns key presses into messages through the one
+//! keymap in [`keys`], which also writes the help screen and the footers; [`theme`]
+//! holds every colour.
 //! This file is the shell around them: it sets the terminal up and always puts it back
 //! (normal exit, error, Ctrl-C, SIGTERM, SIGHUP, panic), and runs the loop that feeds
 //! events to `update` and carries out the [`Command`]s it returns: saving, loading, the
@@ -13,8 +16,15 @@
 //! Those signals are handled like Ctrl-C: autosave, restore the terminal, leave.
 
 pub mod app;
+pub mod game;
 pub mod input;
+pub mod keys;
+pub mod layout;
+pub mod msg;
+pub mod screen;
+pub mod screens;
 pub mod theme;
+pub mod update;
 pub mod view;
 pub mod wrap;
 
@@ -32,7 +42,8 @@ use ratatui::crossterm::{
     terminal::{self, EnterAlternateScreen, LeaveAlternateScreen},
 };
 
-pub use app::{App, Command, Msg, Screen, update};
+pub use app::{App, Command, Msg, Screen};
+pub use update::update;
 
 use crate::engine::GameState;
 use crate::sanitize::for_terminal;
@@ -113,7 +124,7 @@ const SIGNAL_GRACE: Duration = Duration::from_secs(3);
 /// The next message: a key, a tick while the typewriter runs, an interrupt when
 /// SIGTERM or SIGHUP arrived, or a reload when a watched story file changed. `None` for
 /// events that mean nothing to the game.
-fn next_msg(animating: bool, watch: Option<&StoryWatch>) -> io::Result<Option<Msg>> {
+fn next_msg(animating: bool, typing: bool, watch: Option<&StoryWatch>) -> io::Result<Option<Msg>> {
     let stop = stop_requested();
     let started = Instant::now();
     let mut empty_wakeups = 0u32;
@@ -131,7 +142,7 @@ fn next_msg(animating: bool, watch: Option<&StoryWatch>) -> io::Result<Option<Ms
         };
         let asked_at = Instant::now();
         if event::poll(timeout)? {
-            if let Some(msg) = input::map(&event::read()?) {
+            if let Some(msg) = input::map(&event::read()?, typing) {
                 return Ok(Some(msg));
             }
         } else if animating && started.elapsed() >= app::TICK {
@@ -225,6 +236,9 @@ pub struct Live {
     /// How the game began when not at the story's start (`play --from`), so a reload
     /// can begin it the same way.
     pub opening: Opening,
+    /// Saves go to a scratch folder deleted on exit (`play --from`): the game must not
+    /// say they are kept.
+    pub scratch: bool,
 }
 
 /// Plays `story` in the terminal. With a story directory in `live`, F5 (and any change
@@ -247,18 +261,27 @@ pub fn run_live(
     let dir = live.and_then(|l| l.dir.clone());
     let watch = dir.as_deref().and_then(|d| watch::watch(d).ok());
     let opening = live.map(|l| l.opening.clone()).unwrap_or_default();
+    let scratch = live.is_some_and(|l| l.scratch);
     let mut session = Session::start()?;
     let mut story = story;
     let mut pending: Vec<Msg> = start
         .map(|state| Msg::Resume {
-            note: format!("Started in `{}`.", state.scene),
+            note: if scratch {
+                format!(
+                    "Started in `{}`. Saves go to a scratch folder, deleted on exit.",
+                    state.scene
+                )
+            } else {
+                format!("Started in `{}`.", state.scene)
+            },
             state: Box::new(state),
             played: Duration::ZERO,
         })
         .into_iter()
         .collect();
     loop {
-        let app = App::new(&story, store.load_profile(), seed, no_color());
+        let mut app = App::new(&story, store.load_profile(), seed, no_color());
+        app.scratch = scratch;
         let end = event_loop(&mut session, app, &story, store, watch.as_ref(), pending)?;
         match end {
             LoopEnd::Quit(last_words) => {
@@ -434,10 +457,11 @@ struct Shell<'a> {
 impl Shell<'_> {
     fn execute(&mut self, command: Command) {
         match command {
-            Command::Save { slot, state } => {
-                let result = self
-                    .store
-                    .save(&slot, self.story, &state, self.clock.played());
+            Command::Save { slot, state, name } => {
+                let played = self.clock.played();
+                let result =
+                    self.store
+                        .save_named(&slot, self.story, &state, played, name.as_deref());
                 self.saved(slot, result, false);
             }
             Command::Autosave(state) => {
@@ -447,7 +471,7 @@ impl Shell<'_> {
             Command::Load { slot } => {
                 let result = self
                     .store
-                    .load(&slot, self.story)
+                    .load_to_play(&slot, self.story)
                     .map(Box::new)
                     .map_err(|e| for_terminal(&e.to_string()));
                 self.pending.push_back(Msg::Loaded { slot, result });
@@ -522,7 +546,7 @@ fn event_loop(
         // Failures shown on screen and survived need no repeating at exit.
         shell.last_words.clear();
         session.terminal.draw(|f| view::draw(&app, f))?;
-        match next_msg(app.animating(), watch) {
+        match next_msg(app.animating(), app.typing(), watch) {
             Ok(Some(msg)) => shell.pending.push_back(msg),
             Ok(None) => {}
             Err(e) => {

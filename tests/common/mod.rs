@@ -11,7 +11,7 @@
 use std::fmt::Write as _;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Command, Output, Stdio};
 
 use butterfly::source;
 use butterfly::story::{self, Diagnostic, Loaded, SourceFile, Story};
@@ -79,19 +79,19 @@ pub struct Run {
     pub stderr: String,
 }
 
-/// Runs the real `butterfly` binary in the package root with `stdin` piped in.
-pub fn butterfly(args: &[&str], stdin: &str) -> Run {
-    butterfly_in(&root(), args, stdin)
+/// The real `butterfly` binary, run from the package root, with no saves directory
+/// inherited from the environment: the one way every test starts it (the pty harness
+/// starts it through [`pty::Game`] the same way).
+pub fn command() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_butterfly"));
+    cmd.current_dir(root()).env_remove("BUTTERFLY_SAVES");
+    cmd
 }
 
-/// Runs the real `butterfly` binary in `dir` with `stdin` piped in.
-pub fn butterfly_in(dir: &Path, args: &[&str], stdin: &str) -> Run {
-    // Games autosave: keep every run's saves in a throwaway directory, never the repo's.
-    let saves = tempfile::tempdir().expect("a temporary saves directory");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_butterfly"))
-        .args(args)
-        .env("BUTTERFLY_SAVES", saves.path())
-        .current_dir(dir)
+/// Runs `cmd` with `stdin` piped in and both outputs captured, as raw bytes. Fails the
+/// test if the process was killed by a signal.
+pub fn output(mut cmd: Command, stdin: &str) -> Output {
+    let mut child = cmd
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -106,11 +106,45 @@ pub fn butterfly_in(dir: &Path, args: &[&str], stdin: &str) -> Run {
     });
     let out = child.wait_with_output().expect("wait for butterfly");
     writer.join().expect("stdin writer");
+    out
+}
+
+/// Runs `cmd` like [`output`], as text (UTF-8 is part of the contract).
+pub fn run(cmd: Command, stdin: &str) -> Run {
+    let out = output(cmd, stdin);
     Run {
         code: out.status.code().expect("exited, not killed by a signal"),
         stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
         stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
     }
+}
+
+/// The binary with `args`, run in `dir`, saving into a throwaway directory (games
+/// autosave: never into the repo's `saves/`); the directory lives as long as the guard.
+fn in_temp_saves(dir: &Path, args: &[&str]) -> (Command, tempfile::TempDir) {
+    let saves = tempfile::tempdir().expect("a temporary saves directory");
+    let mut cmd = command();
+    cmd.args(args)
+        .env("BUTTERFLY_SAVES", saves.path())
+        .current_dir(dir);
+    (cmd, saves)
+}
+
+/// Runs the real `butterfly` binary in the package root with `stdin` piped in.
+pub fn butterfly(args: &[&str], stdin: &str) -> Run {
+    butterfly_in(&root(), args, stdin)
+}
+
+/// Runs the real `butterfly` binary in `dir` with `stdin` piped in.
+pub fn butterfly_in(dir: &Path, args: &[&str], stdin: &str) -> Run {
+    let (cmd, _saves) = in_temp_saves(dir, args);
+    run(cmd, stdin)
+}
+
+/// Like [`butterfly`], the raw bytes: for tests that inspect exactly what was written.
+pub fn butterfly_bytes(args: &[&str], stdin: &str) -> Output {
+    let (cmd, _saves) = in_temp_saves(&root(), args);
+    output(cmd, stdin)
 }
 
 /// Copies a story directory, subdirectories included.

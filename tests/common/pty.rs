@@ -39,6 +39,31 @@ impl Drop for Reaper {
     }
 }
 
+/// Starts the binary with `args` in a 100×30 pseudo-terminal, from the package root,
+/// saving to `saves`: the game's process, and the terminal's master end (nobody reads
+/// it; dropping it is closing the terminal window).
+pub fn spawn(args: &[&str], saves: &Path) -> (Reaper, Box<dyn MasterPty + Send>) {
+    let pair = native_pty_system()
+        .openpty(PtySize {
+            rows: 30,
+            cols: 100,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .unwrap();
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_butterfly"));
+    cmd.args(args);
+    cmd.arg("--saves");
+    cmd.arg(saves);
+    cmd.cwd(env!("CARGO_MANIFEST_DIR"));
+    cmd.env("TERM", "xterm-256color");
+    cmd.env_remove("BUTTERFLY_SAVES");
+    cmd.env_remove("NO_COLOR");
+    let child = Reaper(pair.slave.spawn_command(cmd).unwrap());
+    drop(pair.slave);
+    (child, pair.master)
+}
+
 /// A running game in a 100×30 pseudo-terminal.
 pub struct Game {
     /// The screen as a terminal would show it.
@@ -54,30 +79,14 @@ pub struct Game {
 impl Game {
     /// Runs the binary with `args` in the package root, saving to `saves`.
     pub fn start(args: &[&str], saves: &Path) -> Self {
-        let pair = native_pty_system()
-            .openpty(PtySize {
-                rows: 30,
-                cols: 100,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .unwrap();
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_butterfly"));
-        cmd.args(args);
-        cmd.arg("--saves");
-        cmd.arg(saves);
-        cmd.cwd(env!("CARGO_MANIFEST_DIR"));
-        cmd.env("TERM", "xterm-256color");
-        cmd.env_remove("BUTTERFLY_SAVES");
-        let child = Reaper(pair.slave.spawn_command(cmd).unwrap());
-        drop(pair.slave);
+        let (child, master) = spawn(args, saves);
         let parser = Arc::new(Mutex::new(vt100::Parser::new(
             NonZeroU16::new(30).unwrap(),
             NonZeroU16::new(100).unwrap(),
             0,
         )));
         let raw = Arc::new(Mutex::new(Vec::new()));
-        let mut reader = pair.master.try_clone_reader().unwrap();
+        let mut reader = master.try_clone_reader().unwrap();
         let reading = {
             let (parser, raw) = (parser.clone(), raw.clone());
             std::thread::spawn(move || {
@@ -94,9 +103,9 @@ impl Game {
         Self {
             parser,
             raw,
-            writer: pair.master.take_writer().unwrap(),
+            writer: master.take_writer().unwrap(),
             child,
-            master: pair.master,
+            master,
             reading,
         }
     }

@@ -2,6 +2,10 @@
 //! renders, insta snapshots, a property test over random states and sizes) and with
 //! one (the real binary in a pseudo-terminal).
 
+#[path = "../common/mod.rs"]
+mod common;
+mod migration;
+mod player;
 mod props;
 mod pty;
 mod render;

@@ -1,102 +1,15 @@
-//! End to end: the real binary in a pseudo-terminal, read back through a vt100 parser.
-//! A new game, three choices, a save, quit; then the screen must be the normal one again.
-
-use std::io::{Read, Write};
-use std::num::NonZeroU16;
-use std::path::Path;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+//! End to end: the real binary in a pseudo-terminal (the shared harness,
+//! `tests/common/pty.rs`), read back through a vt100 parser. A new game, three choices,
+//! a save, quit; then the screen must be the normal one again.
 
 use butterfly::save::SaveStore;
-use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 
-/// Generous: a debug build on a busy two-core machine can be slow to draw.
-const PATIENCE: Duration = Duration::from_secs(30);
-
-struct Term {
-    parser: Arc<Mutex<vt100::Parser>>,
-    raw: Arc<Mutex<Vec<u8>>>,
-    writer: Box<dyn Write + Send>,
-}
-
-impl Term {
-    fn screen(&self) -> String {
-        self.parser.lock().unwrap().screen().contents()
-    }
-
-    /// Waits until `text` is on screen.
-    fn wait_for(&self, text: &str) {
-        let start = Instant::now();
-        loop {
-            let screen = self.screen();
-            if screen.contains(text) {
-                return;
-            }
-            assert!(
-                start.elapsed() < PATIENCE,
-                "waited for {text:?}; the screen shows:\n{screen}"
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    fn press(&mut self, keys: &str) {
-        self.writer.write_all(keys.as_bytes()).unwrap();
-        self.writer.flush().unwrap();
-    }
-}
+use crate::common::pty::Game;
 
 #[test]
 fn new_game_three_choices_save_and_quit_in_a_real_terminal() {
     let saves = tempfile::tempdir().unwrap();
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let pair = native_pty_system()
-        .openpty(PtySize {
-            rows: 30,
-            cols: 100,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .unwrap();
-    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_butterfly"));
-    cmd.arg("--story");
-    cmd.arg("tests/fixtures/full");
-    cmd.arg("--saves");
-    cmd.arg(saves.path());
-    cmd.cwd(root);
-    cmd.env("TERM", "xterm-256color");
-    cmd.env_remove("BUTTERFLY_SAVES");
-    cmd.env_remove("NO_COLOR");
-    // Killed if the test fails part-way: a game left behind on a closed terminal
-    // would keep running.
-    let mut child = KillOnDrop(pair.slave.spawn_command(cmd).unwrap());
-    drop(pair.slave);
-
-    let parser = Arc::new(Mutex::new(vt100::Parser::new(
-        NonZeroU16::new(30).unwrap(),
-        NonZeroU16::new(100).unwrap(),
-        0,
-    )));
-    let raw = Arc::new(Mutex::new(Vec::new()));
-    let mut reader = pair.master.try_clone_reader().unwrap();
-    let reading = {
-        let (parser, raw) = (parser.clone(), raw.clone());
-        std::thread::spawn(move || {
-            let mut buf = [0_u8; 4096];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                parser.lock().unwrap().process(&buf[..n]);
-                raw.lock().unwrap().extend_from_slice(&buf[..n]);
-            }
-        })
-    };
-    let mut t = Term {
-        parser,
-        raw,
-        writer: pair.master.take_writer().unwrap(),
-    };
+    let mut t = Game::start(&["--story", "tests/fixtures/full"], saves.path());
 
     // First start: the content note, then the title.
     t.wait_for("A note shown before play.");
@@ -133,6 +46,11 @@ fn new_game_three_choices_save_and_quit_in_a_real_terminal() {
     t.press("s");
     t.wait_for("Save — choose a slot");
     t.press("3");
+    // Named, with a letter that is a key elsewhere (s saves, q quits).
+    t.wait_for("A name for this save");
+    t.press("qs ok\x7f\x7f\x7fsq");
+    t.wait_for("› qssq");
+    t.press("\r");
     t.wait_for("Saved to slot 3.");
     assert!(
         t.screen().contains("The yard is quiet"),
@@ -144,24 +62,9 @@ fn new_game_three_choices_save_and_quit_in_a_real_terminal() {
     t.wait_for("Leave the game?");
     t.press("y");
 
-    let start = Instant::now();
-    let status = loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            break s;
-        }
-        assert!(
-            start.elapsed() < PATIENCE,
-            "the game did not exit:\n{}",
-            t.screen()
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    };
+    let raw = std::sync::Arc::clone(&t.raw);
+    let (status, screen) = t.wait_exit();
     assert!(status.success(), "{status:?}");
-    drop(t.writer);
-    drop(pair.master);
-    let _ = reading.join();
-
-    let screen = t.parser.lock().unwrap().screen().clone();
     assert!(!screen.alternate_screen(), "left the alternate screen");
     assert!(!screen.hide_cursor(), "the cursor is visible again");
     assert_eq!(
@@ -174,7 +77,7 @@ fn new_game_three_choices_save_and_quit_in_a_real_terminal() {
         "the game's screen is gone:\n{}",
         screen.contents()
     );
-    let raw = t.raw.lock().unwrap();
+    let raw = raw.lock().unwrap();
     assert!(
         raw.windows(8).any(|w| w == b"\x1b[?1049l"),
         "asked the terminal to leave the alternate screen"
@@ -183,6 +86,8 @@ fn new_game_three_choices_save_and_quit_in_a_real_terminal() {
     // Slot 3 and the autosave (written on quit) hold the three choices.
     let store = SaveStore::new(saves.path().to_owned());
     let slots = store.list();
+    let three = slots.iter().find(|s| s.slot == "3").unwrap();
+    assert_eq!(three.name.as_deref(), Some("qssq"));
     for name in ["3", "auto"] {
         let info = slots
             .iter()
@@ -196,27 +101,125 @@ fn new_game_three_choices_save_and_quit_in_a_real_terminal() {
     );
 }
 
-/// Kills the game when dropped unless it has already exited.
-struct KillOnDrop(Box<dyn portable_pty::Child + Send + Sync>);
+/// Issue 13 in the real binary: the pause menu, the backlog (re-reading an earlier
+/// scene from the journal) and read-text skipping across two runs of the game.
+#[test]
+fn pause_menu_backlog_and_read_text_skipping_in_a_real_terminal() {
+    let saves = tempfile::tempdir().unwrap();
+    let store = SaveStore::new(saves.path().to_owned());
+    let mut profile = butterfly::save::Profile::default();
+    profile.settings.content_note_seen = true;
+    profile.settings.text_speed = butterfly::save::TextSpeed::Slow;
+    store.save_profile(&profile).unwrap();
+    let args = ["--story", "tests/fixtures/full", "play", "--seed", "7"];
+    let typed_after = |g: &Game, from: usize| {
+        let raw = g.raw.lock().unwrap();
+        raw[from..]
+            .windows(b"any key: show all".len())
+            .any(|w| w == b"any key: show all")
+    };
 
-impl std::ops::Deref for KillOnDrop {
-    type Target = Box<dyn portable_pty::Child + Send + Sync>;
-    fn deref(&self) -> &Self::Target {
-        &self.0
-    }
+    let mut g = Game::start(&args, saves.path());
+    g.wait_for("New game");
+    g.press("\r");
+    g.wait_for("press any key");
+    let mark = g.raw.lock().unwrap().len();
+    g.press("x");
+    g.wait_for("any key: show all");
+    g.press("x");
+    g.wait_for("Search the grass");
+    assert!(typed_after(&g, mark), "first reading: typed out");
+    g.press("1");
+    g.wait_for("The grass is wet");
+    g.press("x");
+    g.wait_for("1. Continue");
+
+    // The pause menu: Esc, then the journal from it.
+    g.press("\x1b");
+    g.wait_for("Paused");
+    g.wait_for("Back to title");
+    g.press("4");
+    g.wait_for("Journal — this playthrough");
+    // The backlog: the first scene again, as it was shown, with the choice made there.
+    g.press("\x1b[H");
+    g.press("\r");
+    g.wait_for("You chose");
+    g.wait_for("▸ Search the grass");
+    assert!(
+        g.screen().contains("The Gate · Morning · A gate"),
+        "{}",
+        g.screen()
+    );
+    g.press("\x1b");
+    g.wait_for("Journal — this playthrough");
+    g.press("\x1b");
+    g.wait_for("1. Continue");
+
+    // Back to the title from the pause menu, then quit from the title.
+    g.press("\x1b");
+    g.wait_for("Paused");
+    g.press("7");
+    g.wait_for("New game");
+    g.press("q");
+    let (status, _) = g.wait_exit();
+    assert!(status.success(), "{status:?}");
+    assert!(
+        !store.load_profile().read_text.is_empty(),
+        "the gate's paragraphs were read"
+    );
+
+    // A second run, same seed: the gate reads the same and is shown at once.
+    let mut g = Game::start(&args, saves.path());
+    g.wait_for("New game");
+    g.press("\x1b[A\x1b[A\x1b[A\x1b[A\x1b[A\x1b[A\x1b[A\x1b[A");
+    g.press("1");
+    // A new game would push out the autosave: it asks first.
+    g.wait_for("Start a new game?");
+    g.press("y");
+    g.wait_for("press any key");
+    let mark = g.raw.lock().unwrap().len();
+    g.press("x");
+    g.wait_for("Search the grass");
+    assert!(
+        !typed_after(&g, mark),
+        "read before: shown at once, not typed:\n{}",
+        g.screen()
+    );
+    g.press("q");
+    g.wait_for("Leave the game?");
+    g.press("y");
+    let (status, screen) = g.wait_exit();
+    assert!(status.success(), "{status:?}");
+    assert!(!screen.alternate_screen());
 }
 
-impl std::ops::DerefMut for KillOnDrop {
-    fn deref_mut(&mut self) -> &mut Self::Target {
-        &mut self.0
-    }
-}
-
-impl Drop for KillOnDrop {
-    fn drop(&mut self) {
-        if matches!(self.0.try_wait(), Ok(None)) {
-            let _ = self.0.kill();
-            let _ = self.0.wait();
-        }
-    }
+/// Issue 13.9 in the real binary: a game begun with `play --from` saves into a scratch
+/// folder, and says so instead of promising its saves are kept.
+#[test]
+fn a_from_game_says_its_saves_are_not_kept() {
+    let saves = tempfile::tempdir().unwrap();
+    let args = ["--story", "tests/fixtures/full", "play", "--from", "yard"];
+    let mut g = Game::start(&args, saves.path());
+    g.wait_for("Saves go to a scratch folder, deleted on exit.");
+    g.press("x");
+    g.press("s");
+    g.wait_for("Save — choose a slot");
+    g.press("1");
+    g.wait_for("A name for this save");
+    g.press("\r");
+    g.wait_for("in a scratch folder (a --from game is not kept)");
+    g.press("q");
+    g.wait_for("are in a scratch folder and are not kept");
+    assert!(
+        !g.screen().contains("saved automatically"),
+        "{}",
+        g.screen()
+    );
+    g.press("y");
+    let (status, _) = g.wait_exit();
+    assert!(status.success(), "{status:?}");
+    assert!(
+        SaveStore::new(saves.path().to_owned()).list().is_empty(),
+        "nothing written where the player's saves are"
+    );
 }

@@ -43,6 +43,7 @@ pub fn slot(name: &str, steps: usize, mins_ago: u64) -> SlotInfo {
             date: "Morning".to_owned(),
             place: "A gate".to_owned(),
         }),
+        name: None,
         saved_at: Some(now() - Duration::from_secs(mins_ago * 60)),
         play_time: Some(Duration::from_secs(steps as u64 * 95)),
         steps: Some(steps),
@@ -150,6 +151,11 @@ pub fn loaded(
 ) -> Box<LoadedSave> {
     Box::new(LoadedSave {
         state,
+        // As the save module does: the recording ended at the step that diverged.
+        migration: divergence
+            .clone()
+            .map(|d| butterfly::engine::migrate(&fixture(), d.step + 1, d)),
+        backup: None,
         divergence,
         play_time,
         story_changed: false,

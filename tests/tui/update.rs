@@ -172,7 +172,8 @@ fn title_menu_moves_wraps_and_hides_continue_without_saves() {
 fn play_every_key() {
     check_every_key("play", &|| playing(story(), 80, 24), &|k| match k {
         Msg::Confirm | Msg::Digit(1) => (Screen::Play, "profile save:auto"),
-        Msg::Back | Msg::Quit => (Screen::ConfirmQuit, ""),
+        Msg::Back => (Screen::Pause, ""),
+        Msg::Quit => (Screen::ConfirmQuit, ""),
         Msg::Help => (Screen::Help, ""),
         Msg::Journal => (Screen::Journal, ""),
         Msg::Save => (Screen::SaveSlots, ""),
@@ -250,9 +251,10 @@ fn at_ending() -> App<'static> {
 #[test]
 fn play_at_an_ending_every_key() {
     check_every_key("play (ending)", &at_ending, &|k| match k {
-        Msg::Confirm => (Screen::Title, ""),
+        Msg::Confirm => (Screen::Title, "profile"),
         Msg::Undo => (Screen::Play, "save:auto"),
-        Msg::Back | Msg::Quit => (Screen::ConfirmQuit, ""),
+        Msg::Back => (Screen::Pause, ""),
+        Msg::Quit => (Screen::ConfirmQuit, ""),
         Msg::Help => (Screen::Help, ""),
         Msg::Journal => (Screen::Journal, ""),
         Msg::Save => (Screen::SaveSlots, ""),
@@ -271,6 +273,7 @@ fn journal_every_key() {
     };
     check_every_key("journal", &build, &|k| match k {
         Msg::Journal | Msg::Back | Msg::Quit => (Screen::Play, ""),
+        Msg::Confirm => (Screen::Reading, ""),
         Msg::Help => (Screen::Help, ""),
         Msg::Interrupt => (Screen::Journal, "save:auto quit"),
         _ => (Screen::Journal, ""),
@@ -286,7 +289,7 @@ fn save_slots_every_key() {
     };
     check_every_key("save", &build, &|k| match k {
         Msg::Confirm | Msg::Digit(1) => (Screen::ConfirmOverwrite("1".into()), ""),
-        Msg::Digit(9) => (Screen::Play, "save:9"),
+        Msg::Digit(9) => (Screen::NameSave("9".into()), ""),
         Msg::Save | Msg::Back | Msg::Quit => (Screen::Play, ""),
         Msg::Help => (Screen::Help, ""),
         Msg::Interrupt => (Screen::SaveSlots, "save:auto quit"),
@@ -302,7 +305,7 @@ fn confirm_overwrite_every_key() {
         app
     };
     check_every_key("overwrite", &build, &|k| match k {
-        Msg::Yes | Msg::Confirm => (Screen::Play, "save:1"),
+        Msg::Yes | Msg::Confirm => (Screen::NameSave("1".into()), ""),
         Msg::No | Msg::Back | Msg::Quit => (Screen::SaveSlots, ""),
         Msg::Interrupt => (Screen::ConfirmOverwrite("1".into()), "save:auto quit"),
         _ => (Screen::ConfirmOverwrite("1".into()), ""),
@@ -387,7 +390,7 @@ fn endings_every_key() {
         app
     };
     check_every_key("endings", &build, &|k| match k {
-        Msg::Back | Msg::Quit | Msg::Confirm => (Screen::Title, ""),
+        Msg::Back | Msg::Quit => (Screen::Title, ""),
         Msg::Help => (Screen::Help, ""),
         Msg::Interrupt => (Screen::Endings, "quit"),
         _ => (Screen::Endings, ""),
@@ -528,7 +531,11 @@ fn choices_skip_disabled_ones_and_digits_count_enabled_only() {
     );
     let mut app = playing(story(), 80, 24);
     update(&mut app, Msg::Digit(4));
-    assert_eq!(app.notice.as_deref(), Some("There is no choice 4."));
+    assert_eq!(
+        app.notice.as_deref(),
+        Some("“Open the gate” is not available: It is locked."),
+        "issue 13.5: the number of a dimmed choice says why"
+    );
     assert_eq!(app.game.as_ref().unwrap().scene.id, "gate");
 }
 
@@ -612,11 +619,12 @@ fn reaching_an_ending_records_it_once() {
 #[test]
 fn saving_reports_success_failure_and_keeps_autosaves_quiet() {
     let mut app = playing(story(), 80, 24);
-    let cmds = send(&mut app, &[Msg::Save, Msg::Digit(3)]);
-    let Command::Save { slot, state } = &cmds[0] else {
+    let cmds = send(&mut app, &[Msg::Save, Msg::Digit(3), Msg::Confirm]);
+    let Command::Save { slot, state, name } = &cmds[0] else {
         panic!("{cmds:?}")
     };
     assert_eq!(slot, "3");
+    assert_eq!(*name, None, "no name typed: none given");
     assert_eq!(**state, app.game.as_ref().unwrap().state);
     assert_eq!(*app.screen(), Screen::Play);
     update(
@@ -701,7 +709,7 @@ fn loading_resumes_with_its_clock_and_reports_divergence() {
         app.notice
             .as_deref()
             .unwrap()
-            .starts_with("The story changed"),
+            .starts_with("The story was updated; you are back at The Gate"),
         "{:?}",
         app.notice
     );
@@ -801,21 +809,39 @@ fn long_text_scrolls_and_enter_reads_on_before_choosing() {
 }
 
 #[test]
-fn the_typewriter_keeps_its_newest_line_in_view() {
+fn the_typewriter_keeps_the_top_of_a_scene_in_view_as_a_key_does() {
+    // Issue 13.7: letting a long scene type itself out scrolled its first paragraphs
+    // away, while a key that shows everything kept the top.
     let story = long_story();
     let mut p = seasoned();
     p.settings.text_speed = TextSpeed::Fast;
-    let mut app = App::new(&story, p, 1, false);
-    update(&mut app, Msg::Resize(60, 16));
-    send(&mut app, &[Msg::Confirm, Msg::OtherKey]);
-    for _ in 0..400 {
-        update(&mut app, Msg::Tick);
-    }
-    assert!(app.animating(), "still typing");
-    assert!(
-        app.game.as_ref().unwrap().scroll > 0,
-        "followed the text down"
+    let typed = |ticks: usize, key: bool| {
+        let mut app = App::new(&story, p.clone(), 1, false);
+        update(&mut app, Msg::Resize(60, 16));
+        send(&mut app, &[Msg::Confirm, Msg::OtherKey]);
+        for _ in 0..ticks {
+            update(&mut app, Msg::Tick);
+        }
+        if key {
+            update(&mut app, Msg::OtherKey);
+        }
+        let g = app.game.as_ref().unwrap();
+        (
+            g.scroll,
+            g.revealed == g.total,
+            app.animating(),
+            app.more_below(),
+        )
+    };
+    let (scroll, _, animating, _) = typed(3, false);
+    assert!(animating, "typing at first");
+    assert_eq!(scroll, 0);
+    assert_eq!(
+        typed(400, false),
+        (0, true, false, true),
+        "typed out: top kept"
     );
+    assert_eq!(typed(3, true), (0, true, false, true), "a key: the same");
 }
 
 #[test]

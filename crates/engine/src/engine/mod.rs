@@ -6,6 +6,7 @@
 //! choices always give the same state, and a state can be saved and resumed exactly.
 
 mod jump;
+mod migrate;
 mod state;
 mod step;
 mod undo;
@@ -13,6 +14,7 @@ mod vars;
 
 pub use crate::story::model::CONTINUE;
 pub use jump::{StartAtError, parse_value, start_at};
+pub use migrate::{Migration, migrate};
 pub use state::{GameState, Step};
 pub use step::{
     ChoiceView, Clamped, Divergence, Draw, EndingView, EngineError, Event, SceneView, choices,

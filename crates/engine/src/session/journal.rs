@@ -14,6 +14,9 @@ pub enum JournalEntry {
     Chapter(String),
     /// A scene was visited.
     Scene {
+        /// Choices made before it: the step of the path that shows it, to re-read it
+        /// from a recording of the game.
+        step: usize,
         /// "date · place".
         when: String,
         /// The start of its first paragraph.
@@ -34,6 +37,7 @@ pub fn journal(story: &Story, state: &GameState) -> Vec<JournalEntry> {
     };
     let mut chapter: Option<String> = None;
     let mut scene = |s: &GameState, out: &mut Vec<JournalEntry>| {
+        let step = s.path.len();
         let Ok(view) = engine::render(story, s) else {
             return;
         };
@@ -47,6 +51,7 @@ pub fn journal(story: &Story, state: &GameState) -> Vec<JournalEntry> {
             .map(|p| strip(p))
             .unwrap_or_default();
         out.push(JournalEntry::Scene {
+            step,
             when: format!("{} · {}", view.date, view.place),
             opening,
         });

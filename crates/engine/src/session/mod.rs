@@ -19,7 +19,7 @@
 //!   dropped when empty ([`pages`]).
 //! - **Emphasis**: one parser ([`crate::story::emphasis`]).
 //!
-//! Also here: the [`journal`], the plain [`transcript`], a [`Recording`] of a game for
+//! Also here: the [`journal()`], the plain [`transcript`], a [`Recording`] of a game for
 //! the replay viewer, and carrying a game over to an edited story ([`reload`]).
 
 pub mod journal;
@@ -33,11 +33,11 @@ use std::time::Duration;
 
 pub use journal::{JournalEntry, journal};
 pub use pages::{EndingPages, content_note, ending_pages};
-pub use profile::{Profile, Settings, TextSpeed, ThemeName};
+pub use profile::{EndingRecord, Profile, Settings, TextSpeed, ThemeName, paragraph_id};
 pub use recording::Recording;
 pub use reload::{Opening, ReloadOutcome};
 
-use crate::engine::{self, ChoiceView, Divergence, EngineError, GameState, SceneView, UndoError};
+use crate::engine::{self, ChoiceView, EngineError, GameState, Migration, SceneView, UndoError};
 use crate::story::Story;
 
 /// Something the front end must do after an operation, in order.
@@ -58,8 +58,13 @@ pub enum Effect {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Notice {
     /// The save no longer fits the story: the game resumes after the last step that
-    /// still does.
-    Diverged(Box<Divergence>),
+    /// still does ([`Migration::notice`] says where, and what it cost).
+    Migrated {
+        /// Where the game resumes, what was kept and lost, and why.
+        migration: Box<Migration>,
+        /// Where the save as it was is kept, when the front end kept a copy.
+        backup: Option<String>,
+    },
     /// The story changed since the save, but the game still replays exactly.
     StoryChanged,
 }
@@ -86,8 +91,11 @@ pub struct SavedGame {
     pub state: GameState,
     /// Time played before the save.
     pub play_time: Duration,
-    /// Where the save stopped fitting the story, if it did.
-    pub divergence: Option<Divergence>,
+    /// Where the save stopped fitting the story, if it did, and what that costs
+    /// (made by [`engine::migrate`]).
+    pub migration: Option<Migration>,
+    /// When it did: where the front end kept the save as it was, for the notice.
+    pub backup: Option<String>,
     /// The story changed since the save (the replay still held).
     pub story_changed: bool,
 }
@@ -199,8 +207,11 @@ impl<'s> Session<'s> {
 
     /// Plays on from a game read back from a save.
     pub fn load(&mut self, saved: SavedGame) -> Vec<Effect> {
-        let notice = match saved.divergence {
-            Some(d) => Some(Notice::Diverged(Box::new(d))),
+        let notice = match saved.migration {
+            Some(m) => Some(Notice::Migrated {
+                migration: Box::new(m),
+                backup: saved.backup,
+            }),
             None if saved.story_changed => Some(Notice::StoryChanged),
             None => None,
         };
@@ -251,13 +262,26 @@ impl<'s> Session<'s> {
         effects
     }
 
-    /// The rule for every scene entered: record it in the profile, then autosave.
+    /// The rule for every scene entered: record it in the profile (an ending reached
+    /// for the first time with its epilogue as shown, for the endings gallery), then
+    /// autosave.
     fn entered(&mut self) -> Vec<Effect> {
         let mut effects = Vec::new();
-        if let Some(state) = &self.game
-            && self.profile.record(state)
-        {
-            effects.push(Effect::SaveProfile);
+        if let Some(state) = &self.game {
+            let mut learnt = self.profile.record(state);
+            if let Some(ending) = ending_pages(self.story, state)
+                && !self.profile.endings_record.contains_key(&ending.id)
+            {
+                let record = EndingRecord {
+                    first_found: None,
+                    epilogue: ending.epilogue,
+                };
+                self.profile.endings_record.insert(ending.id, record);
+                learnt = true;
+            }
+            if learnt {
+                effects.push(Effect::SaveProfile);
+            }
         }
         if self.game.is_some() {
             effects.push(Effect::Autosave);

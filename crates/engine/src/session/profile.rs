@@ -5,7 +5,7 @@
 //! (`src/save/profile.rs`). Every field defaults, so profiles written by older or newer
 //! versions still load.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -19,8 +19,40 @@ pub struct Profile {
     pub endings_found: BTreeSet<String>,
     /// Ids of scenes entered in any game.
     pub scenes_seen: BTreeSet<String>,
+    /// For the endings gallery: when each ending was first found, and its epilogue as
+    /// it read then (epilogues depend on the game, so they are kept as shown).
+    pub endings_record: BTreeMap<String, EndingRecord>,
+    /// Paragraphs shown whole in any game, by [`paragraph_id`]: shown at once next
+    /// time instead of typed out again.
+    pub read_text: BTreeSet<u64>,
     /// Settings.
     pub settings: Settings,
+}
+
+/// A paragraph's id for [`Profile::read_text`]: FNV-1a over the scene id, the
+/// paragraph's place in the scene and its text as shown. Stable across runs and
+/// versions (unlike the standard library's hasher), and a paragraph whose variant or
+/// conditional text differs counts as unread.
+#[must_use]
+pub fn paragraph_id(scene: &str, index: usize, text: &str) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let index = u64::try_from(index).unwrap_or(u64::MAX).to_le_bytes();
+    let parts: [&[u8]; 5] = [scene.as_bytes(), &[0], &index, &[0], text.as_bytes()];
+    for byte in parts.into_iter().flatten() {
+        hash ^= u64::from(*byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    hash
+}
+
+/// An ending as first found, for the gallery.
+#[derive(Default, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct EndingRecord {
+    /// When, in seconds since 1970 (UTC); `None` when not known.
+    pub first_found: Option<u64>,
+    /// The epilogue's paragraphs as they were shown.
+    pub epilogue: Vec<String>,
 }
 
 /// Player settings.
@@ -33,6 +65,10 @@ pub struct Settings {
     pub theme: ThemeName,
     /// Whether the content note was shown once already.
     pub content_note_seen: bool,
+    /// Type out again text read in an earlier game (off: it is shown at once).
+    pub retype_read_text: bool,
+    /// Scenes whose only way on is Continue go on by themselves once read.
+    pub auto_advance: bool,
 }
 
 /// How fast text appears in the terminal interface.

@@ -6,6 +6,8 @@
 pub mod diag;
 pub mod emphasis;
 pub mod expr;
+mod files;
+pub mod l10n;
 pub mod load;
 pub mod model;
 mod named;

@@ -411,7 +411,9 @@ pub fn compile_choice(
         id,
         label,
         goto: rc.goto.clone(),
-        when_source: when.as_ref().and(rc.when.clone()),
+        // Kept even when the condition did not compile (the story then has errors and
+        // is never played): the lints still see that the author wrote one.
+        when_source: rc.when.clone(),
         when,
         disabled: rc.disabled.clone(),
         effects,

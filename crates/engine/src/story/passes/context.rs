@@ -9,8 +9,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::super::diag::{Diagnostic, Label};
 use super::super::expr::{self, Effect, ExprError, Type};
-use super::super::load::SourceFile;
-use super::super::load::limits;
+use super::super::files::{SourceFile, limits};
 use super::super::scan::Locator;
 pub use super::super::site::Site;
 

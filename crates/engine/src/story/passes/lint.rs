@@ -296,7 +296,7 @@ fn disabled_without_condition(story: &Story) -> Vec<Finding> {
     let mut out = Vec::new();
     for s in &story.scenes {
         for c in s.choices() {
-            if c.disabled.is_some() && c.when.is_none() {
+            if c.disabled.is_some() && c.when_source.is_none() {
                 out.push((
                     Diagnostic::warning(
                         "W0405",

@@ -144,7 +144,7 @@ fn assemble(
         endings,
         scenes,
         files: cx.files.iter().map(|f| f.path.clone()).collect(),
-        content_hash: super::load::content_hash(cx.files),
+        content_hash: super::files::content_hash(cx.files),
         scene_index,
         var_index: decls.var_index,
     })

@@ -3,7 +3,7 @@
 //! A file too large, not UTF-8 or empty is reported and left out; the others go on.
 //! Only the story-wide byte limit stops everything (files past it are not read).
 //!
-//! [`Limits`]: super::super::load::limits::Limits
+//! [`Limits`]: super::super::files::limits::Limits
 
 use super::super::diag::Diagnostic;
 use super::super::scan;

@@ -1,0 +1,239 @@
+//! Translations keyed by stable line ids (issue 18): `l10n extract` writes a PO file,
+//! `check --lang` finds missing, stale and broken lines, `play --lang` plays the
+//! translation with the source as fallback. On a copy of `tests/fixtures/full`, with a
+//! mechanical "translation" (each line wrapped in « »), since what is tested is the
+//! machinery, not French.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use butterfly::story::l10n::{self, Problem};
+use butterfly::tools::l10n as po;
+use polib::message::{MessageMutView, MessageView};
+
+fn story_copy(to: &Path) {
+    common::copy_dir(&common::root().join("tests/fixtures/full"), to);
+}
+
+fn run(args: &[&str]) -> common::Run {
+    common::butterfly(args, "")
+}
+
+/// Fills every entry of the PO file with `«source»`, except `leave_out`.
+fn translate_all(path: &Path, leave_out: &[&str]) {
+    let mut catalog = polib::po_file::parse(path).unwrap();
+    for mut m in catalog.messages_mut() {
+        let id = m.msgctxt().unwrap_or_default().to_owned();
+        if leave_out.contains(&id.as_str()) {
+            continue;
+        }
+        let text = format!("«{}»", m.msgid());
+        m.set_msgstr(text).unwrap();
+    }
+    polib::po_file::write_to_file(&catalog, path).unwrap();
+}
+
+fn set_line(path: &Path, id: &str, text: &str) {
+    let mut catalog = polib::po_file::parse(path).unwrap();
+    let mut found = false;
+    for mut m in catalog.messages_mut() {
+        if m.msgctxt() == Some(id) {
+            m.set_msgstr(text.to_owned()).unwrap();
+            found = true;
+        }
+    }
+    assert!(found, "{id} is in the file");
+    polib::po_file::write_to_file(&catalog, path).unwrap();
+}
+
+#[test]
+fn ids_are_stable_under_edits_elsewhere_and_markup_prints_back_to_the_same_text() {
+    let tmp = tempfile::tempdir().unwrap();
+    story_copy(tmp.path());
+    let before = common::load_dir(tmp.path());
+    // Insert a scene before every other one and a paragraph in another scene.
+    let gate = tmp.path().join("chapters/a_gate.ron");
+    let text = fs::read_to_string(&gate).unwrap();
+    let text = text.replacen(
+        "    scenes: [\n",
+        "    scenes: [\n        Scene(id: \"new_first\", text: [\"New.\"], next: \"gate\"),\n",
+        1,
+    );
+    let text = text.replacen(
+        "text: [\"The grass is wet. Something glints.\"]",
+        "text: [\"A new first line.\", \"The grass is wet. Something glints.\"]",
+        1,
+    );
+    fs::write(&gate, text).unwrap();
+    let after = common::load_dir(tmp.path());
+    let ids = |s| {
+        l10n::lines(s)
+            .into_iter()
+            .map(|l| (l.id, l.hash))
+            .collect::<std::collections::BTreeMap<_, _>>()
+    };
+    let (was, now) = (ids(&before), ids(&after));
+    let changed: Vec<&String> = was
+        .keys()
+        .filter(|id| was.get(*id) != now.get(*id))
+        .collect();
+    // Only the lines of the scene that was edited moved; everything else kept its id
+    // and hash.
+    assert_eq!(changed, ["scene.grass.text.0"], "{changed:?}");
+
+    // The printed markup parses back to the very same text (the translation check
+    // relies on it).
+    let (same, problems) = l10n::translate(
+        &before,
+        &l10n::lines(&before)
+            .into_iter()
+            .map(|l| {
+                let hash = l.hash.clone();
+                (
+                    l.id,
+                    l10n::Translated {
+                        text: l.source,
+                        hash,
+                    },
+                )
+            })
+            .collect(),
+    );
+    assert_eq!(problems, []);
+    assert_eq!(same, before);
+}
+
+#[test]
+fn extract_check_stale_markup_and_play_with_fallback() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("story");
+    story_copy(&dir);
+    let d = dir.to_str().unwrap();
+
+    let extract = run(&["l10n", "extract", "--lang", "fr", d]);
+    assert_eq!(extract.code, 0, "{}", extract.stderr);
+    let file = po::po_path(&dir, "fr");
+    assert!(extract.stdout.contains("fr.po"), "{}", extract.stdout);
+
+    // Nothing translated yet: every line is missing.
+    let story = common::load_dir(&dir);
+    let total = l10n::lines(&story).len();
+    let check = run(&["check", "--lang", "fr", d]);
+    assert_eq!(check.code, 1);
+    assert!(
+        check
+            .stdout
+            .contains(&format!("{total} lines; {total} missing, 0 stale")),
+        "{}",
+        check.stdout
+    );
+
+    // Translated, all but one line: only that one is reported.
+    translate_all(&file, &["scene.yard.choice.crossroads.label"]);
+    let check = run(&["check", "--lang", "fr", d]);
+    assert_eq!(check.code, 1);
+    assert!(
+        check
+            .stdout
+            .contains(&format!("{total} lines; 1 missing, 0 stale, 0 with markup")),
+        "{}",
+        check.stdout
+    );
+
+    // Extracting again keeps every translation.
+    assert_eq!(run(&["l10n", "extract", "--lang", "fr", d]).code, 0);
+    let kept = po::read(&file).unwrap();
+    assert_eq!(
+        kept["scene.grass.text.0"].text,
+        "«The grass is wet. Something glints.»"
+    );
+
+    // Edit one source line: exactly that line is stale.
+    let gate = dir.join("chapters/a_gate.ron");
+    let text = fs::read_to_string(&gate).unwrap();
+    fs::write(
+        &gate,
+        text.replacen(
+            "The grass is wet. Something glints.",
+            "The grass is wet.",
+            1,
+        ),
+    )
+    .unwrap();
+    let story = common::load_dir(&dir);
+    let (_, problems) = l10n::translate(&story, &po::read(&file).unwrap());
+    let mut problems: Vec<_> = problems
+        .into_iter()
+        .filter(|p| !matches!(p, Problem::Missing(_)))
+        .collect();
+    problems.sort_by_key(ToString::to_string);
+    assert_eq!(problems, [Problem::Stale("scene.grass.text.0".into())]);
+    let check = run(&["check", "--lang", "fr", d]);
+    assert!(
+        check.stdout.contains("stale: `scene.grass.text.0`"),
+        "{}",
+        check.stdout
+    );
+
+    // Extracting again: that entry gets the new source, keeps its translation, and is
+    // marked fuzzy, so it stays stale until the translator confirms it.
+    assert_eq!(run(&["l10n", "extract", "--lang", "fr", d]).code, 0);
+    let catalog = polib::po_file::parse(&file).unwrap();
+    let entry = catalog
+        .messages()
+        .find(|m| m.msgctxt() == Some("scene.grass.text.0"))
+        .unwrap();
+    assert_eq!(entry.msgid(), "The grass is wet.");
+    assert_eq!(
+        entry.msgstr().unwrap(),
+        "«The grass is wet. Something glints.»"
+    );
+    assert!(entry.is_fuzzy());
+    let stale = |file: &Path| {
+        let story = common::load_dir(&dir);
+        l10n::translate(&story, &po::read(file).unwrap())
+            .1
+            .into_iter()
+            .filter(|p| matches!(p, Problem::Stale(_)))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(stale(&file), [Problem::Stale("scene.grass.text.0".into())]);
+    let mut catalog = catalog;
+    for mut m in catalog.messages_mut() {
+        if m.msgctxt() == Some("scene.grass.text.0") {
+            m.flags_mut().remove_flag("fuzzy");
+            m.set_msgstr("«The grass is wet.»".into()).unwrap();
+        }
+    }
+    polib::po_file::write_to_file(&catalog, &file).unwrap();
+    assert_eq!(stale(&file), [], "confirmed: current again");
+
+    // A translation that drops a variable is refused, naming what it dropped.
+    set_line(&file, "scene.gate.text.0", "Vous êtes devant une grille.");
+    let check = run(&["check", "--lang", "fr", d]);
+    assert!(
+        check
+            .stdout
+            .contains("markup: `scene.gate.text.0`: markup differs: dropped `{courage}`"),
+        "{}",
+        check.stdout
+    );
+
+    // Playing: translated lines, the source where the translation is missing or broken.
+    let play = common::butterfly(
+        &[
+            "--story", d, "play", "--plain", "--lang", "fr", "--seed", "1",
+        ],
+        "quit\n",
+    );
+    let out = &play.stdout;
+    // (The plain player shows `*emphasis*` without its stars.)
+    assert!(out.contains("«{braces} stay literal.»"), "{out}");
+    assert!(out.contains("«Search the grass»"), "{out}");
+    assert!(
+        out.contains("You stand at a") && out.contains("with courage 5."),
+        "the broken line falls back to the source: {out}"
+    );
+}
