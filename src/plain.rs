@@ -2,7 +2,7 @@
 //!
 //! This output is a contract (documented in the README): the date/place line, the scene's
 //! paragraphs, the available choices as `N. label`, then a `> ` prompt. A number chooses;
-//! `help`, `look`, `save [SLOT]`, `load SLOT`, `saves`, `undo` and `quit` are commands;
+//! `help`, `look`, `vars`, `save [SLOT]`, `load SLOT`, `saves`, `undo` and `quit` are commands;
 //! anything else gets one line of help and the prompt again. At an ending:
 //! `ENDING: <title>`, the epilogue, and exit 0. No escape sequences.
 //!
@@ -21,7 +21,7 @@ use crate::session::{self, Effect, Notice, Session, SessionError, transcript};
 use crate::story::Story;
 
 /// The line `help` prints.
-pub const HELP: &str = "Type the number of a choice and press Enter. Commands: help, look (show the scene again), save [SLOT] (default: quick), load SLOT, saves (list them), undo (take back the last choice), quit.";
+pub const HELP: &str = "Type the number of a choice and press Enter. Commands: help, look (show the scene again), vars (every variable and what last changed it), save [SLOT] (default: quick), load SLOT, saves (list them), undo (take back the last choice), quit.";
 
 /// How a plain session ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,6 +49,8 @@ pub struct PlainPlayer<'s> {
     since: Instant,
     /// The last background problem reported (autosave, profile), so it is said once.
     last_warning: Option<String>,
+    /// Print tags (`--tags`).
+    tags: bool,
 }
 
 impl<'s> PlainPlayer<'s> {
@@ -79,7 +81,15 @@ impl<'s> PlainPlayer<'s> {
             played: Duration::ZERO,
             since: Instant::now(),
             last_warning: None,
+            tags: false,
         }
+    }
+
+    /// With `true`, prints the story's tags as `# tags: ...` lines (`--tags`).
+    #[must_use]
+    pub fn with_tags(mut self, tags: bool) -> Self {
+        self.tags = tags;
+        self
     }
 
     /// Enables `save`, `load`, `saves`, the autosave and the profile, in `store`.
@@ -131,7 +141,7 @@ impl<'s> PlainPlayer<'s> {
                 return Ok(Outcome::Ending);
             }
             let choices = self.session.choices();
-            out.write_all(transcript::choices(&choices).as_bytes())?;
+            out.write_all(transcript::choices_tagged(&choices, self.tags).as_bytes())?;
             if !choices.iter().any(|c| c.enabled) {
                 // Waiting for input that cannot help would hang a script forever.
                 writeln!(
@@ -162,8 +172,9 @@ impl<'s> PlainPlayer<'s> {
                     "look" | "l" => {
                         self.last_chapter = None;
                         self.show_scene(out)?;
-                        out.write_all(transcript::choices(&choices).as_bytes())?;
+                        out.write_all(transcript::choices_tagged(&choices, self.tags).as_bytes())?;
                     }
+                    "vars" => self.list_variables(out)?,
                     "save" => self.save(arg, out)?,
                     "saves" => self.list_saves(out)?,
                     "load" => {
@@ -372,8 +383,26 @@ impl<'s> PlainPlayer<'s> {
             .session
             .state()
             .expect("a plain player always has a game");
-        let text = transcript::scene(self.session.story(), state, &mut self.last_chapter);
+        let text = transcript::scene_tagged(
+            self.session.story(),
+            state,
+            &mut self.last_chapter,
+            self.tags,
+        );
         out.write_all(text.as_bytes())
+    }
+
+    /// `vars`: one line per variable, `name = value`, and what last changed it.
+    fn list_variables(&self, out: &mut dyn Write) -> io::Result<()> {
+        for v in self.session.variables() {
+            match &v.changed_by {
+                Some(change) => {
+                    writeln!(out, "{} = {} (last changed by {change})", v.name, v.value)?
+                }
+                None => writeln!(out, "{} = {} (unchanged)", v.name, v.value)?,
+            }
+        }
+        Ok(())
     }
 
     fn show_ending(&self, out: &mut dyn Write) -> io::Result<()> {

@@ -143,8 +143,8 @@ fn unknown_fields_are_errors_with_the_right_spelling() {
     assert_hints(
         &run,
         &[
-            "did you mean `label`? (fields: id, label, goto, when, disabled, effects, once, chance)",
-            "did you mean `title`? (fields: id, title, subtitle, start, content_note, variables, endings, afterword, credits)",
+            "did you mean `label`? (fields: id, label, goto, when, disabled, effects, once, chance, tags)",
+            "did you mean `title`? (fields: id, title, subtitle, start, content_note, variables, endings, effects, conditions, afterword, credits)",
         ],
     );
 }

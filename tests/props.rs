@@ -68,7 +68,7 @@ fn assert_in_bounds(story: &Story, state: &GameState) {
     for v in &story.variables {
         let value = state.var(&v.name);
         match v.ty {
-            Type::Int => assert!(
+            Type::Int | Type::Enum(_) => assert!(
                 (v.min..=v.max).contains(&value),
                 "`{}` = {value} outside {}..={} in `{}`",
                 v.name,

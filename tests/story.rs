@@ -707,13 +707,13 @@ fn count_blocks(segs: &[Segment], ifs: &mut usize, one_ofs: &mut usize) {
                 count_blocks(a, ifs, one_ofs);
                 count_blocks(b, ifs, one_ofs);
             }
-            Segment::OneOf(_, opts) => {
+            Segment::OneOf(_, opts) | Segment::Vary(_, _, opts) => {
                 *one_ofs += 1;
                 for o in opts {
                     count_blocks(o, ifs, one_ofs);
                 }
             }
-            Segment::Lit(_) | Segment::Var(_) => {}
+            Segment::Lit(_) | Segment::Var(_) | Segment::Tag(_) | Segment::EnumVar(..) => {}
         }
     }
 }

@@ -203,14 +203,18 @@ fn text_reads(t: &Text, out: &mut BTreeMap<String, usize>) {
     fn walk(segs: &[Segment], out: &mut BTreeMap<String, usize>) {
         for s in segs {
             match s {
-                Segment::Var(v) => *out.entry(v.to_string()).or_default() += 1,
+                Segment::Var(v) | Segment::EnumVar(v, _) => {
+                    *out.entry(v.to_string()).or_default() += 1;
+                }
                 Segment::If(c, a, b) => {
                     expr_reads(c, out);
                     walk(a, out);
                     walk(b, out);
                 }
-                Segment::OneOf(_, options) => options.iter().for_each(|o| walk(o, out)),
-                Segment::Lit(_) => {}
+                Segment::OneOf(_, options) | Segment::Vary(_, _, options) => {
+                    options.iter().for_each(|o| walk(o, out));
+                }
+                Segment::Lit(_) | Segment::Tag(_) => {}
             }
         }
     }
@@ -286,8 +290,10 @@ fn flat(segs: &[Segment], out: &mut String) {
                 flat(a, out);
                 flat(b, out);
             }
-            Segment::OneOf(_, options) => options.iter().for_each(|o| flat(o, out)),
-            Segment::Var(_) => {}
+            Segment::OneOf(_, options) | Segment::Vary(_, _, options) => {
+                options.iter().for_each(|o| flat(o, out));
+            }
+            Segment::Var(_) | Segment::EnumVar(..) | Segment::Tag(_) => {}
         }
     }
 }

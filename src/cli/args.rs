@@ -163,6 +163,9 @@ pub struct PlayArgs {
     /// Set a variable before the game starts (repeatable): `--set devotion=70 --set lie=true`.
     #[arg(long = "set", value_name = "NAME=VALUE", value_parser = parse_assignment)]
     pub set: Vec<(String, String)>,
+    /// Line mode: also print the story's tags, as `# tags: ...` lines.
+    #[arg(long)]
+    pub tags: bool,
     /// Play in this language, from `STORY/l10n/LANG.po` (lines it lacks stay in the
     /// story's own language).
     #[arg(long, value_name = "LANG")]

@@ -53,7 +53,7 @@ pub fn play(
     if !args.plain && interactive {
         return play_tui(story, story_dir, &store, seed, args, start);
     }
-    let mut player = match start {
+    let player = match start {
         // A game begun in the middle is an author's test: it must not take the
         // player's autosave or mark endings found in their profile, so it has no saves.
         Some(state) => PlainPlayer::resume(&story, state),
@@ -61,6 +61,7 @@ pub fn play(
             .map_err(|e| CliError::Input(format!("butterfly: {e}")))?
             .with_saves(&store),
     };
+    let mut player = player.with_tags(args.tags);
     let stdin = io::stdin();
     let mut input = stdin.lock();
     let mut out = io::stdout().lock();

@@ -475,6 +475,9 @@ pub fn verify(story: &Story, options: &Options) -> Result<Report, engine::Engine
             };
             note_entered(story, &events, &mut seen);
             next.path.clear();
+            // Text counts and change records never decide a way on.
+            next.shown.clear();
+            next.changed_at.clear();
             next.visits.retain(|s, _| uses_visits.contains(s.as_str()));
             if next.vars.len() > kept {
                 next.vars.retain(|name, _| read.contains(name.as_str()));

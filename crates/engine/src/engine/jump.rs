@@ -68,6 +68,7 @@ fn how_written(expected: Type) -> &'static str {
     match expected {
         Type::Int => "a whole number",
         Type::Bool => "`true` or `false`",
+        Type::Enum(_) => "one of its values",
     }
 }
 
@@ -90,6 +91,12 @@ pub fn parse_value(story: &Story, name: &str, value: &str) -> Result<i64, StartA
     };
     let v = value.trim();
     match var.ty {
+        Type::Enum(_) => var
+            .values
+            .iter()
+            .position(|x| x == v)
+            .and_then(|i| i64::try_from(i).ok())
+            .ok_or_else(bad),
         Type::Bool => match v {
             "true" => Ok(1),
             "false" => Ok(0),

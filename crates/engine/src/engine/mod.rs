@@ -10,6 +10,7 @@ mod migrate;
 mod state;
 mod step;
 mod undo;
+mod vars;
 
 pub use crate::story::model::CONTINUE;
 pub use jump::{StartAtError, parse_value, start_at};
@@ -20,3 +21,4 @@ pub use step::{
     choose, choose_with, is_available, render, replay, replay_checked, replay_from, start,
 };
 pub use undo::{UndoError, undo};
+pub use vars::{Change, VariableView, variables};

@@ -30,6 +30,14 @@ pub struct GameState {
     pub visits: BTreeMap<String, u32>,
     /// `scene/choice` keys of once-only choices already taken.
     pub taken_once: BTreeSet<String>,
+    /// Times each varying text block (`{seq:}` and kin) was shown, by
+    /// `scene#slot` (`ending_id#slot` for an epilogue's). Counted on entering a scene.
+    #[serde(default)]
+    pub shown: BTreeMap<String, u32>,
+    /// For each variable an effect has changed: the step that last changed it (1-based,
+    /// into `path`; 0 for the game's opening). For showing state while testing.
+    #[serde(default)]
+    pub changed_at: BTreeMap<String, usize>,
     /// Drawn when the current scene was entered; picks its text variants.
     pub roll: u64,
     /// The one source of randomness.
@@ -52,6 +60,8 @@ impl GameState {
             vars,
             visits: BTreeMap::new(),
             taken_once: BTreeSet::new(),
+            shown: BTreeMap::new(),
+            changed_at: BTreeMap::new(),
             roll: 0,
             rng: ChaCha8Rng::seed_from_u64(seed),
             path: Vec::new(),
@@ -69,6 +79,46 @@ impl GameState {
     #[must_use]
     pub fn is_over(&self) -> bool {
         self.ending.is_some()
+    }
+}
+
+/// Where a varying block's count is kept: `context#slot`, the context being the scene
+/// (paragraphs and choice labels) or the ending (its epilogue).
+#[must_use]
+pub fn shown_key(context: &str, slot: u32) -> String {
+    format!("{context}#{slot}")
+}
+
+/// The state, read from inside one scene's (or ending's) texts: varying blocks find
+/// their counts under that context.
+pub(crate) struct Within<'a> {
+    pub state: &'a GameState,
+    pub context: &'a str,
+    /// While counting: report each count one higher, as it will be once counted.
+    pub ahead: u32,
+}
+
+impl Env for Within<'_> {
+    fn var(&self, name: &str) -> i64 {
+        self.state.var(name)
+    }
+    fn visits(&self, scene: &str) -> i64 {
+        self.state.visits(scene)
+    }
+    fn shown(&self, slot: u32) -> u32 {
+        let key = shown_key(self.context, slot);
+        self.state.shown.get(&key).copied().unwrap_or(0) + self.ahead
+    }
+    fn shuffle_seed(&self) -> u64 {
+        // Stable for the game, different per context: FNV-1a over the context mixed
+        // with the seed.
+        let h = self
+            .context
+            .bytes()
+            .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+                (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+            });
+        crate::story::text::mix(self.state.seed, h)
     }
 }
 

@@ -5,7 +5,7 @@ use std::fmt;
 
 use rand::Rng;
 
-use super::state::{GameState, Step};
+use super::state::{GameState, Step, Within, shown_key};
 use crate::story::expr::{AssignOp, Effect};
 use crate::story::model::{CONTINUE, Choice, Exit, Scene, Story};
 
@@ -90,6 +90,8 @@ pub struct ChoiceView {
     pub enabled: bool,
     /// Why it is dimmed.
     pub reason: Option<String>,
+    /// The choice's `tags:` (free text, for front ends and tools).
+    pub tags: Vec<String>,
 }
 
 /// The current scene as the player sees it.
@@ -105,6 +107,10 @@ pub struct SceneView {
     pub place: String,
     /// Rendered paragraphs (empty ones dropped).
     pub paragraphs: Vec<String>,
+    /// The `{# tag}`s each shown paragraph reached, one list per paragraph.
+    pub paragraph_tags: Vec<Vec<String>>,
+    /// The scene's `tags:`.
+    pub tags: Vec<String>,
     /// At an ending: its id, title and rendered epilogue.
     pub ending: Option<EndingView>,
 }
@@ -165,21 +171,19 @@ pub fn choices(story: &Story, state: &GameState) -> Vec<ChoiceView> {
     let Some(scene) = story.scene(&state.scene) else {
         return Vec::new();
     };
+    let within = Within {
+        state,
+        context: &scene.id,
+        ahead: 0,
+    };
     match &scene.exit {
-        Exit::Choices(list) => list
-            .iter()
-            .filter(|c| !(c.once && state.taken_once.contains(&once_key(&scene.id, &c.id))))
-            .filter_map(|c| {
-                let ok = condition_holds(c, state);
-                if !ok && c.disabled.is_none() {
-                    return None;
-                }
-                Some(ChoiceView {
-                    id: c.id.clone(),
-                    label: c.label.render(state, state.roll),
-                    enabled: ok,
-                    reason: if ok { None } else { c.disabled.clone() },
-                })
+        Exit::Choices(_) => shown_choices(scene, state)
+            .map(|(c, ok)| ChoiceView {
+                id: c.id.clone(),
+                label: c.label.render(&within, state.roll),
+                enabled: ok,
+                reason: if ok { None } else { c.disabled.clone() },
+                tags: c.tags.clone(),
             })
             .collect(),
         Exit::Routes(_) => vec![ChoiceView {
@@ -187,8 +191,60 @@ pub fn choices(story: &Story, state: &GameState) -> Vec<ChoiceView> {
             label: "Continue".to_owned(),
             enabled: true,
             reason: None,
+            tags: Vec::new(),
         }],
         Exit::Ending(_) => Vec::new(),
+    }
+}
+
+/// The choices a player sees in `scene` now, each with whether it is enabled: the
+/// available ones, and the unavailable ones that have a `disabled` reason.
+fn shown_choices<'s>(
+    scene: &'s Scene,
+    state: &GameState,
+) -> impl Iterator<Item = (&'s Choice, bool)> {
+    scene
+        .choices()
+        .iter()
+        .filter(|c| !(c.once && state.taken_once.contains(&once_key(&scene.id, &c.id))))
+        .filter_map(|c| {
+            let ok = condition_holds(c, state);
+            (ok || c.disabled.is_some()).then_some((c, ok))
+        })
+}
+
+/// Counts one showing of every varying block (`{seq:}` and kin) the player is about to
+/// see in the scene just entered: its paragraphs and choice labels, or at an ending its
+/// epilogue. Counting here, once per entry, keeps rendering pure and redraws stable.
+fn count_shown_blocks(story: &Story, state: &mut GameState, s: &Scene) {
+    let mut reached: Vec<String> = Vec::new();
+    {
+        let within = Within {
+            state,
+            context: &s.id,
+            ahead: 1,
+        };
+        let mut note = |slot| reached.push(shown_key(&s.id, slot));
+        for t in s.text.iter().filter(|t| t.varies()) {
+            t.for_each_shown_block(&within, state.roll, &mut note);
+        }
+        for (c, _) in shown_choices(s, state).filter(|(c, _)| c.label.varies()) {
+            c.label.for_each_shown_block(&within, state.roll, &mut note);
+        }
+        if let Some(e) = state.ending.as_deref().and_then(|id| story.ending(id)) {
+            let within = Within {
+                state,
+                context: &e.id,
+                ahead: 1,
+            };
+            let mut note = |slot| reached.push(shown_key(&e.id, slot));
+            for t in e.epilogue.iter().filter(|t| t.varies()) {
+                t.for_each_shown_block(&within, state.roll, &mut note);
+            }
+        }
+    }
+    for key in reached {
+        *state.shown.entry(key).or_insert(0) += 1;
     }
 }
 
@@ -265,6 +321,8 @@ pub fn choose_with(
     let scene_before = state.scene.clone();
     let (roll, rng, ending) = (state.roll, state.rng.clone(), state.ending.clone());
     let (steps, once) = (state.path.len(), state.taken_once.len());
+    // Varying-block counts are few (only blocks actually shown are counted).
+    let (shown, changed_at) = (state.shown.clone(), state.changed_at.clone());
     let mut events = Vec::new();
     let mut clamps = Vec::new();
     match apply_choice(story, state, choice_id, draw, &mut events, &mut clamps) {
@@ -290,6 +348,7 @@ pub fn choose_with(
                 state.taken_once.remove(&once_key(&scene_before, choice_id));
             }
             state.path.truncate(steps);
+            (state.shown, state.changed_at) = (shown, changed_at);
             state.scene = scene_before;
             (state.roll, state.rng, state.ending) = (roll, rng, ending);
             Err(e)
@@ -340,7 +399,14 @@ fn apply_choice(
             if let Some(key) = key {
                 state.taken_once.insert(key);
             }
-            apply_effects(story, state, &c.effects, events, clamps);
+            apply_effects(
+                story,
+                state,
+                &c.effects,
+                events,
+                clamps,
+                state.path.len() + 1,
+            );
             match &c.chance {
                 Some(ch) => {
                     let rolled = state.rng.next_u32() % 100 < u32::from(ch.percent);
@@ -355,7 +421,14 @@ fn apply_choice(
                         hit,
                     });
                     if hit {
-                        apply_effects(story, state, &ch.effects, events, clamps);
+                        apply_effects(
+                            story,
+                            state,
+                            &ch.effects,
+                            events,
+                            clamps,
+                            state.path.len() + 1,
+                        );
                         ch.goto.as_str()
                     } else {
                         c.goto.as_str()
@@ -400,11 +473,12 @@ pub(super) fn enter(
         events.push(Event::SceneEntered {
             scene: s.id.clone(),
         });
-        apply_effects(story, state, &s.on_enter, events, clamps);
+        apply_effects(story, state, &s.on_enter, events, clamps, state.path.len());
         match &s.exit {
             Exit::Ending(e) => {
                 state.ending = Some(e.clone());
                 events.push(Event::EndingReached { ending: e.clone() });
+                count_shown_blocks(story, state, s);
                 return Ok(());
             }
             Exit::Routes(routes) if s.is_junction() => {
@@ -412,7 +486,10 @@ pub(super) fn enter(
                     .ok_or_else(|| EngineError::Stuck(s.id.clone()))?
                     .to_owned();
             }
-            _ => return Ok(()),
+            _ => {
+                count_shown_blocks(story, state, s);
+                return Ok(());
+            }
         }
     }
     Err(EngineError::RouteLoop(target))
@@ -424,6 +501,7 @@ fn apply_effects(
     effects: &[Effect],
     events: &mut Vec<Event>,
     clamps: &mut Vec<Clamped>,
+    step: usize,
 ) {
     for e in effects {
         if e.guard.as_ref().is_some_and(|g| !g.holds(state)) {
@@ -442,6 +520,7 @@ fn apply_effects(
         let to = var.clamp(raw);
         if to != from {
             state.vars.insert(var.name.clone(), to);
+            state.changed_at.insert(var.name.clone(), step);
             events.push(Event::VariableChanged {
                 name: var.name.clone(),
                 from,
@@ -464,12 +543,20 @@ fn apply_effects(
 /// When the state names a scene the story does not have.
 pub fn render(story: &Story, state: &GameState) -> Result<SceneView, EngineError> {
     let s = scene(story, &state.scene)?;
-    let paragraphs = s
+    let within = Within {
+        state,
+        context: &s.id,
+        ahead: 0,
+    };
+    let (paragraphs, paragraph_tags) = s
         .text
         .iter()
-        .map(|t| t.render(state, state.roll).trim().to_owned())
-        .filter(|p| !p.is_empty())
-        .collect();
+        .map(|t| {
+            let (text, tags) = t.render_tagged(&within, state.roll);
+            (text.trim().to_owned(), tags)
+        })
+        .filter(|(p, _)| !p.is_empty())
+        .unzip();
     let ending = state
         .ending
         .as_ref()
@@ -480,11 +567,20 @@ pub fn render(story: &Story, state: &GameState) -> Result<SceneView, EngineError
             epilogue: e
                 .epilogue
                 .iter()
-                .map(|t| t.render(state, state.roll).trim().to_owned())
+                .map(|t| {
+                    let within = Within {
+                        state,
+                        context: &e.id,
+                        ahead: 0,
+                    };
+                    t.render(&within, state.roll).trim().to_owned()
+                })
                 .filter(|p| !p.is_empty())
                 .collect(),
         });
     Ok(SceneView {
+        paragraph_tags,
+        tags: s.tags.clone(),
         id: s.id.clone(),
         chapter: s.chapter.clone(),
         date: s.date.clone(),

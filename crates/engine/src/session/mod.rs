@@ -163,6 +163,16 @@ impl<'s> Session<'s> {
             .unwrap_or_default()
     }
 
+    /// Every variable with its value and what last changed it (plain `vars`, the TUI's
+    /// variables panel); empty with no game.
+    #[must_use]
+    pub fn variables(&self) -> Vec<engine::VariableView> {
+        self.game
+            .as_ref()
+            .map(|s| engine::variables(self.story, s))
+            .unwrap_or_default()
+    }
+
     /// The ending reached, as every front end shows it.
     #[must_use]
     pub fn ending(&self) -> Option<EndingPages> {

@@ -18,6 +18,19 @@ use crate::story::emphasis::strip;
 /// `last_chapter` (which is updated), the date/place line, then the paragraphs.
 #[must_use]
 pub fn scene(story: &Story, state: &GameState, last_chapter: &mut Option<String>) -> String {
+    scene_tagged(story, state, last_chapter, false)
+}
+
+/// Like [`scene`]; with `tags`, each tag list follows what it tags on a line of its
+/// own, `# tags: a, b` (the scene's after the date/place line, a paragraph's after the
+/// paragraph). Off by default, so the plain contract is unchanged.
+#[must_use]
+pub fn scene_tagged(
+    story: &Story,
+    state: &GameState,
+    last_chapter: &mut Option<String>,
+    tags: bool,
+) -> String {
     let mut out = String::new();
     let view = match engine::render(story, state) {
         Ok(v) => v,
@@ -31,9 +44,15 @@ pub fn scene(story: &Story, state: &GameState, last_chapter: &mut Option<String>
         *last_chapter = Some(view.chapter.clone());
     }
     let _ = writeln!(out, "{} · {}", view.date, view.place);
-    for p in &view.paragraphs {
+    if tags {
+        out.push_str(&tag_line(&view.tags));
+    }
+    for (p, p_tags) in view.paragraphs.iter().zip(&view.paragraph_tags) {
         let _ = writeln!(out);
         let _ = writeln!(out, "{}", strip(p));
+        if tags {
+            out.push_str(&tag_line(p_tags));
+        }
     }
     let _ = writeln!(out);
     out
@@ -73,6 +92,21 @@ pub fn ending(story: &Story, state: &GameState) -> String {
 /// them), `-. label (unavailable: why)` for the others.
 #[must_use]
 pub fn choices(choices: &[ChoiceView]) -> String {
+    choices_tagged(choices, false)
+}
+
+/// `# tags: a, b` for a non-empty list of tags, else nothing.
+fn tag_line(tags: &[String]) -> String {
+    if tags.is_empty() {
+        String::new()
+    } else {
+        format!("# tags: {}\n", tags.join(", "))
+    }
+}
+
+/// Like [`choices`]; with `tags`, a choice's tags follow it as `# tags: a, b`.
+#[must_use]
+pub fn choices_tagged(choices: &[ChoiceView], tags: bool) -> String {
     let mut out = String::new();
     let mut n = 0;
     for c in choices {
@@ -82,6 +116,9 @@ pub fn choices(choices: &[ChoiceView]) -> String {
         } else {
             let why = c.reason.as_deref().unwrap_or("not now");
             let _ = writeln!(out, "-. {} (unavailable: {why})", strip(&c.label));
+        }
+        if tags {
+            out.push_str(&tag_line(&c.tags));
         }
     }
     out

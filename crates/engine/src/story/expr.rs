@@ -17,6 +17,9 @@ pub enum Type {
     Int,
     /// A flag: `true` or `false`.
     Bool,
+    /// One value of an enumeration (`Enum(...)`), identified by its variable's position
+    /// among the story's variables; held as the value's index.
+    Enum(u32),
 }
 
 impl fmt::Display for Type {
@@ -24,6 +27,7 @@ impl fmt::Display for Type {
         f.write_str(match self {
             Type::Int => "a number",
             Type::Bool => "a flag (true/false)",
+            Type::Enum(_) => "one of an enumeration's values",
         })
     }
 }
@@ -36,6 +40,16 @@ pub trait Scope {
     fn scene_exists(&self, id: &str) -> bool;
     /// Some declared variable names, to suggest a fix for a typo.
     fn var_names(&self) -> Vec<&str>;
+    /// The values of the enumeration `id` (see [`Type::Enum`]), in declared order.
+    fn enum_values(&self, _id: u32) -> Vec<&str> {
+        Vec::new()
+    }
+    /// The condition a name stands for, when it names a declared named condition
+    /// (`conditions: [Named(...)]`); an error message when it cannot be used (it
+    /// refers to itself).
+    fn named_condition(&self, _name: &str) -> Option<Result<Expr, String>> {
+        None
+    }
     /// A condition parsed in this scope, if the scope remembers conditions it has
     /// parsed before (stories repeat theirs); `None` to parse it afresh.
     fn remembered(&self, _src: &str) -> Option<Result<Expr, ExprError>> {
@@ -64,6 +78,15 @@ pub trait Env {
     fn var(&self, name: &str) -> i64;
     /// How many times a scene has been entered.
     fn visits(&self, scene: &str) -> i64;
+    /// How many times the varying text block `slot` of the text being rendered has been
+    /// shown, this showing included (0 outside a game: the block shows its first option).
+    fn shown(&self, _slot: u32) -> u32 {
+        0
+    }
+    /// A number fixed for the whole game, so `{shuffle:}` orders differ between games.
+    fn shuffle_seed(&self) -> u64 {
+        0
+    }
 }
 
 /// What kind of mistake an [`ExprError`] is: each kind has its own diagnostic code,
@@ -130,6 +153,9 @@ fn type_hint(want: Type) -> &'static str {
     match want {
         Type::Int => "a flag is true or false: test it alone (`lie`, `not lie`), not as a number",
         Type::Bool => "a number is not true or false: compare it, e.g. `devotion >= 60`",
+        Type::Enum(_) => {
+            "compare an enumeration with `==` or `!=` and one of its values, e.g. `aria == un_bel_di`"
+        }
     }
 }
 
@@ -649,9 +675,14 @@ fn check(node: &Node, scope: &dyn Scope) -> Result<(Expr, Type), ExprError> {
     Ok(match &node.ast {
         Ast::Int(n) => (Expr::Int(*n), Type::Int),
         Ast::Bool(b) => (Expr::Bool(*b), Type::Bool),
-        Ast::Name(name) => match scope.var_type(name) {
-            Some(t) => (Expr::Var(name.as_str().into()), t),
-            None => return Err(unknown_variable(scope, name, node.at)),
+        Ast::Name(name) => match (scope.named_condition(name), scope.var_type(name)) {
+            (Some(Ok(e)), _) => (e, Type::Bool),
+            (Some(Err(msg)), _) => {
+                return Err(ExprError::of(ErrorKind::Syntax, node.at, msg)
+                    .hint("a named condition may use other named conditions, but never itself"));
+            }
+            (None, Some(t)) => (Expr::Var(name.as_str().into()), t),
+            (None, None) => return Err(unknown_variable(scope, name, node.at)),
         },
         Ast::Visits(scene, at) => {
             if !scope.scene_exists(scene) {
@@ -680,8 +711,15 @@ fn check(node: &Node, scope: &dyn Scope) -> Result<(Expr, Type), ExprError> {
             (Expr::Unary(*op, Box::new(e)), want)
         }
         Ast::Binary(op, op_at, a, b) => {
-            let (lhs, lt) = check(a, scope)?;
-            let (rhs, rt) = check(b, scope)?;
+            // A bare enumeration value takes its type from the other side.
+            let ((lhs, lt), (rhs, rt)) = if is_bare_value(a, scope) {
+                let right = check(b, scope)?;
+                (check_as(a, scope, right.1)?, right)
+            } else {
+                let left = check(a, scope)?;
+                let right = check_as(b, scope, left.1)?;
+                (left, right)
+            };
             let (want, result) = match op {
                 BinOp::And | BinOp::Or => (Some(Type::Bool), Type::Bool),
                 BinOp::Eq | BinOp::Ne => (None, Type::Bool),
@@ -867,6 +905,38 @@ fn effect_syntax(src: &str) -> Result<EffectSyntax, ExprError> {
     })
 }
 
+/// A name that is neither a variable nor a named condition: perhaps an enumeration's
+/// value, depending on what it is compared with or assigned to.
+fn is_bare_value(node: &Node, scope: &dyn Scope) -> bool {
+    matches!(&node.ast, Ast::Name(n) if scope.var_type(n).is_none() && scope.named_condition(n).is_none())
+}
+
+/// Checks `node`, reading a bare name as a value of `expected` when that is an
+/// enumeration (`aria == un_bel_di`, `aria = vissi_darte`).
+fn check_as(node: &Node, scope: &dyn Scope, expected: Type) -> Result<(Expr, Type), ExprError> {
+    let (Type::Enum(id), Ast::Name(name)) = (expected, &node.ast) else {
+        return check(node, scope);
+    };
+    if !is_bare_value(node, scope) {
+        return check(node, scope);
+    }
+    let values = scope.enum_values(id);
+    match values.iter().position(|v| v == name) {
+        Some(i) => Ok((Expr::Int(i64::try_from(i).unwrap_or(i64::MAX)), expected)),
+        None => {
+            let err = ExprError::of(
+                ErrorKind::Type,
+                node.at,
+                format!("`{name}` is not one of this enumeration's values"),
+            );
+            Err(match closest(name, values.iter().copied()) {
+                Some(best) => err.hint(format!("did you mean `{best}`?")),
+                None => err.hint(format!("its values are: {}", values.join(", "))),
+            })
+        }
+    }
+}
+
 /// Parses an effect: `[if COND:] NAME (=|+=|-=) EXPR`; the syntax first, then the
 /// names and types.
 ///
@@ -898,6 +968,13 @@ pub fn parse_effect(src: &str, scope: &dyn Scope) -> Result<Effect, ExprError> {
     let Some(target_type) = scope.var_type(&target) else {
         return Err(unknown_variable(scope, &target, target_at));
     };
+    if op != AssignOp::Set && matches!(target_type, Type::Enum(_)) {
+        return Err(type_error(
+            op_at,
+            format!("`{target}` is an enumeration: it cannot be added to"),
+            format!("set it to one of its values: `{target} = ...`"),
+        ));
+    }
     if op != AssignOp::Set && target_type == Type::Bool {
         return Err(type_error(
             op_at,
@@ -905,11 +982,12 @@ pub fn parse_effect(src: &str, scope: &dyn Scope) -> Result<Effect, ExprError> {
             format!("write `{target} = true` or `{target} = false`"),
         ));
     }
-    let (v, vt) = check(&value, scope)?;
+    let (v, vt) = check_as(&value, scope, target_type)?;
     if vt != target_type {
         let hint = match target_type {
             Type::Int => format!("give it a number, e.g. `{target} = 10`"),
             Type::Bool => format!("give it `true`, `false` or a condition, e.g. `{target} = true`"),
+            Type::Enum(_) => format!("give it one of its values, e.g. `{target} = ...`"),
         };
         return Err(type_error(
             value.at,

@@ -102,9 +102,22 @@ fn print(segs: &[Segment], out: &mut String) {
     for s in segs {
         match s {
             Segment::Lit(t) => out.push_str(&t.replace('{', "{{").replace('}', "}}")),
-            Segment::Var(v) => {
+            Segment::Var(v) | Segment::EnumVar(v, _) => {
                 out.push('{');
                 out.push_str(v);
+                out.push('}');
+            }
+            Segment::Tag(t) => {
+                let _ = write!(out, "{{# {t}}}");
+            }
+            Segment::Vary(kind, _, opts) => {
+                let _ = write!(out, "{{{}: ", kind.keyword());
+                for (i, o) in opts.iter().enumerate() {
+                    if i > 0 {
+                        out.push('|');
+                    }
+                    print(o, out);
+                }
                 out.push('}');
             }
             Segment::If(cond, yes, no) => {
@@ -205,6 +218,13 @@ impl Scope for StoryScope<'_> {
     fn var_names(&self) -> Vec<&str> {
         self.0.variables.iter().map(|v| v.name.as_str()).collect()
     }
+    fn enum_values(&self, id: u32) -> Vec<&str> {
+        usize::try_from(id)
+            .ok()
+            .and_then(|i| self.0.variables.get(i))
+            .map(|v| v.values.iter().map(String::as_str).collect())
+            .unwrap_or_default()
+    }
 }
 
 /// What a text's markup does, order aside: variables shown, conditions tested,
@@ -213,7 +233,14 @@ fn shape(segs: &[Segment], out: &mut Vec<String>) {
     for s in segs {
         match s {
             Segment::Lit(_) => {}
-            Segment::Var(v) => out.push(format!("{{{v}}}")),
+            Segment::Var(v) | Segment::EnumVar(v, _) => out.push(format!("{{{v}}}")),
+            Segment::Tag(t) => out.push(format!("{{# {t}}}")),
+            Segment::Vary(kind, _, opts) => {
+                out.push(format!("{{{}: {} variants}}", kind.keyword(), opts.len()));
+                for o in opts {
+                    shape(o, out);
+                }
+            }
             Segment::If(c, yes, no) => {
                 out.push(format!("{{if {c}}}"));
                 shape(yes, out);
@@ -241,7 +268,7 @@ fn shape_of(t: &Text) -> Vec<String> {
 fn reslot(segs: &mut [Segment], slots: &mut impl Iterator<Item = u32>) {
     for s in segs {
         match s {
-            Segment::OneOf(slot, opts) => {
+            Segment::OneOf(slot, opts) | Segment::Vary(_, slot, opts) => {
                 if let Some(n) = slots.next() {
                     *slot = n;
                 }
@@ -253,7 +280,7 @@ fn reslot(segs: &mut [Segment], slots: &mut impl Iterator<Item = u32>) {
                 reslot(yes, slots);
                 reslot(no, slots);
             }
-            Segment::Lit(_) | Segment::Var(_) => {}
+            Segment::Lit(_) | Segment::Var(_) | Segment::Tag(_) | Segment::EnumVar(..) => {}
         }
     }
 }
@@ -261,7 +288,7 @@ fn reslot(segs: &mut [Segment], slots: &mut impl Iterator<Item = u32>) {
 fn slots(segs: &[Segment], out: &mut Vec<u32>) {
     for s in segs {
         match s {
-            Segment::OneOf(slot, opts) => {
+            Segment::OneOf(slot, opts) | Segment::Vary(_, slot, opts) => {
                 out.push(*slot);
                 for o in opts {
                     slots(o, out);
@@ -271,7 +298,7 @@ fn slots(segs: &[Segment], out: &mut Vec<u32>) {
                 slots(yes, out);
                 slots(no, out);
             }
-            Segment::Lit(_) | Segment::Var(_) => {}
+            Segment::Lit(_) | Segment::Var(_) | Segment::Tag(_) | Segment::EnumVar(..) => {}
         }
     }
 }

@@ -10,6 +10,7 @@ mod files;
 pub mod l10n;
 pub mod load;
 pub mod model;
+mod named;
 mod passes;
 #[allow(missing_docs)] // every field is documented in docs/format.md
 pub mod raw;

@@ -21,11 +21,29 @@ pub struct Variable {
     pub min: i64,
     /// Highest value effects may leave it at.
     pub max: i64,
+    /// An enumeration's values, in declared order (its value is an index into them);
+    /// empty for numbers and flags.
+    pub values: Vec<String>,
     /// The file that declares it.
     pub origin: Origin,
 }
 
 impl Variable {
+    /// A value as an author writes it: a number, `true`/`false`, or an enumeration's
+    /// value name.
+    #[must_use]
+    pub fn show(&self, value: i64) -> String {
+        match self.ty {
+            Type::Int => value.to_string(),
+            Type::Bool => (value != 0).to_string(),
+            Type::Enum(_) => usize::try_from(value)
+                .ok()
+                .and_then(|i| self.values.get(i))
+                .cloned()
+                .unwrap_or_else(|| value.to_string()),
+        }
+    }
+
     /// Brings a value into this variable's bounds.
     #[must_use]
     pub fn clamp(&self, value: i64) -> i64 {
@@ -74,6 +92,8 @@ pub struct Choice {
     pub once: bool,
     /// A seeded detour.
     pub chance: Option<Chance>,
+    /// Free-text tags for front ends and tools (`sfx:gong`); no effect on play.
+    pub tags: Vec<String>,
     /// The file it was written in (extensions come from other files).
     pub origin: Origin,
 }
@@ -134,6 +154,8 @@ pub struct Scene {
     pub text: Vec<Text>,
     /// How it is left.
     pub exit: Exit,
+    /// Free-text tags for front ends and tools (`art:lanterns`); no effect on play.
+    pub tags: Vec<String>,
     /// Where it was written.
     pub origin: Origin,
 }

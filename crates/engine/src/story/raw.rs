@@ -32,6 +32,10 @@ pub struct RawHeader {
     #[serde(default)]
     pub endings: Vec<RawEnding>,
     #[serde(default)]
+    pub effects: Vec<RawNamed>,
+    #[serde(default)]
+    pub conditions: Vec<RawNamed>,
+    #[serde(default)]
     pub afterword: Vec<String>,
     #[serde(default)]
     pub credits: Vec<String>,
@@ -57,6 +61,13 @@ pub enum RawVariable {
         #[serde(default)]
         initial: bool,
     },
+    /// One of a list of named values.
+    Enum {
+        name: String,
+        values: Vec<String>,
+        #[serde(default)]
+        initial: Option<String>,
+    },
 }
 
 /// `Ending(...)`.
@@ -67,6 +78,8 @@ pub struct RawEnding {
     pub title: String,
     #[serde(default)]
     pub epilogue: Vec<String>,
+    #[serde(default)]
+    pub order: Option<u32>,
 }
 
 /// `Chapter(...)`.
@@ -86,6 +99,22 @@ pub struct RawChapter {
     pub variables: Vec<RawVariable>,
     #[serde(default)]
     pub endings: Vec<RawEnding>,
+    #[serde(default)]
+    pub effects: Vec<RawNamed>,
+    #[serde(default)]
+    pub conditions: Vec<RawNamed>,
+}
+
+/// `Named(name: "...", do: [...])` in `effects:`, `Named(name: "...", when: "...")` in
+/// `conditions:`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename = "Named")]
+pub struct RawNamed {
+    pub name: String,
+    #[serde(default, rename = "do")]
+    pub effects: Option<Vec<String>>,
+    #[serde(default)]
+    pub when: Option<String>,
 }
 
 /// `Scene(...)`.
@@ -111,6 +140,8 @@ pub struct RawScene {
     pub routes: Option<Vec<RawRoute>>,
     #[serde(default)]
     pub ending: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
 }
 
 /// `Choice(...)`.
@@ -131,6 +162,8 @@ pub struct RawChoice {
     pub once: bool,
     #[serde(default)]
     pub chance: Option<RawChance>,
+    #[serde(default)]
+    pub tags: Vec<String>,
 }
 
 /// `(percent: 30, goto: "x", effects: [...])`.

@@ -27,13 +27,13 @@ fn clean(s: &mut String) {
 fn clean_segments(segments: &mut [Segment]) {
     for seg in segments {
         match seg {
-            Segment::Lit(s) => clean(s),
-            Segment::Var(_) => {}
+            Segment::Lit(s) | Segment::Tag(s) => clean(s),
+            Segment::Var(_) | Segment::EnumVar(..) => {}
             Segment::If(_, then, otherwise) => {
                 clean_segments(then);
                 clean_segments(otherwise);
             }
-            Segment::OneOf(_, options) => {
+            Segment::OneOf(_, options) | Segment::Vary(_, _, options) => {
                 for o in options {
                     clean_segments(o);
                 }
@@ -72,12 +72,14 @@ pub(crate) fn story(story: &mut Story) {
             clean(f);
         }
         clean_texts(&mut s.text);
+        s.tags.iter_mut().for_each(clean);
         match &mut s.exit {
             Exit::Choices(choices) => {
                 for c in choices {
                     clean(&mut c.id);
                     clean(&mut c.goto);
                     clean_segments(&mut c.label.segments);
+                    c.tags.iter_mut().for_each(clean);
                     if let Some(d) = &mut c.disabled {
                         clean(d);
                     }

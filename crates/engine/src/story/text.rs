@@ -1,8 +1,12 @@
-//! Text markup: `{name}`, `{if cond: a | b}`, `{~a|b|c}`, `{{`/`}}`, and `*emphasis*`.
+//! Text markup: `{name}`, `{if cond: a | b}`, `{~a|b|c}`, the varying blocks
+//! `{seq: a|b}`, `{cycle: a|b}`, `{once: a|b}`, `{shuffle: a|b}`, `{{`/`}}`, and
+//! `*emphasis*`.
 //!
 //! Parsed once at load time into segments. Rendering is pure: random variants are
-//! picked from the `roll` the engine drew when the scene was entered, so drawing the
-//! same scene twice (a redraw, a reload, a replay) always shows the same words.
+//! picked from the `roll` the engine drew when the scene was entered, and varying
+//! blocks from how many times the engine counted them shown (it counts on entering a
+//! scene), so drawing the same scene twice (a redraw, a reload, a replay) always shows
+//! the same words.
 
 use super::expr::{self, Env, ErrorKind, Expr, ExprError, Scope, Type};
 
@@ -17,6 +21,78 @@ pub enum Segment {
     If(Expr, Vec<Segment>, Vec<Segment>),
     /// `{~a|b|c}`; `slot` keeps separate blocks of one text independent.
     OneOf(u32, Vec<Vec<Segment>>),
+    /// `{name}` of an enumeration: its value's name (the values, in order).
+    EnumVar(Box<str>, Vec<String>),
+    /// `{# tag}`: a tag on the paragraph it is in, where a reader reaches it; renders
+    /// nothing.
+    Tag(String),
+    /// `{seq: a|b}` and its kin: an option chosen by how often the block was shown.
+    Vary(Vary, u32, Vec<Vec<Segment>>),
+}
+
+/// How a varying block moves through its options, one step per showing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Vary {
+    /// `{seq: a|b|c}`: a, then b, then c from then on.
+    Sequence,
+    /// `{cycle: a|b|c}`: a, b, c, a, b, ...
+    Cycle,
+    /// `{once: a|b|c}`: a, b, c, then nothing.
+    Once,
+    /// `{shuffle: a|b|c}`: every option once in a random order, then again in another
+    /// order, never the same option twice in a row.
+    Shuffle,
+}
+
+impl Vary {
+    /// The keyword that opens the block.
+    #[must_use]
+    pub fn keyword(self) -> &'static str {
+        match self {
+            Vary::Sequence => "seq",
+            Vary::Cycle => "cycle",
+            Vary::Once => "once",
+            Vary::Shuffle => "shuffle",
+        }
+    }
+
+    /// The option shown at the `nth` showing (1-based; 0 is read as 1), if any.
+    #[must_use]
+    pub fn pick(self, nth: u32, options: usize, seed: u64, slot: u32) -> Option<usize> {
+        let k = nth.saturating_sub(1) as usize;
+        if options == 0 {
+            return None;
+        }
+        match self {
+            Vary::Sequence => Some(k.min(options - 1)),
+            Vary::Cycle => Some(k % options),
+            Vary::Once => (k < options).then_some(k),
+            Vary::Shuffle => {
+                let round = k / options;
+                let order = shuffle_round(options, mix(seed, u64::from(slot)), round);
+                Some(order[k % options])
+            }
+        }
+    }
+}
+
+/// The order of one round of a `{shuffle:}` block: a permutation drawn from `seed` and
+/// the round, whose first option is never the previous round's last.
+fn shuffle_round(n: usize, seed: u64, round: usize) -> Vec<usize> {
+    let draw = |r: usize| {
+        let mut order: Vec<usize> = (0..n).collect();
+        for i in (1..n).rev() {
+            #[allow(clippy::cast_possible_truncation)] // the modulo is below n
+            let j = (mix(seed, (r as u64) << 32 | i as u64) % (i as u64 + 1)) as usize;
+            order.swap(i, j);
+        }
+        order
+    };
+    let mut order = draw(round);
+    if round > 0 && n > 1 && draw(round - 1).last() == order.first() {
+        order.swap(0, 1);
+    }
+    order
 }
 
 /// Parsed text, ready to render.
@@ -37,14 +113,57 @@ impl Text {
 
     /// Renders with variable values from `env` and variants chosen by `roll`.
     #[must_use]
+    ///
+    /// The author's spacing is kept, except around a block that comes out empty: the
+    /// space it leaves is closed up (see [`Out::lit`]).
     pub fn render(&self, env: &dyn Env, roll: u64) -> String {
-        let mut out = String::new();
+        self.render_tagged(env, roll).0
+    }
+
+    /// Like [`Text::render`], also returning the `{# tag}`s the reader reaches.
+    #[must_use]
+    pub fn render_tagged(&self, env: &dyn Env, roll: u64) -> (String, Vec<String>) {
+        let mut out = Out::default();
         render_into(&self.segments, env, roll, &mut out);
-        if out.contains("  ") {
-            // A branch that renders empty leaves its neighbours' spaces side by side.
-            out = collapse_spaces(&out);
+        (out.text, out.tags)
+    }
+
+    /// Calls `f` with the slot of every varying block a reader would see now, with the
+    /// blocks' counts as `env` gives them. The engine counts these on entering a scene.
+    pub fn for_each_shown_block(&self, env: &dyn Env, roll: u64, f: &mut dyn FnMut(u32)) {
+        fn walk(segs: &[Segment], env: &dyn Env, roll: u64, f: &mut dyn FnMut(u32)) {
+            for s in segs {
+                match s {
+                    Segment::Lit(_) | Segment::Var(_) | Segment::Tag(_) | Segment::EnumVar(..) => {}
+                    Segment::If(c, a, b) => walk(if c.holds(env) { a } else { b }, env, roll, f),
+                    Segment::OneOf(slot, opts) => {
+                        walk(&opts[one_of(roll, *slot, opts)], env, roll, f)
+                    }
+                    Segment::Vary(kind, slot, opts) => {
+                        f(*slot);
+                        let seed = env.shuffle_seed();
+                        if let Some(i) = kind.pick(env.shown(*slot), opts.len(), seed, *slot) {
+                            walk(&opts[i], env, roll, f);
+                        }
+                    }
+                }
+            }
         }
-        out
+        walk(&self.segments, env, roll, f);
+    }
+
+    /// Whether any varying block (`{seq:}` and kin) is in this text.
+    #[must_use]
+    pub fn varies(&self) -> bool {
+        fn any(segs: &[Segment]) -> bool {
+            segs.iter().any(|s| match s {
+                Segment::Lit(_) | Segment::Var(_) | Segment::Tag(_) | Segment::EnumVar(..) => false,
+                Segment::If(_, a, b) => any(a) || any(b),
+                Segment::OneOf(_, opts) => opts.iter().any(|o| any(o)),
+                Segment::Vary(..) => true,
+            })
+        }
+        any(&self.segments)
     }
 
     /// Counts words in every branch (what an author wrote, not what one reader sees).
@@ -54,9 +173,13 @@ impl Text {
             segs.iter()
                 .map(|s| match s {
                     Segment::Lit(t) => t.split_whitespace().count(),
+                    Segment::Tag(_) => 0,
+                    Segment::EnumVar(..) => 1,
                     Segment::Var(_) => 1,
                     Segment::If(_, a, b) => count(a) + count(b),
-                    Segment::OneOf(_, opts) => opts.iter().map(|o| count(o)).sum(),
+                    Segment::OneOf(_, opts) | Segment::Vary(_, _, opts) => {
+                        opts.iter().map(|o| count(o)).sum()
+                    }
                 })
                 .sum()
         }
@@ -68,14 +191,16 @@ impl Text {
         fn walk(segs: &[Segment], f: &mut dyn FnMut(&str)) {
             for s in segs {
                 match s {
-                    Segment::Lit(_) => {}
-                    Segment::Var(v) => f(v),
+                    Segment::Lit(_) | Segment::Tag(_) => {}
+                    Segment::Var(v) | Segment::EnumVar(v, _) => f(v),
                     Segment::If(c, a, b) => {
                         c.for_each_var(f);
                         walk(a, f);
                         walk(b, f);
                     }
-                    Segment::OneOf(_, opts) => opts.iter().for_each(|o| walk(o, f)),
+                    Segment::OneOf(_, opts) | Segment::Vary(_, _, opts) => {
+                        opts.iter().for_each(|o| walk(o, f));
+                    }
                 }
             }
         }
@@ -83,32 +208,82 @@ impl Text {
     }
 }
 
-fn render_into(segs: &[Segment], env: &dyn Env, roll: u64, out: &mut String) {
-    for s in segs {
-        match s {
-            Segment::Lit(t) => out.push_str(t),
-            Segment::Var(v) => out.push_str(&env.var(v).to_string()),
-            Segment::If(c, a, b) => render_into(if c.holds(env) { a } else { b }, env, roll, out),
-            Segment::OneOf(slot, opts) => {
-                let pick = mix(roll, u64::from(*slot)) % opts.len() as u64;
-                #[allow(clippy::cast_possible_truncation)] // pick < opts.len()
-                render_into(&opts[pick as usize], env, roll, out);
+/// Rendered text being built, remembering whether a block just came out empty.
+#[derive(Default)]
+struct Out {
+    text: String,
+    /// A block rendered nothing since the last words were written.
+    after_empty_block: bool,
+    /// `{# tag}`s reached.
+    tags: Vec<String>,
+}
+
+/// Characters that never follow a space: the space an empty block leaves before them
+/// is removed.
+const CLOSING: &[char] = &['.', ',', ';', ':', '!', '?', ')', ']', '’', '”', '…'];
+
+impl Out {
+    /// Writes literal words. The space rule: the author's spacing is kept, except where
+    /// a block came out empty — then a space on both sides becomes one space
+    /// (`a {if x: b} c` → `a c`), and a space before closing punctuation goes
+    /// (`blinks {if x: twice}.` → `blinks.`). A paragraph's edges are trimmed by the
+    /// engine.
+    fn lit(&mut self, t: &str) {
+        let mut t = t;
+        if self.after_empty_block && (self.text.is_empty() || self.text.ends_with(' ')) {
+            if t.starts_with(' ') {
+                t = t.trim_start_matches(' ');
+            } else if t.starts_with(CLOSING) {
+                let kept = self.text.trim_end_matches(' ').len();
+                self.text.truncate(kept);
             }
+        }
+        if !t.is_empty() {
+            self.text.push_str(t);
+            self.after_empty_block = false;
+        }
+    }
+
+    fn block(&mut self, render: impl FnOnce(&mut Self)) {
+        let before = self.text.len();
+        render(self);
+        if self.text.len() == before {
+            self.after_empty_block = true;
         }
     }
 }
 
-fn collapse_spaces(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut prev_space = false;
-    for c in s.chars() {
-        if c == ' ' && prev_space {
-            continue;
+fn one_of(roll: u64, slot: u32, opts: &[Vec<Segment>]) -> usize {
+    #[allow(clippy::cast_possible_truncation)] // below opts.len()
+    let pick = (mix(roll, u64::from(slot)) % opts.len() as u64) as usize;
+    pick
+}
+
+fn render_into(segs: &[Segment], env: &dyn Env, roll: u64, out: &mut Out) {
+    for s in segs {
+        match s {
+            Segment::Lit(t) => out.lit(t),
+            Segment::Tag(t) => out.block(|out| out.tags.push(t.clone())),
+            Segment::Var(v) => out.lit(&env.var(v).to_string()),
+            Segment::EnumVar(v, values) => {
+                let n = env.var(v);
+                let name = usize::try_from(n).ok().and_then(|i| values.get(i));
+                out.lit(name.map_or(&n.to_string(), |s| s));
+            }
+            Segment::If(c, a, b) => {
+                out.block(|out| render_into(if c.holds(env) { a } else { b }, env, roll, out));
+            }
+            Segment::OneOf(slot, opts) => {
+                out.block(|out| render_into(&opts[one_of(roll, *slot, opts)], env, roll, out));
+            }
+            Segment::Vary(kind, slot, opts) => out.block(|out| {
+                let seed = env.shuffle_seed();
+                if let Some(i) = kind.pick(env.shown(*slot), opts.len(), seed, *slot) {
+                    render_into(&opts[i], env, roll, out);
+                }
+            }),
         }
-        prev_space = c == ' ';
-        out.push(c);
     }
-    out
 }
 
 /// Branch text is trimmed at its edges, so `{if lie: a | b}` reads like it looks;
@@ -271,6 +446,16 @@ fn split_bars(b: &[u8], from: usize, to: usize) -> Vec<(usize, usize)> {
     parts
 }
 
+/// `seq: ...` and its kin: the kind and the text after the colon.
+fn varying_block(trimmed: &str) -> Option<(Vary, &str)> {
+    [Vary::Sequence, Vary::Cycle, Vary::Once, Vary::Shuffle]
+        .into_iter()
+        .find_map(|kind| {
+            let rest = trimmed.strip_prefix(kind.keyword())?.trim_start();
+            rest.strip_prefix(':').map(|body| (kind, body))
+        })
+}
+
 fn parse_block(
     src: &str,
     from: usize,
@@ -295,6 +480,37 @@ fn parse_block(
             opts.push(opt);
         }
         return Ok(Segment::OneOf(this_slot, opts));
+    }
+    if let Some(tag) = trimmed.strip_prefix('#') {
+        let tag = tag.trim();
+        if tag.is_empty() || tag.contains(['{', '}']) {
+            return Err(err(
+                at,
+                "a `{#}` tag needs plain text",
+                "write `{# sfx:gong}`",
+            ));
+        }
+        return Ok(Segment::Tag(tag.to_owned()));
+    }
+    if let Some((kind, body)) = varying_block(trimmed) {
+        let colon = at + (trimmed.len() - body.len());
+        let parts = split_bars(b, colon, to);
+        let this_slot = *slot;
+        *slot += 1;
+        let mut opts = Vec::with_capacity(parts.len());
+        for (a, z) in parts {
+            let mut opt = parse_run(src, a, z, scope, slot, depth + 1)?;
+            trim_edges(&mut opt);
+            opts.push(opt);
+        }
+        if kind != Vary::Once && opts.len() < 2 {
+            return Err(err(
+                at,
+                format!("`{{{}:}}` needs at least two options", kind.keyword()),
+                "separate the options with `|`; for text shown only the first time, write `{once: text}`",
+            ));
+        }
+        return Ok(Segment::Vary(kind, this_slot, opts));
     }
     if trimmed.starts_with("if ") || trimmed.starts_with("if\t") {
         let colon = src[at + 2..to]
@@ -340,18 +556,37 @@ fn parse_block(
         return Err(err(
             from - 1,
             "empty `{}` block",
-            "write `{name}`, `{if ...: ...}` or `{~a|b}`",
+            "write `{name}`, `{if ...: ...}`, `{~a|b}` or `{seq: a|b}`",
         ));
+    }
+    if let Some((word, _)) = name.split_once(':') {
+        let word = word.trim();
+        if !word.is_empty() && word.chars().all(|ch| ch.is_alphanumeric() || ch == '_') {
+            let keywords = ["seq", "cycle", "once", "shuffle", "if"];
+            let hint = match expr::closest(word, keywords.into_iter()) {
+                Some(best) => format!("did you mean `{{{best}: ...}}`?"),
+                None => "varying blocks are `{seq: a|b}`, `{cycle: a|b}`, `{once: a|b}` and `{shuffle: a|b}`".to_owned(),
+            };
+            return Err(err(at, format!("`{word}:` is not a kind of block"), &hint));
+        }
     }
     if !name.chars().all(|ch| ch.is_alphanumeric() || ch == '_') {
         return Err(err(
             at,
             format!("`{{{name}}}` is not a variable, condition or variant block"),
-            "blocks are `{name}`, `{if cond: a | b}` or `{~a|b}`; write `{{` for a literal brace",
+            "blocks are `{name}`, `{if cond: a | b}`, `{~a|b}` or `{seq: a|b}`; write `{{` for a literal brace",
         ));
     }
     match scope.var_type(name) {
         Some(Type::Int | Type::Bool) => Ok(Segment::Var(name.into())),
+        Some(Type::Enum(id)) => Ok(Segment::EnumVar(
+            name.into(),
+            scope
+                .enum_values(id)
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
+        )),
         None => Err(expr::unknown_variable(scope, name, at)),
     }
 }
@@ -423,5 +658,107 @@ mod tests {
         assert_eq!(parse("oops {if lie: x", &S, &mut 0).unwrap_err().offset, 5);
         assert!(parse("{if lie: a | b | c}", &S, &mut 0).is_err());
         assert!(parse("{}", &S, &mut 0).is_err());
+    }
+
+    /// An env that reports every varying block as shown `n` times.
+    struct Shown(u32, i64);
+    impl Env for Shown {
+        fn var(&self, _: &str) -> i64 {
+            self.1
+        }
+        fn visits(&self, _: &str) -> i64 {
+            0
+        }
+        fn shown(&self, _: u32) -> u32 {
+            self.0
+        }
+        fn shuffle_seed(&self) -> u64 {
+            99
+        }
+    }
+
+    #[test]
+    fn an_empty_block_closes_up_the_space_it_leaves() {
+        // The example: ink's behaviour.
+        let t = p("blinks {if lie: twice}.");
+        assert_eq!(t.render(&E(0, 1), 0), "blinks twice.");
+        assert_eq!(t.render(&E(0, 0), 0), "blinks.");
+        // No space written, none added: the author's spacing is kept.
+        assert_eq!(
+            p("blinks{if lie: twice}.").render(&E(0, 1), 0),
+            "blinkstwice."
+        );
+        // Between words, two spaces become one.
+        let t = p("a {if lie: b} c, {if lie: d}; e {if lie: f}");
+        assert_eq!(t.render(&E(0, 0), 0), "a c,; e ");
+        assert_eq!(t.render(&E(0, 1), 0), "a b c, d; e f");
+        // The author's own double space, away from any block, is left alone.
+        assert_eq!(
+            p("One.  Two {if lie: x}.").render(&E(0, 0), 0),
+            "One.  Two."
+        );
+        // Several empty blocks in a row close up as one.
+        let t = p("she {if lie: a} {if lie: b} {once: c|d} went");
+        assert_eq!(t.render(&Shown(9, 0), 0), "she went");
+    }
+
+    #[test]
+    fn varying_blocks_move_one_step_per_showing() {
+        let seq = p("{seq: one|two|three}");
+        let cyc = p("{cycle: one|two}");
+        let once = p("{once: first|second}");
+        let render = |t: &Text, n| t.render(&Shown(n, 0), 0);
+        let seen = |t: &Text| (1..=5).map(|n| render(t, n)).collect::<Vec<_>>();
+        assert_eq!(seen(&seq), ["one", "two", "three", "three", "three"]);
+        assert_eq!(seen(&cyc), ["one", "two", "one", "two", "one"]);
+        assert_eq!(seen(&once), ["first", "second", "", "", ""]);
+        // Outside a game (never counted) a block shows its first option.
+        assert_eq!(render(&seq, 0), "one");
+        assert_eq!(seq.word_count(), 3);
+        assert!(seq.varies() && !p("{~a|b}").varies());
+    }
+
+    #[test]
+    fn shuffle_shows_every_option_once_per_round_and_never_twice_running() {
+        let t = p("{shuffle: a|b|c|d}");
+        let seen: Vec<String> = (1..=40).map(|n| t.render(&Shown(n, 0), 0)).collect();
+        for round in seen.chunks(4) {
+            let set: std::collections::BTreeSet<&String> = round.iter().collect();
+            assert_eq!(set.len(), 4, "each round shows all four: {round:?}");
+        }
+        assert!(seen.windows(2).all(|w| w[0] != w[1]), "{seen:?}");
+        let orders: std::collections::BTreeSet<&[String]> = seen.chunks(4).collect();
+        assert!(orders.len() > 1, "rounds are reshuffled: {seen:?}");
+    }
+
+    #[test]
+    fn varying_blocks_are_only_counted_where_a_reader_reaches_them() {
+        let t = p("{if lie: {seq: a|b}} {cycle: x|{once: y|z}}");
+        let mut slots = Vec::new();
+        t.for_each_shown_block(&Shown(1, 0), 0, &mut |s| slots.push(s));
+        assert_eq!(slots, [1], "the hidden `{{if}}` branch is not counted");
+        slots.clear();
+        t.for_each_shown_block(&Shown(2, 1), 0, &mut |s| slots.push(s));
+        assert_eq!(
+            slots,
+            [0, 1, 2],
+            "the nested block is reached on the second showing"
+        );
+    }
+
+    #[test]
+    fn misused_varying_blocks_are_errors() {
+        let e = parse("x {seq: only}", &S, &mut 0).unwrap_err();
+        assert!(e.message.contains("at least two"), "{e:?}");
+        assert_eq!(e.offset, 3);
+        let e = parse("{cylce: a|b}", &S, &mut 0).unwrap_err();
+        assert!(e.message.contains("not a kind of block"), "{e:?}");
+        assert_eq!(e.hint.as_deref(), Some("did you mean `{cycle: ...}`?"));
+        assert!(parse("{once: just this}", &S, &mut 0).is_ok());
+        assert!(parse("{seq: a|{if lei: b}}", &S, &mut 0).is_err());
+        // Every block gets its own slot, nested ones too.
+        let mut slot = 0;
+        parse("{seq: a|{cycle: b|c}} {~d|e}", &S, &mut slot).unwrap();
+        assert_eq!(slot, 3);
     }
 }

@@ -12,6 +12,7 @@ use super::super::diag::Diagnostic;
 use super::super::expr::{self, Effect, ErrorKind, ExprError, Scope, Type};
 use super::super::model::CONTINUE;
 use super::super::model::{Chance, Choice, Ending, Exit, Origin, Route, Scene};
+use super::super::named;
 use super::super::raw::{RawChapter, RawChoice, RawEnding, RawScene};
 use super::super::text::{self, Text};
 use super::context::{Ctx, Site};
@@ -26,6 +27,10 @@ pub struct Names<'a> {
     endings: HashSet<&'a str>,
     /// `{if ...}` conditions in text repeat as much as `when:` ones: parse each once.
     text_conditions: RefCell<HashMap<String, Result<expr::Expr, ExprError>>>,
+    /// Named effects and conditions, compiled (empty until that pass has run).
+    pub named: named::Named,
+    /// Each enumeration's values, by its type id.
+    pub enums: HashMap<u32, Vec<String>>,
 }
 
 impl<'a> Names<'a> {
@@ -46,7 +51,14 @@ impl<'a> Names<'a> {
             salvage,
             endings: endings.into_iter().collect(),
             text_conditions: RefCell::default(),
+            named: named::Named::default(),
+            enums: HashMap::new(),
         }
+    }
+
+    /// Whether `name` is a declared variable.
+    pub fn is_variable(&self, name: &str) -> bool {
+        self.vars.contains_key(name)
     }
 
     /// Whether a scene id resolves (or may, in a file that failed to parse).
@@ -76,7 +88,21 @@ impl Scope for Names<'_> {
         self.has_scene(id)
     }
     fn var_names(&self) -> Vec<&str> {
-        self.vars.keys().map(String::as_str).collect()
+        let conditions = self.named.conditions.keys().map(String::as_str);
+        self.vars
+            .keys()
+            .map(String::as_str)
+            .chain(conditions)
+            .collect()
+    }
+    fn named_condition(&self, name: &str) -> Option<Result<expr::Expr, String>> {
+        self.named.conditions.get(name).cloned().map(Ok)
+    }
+    fn enum_values(&self, id: u32) -> Vec<&str> {
+        self.enums
+            .get(&id)
+            .map(|v| v.iter().map(String::as_str).collect())
+            .unwrap_or_default()
     }
 }
 
@@ -114,15 +140,35 @@ pub fn texts(
         .collect()
 }
 
-/// Compiles the declared endings' epilogues.
+/// Compiles the declared endings' epilogues, in the order every list shows them: an
+/// ending without `order:` stands at its declaration position (header first, then
+/// files in path order); `order: N` puts an ending N-th, ahead of any ending standing
+/// there by declaration alone.
 pub fn endings(
     cx: &mut Ctx<'_>,
     endings: &[(usize, &RawEnding)],
     names: &Names<'_>,
 ) -> Vec<Ending> {
-    endings
+    for (file, e) in endings {
+        if e.order == Some(0) {
+            let d = Diagnostic::error("E0504", format!("ending `{}` has `order: 0`", e.id))
+                .with_hint("orders count from 1: `order: 1` lists it first");
+            cx.report(d, &Site::literal(*file, Some("id"), &e.id));
+        }
+    }
+    let mut ordered: Vec<((u32, bool), &(usize, &RawEnding))> = endings
         .iter()
-        .map(|(file, e)| Ending {
+        .zip(1u32..)
+        .map(|(entry, position)| match entry.1.order {
+            Some(n) => ((n, false), entry),
+            None => ((position, true), entry),
+        })
+        .collect();
+    // Stable: equal keys keep declaration order.
+    ordered.sort_by_key(|(k, _)| *k);
+    ordered
+        .into_iter()
+        .map(|(_, (file, e))| Ending {
             id: e.id.clone(),
             title: e.title.clone(),
             epilogue: texts(cx, *file, "epilogue", &e.epilogue, names),
@@ -245,6 +291,21 @@ fn compile_effects(
         if too_long(cx, base, src) {
             continue;
         }
+        if let Some(name) = named::effect_name(src) {
+            if let Some(group) = names.named.effects.get(name) {
+                out.extend(group.iter().cloned());
+                continue;
+            }
+            if !names.is_variable(name) {
+                let e = named::unknown_effect(src, names.named.effects.keys().map(String::as_str));
+                let mut d = Diagnostic::error("E0503", e.message);
+                if let Some(h) = e.hint {
+                    d = d.with_hint(h);
+                }
+                cx.report(d, &base.at(None, src).char_at(e.offset));
+                continue;
+            }
+        }
         let parsed = match cx.effect_memo.get(src.as_str()) {
             Some(hit) => hit.clone(),
             None => {
@@ -358,6 +419,7 @@ pub fn compile_choice(
         effects,
         once: rc.once,
         chance,
+        tags: rc.tags.clone(),
         origin: Origin { file: base.file },
     }
 }
@@ -524,6 +586,7 @@ fn compile_scene(
         on_enter,
         text,
         exit,
+        tags: s.tags.clone(),
         origin: Origin { file },
     }
 }

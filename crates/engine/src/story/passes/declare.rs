@@ -82,6 +82,11 @@ pub fn declare<'r>(cx: &mut Ctx<'_>, parsed: &'r [(usize, RawFile)]) -> Declarat
                 report_second(cx, d, &first, &Site::literal(file, Some("name"), &var.name));
                 continue;
             }
+            let mut var = var;
+            if let Type::Enum(_) = var.ty {
+                // An enumeration's type is its place among the variables.
+                var.ty = Type::Enum(u32::try_from(out.variables.len()).unwrap_or(u32::MAX));
+            }
             out.var_index.insert(var.name.clone(), out.variables.len());
             out.variables.push(var);
         }
@@ -130,6 +135,7 @@ fn variable(cx: &mut Ctx<'_>, file: usize, v: &RawVariable) -> Option<Variable> 
             initial: *initial,
             min: min.unwrap_or(i64::MIN),
             max: max.unwrap_or(i64::MAX),
+            values: Vec::new(),
             origin: Origin { file },
         },
         RawVariable::Flag { name, initial } => Variable {
@@ -138,8 +144,14 @@ fn variable(cx: &mut Ctx<'_>, file: usize, v: &RawVariable) -> Option<Variable> 
             initial: i64::from(*initial),
             min: 0,
             max: 1,
+            values: Vec::new(),
             origin: Origin { file },
         },
+        RawVariable::Enum {
+            name,
+            values,
+            initial,
+        } => return enumeration(cx, file, name, values, initial.as_deref()),
     };
     let site = Site::literal(file, Some("name"), &var.name);
     if !is_identifier(&var.name) {
@@ -170,6 +182,75 @@ fn variable(cx: &mut Ctx<'_>, file: usize, v: &RawVariable) -> Option<Variable> 
         cx.report(d, &site);
     }
     Some(var)
+}
+
+/// Checks an `Enum(...)` declaration: values are names, at least one, none twice; the
+/// initial value (default: the first) is one of them.
+fn enumeration(
+    cx: &mut Ctx<'_>,
+    file: usize,
+    name: &str,
+    values: &[String],
+    initial: Option<&str>,
+) -> Option<Variable> {
+    let site = Site::literal(file, Some("name"), name);
+    if !is_identifier(name) {
+        let d = Diagnostic::error("E0103", format!("`{name}` is not a valid variable name"))
+            .with_hint("use letters, digits and `_`, starting with a letter");
+        cx.report(d, &site);
+        return None;
+    }
+    let mut ok = true;
+    for (i, v) in values.iter().enumerate() {
+        let problem = if !is_identifier(v) {
+            Some(format!("`{v}` is not a valid value name"))
+        } else if values[..i].contains(v) {
+            Some(format!("`{v}` is listed twice in `{name}`"))
+        } else {
+            None
+        };
+        if let Some(message) = problem {
+            let d = Diagnostic::error("E0505", message)
+                .with_hint("an enumeration's values are distinct names: letters, digits and `_`");
+            cx.report(d, &Site::literal(file, None, v));
+            ok = false;
+        }
+    }
+    if values.is_empty() {
+        let d = Diagnostic::error("E0505", format!("enumeration `{name}` has no values"))
+            .with_hint("list them: `values: [\"first\", \"second\"]`");
+        cx.report(d, &site);
+        return None;
+    }
+    let start = match initial {
+        None => 0,
+        Some(v) => {
+            if let Some(i) = values.iter().position(|x| x == v) {
+                i
+            } else {
+                let hint = match super::super::expr::closest(v, values.iter().map(String::as_str)) {
+                    Some(best) => format!("did you mean `{best}`?"),
+                    None => format!("its values are: {}", values.join(", ")),
+                };
+                let d =
+                    Diagnostic::error("E0505", format!("`{v}` is not one of `{name}`'s values"))
+                        .with_hint(hint);
+                cx.report(d, &Site::literal(file, Some("initial"), v));
+                ok = false;
+                0
+            }
+        }
+    };
+    let top = i64::try_from(values.len()).unwrap_or(i64::MAX) - 1;
+    ok.then(|| Variable {
+        name: name.to_owned(),
+        ty: Type::Enum(0),
+        initial: i64::try_from(start).unwrap_or(0),
+        min: 0,
+        max: top,
+        values: values.to_vec(),
+        origin: Origin { file },
+    })
 }
 
 fn is_identifier(s: &str) -> bool {

@@ -21,6 +21,7 @@ mod declare;
 mod extend;
 mod index;
 pub mod lint;
+mod named;
 mod parse;
 mod read;
 
@@ -43,12 +44,21 @@ pub fn run(cx: &mut Ctx<'_>) -> Option<Story> {
     let decls = declare::declare(cx, &parsed);
     let scene_map = index::index(cx, &bodies)?;
     let salvage = std::mem::take(&mut cx.salvage);
-    let names = Names::new(
+    let mut names = Names::new(
         decls.variables.iter().map(|v| (v.name.clone(), v.ty)),
         &scene_map,
         decls.endings.iter().map(|(_, e)| e.id.as_str()),
         &salvage,
     );
+    names.enums = decls
+        .variables
+        .iter()
+        .filter_map(|v| match v.ty {
+            super::expr::Type::Enum(id) => Some((id, v.values.clone())),
+            _ => None,
+        })
+        .collect();
+    names.named = named::declare(cx, &parsed, &names);
     let chapters = chapters(&parsed);
     let mut scenes = compile::compile_scenes(cx, with_bodies(&chapters, bodies), &names);
     let scene_index = index_of(&scenes);
