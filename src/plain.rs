@@ -397,7 +397,7 @@ impl<'s> PlainPlayer<'s> {
         for v in self.session.variables() {
             match &v.changed_by {
                 Some(change) => {
-                    writeln!(out, "{} = {} (last changed by {change})", v.name, v.value)?
+                    writeln!(out, "{} = {} (last changed by {change})", v.name, v.value)?;
                 }
                 None => writeln!(out, "{} = {} (unchanged)", v.name, v.value)?,
             }

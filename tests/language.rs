@@ -557,9 +557,8 @@ fn plain_prints_tags_only_when_asked() {
     // Without the tag lines, the two transcripts are the same.
     let without: String = tagged
         .stdout
-        .lines()
+        .split_inclusive('\n')
         .filter(|l| !l.starts_with("# tags: "))
-        .map(|l| format!("{l}\n"))
         .collect();
     assert_eq!(without, plain.stdout);
 }

@@ -212,7 +212,9 @@ fn text_reads(t: &Text, out: &mut BTreeMap<String, usize>) {
                     walk(b, out);
                 }
                 Segment::OneOf(_, options) | Segment::Vary(_, _, options) => {
-                    options.iter().for_each(|o| walk(o, out));
+                    for o in options {
+                        walk(o, out);
+                    }
                 }
                 Segment::Lit(_) | Segment::Tag(_) => {}
             }
@@ -291,7 +293,9 @@ fn flat(segs: &[Segment], out: &mut String) {
                 flat(b, out);
             }
             Segment::OneOf(_, options) | Segment::Vary(_, _, options) => {
-                options.iter().for_each(|o| flat(o, out));
+                for o in options {
+                    flat(o, out);
+                }
             }
             Segment::Var(_) | Segment::EnumVar(..) | Segment::Tag(_) => {}
         }

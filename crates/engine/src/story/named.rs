@@ -217,10 +217,10 @@ pub(crate) fn compile<'r>(decls: &'r [Decl<'r>], base: &dyn Scope) -> (Named, Ve
     let mut conditions = HashMap::new();
     let mut effects = HashMap::new();
     for d in decls {
-        if !d.is_effect {
-            conditions.insert(d.name, d);
-        } else {
+        if d.is_effect {
             effects.insert(d.name, d);
+        } else {
+            conditions.insert(d.name, d);
         }
     }
     let r = Resolving {
@@ -233,10 +233,10 @@ pub(crate) fn compile<'r>(decls: &'r [Decl<'r>], base: &dyn Scope) -> (Named, Ve
         errors: RefCell::default(),
     };
     for d in decls {
-        if !d.is_effect {
-            let _ = r.named_condition(d.name);
-        } else {
+        if d.is_effect {
             let _ = r.effect_group(d.name);
+        } else {
+            let _ = r.named_condition(d.name);
         }
     }
     (r.done.into_inner(), r.errors.into_inner())

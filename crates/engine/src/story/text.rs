@@ -137,7 +137,7 @@ impl Text {
                     Segment::Lit(_) | Segment::Var(_) | Segment::Tag(_) | Segment::EnumVar(..) => {}
                     Segment::If(c, a, b) => walk(if c.holds(env) { a } else { b }, env, roll, f),
                     Segment::OneOf(slot, opts) => {
-                        walk(&opts[one_of(roll, *slot, opts)], env, roll, f)
+                        walk(&opts[one_of(roll, *slot, opts)], env, roll, f);
                     }
                     Segment::Vary(kind, slot, opts) => {
                         f(*slot);
@@ -174,8 +174,7 @@ impl Text {
                 .map(|s| match s {
                     Segment::Lit(t) => t.split_whitespace().count(),
                     Segment::Tag(_) => 0,
-                    Segment::EnumVar(..) => 1,
-                    Segment::Var(_) => 1,
+                    Segment::EnumVar(..) | Segment::Var(_) => 1,
                     Segment::If(_, a, b) => count(a) + count(b),
                     Segment::OneOf(_, opts) | Segment::Vary(_, _, opts) => {
                         opts.iter().map(|o| count(o)).sum()
@@ -199,7 +198,9 @@ impl Text {
                         walk(b, f);
                     }
                     Segment::OneOf(_, opts) | Segment::Vary(_, _, opts) => {
-                        opts.iter().for_each(|o| walk(o, f));
+                        for o in opts {
+                            walk(o, f);
+                        }
                     }
                 }
             }
@@ -563,7 +564,7 @@ fn parse_block(
         let word = word.trim();
         if !word.is_empty() && word.chars().all(|ch| ch.is_alphanumeric() || ch == '_') {
             let keywords = ["seq", "cycle", "once", "shuffle", "if"];
-            let hint = match expr::closest(word, keywords.into_iter()) {
+            let hint = match expr::closest(word, keywords) {
                 Some(best) => format!("did you mean `{{{best}: ...}}`?"),
                 None => "varying blocks are `{seq: a|b}`, `{cycle: a|b}`, `{once: a|b}` and `{shuffle: a|b}`".to_owned(),
             };

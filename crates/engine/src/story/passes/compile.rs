@@ -143,6 +143,10 @@ pub fn texts(
 /// Compiles the declared endings' epilogues, in the order every list shows them: an
 /// ending without `order:` stands at its declaration position (header first, then
 /// files in path order); `order: N` puts an ending N-th, ahead of any ending standing
+/// An ending's sort key (the place asked for, or its declaration position; explicit
+/// first) with the ending.
+type Keyed<'e, 'r> = ((u32, bool), &'e (usize, &'r RawEnding));
+
 /// there by declaration alone.
 pub fn endings(
     cx: &mut Ctx<'_>,
@@ -156,7 +160,7 @@ pub fn endings(
             cx.report(d, &Site::literal(*file, Some("id"), &e.id));
         }
     }
-    let mut ordered: Vec<((u32, bool), &(usize, &RawEnding))> = endings
+    let mut ordered: Vec<Keyed> = endings
         .iter()
         .zip(1u32..)
         .map(|(entry, position)| match entry.1.order {
