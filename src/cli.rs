@@ -188,8 +188,18 @@ pub fn load_story(dir: Option<&Path>) -> Result<Story, (String, u8)> {
         Some(s) => Ok(s),
         None => {
             let mut msg = String::new();
-            for d in loaded.diagnostics.iter().filter(|d| d.is_error()) {
+            let errors: Vec<_> = loaded
+                .diagnostics
+                .iter()
+                .filter(|d| d.is_error())
+                .cloned()
+                .collect();
+            let (shown, more) = story::diag::capped(&errors, crate::limits::REPORTS_PER_CODE);
+            for d in shown {
                 msg.push_str(&d.to_string());
+            }
+            for line in more {
+                let _ = writeln!(msg, "{line}");
             }
             let _ = write!(
                 msg,
@@ -211,8 +221,12 @@ fn check(dir: &Path) -> ExitCode {
     };
     let loaded = story::load(&files);
     let mut out = io::stdout().lock();
-    for d in &loaded.diagnostics {
+    let (shown, more) = story::diag::capped(&loaded.diagnostics, crate::limits::REPORTS_PER_CODE);
+    for d in shown {
         let _ = writeln!(out, "{d}");
+    }
+    for line in more {
+        let _ = writeln!(out, "{line}");
     }
     let _ = writeln!(out, "{}", summary(&loaded));
     let code = if loaded.error_count() > 0 {

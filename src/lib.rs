@@ -32,4 +32,4 @@ pub mod tui;
 
 // The pure core lives in its own crate (crates/engine) so the compiler keeps it free of
 // terminal and file I/O; re-exported so `butterfly::story` and friends keep working.
-pub use butterfly_engine::{engine, sanitize, story};
+pub use butterfly_engine::{engine, limits, sanitize, story};

@@ -7,5 +7,6 @@
 //! `ARCHITECTURE.md`).
 
 pub mod engine;
+pub mod limits;
 pub mod sanitize;
 pub mod story;

@@ -4,6 +4,7 @@
 //! when (and only when) something must be reported, [`Locator`] scans that file's string
 //! literals and finds the one the problem is about. A clean story never pays for this.
 
+use std::collections::HashMap;
 use std::fmt;
 
 /// How bad a problem is.
@@ -30,8 +31,13 @@ pub struct Diagnostic {
     pub line: usize,
     /// 1-based column, in characters (0 when unknown).
     pub col: usize,
-    /// The source line, to quote under the message.
+    /// The source line, to quote under the message: at most
+    /// [`QUOTE_COLUMNS`](crate::limits::QUOTE_COLUMNS) characters of it around the
+    /// column, with `…` where it was cut.
     pub source_line: Option<String>,
+    /// 1-based column of the caret under [`source_line`](Self::source_line) (the
+    /// column in the quoted window, not in the file).
+    pub quote_col: usize,
     /// How to fix it.
     pub hint: Option<String>,
 }
@@ -43,11 +49,12 @@ impl Diagnostic {
         Self {
             severity,
             code,
-            message: message.into(),
+            message: clip(message.into(), crate::limits::MESSAGE_CHARS),
             file: String::new(),
             line: 0,
             col: 0,
             source_line: None,
+            quote_col: 0,
             hint: None,
         }
     }
@@ -77,9 +84,37 @@ impl Diagnostic {
         file.clone_into(&mut self.file);
         self.line = line;
         self.col = col;
-        self.source_line = src
-            .and_then(|s| s.lines().nth(line.saturating_sub(1)))
-            .map(str::to_owned);
+        match src.and_then(|s| s.lines().nth(line.saturating_sub(1))) {
+            Some(text) => self.quoting(text, col),
+            None => self,
+        }
+    }
+
+    /// Places it at byte `offset` of the file `loc` scans, quoting a window of the line
+    /// around it. Costs the window, not the line or the file, so many diagnostics on
+    /// one long line stay linear.
+    #[must_use]
+    pub fn at_offset(mut self, file: &str, loc: &Locator<'_>, offset: usize) -> Self {
+        let (line, col) = loc.line_col(offset);
+        file.clone_into(&mut self.file);
+        self.line = line;
+        self.col = col;
+        let (text, caret) = loc.quote(offset);
+        self.source_line = Some(text);
+        self.quote_col = caret;
+        self
+    }
+
+    /// Quotes a window of `line_text` around its 1-based character column `col`.
+    #[must_use]
+    pub fn quoting(mut self, line_text: &str, col: usize) -> Self {
+        let at = line_text
+            .char_indices()
+            .nth(col.saturating_sub(1))
+            .map_or(line_text.len(), |(i, _)| i);
+        let (text, caret) = quote_around(line_text, at);
+        self.source_line = Some(text);
+        self.quote_col = caret;
         self
     }
 
@@ -120,20 +155,98 @@ impl fmt::Display for Diagnostic {
         if let Some(line) = &self.source_line {
             let num = self.line.to_string();
             let pad = " ".repeat(num.len());
-            // Tabs would misalign the caret; show them as one space each.
-            let shown: String = line
-                .chars()
-                .map(|c| if c == '\t' { ' ' } else { c })
-                .collect();
             writeln!(out, "{pad} |")?;
-            writeln!(out, "{num} | {shown}")?;
-            writeln!(out, "{pad} | {}^", " ".repeat(self.col.saturating_sub(1)))?;
+            writeln!(out, "{num} | {line}")?;
+            writeln!(
+                out,
+                "{pad} | {}^",
+                " ".repeat(self.quote_col.saturating_sub(1))
+            )?;
         }
         if let Some(h) = &self.hint {
             writeln!(out, "  = hint: {h}")?;
         }
         f.write_str(&crate::sanitize::for_terminal(&out))
     }
+}
+
+/// Diagnostics to print, at most `per_code` of each code (the first ones, in the order
+/// given), and for each code cut short a line saying how many more there were.
+///
+/// A story with 100,000 unused variables gets 50 warnings and
+/// `… and 99,950 more [W0404]`, not a report longer than the story.
+#[must_use]
+pub fn capped(diags: &[Diagnostic], per_code: usize) -> (Vec<&Diagnostic>, Vec<String>) {
+    let mut seen: HashMap<&'static str, usize> = HashMap::new();
+    let mut shown = Vec::new();
+    let mut order = Vec::new();
+    for d in diags {
+        let n = seen.entry(d.code).or_insert(0);
+        *n += 1;
+        if *n <= per_code {
+            shown.push(d);
+        } else if *n == per_code + 1 {
+            order.push(d);
+        }
+    }
+    let more = order
+        .into_iter()
+        .map(|d| {
+            let kind = match d.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            };
+            let n = seen[d.code] - per_code;
+            format!(
+                "… and {n} more {kind}{} of this kind [{}]",
+                if n == 1 { "" } else { "s" },
+                d.code
+            )
+        })
+        .collect();
+    (shown, more)
+}
+
+/// `text` cut to `max` characters, with `…` where it was cut.
+fn clip(text: String, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((cut, _)) => {
+            let mut t = text[..cut].to_owned();
+            t.push('…');
+            t
+        }
+        None => text,
+    }
+}
+
+/// At most [`QUOTE_COLUMNS`](crate::limits::QUOTE_COLUMNS) characters of `line` around
+/// byte `at`, tabs shown as one space (they would misalign the caret), with `…` at a
+/// cut end; and the 1-based column of `at` in that window. Walks only the window.
+#[must_use]
+pub fn quote_around(line: &str, at: usize) -> (String, usize) {
+    let width = crate::limits::QUOTE_COLUMNS;
+    let mut at = at.min(line.len());
+    while !line.is_char_boundary(at) {
+        at -= 1;
+    }
+    let (before, after) = line.split_at(at);
+    let back: Vec<char> = before.chars().rev().take(width / 2).collect();
+    let cut_before = before.chars().rev().nth(back.len()).is_some();
+    let mut forward = after.chars();
+    let ahead: Vec<char> = forward.by_ref().take(width - back.len()).collect();
+    let cut_after = forward.next().is_some();
+    let tab = |c: char| if c == '\t' { ' ' } else { c };
+    let mut text = String::new();
+    if cut_before {
+        text.push('…');
+    }
+    text.extend(back.iter().rev().copied().map(tab));
+    let caret = text.chars().count() + 1;
+    text.extend(ahead.into_iter().map(tab));
+    if cut_after {
+        text.push('…');
+    }
+    (text, caret)
 }
 
 /// A string literal found in a RON file.
@@ -159,13 +272,29 @@ pub struct Opener {
 }
 
 /// Finds where things are in one RON file, for diagnostics only.
+///
+/// Every lookup costs a hash lookup and a binary search, not a scan of the file, so a
+/// story with a hundred thousand problems is still reported in time linear in its size.
 #[derive(Debug)]
 pub struct Locator<'a> {
     src: &'a str,
     tokens: Vec<StrTok>,
-    openers: Vec<Opener>,
     line_starts: Vec<usize>,
+    /// Token indices by decoded content, in file order.
+    by_content: HashMap<String, Vec<usize>>,
+    /// Token indices by (field name, decoded content), in file order.
+    by_key: HashMap<(String, String), Vec<usize>>,
+    /// Opener offsets by struct name, in file order.
+    openers_by_name: HashMap<String, Vec<usize>>,
+    /// Opener offsets and names, in file order.
+    openers: Vec<Opener>,
+    /// `(byte offset, characters before it)` every [`CHAR_MARK_BYTES`] or so, so a
+    /// column on a long line is counted from the nearest mark, not the line start.
+    char_marks: Vec<(usize, usize)>,
 }
+
+/// Spacing of [`Locator`]'s character-count marks.
+const CHAR_MARK_BYTES: usize = 1024;
 
 impl<'a> Locator<'a> {
     /// Scans `src` once for string literals and struct openings (skipping comments).
@@ -174,11 +303,41 @@ impl<'a> Locator<'a> {
         let mut line_starts = vec![0];
         line_starts.extend(src.match_indices('\n').map(|(i, _)| i + 1));
         let (tokens, openers) = scan(src);
+        let mut by_content: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_key: HashMap<(String, String), Vec<usize>> = HashMap::new();
+        for (i, t) in tokens.iter().enumerate() {
+            by_content.entry(t.content.clone()).or_default().push(i);
+            if let Some(k) = &t.key {
+                by_key
+                    .entry((k.clone(), t.content.clone()))
+                    .or_default()
+                    .push(i);
+            }
+        }
+        let mut openers_by_name: HashMap<String, Vec<usize>> = HashMap::new();
+        for o in &openers {
+            openers_by_name
+                .entry(o.name.clone())
+                .or_default()
+                .push(o.start);
+        }
+        let mut char_marks = vec![(0, 0)];
+        let mut next_mark = CHAR_MARK_BYTES;
+        for (count, (i, _)) in src.char_indices().enumerate() {
+            if i >= next_mark {
+                char_marks.push((i, count));
+                next_mark = i + CHAR_MARK_BYTES;
+            }
+        }
         Self {
             src,
             tokens,
-            openers,
             line_starts,
+            by_content,
+            by_key,
+            openers_by_name,
+            openers,
+            char_marks,
         }
     }
 
@@ -188,12 +347,9 @@ impl<'a> Locator<'a> {
     /// their position in the list, which is the order of their openers in the file.
     #[must_use]
     pub fn nth_opener(&self, after: usize, name: &str, n: usize) -> Option<usize> {
-        let from = self.openers.partition_point(|o| o.start < after);
-        self.openers[from..]
-            .iter()
-            .filter(|o| o.name == name)
-            .nth(n)
-            .map(|o| o.start)
+        let starts = self.openers_by_name.get(name)?;
+        let from = starts.partition_point(|&s| s < after);
+        starts.get(from.checked_add(n)?).copied()
     }
 
     /// The `id: "..."` literal of the scene `id`: one whose nearest enclosing struct
@@ -204,9 +360,11 @@ impl<'a> Locator<'a> {
             let before = self.openers.partition_point(|o| o.start < t.start);
             before > 0 && self.openers[before - 1].name == "Scene"
         };
-        self.tokens
-            .iter()
-            .filter(|t| t.content == id && t.key.as_deref() == Some("id"))
+        self.by_key
+            .get(&("id".to_owned(), id.to_owned()))
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.tokens[i])
             .find(is_scene)
             .or_else(|| self.find(0, Some("id"), id))
     }
@@ -218,19 +376,44 @@ impl<'a> Locator<'a> {
         let line = self.line_starts.partition_point(|&s| s <= offset);
         let start = self.line_starts[line - 1];
         let col = self
-            .src
-            .get(start..offset)
-            .map_or(1, |s| s.chars().count() + 1);
+            .chars_before(offset)
+            .saturating_sub(self.chars_before(start))
+            + 1;
         (line, col)
+    }
+
+    /// Characters in the file before byte `offset`, counted from the nearest mark.
+    fn chars_before(&self, offset: usize) -> usize {
+        let k = self.char_marks.partition_point(|&(b, _)| b <= offset) - 1;
+        let (mark, count) = self.char_marks[k];
+        count + self.src.get(mark..offset).map_or(0, |s| s.chars().count())
+    }
+
+    /// A window of the line holding byte `offset` around it, and the caret's column in
+    /// the window (see [`quote_around`]).
+    #[must_use]
+    pub fn quote(&self, offset: usize) -> (String, usize) {
+        let offset = offset.min(self.src.len());
+        let line = self.line_starts.partition_point(|&s| s <= offset);
+        let start = self.line_starts[line - 1];
+        let end = self
+            .line_starts
+            .get(line)
+            .map_or(self.src.len(), |&next| next - 1);
+        let text = &self.src[start..end];
+        let text = text.strip_suffix('\r').unwrap_or(text);
+        quote_around(text, offset - start)
     }
 
     /// The first string literal at or after `after` whose key and content match.
     #[must_use]
     pub fn find(&self, after: usize, key: Option<&str>, content: &str) -> Option<&StrTok> {
-        let from = self.tokens.partition_point(|t| t.start < after);
-        self.tokens[from..]
-            .iter()
-            .find(|t| t.content == content && key.is_none_or(|k| t.key.as_deref() == Some(k)))
+        let list = match key {
+            Some(k) => self.by_key.get(&(k.to_owned(), content.to_owned())),
+            None => self.by_content.get(content),
+        }?;
+        let from = list.partition_point(|&i| self.tokens[i].start < after);
+        list.get(from).map(|&i| &self.tokens[i])
     }
 
     /// The byte offset of character `char_offset` of a literal's decoded content.

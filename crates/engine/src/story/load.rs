@@ -17,47 +17,7 @@ use super::raw::{self, RawChapter, RawChoice, RawFile, RawHeader, RawScene, RawV
 use super::text::{self, Text};
 
 /// Bounds that keep a hostile or broken story from exhausting memory or time.
-pub mod limits {
-    /// Largest story file accepted.
-    pub const MAX_FILE_BYTES: usize = 16 * 1024 * 1024;
-    /// Most files in one story.
-    pub const MAX_FILES: usize = 20_000;
-    /// Most scenes in one story.
-    pub const MAX_SCENES: usize = 1_000_000;
-    /// Longest single string (paragraph, label, expression), in bytes.
-    pub const MAX_STRING_BYTES: usize = 64 * 1024;
-    /// Most bytes in all of a story's files together: many files each under
-    /// [`MAX_FILE_BYTES`] must still not add up to more memory than a machine has.
-    pub const MAX_TOTAL_BYTES: usize = 1024 * 1024 * 1024;
-
-    /// The bounds as values, so tests can prove each one with a small story instead of
-    /// a million scenes. [`Limits::default`] is the constants above.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    pub struct Limits {
-        /// See [`MAX_FILE_BYTES`].
-        pub file_bytes: usize,
-        /// See [`MAX_FILES`].
-        pub files: usize,
-        /// See [`MAX_SCENES`].
-        pub scenes: usize,
-        /// See [`MAX_STRING_BYTES`].
-        pub string_bytes: usize,
-        /// See [`MAX_TOTAL_BYTES`].
-        pub total_bytes: usize,
-    }
-
-    impl Default for Limits {
-        fn default() -> Self {
-            Self {
-                file_bytes: MAX_FILE_BYTES,
-                files: MAX_FILES,
-                scenes: MAX_SCENES,
-                string_bytes: MAX_STRING_BYTES,
-                total_bytes: MAX_TOTAL_BYTES,
-            }
-        }
-    }
-}
+pub use crate::limits;
 
 /// One story file's contents.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -359,8 +319,7 @@ impl<'a> Ctx<'a> {
             (Some(t), None) => t.start,
             (Some(t), Some(c)) => loc.offset_in(t, c),
         };
-        let (line, col) = loc.line_col(offset);
-        d.at(&path, Some(loc.source()), line, col)
+        d.at_offset(&path, loc, offset)
     }
 
     fn run(&mut self) -> Option<Story> {
@@ -465,10 +424,10 @@ impl<'a> Ctx<'a> {
                     // Quote the line, the bad bytes shown as U+FFFD.
                     let lossy = String::from_utf8_lossy(&f.bytes[line_start..]);
                     let quoted = lossy.lines().next().unwrap_or("");
-                    let mut d = Diagnostic::error("E0004", "file is not valid UTF-8")
+                    let d = Diagnostic::error("E0004", "file is not valid UTF-8")
                         .with_hint("save the file as UTF-8 text")
-                        .at(&f.path, None, line, col);
-                    d.source_line = Some(quoted.to_owned());
+                        .at(&f.path, None, line, col)
+                        .quoting(quoted, col);
                     self.diags.push(d);
                     continue;
                 }
@@ -486,8 +445,9 @@ impl<'a> Ctx<'a> {
                 Ok(file) => out.push((i, file)),
                 Err(e) => {
                     let d = ron_diagnostic(&e, text);
-                    let (line, col) = Locator::new(text).line_col(ron_error_offset(&e, text));
-                    self.diags.push(d.at(&f.path, Some(text), line, col));
+                    let at = ron_error_offset(&e, text);
+                    self.diags
+                        .push(d.at_offset(&f.path, &Locator::new(text), at));
                 }
             }
         }
@@ -828,9 +788,7 @@ impl<'a> Ctx<'a> {
         };
         let tok = loc.find(after, site.key, &site.content);
         let offset = tok.map_or(0, |t| t.start);
-        let (line, col) = loc.line_col(offset);
-        let d = d.at(&path, Some(loc.source()), line, col);
-        self.diags.push(d);
+        self.diags.push(d.at_offset(&path, loc, offset));
     }
 
     /// Reports an error in an expression or text, pointing at its character.
