@@ -12,6 +12,7 @@ use clap::{Parser, Subcommand};
 
 use crate::engine;
 use crate::plain::PlainPlayer;
+use crate::printer::warn;
 use crate::replay::{self as replaying, Recording};
 use crate::sanitize::for_terminal;
 use crate::save::{self, SaveError, SaveStore};
@@ -215,12 +216,12 @@ fn check(dir: &Path) -> ExitCode {
     let files = match source::read_dir(dir) {
         Ok(f) => f,
         Err(e) => {
-            eprintln!("butterfly: {e}");
+            warn(format_args!("butterfly: {e}"));
             return ExitCode::from(2);
         }
     };
     let loaded = story::load(&files);
-    let mut out = io::stdout().lock();
+    let mut out = crate::printer::stdout();
     let (shown, more) = story::diag::capped(&loaded.diagnostics, crate::limits::REPORTS_PER_CODE);
     for d in shown {
         let _ = writeln!(out, "{d}");
@@ -288,11 +289,11 @@ fn play_tui(
         match engine::start_at(&story, seed, scene, &args.set) {
             Ok((state, _)) => start = Some(state),
             Err(e @ engine::StartAtError::Engine(_)) => {
-                eprintln!("butterfly: cannot start in `{scene}`: {e}");
+                warn(format_args!("butterfly: cannot start in `{scene}`: {e}"));
                 return ExitCode::from(1);
             }
             Err(e) => {
-                eprintln!("butterfly: {e}");
+                warn(format_args!("butterfly: {e}"));
                 return ExitCode::from(2);
             }
         }
@@ -316,7 +317,7 @@ fn play_tui(
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("butterfly: {e}");
+            warn(format_args!("butterfly: {e}"));
             ExitCode::from(2)
         }
     }
@@ -326,7 +327,7 @@ fn play(story_dir: Option<&Path>, saves: Option<&Path>, args: &PlayArgs) -> Exit
     let story = match load_story(story_dir) {
         Ok(s) => s,
         Err((msg, code)) => {
-            eprintln!("{msg}");
+            warn(format_args!("{msg}"));
             return ExitCode::from(code);
         }
     };
@@ -346,11 +347,11 @@ fn play(story_dir: Option<&Path>, saves: Option<&Path>, args: &PlayArgs) -> Exit
             // mode).
             Ok((state, _)) => PlainPlayer::resume(&story, state),
             Err(e @ engine::StartAtError::Engine(_)) => {
-                eprintln!("butterfly: cannot start in `{scene}`: {e}");
+                warn(format_args!("butterfly: cannot start in `{scene}`: {e}"));
                 return ExitCode::from(1);
             }
             Err(e) => {
-                eprintln!("butterfly: {e}");
+                warn(format_args!("butterfly: {e}"));
                 return ExitCode::from(2);
             }
         }
@@ -358,20 +359,20 @@ fn play(story_dir: Option<&Path>, saves: Option<&Path>, args: &PlayArgs) -> Exit
         match PlainPlayer::new(&story, seed) {
             Ok(p) => p.with_saves(&store),
             Err(e) => {
-                eprintln!("butterfly: {e}");
+                warn(format_args!("butterfly: {e}"));
                 return ExitCode::from(1);
             }
         }
     };
     let stdin = io::stdin();
     let mut input = stdin.lock();
-    let mut out = io::stdout().lock();
+    let mut out = crate::printer::stdout();
     match player.run(&mut input, &mut out) {
         Ok(crate::plain::Outcome::Stuck) => ExitCode::from(1),
         Ok(_) => ExitCode::SUCCESS,
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("butterfly: {e}");
+            warn(format_args!("butterfly: {e}"));
             ExitCode::from(2)
         }
     }
@@ -380,7 +381,7 @@ fn play(story_dir: Option<&Path>, saves: Option<&Path>, args: &PlayArgs) -> Exit
 /// Loads a story for a tool, printing the error and giving the exit code on failure.
 fn tool_story(dir: Option<&Path>) -> Result<Story, ExitCode> {
     load_story(dir).map_err(|(msg, code)| {
-        eprintln!("{msg}");
+        warn(format_args!("{msg}"));
         ExitCode::from(code)
     })
 }
@@ -395,9 +396,9 @@ fn graph(dir: Option<&Path>, format: GraphFormat) -> ExitCode {
         GraphFormat::Mermaid => grapher::Format::Mermaid,
     };
     let text = grapher::render(&story, format);
-    match io::stdout().lock().write_all(text.as_bytes()) {
+    match crate::printer::stdout().write_all(text.as_bytes()) {
         Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
-            eprintln!("butterfly: {e}");
+            warn(format_args!("butterfly: {e}"));
             ExitCode::from(2)
         }
         _ => ExitCode::SUCCESS,
@@ -434,7 +435,7 @@ fn run_explore(story: &Story, options: &explorer::Options) -> Result<explorer::R
         eprint!("\r{}\r", " ".repeat(60));
     }
     report.map_err(|e| {
-        eprintln!("butterfly: the story cannot start: {e}");
+        warn(format_args!("butterfly: the story cannot start: {e}"));
         ExitCode::from(1)
     })
 }
@@ -455,7 +456,7 @@ fn explore(dir: Option<&Path>, args: &ExploreArgs) -> ExitCode {
         Ok(r) => r,
         Err(code) => return code,
     };
-    let mut out = io::stdout().lock();
+    let mut out = crate::printer::stdout();
     let _ = write!(out, "{report}");
     if let Some(wdir) = &args.write_witnesses {
         for e in &report.endings {
@@ -465,7 +466,7 @@ fn explore(dir: Option<&Path>, args: &ExploreArgs) -> ExitCode {
                     let _ = writeln!(out, "wrote {}", path.display());
                 }
                 Err(err) => {
-                    eprintln!("butterfly: {err}");
+                    warn(format_args!("butterfly: {err}"));
                     return ExitCode::from(2);
                 }
             }
@@ -496,7 +497,11 @@ fn stats(dir: Option<&Path>) -> ExitCode {
         Ok(r) => r,
         Err(code) => return code,
     };
-    let _ = write!(io::stdout().lock(), "{}", counter::compute(&story, &report));
+    let _ = write!(
+        crate::printer::stdout(),
+        "{}",
+        counter::compute(&story, &report)
+    );
     ExitCode::SUCCESS
 }
 
@@ -506,14 +511,14 @@ fn replay(story_dir: Option<&Path>, saves: Option<&Path>, args: &ReplayArgs) -> 
     let story = match load_story(story_dir) {
         Ok(s) => s,
         Err((msg, code)) => {
-            eprintln!("{msg}");
+            warn(format_args!("{msg}"));
             return ExitCode::from(code);
         }
     };
     let loaded = match save::load_file(&args.save, &story) {
         Ok(l) => l,
         Err(e) => {
-            eprintln!("butterfly: {}", for_terminal(&e.to_string()));
+            warn(format_args!("butterfly: {}", for_terminal(&e.to_string())));
             let code = if matches!(e, SaveError::NotFound { .. } | SaveError::Io { .. }) {
                 2
             } else {
@@ -528,12 +533,12 @@ fn replay(story_dir: Option<&Path>, saves: Option<&Path>, args: &ReplayArgs) -> 
         let recording = match Recording::of_loaded(&story, &loaded) {
             Ok(r) => r,
             Err(e) => {
-                eprintln!("butterfly: cannot replay `{shown}`: {e}");
+                warn(format_args!("butterfly: cannot replay `{shown}`: {e}"));
                 return ExitCode::from(1);
             }
         };
         let written = if args.plain {
-            replaying::write_transcript(&story, &recording, &mut io::stdout().lock())
+            replaying::write_transcript(&story, &recording, &mut crate::printer::stdout())
         } else {
             let store = SaveStore::new(SaveStore::resolve_dir(saves));
             replaying::replay_tui(&story, &recording, &store)
@@ -542,16 +547,16 @@ fn replay(story_dir: Option<&Path>, saves: Option<&Path>, args: &ReplayArgs) -> 
             Ok(()) => {}
             Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return ExitCode::SUCCESS,
             Err(e) => {
-                eprintln!("butterfly: {e}");
+                warn(format_args!("butterfly: {e}"));
                 return ExitCode::from(2);
             }
         }
     }
     if let Some(d) = &loaded.divergence {
-        eprintln!(
+        warn(format_args!(
             "butterfly: `{shown}` diverges from the story at {}",
             for_terminal(&d.to_string())
-        );
+        ));
         return ExitCode::from(1);
     }
     if args.verify {

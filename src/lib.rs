@@ -23,6 +23,7 @@
 
 pub mod cli;
 pub mod plain;
+pub mod printer;
 pub mod replay;
 pub mod save;
 pub mod source;

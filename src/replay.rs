@@ -166,5 +166,5 @@ pub fn replay_tui(story: &Story, recording: &Recording, store: &SaveStore) -> io
     if io::stdin().is_terminal() && io::stdout().is_terminal() {
         return crate::tui::run_replay(story, store, recording);
     }
-    write_transcript(story, recording, &mut io::stdout().lock())
+    write_transcript(story, recording, &mut crate::printer::stdout())
 }

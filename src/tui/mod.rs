@@ -263,7 +263,7 @@ pub fn run_live(
         match end {
             LoopEnd::Quit(last_words) => {
                 drop(session);
-                let mut err = io::stderr().lock();
+                let mut err = crate::printer::Safe::new(io::stderr().lock());
                 for line in last_words {
                     let _ = writeln!(err, "{line}");
                 }
@@ -379,7 +379,7 @@ pub fn run_replay(story: &Story, store: &SaveStore, recording: &Recording) -> io
         match event_loop(&mut session, app, story, store, None, pending)? {
             LoopEnd::Quit(last_words) => {
                 drop(session);
-                let mut err = io::stderr().lock();
+                let mut err = crate::printer::Safe::new(io::stderr().lock());
                 for line in last_words {
                     let _ = writeln!(err, "{line}");
                 }
