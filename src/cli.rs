@@ -18,7 +18,9 @@ use crate::sanitize::for_terminal;
 use crate::save::{self, SaveError, SaveStore};
 use crate::source;
 use crate::story::{self, Loaded, Story};
-use crate::tools::{explore as explorer, graph as grapher, stats as counter, witness};
+use crate::tools::{
+    explore as explorer, graph as grapher, playtest, stats as counter, verify as prover, witness,
+};
 
 /// Butterfly: a branching retelling of *M. Butterfly* (Beijing 1964 – Paris 1968),
 /// and the story engine under it.
@@ -59,10 +61,26 @@ pub enum Command {
     },
     /// Play many games automatically and report what can and cannot be reached.
     Explore(ExploreArgs),
+    /// Prove the story complete: a complete search of its state space (every scene,
+    /// choice and ending reachable, no stuck state, no loop without an exit), with
+    /// shortest witnesses. Exit 1 when anything is wrong or the search hit its cap.
+    Verify {
+        /// The story directory (default: --story, or the built-in story).
+        dir: Option<PathBuf>,
+        /// Cap on distinct abstract states; past it nothing is proved.
+        #[arg(long, default_value_t = 5_000_000)]
+        max_states: usize,
+    },
     /// Count words, scenes, choices and endings, and measure game lengths.
     Stats {
         /// The story directory (default: --story, or the built-in story).
         dir: Option<PathBuf>,
+        /// Random games to play for decisions, words between decisions and ending shares.
+        #[arg(long, default_value_t = 1000)]
+        games: u32,
+        /// The first random game's seed (game i uses seed + i).
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
     },
     /// Replay a save file: check it, print its transcript, or step through it.
     Replay(ReplayArgs),
@@ -101,6 +119,9 @@ pub struct ExploreArgs {
     /// Write a replayable file for each ending's shortest witness into this directory.
     #[arg(long, value_name = "DIR")]
     pub write_witnesses: Option<PathBuf>,
+    /// Run the complete search of `butterfly verify` instead of sampling.
+    #[arg(long)]
+    pub exhaustive: bool,
 }
 
 /// Options of `replay`.
@@ -161,11 +182,20 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Play(args)) => play(cli.story.as_deref(), cli.saves.as_deref(), &args),
         Some(Command::Replay(args)) => replay(cli.story.as_deref(), cli.saves.as_deref(), &args),
         Some(Command::Graph { dir, format }) => graph(dir.or(cli.story).as_deref(), format),
+        Some(Command::Explore(args)) if args.exhaustive => verify(
+            args.dir.or(cli.story).as_deref(),
+            args.max_states.max(5_000_000),
+        ),
         Some(Command::Explore(args)) => {
             let dir = args.dir.clone().or(cli.story);
             explore(dir.as_deref(), &args)
         }
-        Some(Command::Stats { dir }) => stats(dir.or(cli.story).as_deref()),
+        Some(Command::Verify { dir, max_states }) => {
+            verify(dir.or(cli.story).as_deref(), max_states)
+        }
+        Some(Command::Stats { dir, games, seed }) => {
+            stats(dir.or(cli.story).as_deref(), games, seed)
+        }
         None => play(
             cli.story.as_deref(),
             cli.saves.as_deref(),
@@ -472,14 +502,38 @@ fn explore(dir: Option<&Path>, args: &ExploreArgs) -> ExitCode {
             }
         }
     }
-    if report.unreached_endings().is_empty() {
+    // A player who can get stuck or trapped is as much a failure as a lost ending.
+    if report.unreached_endings().is_empty() && report.stuck.is_empty() && report.no_exit.is_empty()
+    {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
     }
 }
 
-fn stats(dir: Option<&Path>) -> ExitCode {
+/// `butterfly verify`: exit 0 only when the complete search proves the story complete.
+fn verify(dir: Option<&Path>, max_states: usize) -> ExitCode {
+    let story = match tool_story(dir) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    match prover::verify(&story, &prover::Options { max_states }) {
+        Ok(report) => {
+            let _ = write!(crate::printer::stdout(), "{report}");
+            if report.is_clean() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            }
+        }
+        Err(e) => {
+            warn(format_args!("error: {e}"));
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn stats(dir: Option<&Path>, games: u32, seed: u64) -> ExitCode {
     let story = match tool_story(dir) {
         Ok(s) => s,
         Err(code) => return code,
@@ -502,6 +556,22 @@ fn stats(dir: Option<&Path>) -> ExitCode {
         "{}",
         counter::compute(&story, &report)
     );
+    if games > 0 {
+        let options = playtest::Options {
+            games,
+            seed,
+            ..playtest::Options::default()
+        };
+        match playtest::measure(&story, &options) {
+            Ok(play) => {
+                let _ = write!(crate::printer::stdout(), "\n{}", play.display(&story));
+            }
+            Err(e) => {
+                warn(format_args!("error: random play failed: {e}"));
+                return ExitCode::from(1);
+            }
+        }
+    }
     ExitCode::SUCCESS
 }
 

@@ -312,6 +312,8 @@ fn issue_17_every_subcommand_neutralises_every_field() {
             "{format}: the titles are shown:\n{shown}"
         );
     }
+    let shown = checked(&["verify", story], "", "verify");
+    assert!(shown.contains("complete"), "{shown}");
     let shown = checked(&["stats", story], "", "stats");
     assert!(
         shown.contains("pwned"),

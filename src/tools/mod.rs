@@ -10,8 +10,10 @@
 
 pub mod explore;
 pub mod graph;
+pub mod playtest;
 pub mod reload;
 pub mod search;
 pub mod stats;
+pub mod verify;
 pub mod watch;
 pub mod witness;

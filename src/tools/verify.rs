@@ -1,0 +1,621 @@
+//! `butterfly verify` (also `explore --exhaustive`): a complete search of a story's state
+//! space that *proves* it complete — every scene, choice and ending reachable, no
+//! reachable state without a way on, no loop without an exit — with true shortest
+//! witnesses.
+//!
+//! A story has far too many variable assignments to enumerate, but two states in the
+//! same scene behave identically if they agree on everything the rest of the game can
+//! still test. For each scene we compute, from the compiled model, every comparison any
+//! later condition or effect makes (`uses`) and which variables later effects can change
+//! (`writes`). A variable nothing can still test is dropped; one nothing can still change
+//! is reduced to the truth of those comparisons; one that can only still go up and is
+//! only tested with `>=`/`>` is capped at its highest threshold. Text is ignored: `{if}`
+//! and variants change what is said, never the way on. Every chance is taken both ways.
+//! What is left is exact, not sampled: breadth-first, so the first path found to each
+//! ending is a shortest one.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::fmt;
+
+use crate::engine::{self, Draw, Event, GameState};
+use crate::story::expr::{AssignOp, BinOp, Effect, Expr, UnOp};
+use crate::story::{Exit, Story};
+
+/// How far the search may go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    /// Distinct abstract states at most; past this the search stops and says so.
+    pub max_states: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            max_states: 5_000_000,
+        }
+    }
+}
+
+/// One step of a witness: the choice taken and, when it carries a chance, which way
+/// the chance fell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WitnessStep {
+    /// The scene the choice was taken in.
+    pub scene: String,
+    /// The choice id (`continue` for Continue and routes).
+    pub choice: String,
+    /// `Some(true)`: the chance's detour was taken; `Some(false)`: it was not.
+    pub chance: Option<bool>,
+}
+
+/// A place where a player can end up with no way to an ending.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Trap {
+    /// The scene.
+    pub scene: String,
+    /// What is wrong there.
+    pub reason: String,
+    /// A shortest way to get there.
+    pub path: Vec<WitnessStep>,
+}
+
+/// What the search found.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Report {
+    /// Distinct abstract states explored.
+    pub states: usize,
+    /// False when `max_states` stopped the search: then nothing is proved.
+    pub complete: bool,
+    /// How states were abstracted: variables read by some condition, and how many of
+    /// those a scene ever keeps exactly, as comparisons, or capped.
+    pub abstraction: Abstraction,
+    /// Scenes no state reaches.
+    pub unreachable_scenes: Vec<String>,
+    /// Endings no state reaches.
+    pub unreachable_endings: Vec<String>,
+    /// `scene/choice` never enabled in any reachable state.
+    pub never_available: Vec<String>,
+    /// States with nothing to choose (or where the engine refused the step).
+    pub stuck: Vec<Trap>,
+    /// How many reachable states can never reach an ending.
+    pub inescapable: usize,
+    /// A few of them, with a way in.
+    pub loops: Vec<Trap>,
+    /// Each declared ending with its shortest witness, in declaration order.
+    pub witnesses: Vec<(String, Option<Vec<WitnessStep>>)>,
+}
+
+/// Figures describing the abstraction used.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Abstraction {
+    /// Declared variables.
+    pub variables: usize,
+    /// Variables no choice condition, route or effect ever reads (text-only or unused):
+    /// dropped everywhere.
+    pub never_read: usize,
+    /// Scenes whose visit count some condition reads (kept exactly).
+    pub visit_counts: usize,
+}
+
+impl Report {
+    /// True when the search completed and found nothing wrong.
+    #[must_use]
+    pub fn is_clean(&self) -> bool {
+        self.complete
+            && self.unreachable_scenes.is_empty()
+            && self.unreachable_endings.is_empty()
+            && self.never_available.is_empty()
+            && self.stuck.is_empty()
+            && self.inescapable == 0
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Cmp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Use {
+    /// Compared with a constant.
+    Cmp(Cmp, i64),
+    /// Used any other way (arithmetic, compared with another variable): kept exact.
+    Exact,
+}
+
+type Uses = BTreeMap<String, BTreeSet<Use>>;
+
+fn cmp_of(op: BinOp) -> Option<Cmp> {
+    Some(match op {
+        BinOp::Eq => Cmp::Eq,
+        BinOp::Ne => Cmp::Ne,
+        BinOp::Lt => Cmp::Lt,
+        BinOp::Le => Cmp::Le,
+        BinOp::Gt => Cmp::Gt,
+        BinOp::Ge => Cmp::Ge,
+        _ => return None,
+    })
+}
+
+fn flipped(c: Cmp) -> Cmp {
+    match c {
+        Cmp::Lt => Cmp::Gt,
+        Cmp::Le => Cmp::Ge,
+        Cmp::Gt => Cmp::Lt,
+        Cmp::Ge => Cmp::Le,
+        other => other,
+    }
+}
+
+/// Records how a condition reads variables. `visits(x)` is recorded as `@x`.
+fn condition_uses(expr: &Expr, out: &mut Uses) {
+    match expr {
+        Expr::Binary(op, lhs, rhs) => match (cmp_of(*op), &**lhs, &**rhs) {
+            (Some(cmp), Expr::Var(var), Expr::Int(n)) => add_use(out, var, Use::Cmp(cmp, *n)),
+            (Some(cmp), Expr::Int(n), Expr::Var(var)) => {
+                add_use(out, var, Use::Cmp(flipped(cmp), *n));
+            }
+            (None, _, _) if matches!(op, BinOp::And | BinOp::Or) => {
+                condition_uses(lhs, out);
+                condition_uses(rhs, out);
+            }
+            _ => exact_uses(expr, out),
+        },
+        Expr::Unary(UnOp::Not, inner) => condition_uses(inner, out),
+        Expr::Var(var) => add_use(out, var, Use::Cmp(Cmp::Ne, 0)),
+        _ => exact_uses(expr, out),
+    }
+}
+
+fn exact_uses(e: &Expr, out: &mut Uses) {
+    match e {
+        Expr::Var(v) => add_use(out, v, Use::Exact),
+        Expr::Visits(s) => add_use(out, &format!("@{s}"), Use::Exact),
+        Expr::Unary(_, a) => exact_uses(a, out),
+        Expr::Binary(_, a, b) => {
+            exact_uses(a, out);
+            exact_uses(b, out);
+        }
+        Expr::Int(_) | Expr::Bool(_) => {}
+    }
+}
+
+fn add_use(out: &mut Uses, var: &str, u: Use) {
+    out.entry(var.to_owned()).or_default().insert(u);
+}
+
+/// What a stretch of the story reads and writes. `writes[v]` is true while every write
+/// to `v` only adds a non-negative constant.
+#[derive(Clone, Default)]
+struct Future {
+    uses: Uses,
+    writes: BTreeMap<String, bool>,
+}
+
+impl Future {
+    fn effects(&mut self, effects: &[Effect]) {
+        for e in effects {
+            if let Some(g) = &e.guard {
+                condition_uses(g, &mut self.uses);
+            }
+            let only_up = matches!((e.op, &e.value), (AssignOp::Add, Expr::Int(k)) if *k >= 0);
+            match e.op {
+                AssignOp::Set => condition_uses(&e.value, &mut self.uses),
+                AssignOp::Add | AssignOp::Sub => exact_uses(&e.value, &mut self.uses),
+            }
+            *self.writes.entry(e.target.to_string()).or_insert(true) &= only_up;
+        }
+    }
+
+    fn merge(&mut self, other: &Future) -> bool {
+        let mut changed = false;
+        for (v, us) in &other.uses {
+            let mine = self.uses.entry(v.clone()).or_default();
+            for u in us {
+                changed |= mine.insert(*u);
+            }
+        }
+        for (v, &up) in &other.writes {
+            let mine = self.writes.entry(v.clone()).or_insert_with(|| {
+                changed = true;
+                up
+            });
+            if *mine && !up {
+                *mine = false;
+                changed = true;
+            }
+        }
+        changed
+    }
+}
+
+/// For every scene (by position): what can still be read or written once the player
+/// stands in it (its own `on_enter` has run; its exits and everything after have not).
+fn futures(story: &Story) -> Vec<Future> {
+    let mut on_enter = Vec::with_capacity(story.scenes.len());
+    let mut fut = Vec::with_capacity(story.scenes.len());
+    for s in &story.scenes {
+        let mut enter = Future::default();
+        enter.effects(&s.on_enter);
+        on_enter.push(enter);
+        let mut own = Future::default();
+        match &s.exit {
+            Exit::Choices(cs) => {
+                for c in cs {
+                    if let Some(w) = &c.when {
+                        condition_uses(w, &mut own.uses);
+                    }
+                    own.effects(&c.effects);
+                    if let Some(ch) = &c.chance {
+                        own.effects(&ch.effects);
+                    }
+                }
+            }
+            Exit::Routes(rs) => {
+                for r in rs.iter().filter_map(|r| r.when.as_ref()) {
+                    condition_uses(r, &mut own.uses);
+                }
+            }
+            Exit::Ending(_) => {}
+        }
+        fut.push(own);
+    }
+    let targets: Vec<Vec<usize>> = story
+        .scenes
+        .iter()
+        .map(|s| {
+            s.targets()
+                .filter_map(|(t, _)| story.scene_position(t))
+                .collect()
+        })
+        .collect();
+    loop {
+        let mut changed = false;
+        for i in 0..story.scenes.len() {
+            let mut acc = fut[i].clone();
+            for &t in &targets[i] {
+                changed |= acc.merge(&on_enter[t]);
+                changed |= acc.merge(&fut[t]);
+            }
+            fut[i] = acc;
+        }
+        if !changed {
+            return fut;
+        }
+    }
+}
+
+fn holds(c: Cmp, v: i64, k: i64) -> bool {
+    match c {
+        Cmp::Eq => v == k,
+        Cmp::Ne => v != k,
+        Cmp::Lt => v < k,
+        Cmp::Le => v <= k,
+        Cmp::Gt => v > k,
+        Cmp::Ge => v >= k,
+    }
+}
+
+type Key = (usize, Vec<i64>, BTreeSet<String>);
+
+/// The part of a state that the rest of the game can still tell apart.
+fn key(story: &Story, fut: &[Future], s: &GameState) -> Key {
+    let at = story.scene_position(&s.scene).unwrap_or(usize::MAX);
+    let Some(f) = fut.get(at) else {
+        return (at, Vec::new(), s.taken_once.clone());
+    };
+    let mut k = Vec::new();
+    for (v, us) in &f.uses {
+        let val = match v.strip_prefix('@') {
+            Some(scene) => i64::from(s.visits.get(scene).copied().unwrap_or(0)),
+            None => s.var(v),
+        };
+        let cmps = || {
+            us.iter().filter_map(|u| match u {
+                Use::Cmp(c, k) => Some((*c, *k)),
+                Use::Exact => None,
+            })
+        };
+        if us.contains(&Use::Exact) || v.starts_with('@') {
+            k.push(val);
+        } else {
+            match f.writes.get(v) {
+                None => k.extend(cmps().map(|(c, t)| i64::from(holds(c, val, t)))),
+                Some(true) if cmps().all(|(c, _)| matches!(c, Cmp::Ge | Cmp::Gt)) => {
+                    let cap = cmps()
+                        .map(|(c, t)| if c == Cmp::Gt { t + 1 } else { t })
+                        .max()
+                        .unwrap_or(0);
+                    k.push(val.min(cap));
+                }
+                Some(_) => k.push(val),
+            }
+        }
+    }
+    (at, k, s.taken_once.clone())
+}
+
+/// How a state was first reached: its parent and the step from there.
+struct Parent {
+    from: usize,
+    step: WitnessStep,
+}
+
+fn path_to(parents: &[Option<Parent>], mut id: usize) -> Vec<WitnessStep> {
+    let mut out = Vec::new();
+    while let Some(p) = &parents[id] {
+        out.push(p.step.clone());
+        id = p.from;
+    }
+    out.reverse();
+    out
+}
+
+/// Searches the whole state space of `story`.
+///
+/// # Errors
+/// When the story cannot even start (its opening routes loop, say).
+pub fn verify(story: &Story, options: &Options) -> Result<Report, engine::EngineError> {
+    let fut = futures(story);
+    let uses_visits: BTreeSet<&str> = fut
+        .iter()
+        .flat_map(|f| f.uses.keys())
+        .filter_map(|v| v.strip_prefix('@'))
+        .collect();
+    let read: BTreeSet<&str> = fut
+        .iter()
+        .flat_map(|f| f.uses.keys())
+        .map(String::as_str)
+        .collect();
+    let mut report = Report {
+        abstraction: Abstraction {
+            variables: story.variables.len(),
+            never_read: story
+                .variables
+                .iter()
+                .filter(|v| !read.contains(v.name.as_str()))
+                .count(),
+            visit_counts: uses_visits.len(),
+        },
+        ..Report::default()
+    };
+
+    let (mut start, events) = engine::start(story, 1)?;
+    start.path.clear();
+    let mut scenes: BTreeSet<String> = BTreeSet::new();
+    note_entered(&events, &mut scenes);
+    let mut index: HashMap<Key, usize> = HashMap::new();
+    let mut edges: Vec<Vec<usize>> = vec![Vec::new()];
+    let mut parents: Vec<Option<Parent>> = vec![None];
+    let mut is_end = vec![false];
+    let mut endings: BTreeMap<String, usize> = BTreeMap::new();
+    let mut taken: BTreeSet<(String, String)> = BTreeSet::new();
+    index.insert(key(story, &fut, &start), 0);
+    let mut queue = VecDeque::from([(0usize, start)]);
+    report.complete = true;
+
+    while let Some((id, state)) = queue.pop_front() {
+        scenes.insert(state.scene.clone());
+        if let Some(e) = &state.ending {
+            endings.entry(e.clone()).or_insert(id);
+            is_end[id] = true;
+            continue;
+        }
+        let offered: Vec<String> = engine::choices(story, &state)
+            .into_iter()
+            .filter(|c| c.enabled)
+            .map(|c| c.id)
+            .collect();
+        if offered.is_empty() {
+            report.stuck.push(Trap {
+                scene: state.scene.clone(),
+                reason: "no choice is available".to_owned(),
+                path: path_to(&parents, id),
+            });
+            continue;
+        }
+        let scene = story.scene(&state.scene);
+        for choice in offered {
+            taken.insert((state.scene.clone(), choice.clone()));
+            let has_chance = scene
+                .and_then(|s| s.choices().iter().find(|c| c.id == choice))
+                .is_some_and(|c| c.chance.is_some());
+            let draws: &[(Draw, Option<bool>)] = if has_chance {
+                &[(Draw::Hit, Some(true)), (Draw::Miss, Some(false))]
+            } else {
+                &[(Draw::Random, None)]
+            };
+            for &(draw, chance) in draws {
+                let mut next = state.clone();
+                let events = match engine::choose_with(story, &mut next, &choice, draw) {
+                    Ok((events, _)) => events,
+                    Err(e) => {
+                        report.stuck.push(Trap {
+                            scene: state.scene.clone(),
+                            reason: format!("`{choice}`: {e}"),
+                            path: path_to(&parents, id),
+                        });
+                        continue;
+                    }
+                };
+                note_entered(&events, &mut scenes);
+                next.path.clear();
+                next.visits.retain(|s, _| uses_visits.contains(s.as_str()));
+                let k = key(story, &fut, &next);
+                let target = if let Some(&t) = index.get(&k) {
+                    t
+                } else {
+                    if edges.len() >= options.max_states {
+                        report.complete = false;
+                        continue;
+                    }
+                    let t = edges.len();
+                    index.insert(k, t);
+                    edges.push(Vec::new());
+                    is_end.push(false);
+                    parents.push(Some(Parent {
+                        from: id,
+                        step: WitnessStep {
+                            scene: state.scene.clone(),
+                            choice: choice.clone(),
+                            chance,
+                        },
+                    }));
+                    queue.push_back((t, next));
+                    t
+                };
+                edges[id].push(target);
+            }
+        }
+    }
+    report.states = edges.len();
+
+    report.unreachable_scenes = story
+        .scenes
+        .iter()
+        .filter(|s| !scenes.contains(&s.id))
+        .map(|s| s.id.clone())
+        .collect();
+    report.never_available = story
+        .scenes
+        .iter()
+        .filter(|s| scenes.contains(&s.id))
+        .flat_map(|s| {
+            s.choices()
+                .iter()
+                .map(move |c| (s.id.clone(), c.id.clone()))
+        })
+        .filter(|sc| !taken.contains(sc))
+        .map(|(s, c)| format!("{s}/{c}"))
+        .collect();
+    for e in &story.endings {
+        let w = endings.get(&e.id).map(|&id| path_to(&parents, id));
+        if w.is_none() {
+            report.unreachable_endings.push(e.id.clone());
+        }
+        report.witnesses.push((e.id.clone(), w));
+    }
+
+    // No loop without an exit: from every reachable state some ending is reachable.
+    // (A stuck state is reported as stuck, not again as a loop.)
+    if report.complete {
+        let mut rev: Vec<Vec<usize>> = vec![Vec::new(); edges.len()];
+        for (from, tos) in edges.iter().enumerate() {
+            for &to in tos {
+                rev[to].push(from);
+            }
+        }
+        let mut can_end = is_end.clone();
+        let mut work: Vec<usize> = (0..is_end.len()).filter(|&i| is_end[i]).collect();
+        while let Some(i) = work.pop() {
+            for &p in &rev[i] {
+                if !can_end[p] {
+                    can_end[p] = true;
+                    work.push(p);
+                }
+            }
+        }
+        let trapped: Vec<usize> = (0..edges.len())
+            .filter(|&i| !can_end[i] && !edges[i].is_empty())
+            .collect();
+        report.inescapable = trapped.len();
+        for &i in trapped.iter().take(5) {
+            let path = path_to(&parents, i);
+            let scene = path
+                .last()
+                .map_or_else(|| story.start.clone(), |s| s.scene.clone());
+            report.loops.push(Trap {
+                scene,
+                reason: "no ending can be reached from here".to_owned(),
+                path,
+            });
+        }
+    }
+    Ok(report)
+}
+
+fn note_entered(events: &[Event], scenes: &mut BTreeSet<String>) {
+    for e in events {
+        if let Event::SceneEntered { scene } = e {
+            scenes.insert(scene.clone());
+        }
+    }
+}
+
+fn steps(path: &[WitnessStep]) -> String {
+    path.iter()
+        .map(|s| match s.chance {
+            Some(true) => format!("{}(chance taken)", s.choice),
+            Some(false) => format!("{}(chance missed)", s.choice),
+            None => s.choice.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let a = &self.abstraction;
+        writeln!(
+            f,
+            "exhaustive search: {} states{}",
+            self.states,
+            if self.complete {
+                ", complete"
+            } else {
+                " — STOPPED at the state cap: nothing is proved"
+            }
+        )?;
+        writeln!(
+            f,
+            "abstraction: per scene, only what a later condition can still test ({} of {} variables never read by a condition, {} visit counts kept); text ignored; every chance taken both ways",
+            a.never_read, a.variables, a.visit_counts
+        )?;
+        writeln!(f, "shortest game to each ending:")?;
+        for (ending, w) in &self.witnesses {
+            match w {
+                Some(w) => writeln!(f, "  {ending}: {} steps: {}", w.len(), steps(w))?,
+                None => writeln!(f, "  {ending}: UNREACHABLE")?,
+            }
+        }
+        for s in &self.unreachable_scenes {
+            writeln!(f, "unreachable scene: {s}")?;
+        }
+        for c in &self.never_available {
+            writeln!(f, "choice never available: {c}")?;
+        }
+        for t in &self.stuck {
+            writeln!(
+                f,
+                "stuck in {}: {} (after: {})",
+                t.scene,
+                t.reason,
+                steps(&t.path)
+            )?;
+        }
+        if self.inescapable > 0 {
+            writeln!(
+                f,
+                "{} states can never reach an ending, e.g.:",
+                self.inescapable
+            )?;
+            for t in &self.loops {
+                writeln!(f, "  in {} (after: {})", t.scene, steps(&t.path))?;
+            }
+        }
+        writeln!(
+            f,
+            "{}",
+            if self.is_clean() {
+                "verified: every scene, choice and ending reachable; no stuck state; no loop without an exit"
+            } else {
+                "NOT verified"
+            }
+        )
+    }
+}
