@@ -111,3 +111,130 @@ fn issue_17_a_long_message_is_clipped() {
         assert!(d.to_string().len() < 2_000, "{} bytes", d.to_string().len());
     }
 }
+
+/// Runs the binary with a deadline: a special file once blocked every command forever.
+fn run_with_deadline(args: &[&str]) -> (i32, String, String) {
+    use std::process::{Command, Stdio};
+    let saves = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_butterfly"))
+        .args(args)
+        .env("BUTTERFLY_SAVES", saves.path())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > std::time::Duration::from_secs(20) {
+            let _ = child.kill();
+            panic!("`butterfly {}` hung", args.join(" "));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().expect("exited, not killed"),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// A valid two-file story in `dir`.
+fn valid_story(dir: &Path) {
+    std::fs::create_dir_all(dir).unwrap();
+    write_story(dir, &one_line_unused_vars(0));
+}
+
+/// Every command that reads the story refuses `dir`, naming `name` and saying why.
+fn refused_everywhere(dir: &Path, name: &str, why: &str) {
+    let d = dir.to_str().unwrap();
+    for args in [
+        vec!["check", d],
+        vec!["stats", d],
+        vec!["graph", d],
+        vec!["--story", d, "play", "--plain"],
+    ] {
+        let (code, _, err) = run_with_deadline(&args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(err.contains(name) && err.contains(why), "{args:?}: {err}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn issue_17_a_fifo_among_the_story_files_is_refused_not_opened() {
+    let dir = tempfile::tempdir().unwrap();
+    valid_story(dir.path());
+    let fifo = dir.path().join("pipe.ron");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    refused_everywhere(dir.path(), "pipe.ron", "a FIFO");
+}
+
+#[cfg(unix)]
+#[test]
+fn issue_17_a_socket_among_the_story_files_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    valid_story(dir.path());
+    let _listener = std::os::unix::net::UnixListener::bind(dir.path().join("sock.ron")).unwrap();
+    refused_everywhere(dir.path(), "sock.ron", "a socket");
+}
+
+#[cfg(unix)]
+#[test]
+fn issue_17_links_in_the_story_folder_are_refused_not_followed() {
+    // A link to a file outside the folder was read and quoted in diagnostics; a link to
+    // a terminal device blocked. Links to a file, a device and a folder are all refused.
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(
+        outside.path().join("secret.ron"),
+        "Chapter(title: \"secret\")",
+    )
+    .unwrap();
+    for (name, target) in [
+        ("secret.ron", outside.path().join("secret.ron")),
+        ("tty.ron", std::path::PathBuf::from("/dev/tty")),
+        ("more", outside.path().to_owned()),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        valid_story(dir.path());
+        std::os::unix::fs::symlink(&target, dir.path().join(name)).unwrap();
+        refused_everywhere(dir.path(), name, "a symbolic link");
+    }
+    // The story folder itself may be a link.
+    let dir = tempfile::tempdir().unwrap();
+    valid_story(&dir.path().join("real"));
+    std::os::unix::fs::symlink(dir.path().join("real"), dir.path().join("link")).unwrap();
+    let (code, out, err) = run_with_deadline(&["check", dir.path().join("link").to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}{err}");
+}
+
+#[test]
+fn issue_17_files_too_deep_are_reported_not_ignored() {
+    let dir = tempfile::tempdir().unwrap();
+    valid_story(dir.path());
+    let mut deep = dir.path().to_owned();
+    for i in 0..=butterfly::limits::MAX_FOLDER_DEPTH {
+        deep.push(format!("d{i}"));
+    }
+    std::fs::create_dir_all(&deep).unwrap();
+    std::fs::write(deep.join("lost.ron"), CHAPTER).unwrap();
+    let (code, _, err) = run_with_deadline(&["check", dir.path().to_str().unwrap()]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("nested more than 32 folders deep"), "{err}");
+    // At the limit itself, the file is read.
+    std::fs::remove_dir_all(dir.path().join("d0")).unwrap();
+    let mut deep = dir.path().to_owned();
+    for i in 0..butterfly::limits::MAX_FOLDER_DEPTH {
+        deep.push(format!("d{i}"));
+    }
+    std::fs::create_dir_all(&deep).unwrap();
+    std::fs::write(deep.join("found.ron"), "Chapter(title: \"C\", date: \"D\", place: \"P\", scenes: [Scene(id: \"z\", text: [\"x\"], ending: \"end\")])").unwrap();
+    let (code, out, err) = run_with_deadline(&["check", dir.path().to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("3 files"), "{out}");
+}
