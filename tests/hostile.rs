@@ -238,3 +238,120 @@ fn issue_17_files_too_deep_are_reported_not_ignored() {
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("3 files"), "{out}");
 }
+
+/// A story whose ids are `scene`, `choice`, `ending` and `var`, each as given.
+fn ids_story(scene: &str, choice: &str, ending: &str, var: &str) -> Vec<SourceFile> {
+    let header = format!(
+        r#"Story(id: "t", title: "T", start: "a", variables: [Int(name: {var:?}, initial: 0)], endings: [Ending(id: {ending:?}, title: "End")])"#
+    );
+    let chapter = format!(
+        r#"Chapter(title: "C", date: "D", place: "P", scenes: [
+            Scene(id: "a", text: ["{{{var}}}"], choices: [Choice(id: {choice:?}, label: "go", goto: {scene:?}, effects: ["{var} += 1"])]),
+            Scene(id: {scene:?}, text: ["x"], ending: {ending:?}),
+        ])"#
+    );
+    vec![file("header.ron", header), file("chapter.ron", chapter)]
+}
+
+/// Issue 17: `check` accepted ids the save reader refuses, so a game saved
+/// "successfully" and could never load. The checker now applies the save reader's own
+/// rule (`limits::id_problem`), and ids at the limit save and load.
+#[test]
+fn issue_17_every_id_the_checker_accepts_can_be_saved_and_loaded() {
+    use butterfly::limits::MAX_ID_BYTES;
+    use butterfly::save::{self, SaveStore};
+    let long = |c: char| c.to_string().repeat(MAX_ID_BYTES);
+    // At the limit: accepted, played, saved, loaded, and the profile keeps the ending.
+    let files = ids_story(&long('s'), &long('c'), &long('e'), &long('v'));
+    let loaded = story::load(&files);
+    let story = loaded
+        .story
+        .unwrap_or_else(|| panic!("{:#?}", loaded.diagnostics));
+    let (mut state, _) = butterfly::engine::start(&story, 1).unwrap();
+    butterfly::engine::choose(&story, &mut state, &long('c')).unwrap();
+    assert!(state.ending.is_some());
+    let dir = tempfile::tempdir().unwrap();
+    let store = SaveStore::new(dir.path().to_owned());
+    store
+        .save("s", &story, &state, std::time::Duration::ZERO)
+        .unwrap();
+    let back = save::load_file(&store.slot_path("s").unwrap(), &story).unwrap();
+    assert_eq!(back.state.path, state.path);
+    let mut profile = store.load_profile();
+    assert!(profile.record(&state));
+    store.save_profile(&profile).unwrap();
+    assert!(store.load_profile().endings_found.contains(&long('e')));
+    // One byte over, or a control character or bidi override: refused by the checker,
+    // located, for every kind of id.
+    for bad in [
+        format!("{}x", long('z')),
+        "a\u{1b}b".to_owned(),
+        "a\u{202e}b".to_owned(),
+    ] {
+        for (what, files) in [
+            ("scene id", ids_story(&bad, "c", "e", "v")),
+            ("choice id", ids_story("b", &bad, "e", "v")),
+            ("ending id", ids_story("b", "c", &bad, "v")),
+            ("variable name", ids_story("b", "c", "e", &bad)),
+        ] {
+            let loaded = story::load(&files);
+            assert!(loaded.story.is_none(), "{what} {bad:?} accepted");
+            let d = loaded
+                .diagnostics
+                .iter()
+                .find(|d| d.code == "E0115")
+                .unwrap_or_else(|| panic!("{what} {bad:?}: {:#?}", loaded.diagnostics));
+            assert!(d.line > 0 && d.message.contains(what), "{d}");
+        }
+    }
+}
+
+#[test]
+fn issue_17_more_endings_than_the_profile_can_hold_are_refused() {
+    let many = butterfly::limits::MAX_ENDINGS + 1;
+    let mut header = String::from(r#"Story(id: "t", title: "T", start: "a", endings: ["#);
+    for i in 0..many {
+        let _ = writeln!(header, "Ending(id: \"e{i}\", title: \"E\"),");
+    }
+    header.push_str("])");
+    let loaded = story::load(&[
+        file("header.ron", header),
+        file("chapter.ron", CHAPTER.replace("\"end\"", "\"e0\"")),
+    ]);
+    let d = loaded
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "E0116")
+        .unwrap_or_else(|| panic!("{:#?}", &loaded.diagnostics[..3]));
+    assert_eq!(d.line, many, "at the first ending past the limit: {d}");
+}
+
+/// Issue 17: a profile that grew past its size limit was written, then read as
+/// damaged on every start, losing the endings found. The writer now keeps it under
+/// the reader's limit, keeping every ending and as many scenes seen as fit.
+#[test]
+fn issue_17_a_huge_profile_stays_readable_and_keeps_its_endings() {
+    use butterfly::limits::{MAX_ENDINGS, MAX_ID_BYTES, MAX_PROFILE_BYTES};
+    use butterfly::save::{Profile, SaveStore};
+    let mut profile = Profile::default();
+    for i in 0..MAX_ENDINGS {
+        let id = format!("{i:0>MAX_ID_BYTES$}");
+        profile.endings_found.insert(id);
+    }
+    for i in 0..200_000 {
+        profile
+            .scenes_seen
+            .insert(format!("scène-with-a-long-name-{i}"));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let store = SaveStore::new(dir.path().to_owned());
+    store.save_profile(&profile).unwrap();
+    let size = std::fs::metadata(store.profile_path()).unwrap().len();
+    assert!(size <= MAX_PROFILE_BYTES, "{size} bytes written");
+    let back = store.load_profile();
+    assert_eq!(
+        back.endings_found, profile.endings_found,
+        "every ending kept"
+    );
+    assert!(!back.scenes_seen.is_empty() && back.scenes_seen.is_subset(&profile.scenes_seen));
+}

@@ -38,7 +38,7 @@ pub const MIN_COMPATIBLE: u32 = 1;
 const _: () = assert!(MIN_COMPATIBLE <= FORMAT_VERSION);
 
 /// Larger files are refused unread: a save of even a very long game is far smaller.
-pub const MAX_SAVE_BYTES: u64 = 1024 * 1024;
+pub const MAX_SAVE_BYTES: u64 = crate::limits::MAX_SAVE_BYTES;
 
 /// One save file, as written.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -344,8 +344,9 @@ pub fn decode(path: &Path, bytes: &[u8]) -> Result<SaveFile, SaveError> {
 
 /// Ids from a save end up in messages; one a story could not contain (control
 /// characters, line breaks, absurd length) means the file was tampered with.
+/// The same rule the checker applies to a story's ids ([`crate::limits::id_problem`]).
 fn is_plain_id(id: &str) -> bool {
-    id.len() <= 200 && !id.contains('\n') && for_terminal(id) == id
+    crate::limits::id_problem(id).is_none()
 }
 
 /// Checks a decoded save against `story` by replaying it.

@@ -19,7 +19,7 @@ use crate::engine::GameState;
 use crate::story::Story;
 
 /// Longest slot name: long enough for any label, short enough for any file system.
-const MAX_SLOT_LEN: usize = 64;
+const MAX_SLOT_LEN: usize = crate::limits::MAX_SLOT_BYTES;
 
 /// Names Windows will not create files under, whatever the extension.
 const DEVICE_NAMES: [&str; 22] = [
@@ -70,6 +70,11 @@ pub fn validate_slot(slot: &str) -> Result<(), SaveError> {
 /// Reads a file of at most [`MAX_SAVE_BYTES`], refusing bigger ones (and anything that
 /// is not a regular file, such as a pipe that would block) before reading them.
 pub(super) fn read_bounded(path: &Path) -> Result<Vec<u8>, SaveError> {
+    read_bounded_to(path, MAX_SAVE_BYTES)
+}
+
+/// [`read_bounded`] with another limit (the profile's).
+pub(super) fn read_bounded_to(path: &Path, limit: u64) -> Result<Vec<u8>, SaveError> {
     let meta = match fs::metadata(path) {
         Ok(m) => m,
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
@@ -88,18 +93,33 @@ pub(super) fn read_bounded(path: &Path) -> Result<Vec<u8>, SaveError> {
     let too_large = |size| SaveError::TooLarge {
         path: path.to_owned(),
         size,
-        limit: MAX_SAVE_BYTES,
+        limit,
     };
-    if meta.len() > MAX_SAVE_BYTES {
+    if meta.len() > limit {
         return Err(too_large(meta.len()));
     }
-    let file = File::open(path).map_err(|e| io_error("read", path, e))?;
+    // Non-blocking, and checked again on the handle: a FIFO swapped in after the check
+    // above must not block the game.
+    let mut options = OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path).map_err(|e| io_error("read", path, e))?;
+    if !file.metadata().is_ok_and(|m| m.is_file()) {
+        return Err(SaveError::Damaged {
+            path: path.to_owned(),
+            detail: "not a regular file".to_owned(),
+        });
+    }
     let mut bytes = Vec::new();
     // The size can change between the check and the read; never take more than allowed.
-    file.take(MAX_SAVE_BYTES + 1)
+    file.take(limit + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| io_error("read", path, e))?;
-    if bytes.len() as u64 > MAX_SAVE_BYTES {
+    if bytes.len() as u64 > limit {
         return Err(too_large(bytes.len() as u64));
     }
     Ok(bytes)
@@ -238,6 +258,10 @@ impl SaveStore {
         let path = self.slot_path(slot)?;
         let file = SaveFile::record(story, state, play_time, SystemTime::now());
         let text = format::encode(&file, &story.title)?;
+        // Read it back before writing: a save this game cannot load is never written
+        // (and never reported as saved).
+        format::decode(&path, text.as_bytes())
+            .map_err(|e| SaveError::Encode(format!("it could not be read back: {e}")))?;
         self.write_slot(&path, &story.id, text.as_bytes())
     }
 

@@ -22,12 +22,43 @@ pub const MAX_TOTAL_BYTES: usize = 1024 * 1024 * 1024;
 /// Longest id or name a story may use (scene, choice, ending and variable ids), in
 /// bytes. Saves and the profile record these ids, and their readers refuse longer ones,
 /// so the checker refuses them too: whatever a story names can be saved and loaded.
-pub const MAX_ID_BYTES: usize = 128;
+pub const MAX_ID_BYTES: usize = 200;
 
-/// Most endings a story may declare. The profile records each ending found, and must
-/// stay under its size limit however many the player finds; the limit here is what
-/// makes that true (see `MAX_PROFILE_BYTES` in the saves module).
-pub const MAX_ENDINGS: usize = 1_000;
+/// Most endings a story may declare. The profile records each ending found and is
+/// bounded by [`MAX_PROFILE_BYTES`]; this many ids of [`MAX_ID_BYTES`] fit in it with
+/// room to spare, so finding every ending can never make the profile unreadable.
+pub const MAX_ENDINGS: usize = 10_000;
+
+/// Largest save file written or read; a save of even a very long game is far smaller.
+pub const MAX_SAVE_BYTES: u64 = 1024 * 1024;
+
+/// Largest profile written or read. The writer keeps it under this by forgetting
+/// scenes seen (never endings found) when a huge story would push it over.
+pub const MAX_PROFILE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// Longest save slot name, in bytes (slot names become file names).
+pub const MAX_SLOT_BYTES: usize = 64;
+
+// Every ending found, each with the longest id, quoted and indented, fits in a profile.
+const _: () = assert!(MAX_ENDINGS * (MAX_ID_BYTES + 16) < MAX_PROFILE_BYTES as usize);
+
+/// What is wrong with an id or name that saves could not hold, if anything: longer
+/// than [`MAX_ID_BYTES`], or holding a line break, a control character or a
+/// bidirectional override (saves refuse those as signs of tampering). The checker and
+/// the save reader both ask this one function.
+#[must_use]
+pub fn id_problem(id: &str) -> Option<String> {
+    if id.len() > MAX_ID_BYTES {
+        return Some(format!(
+            "it is {} bytes long; the limit is {MAX_ID_BYTES}",
+            id.len()
+        ));
+    }
+    if id.contains('\n') || !crate::sanitize::is_terminal_safe(id) {
+        return Some("it holds control characters or bidirectional overrides".to_owned());
+    }
+    None
+}
 
 /// Columns of a source line quoted under a diagnostic: the window around the column
 /// it points at, so a story written on one long line cannot make every report as long

@@ -501,6 +501,7 @@ impl<'a> Ctx<'a> {
         let mut variables: Vec<Variable> = Vec::new();
         let mut var_index: HashMap<String, usize> = HashMap::new();
         let mut endings: Vec<(usize, &raw::RawEnding)> = Vec::new();
+        let mut ending_ids: HashSet<&str> = HashSet::new();
         let mut decl_files: Vec<(usize, &[RawVariable], &[raw::RawEnding])> = Vec::new();
         if let Some((i, h)) = header {
             decl_files.push((i, &h.variables, &h.endings));
@@ -534,6 +535,9 @@ impl<'a> Ctx<'a> {
                     },
                 };
                 let site = Site::literal(file, Some("name"), &var.name);
+                if !self.savable_id("variable name", &var.name, &site) {
+                    continue;
+                }
                 if !is_identifier(&var.name) {
                     let d = Diagnostic::error("E0103", format!("`{}` is not a valid variable name", var.name))
                         .with_hint("use letters, digits and `_`, starting with a letter; not `and`, `or`, `not`, `if`, `true`, `false`, `visits`");
@@ -570,7 +574,8 @@ impl<'a> Ctx<'a> {
                 variables.push(var);
             }
             for e in ends {
-                if endings.iter().any(|(_, x)| x.id == e.id) {
+                self.savable_id("ending id", &e.id, &Site::literal(file, Some("id"), &e.id));
+                if !ending_ids.insert(e.id.as_str()) {
                     let d =
                         Diagnostic::error("E0107", format!("ending `{}` is declared twice", e.id));
                     self.report(d, &Site::literal(file, Some("id"), &e.id));
@@ -578,6 +583,19 @@ impl<'a> Ctx<'a> {
                 }
                 endings.push((file, e));
             }
+        }
+        if let Some(&(file, e)) = endings.get(limits::MAX_ENDINGS) {
+            // The profile records every ending found and must stay readable.
+            let d = Diagnostic::error(
+                "E0116",
+                format!(
+                    "more than {} endings; the limit is {}",
+                    limits::MAX_ENDINGS,
+                    limits::MAX_ENDINGS
+                ),
+            )
+            .with_hint("this is the first ending past the limit");
+            self.report(d, &Site::literal(file, Some("id"), &e.id));
         }
 
         // Scene index.
@@ -791,6 +809,19 @@ impl<'a> Ctx<'a> {
         self.diags.push(d.at_offset(&path, loc, offset));
     }
 
+    /// Ids are recorded in saves and the profile, whose readers refuse some; the same
+    /// rule ([`limits::id_problem`]) refuses them here, so any story that checks can be
+    /// saved and loaded again. False (and an error reported) when `id` breaks it.
+    fn savable_id(&mut self, what: &str, id: &str, site: &Site) -> bool {
+        let Some(problem) = limits::id_problem(id) else {
+            return true;
+        };
+        let d = Diagnostic::error("E0115", format!("`{id}` cannot be a {what}: {problem}"))
+            .with_hint("saves record ids: keep them short, printable and on one line");
+        self.report(d, site);
+        false
+    }
+
     /// Reports an error in an expression or text, pointing at its character.
     fn expr_error(&mut self, e: ExprError, code: &'static str, site: &Site) {
         if e.unresolved && self.incomplete {
@@ -961,6 +992,9 @@ impl<'a> Ctx<'a> {
             }
         });
         let id = rc.id.clone().unwrap_or_else(|| rc.goto.clone());
+        if rc.id.is_some() {
+            self.savable_id("choice id", &id, &base.at(Some("id"), &id));
+        }
         if id == CONTINUE {
             let d = Diagnostic::error("E0303", format!("`{CONTINUE}` is reserved as a choice id"))
                 .with_hint("pick another `id:`");
@@ -993,7 +1027,7 @@ impl<'a> Ctx<'a> {
         let s = &s;
         let id = s.id.as_str();
         let here = Site::scene(file, id);
-        if !is_scene_id(id) {
+        if self.savable_id("scene id", id, &here) && !is_scene_id(id) {
             let d = Diagnostic::error("E0304", format!("`{id}` is not a valid scene id"))
                 .with_hint("use letters, digits, `_` and `-`");
             self.report(d, &here);
