@@ -160,11 +160,15 @@ impl<'s> PlainPlayer<'s> {
                     "" => {}
                     _ => match pick(line, &choices) {
                         Ok(id) => {
-                            if let Err(e) = engine::choose(self.story, &mut self.state, &id) {
-                                let e = for_terminal(&e.to_string());
-                                writeln!(out, "That cannot be done: {e}.")?;
-                                continue;
-                            }
+                            let events = match engine::choose(self.story, &mut self.state, &id) {
+                                Ok(events) => events,
+                                Err(e) => {
+                                    let e = for_terminal(&e.to_string());
+                                    writeln!(out, "That cannot be done: {e}.")?;
+                                    continue;
+                                }
+                            };
+                            report_story_bugs(&events);
                             writeln!(out)?;
                             self.entered_scene();
                             break;
@@ -446,5 +450,18 @@ fn pick(line: &str, choices: &[ChoiceView]) -> Result<String, String> {
         _ => Err(format!(
             "Type a number from 1 to {n} and press Enter (or help)."
         )),
+    }
+}
+
+/// A division by zero at run time is a bug in the story, not the player's problem:
+/// play goes on (the value saturated, see `Expr::eval`), and the author is told on
+/// stderr, so stdout stays the same for the same input.
+fn report_story_bugs(events: &[engine::Event]) {
+    for e in events {
+        if let engine::Event::DivisionByZero { scene, expression } = e {
+            crate::printer::warn(format_args!(
+                "(Story bug: `{expression}` divided by zero in scene `{scene}`; play goes on with the value saturated.)"
+            ));
+        }
     }
 }

@@ -355,3 +355,83 @@ fn issue_17_a_huge_profile_stays_readable_and_keeps_its_endings() {
     );
     assert!(!back.scenes_seen.is_empty() && back.scenes_seen.is_subset(&profile.scenes_seen));
 }
+
+/// Issue 17: a condition that divided by zero passed `check` (the value was 0) and
+/// stranded the player. A constant zero divisor is now a checker error; one that is
+/// zero only at run time saturates, is reported, and play goes on to the ending.
+#[test]
+fn issue_17_division_by_zero_is_refused_when_constant_and_reported_when_not() {
+    let story_with = |when: &str, effect: &str| {
+        let header = r#"Story(id: "t", title: "T", start: "a", variables: [Int(name: "zero", initial: 0, min: -1000, max: 1000), Int(name: "n", initial: 0, min: -1000, max: 1000)], endings: [Ending(id: "end", title: "End")])"#;
+        let chapter = format!(
+            r#"Chapter(title: "C", date: "D", place: "P", scenes: [
+                Scene(id: "a", text: ["{{n}}"], choices: [Choice(label: "go", goto: "b", when: {when:?}, effects: [{effect:?}])]),
+                Scene(id: "b", text: ["n is {{n}}"], routes: [Route(when: "1 / zero > 0", goto: "c"), Route(goto: "a")]),
+                Scene(id: "c", text: ["x"], ending: "end"),
+            ])"#
+        );
+        vec![file("header.ron", header), file("chapter.ron", chapter)]
+    };
+    for (when, effect) in [("1 / 0 > 0", "n += 1"), ("true", "n = 5 / (3 - 3)")] {
+        let loaded = story::load(&story_with(when, effect));
+        assert!(loaded.story.is_none(), "{when} / {effect} accepted");
+        assert!(
+            loaded
+                .diagnostics
+                .iter()
+                .any(|d| d.message.contains("division by zero") && d.line > 0),
+            "{:#?}",
+            loaded.diagnostics
+        );
+    }
+    let files = story_with("10 / zero > 1", "n = 0 - 10 / zero");
+    let loaded = story::load(&files);
+    let story = loaded
+        .story
+        .unwrap_or_else(|| panic!("{:#?}", loaded.diagnostics));
+    let (mut state, _) = butterfly::engine::start(&story, 1).unwrap();
+    let choices = butterfly::engine::choices(&story, &state);
+    assert!(
+        choices[0].enabled,
+        "10 / 0 is the largest number, not 0: the player is not stranded"
+    );
+    let mut events = butterfly::engine::choose(&story, &mut state, &choices[0].id).unwrap();
+    let next = butterfly::engine::choices(&story, &state);
+    events.extend(butterfly::engine::choose(&story, &mut state, &next[0].id).unwrap());
+    let faults = events
+        .iter()
+        .filter(|e| matches!(e, butterfly::engine::Event::DivisionByZero { .. }))
+        .count();
+    assert_eq!(
+        faults, 3,
+        "condition, effect and route each reported: {events:?}"
+    );
+    assert_eq!(
+        state.var("n"),
+        -1000,
+        "saturated, then clamped to the bounds"
+    );
+    assert!(
+        state.ending.is_some(),
+        "1 / 0 > 0 holds: the route to the ending is taken"
+    );
+    // The real binary: play goes on, the author is told on stderr, stdout is clean.
+    let dir = tempfile::tempdir().unwrap();
+    for f in &files {
+        std::fs::write(dir.path().join(&f.path), &f.bytes).unwrap();
+    }
+    let run = butterfly(
+        &[
+            "--story",
+            dir.path().to_str().unwrap(),
+            "play",
+            "--plain",
+            "--seed",
+            "1",
+        ],
+        "1\n1\n",
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("ENDING"), "{}", run.stdout);
+    assert!(run.stderr.contains("divided by zero"), "{}", run.stderr);
+}

@@ -41,6 +41,15 @@ pub enum Event {
         /// Whether the detour was taken.
         hit: bool,
     },
+    /// An expression divided by zero (see [`Expr::eval`](crate::story::expr::Expr::eval)):
+    /// its value saturated and play went on, but the story has a bug worth showing its
+    /// author. Effects, routes and the chosen choice's condition are traced.
+    DivisionByZero {
+        /// The scene the player was in.
+        scene: String,
+        /// The expression, as the engine understood it.
+        expression: String,
+    },
     /// The game ended.
     EndingReached {
         /// The ending id.
@@ -313,7 +322,9 @@ pub fn choose_with(
                             }
                         }
                     }
-                    Event::ChanceDrawn { .. } | Event::EndingReached { .. } => {}
+                    Event::ChanceDrawn { .. }
+                    | Event::EndingReached { .. }
+                    | Event::DivisionByZero { .. } => {}
                 }
             }
             if state.taken_once.len() > once {
@@ -347,7 +358,7 @@ fn apply_choice(
                     choice: choice_id.to_owned(),
                 });
             }
-            pick_route(routes, state).ok_or_else(|| EngineError::Stuck(here.id.clone()))?
+            pick_route(routes, state, events).ok_or_else(|| EngineError::Stuck(here.id.clone()))?
         }
         Exit::Ending(_) => return Err(EngineError::GameOver),
         Exit::Choices(list) => {
@@ -359,7 +370,10 @@ fn apply_choice(
             })?;
             // Only once-only choices need the key: most steps allocate nothing here.
             let key = c.once.then(|| once_key(&here.id, &c.id));
-            let available = c.when.as_ref().is_none_or(|w| w.holds(state))
+            let available = c
+                .when
+                .as_ref()
+                .is_none_or(|w| traced(w, state, events) != 0)
                 && key.as_ref().is_none_or(|k| !state.taken_once.contains(k));
             if !available {
                 return Err(EngineError::Unavailable {
@@ -402,11 +416,32 @@ fn apply_choice(
     enter(story, state, target, events, clamps)
 }
 
-fn pick_route<'r>(routes: &'r [crate::story::Route], state: &GameState) -> Option<&'r str> {
+fn pick_route<'r>(
+    routes: &'r [crate::story::Route],
+    state: &GameState,
+    events: &mut Vec<Event>,
+) -> Option<&'r str> {
     routes
         .iter()
-        .find(|r| r.when.as_ref().is_none_or(|w| w.holds(state)))
+        .find(|r| {
+            r.when
+                .as_ref()
+                .is_none_or(|w| traced(w, state, events) != 0)
+        })
         .map(|r| r.goto.as_str())
+}
+
+/// Evaluates `e`, recording an [`Event::DivisionByZero`] if it divided by zero.
+fn traced(e: &crate::story::expr::Expr, state: &GameState, events: &mut Vec<Event>) -> i64 {
+    let mut divided_by_zero = false;
+    let value = e.eval_traced(state, &mut divided_by_zero);
+    if divided_by_zero {
+        events.push(Event::DivisionByZero {
+            scene: state.scene.clone(),
+            expression: e.to_string(),
+        });
+    }
+    value
 }
 
 pub(super) fn enter(
@@ -438,7 +473,7 @@ pub(super) fn enter(
                 return Ok(());
             }
             Exit::Routes(routes) if s.is_junction() => {
-                target = pick_route(routes, state)
+                target = pick_route(routes, state, events)
                     .ok_or_else(|| EngineError::Stuck(s.id.clone()))?
                     .to_owned();
             }
@@ -456,14 +491,17 @@ fn apply_effects(
     clamps: &mut Vec<Clamped>,
 ) {
     for e in effects {
-        if e.guard.as_ref().is_some_and(|g| !g.holds(state)) {
+        if e.guard
+            .as_ref()
+            .is_some_and(|g| traced(g, state, events) == 0)
+        {
             continue;
         }
         let Some(var) = story.variable(&e.target) else {
             continue;
         };
         let from = state.var(&var.name);
-        let amount = e.value.eval(state);
+        let amount = traced(&e.value, state, events);
         let raw = match e.op {
             AssignOp::Set => amount,
             AssignOp::Add => from.saturating_add(amount),
