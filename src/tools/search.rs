@@ -743,13 +743,20 @@ fn gates_ahead(story: &Story, gates: &[Gate<'_>]) -> Vec<Vec<u64>> {
 /// The scenes that close `ending`, as targets for [`guided`].
 #[must_use]
 pub fn ending_scenes(story: &Story, ending: &str) -> Vec<usize> {
-    story
-        .scenes
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| matches!(&s.exit, Exit::Ending(e) if e == ending))
-        .map(|(i, _)| i)
-        .collect()
+    ending_scenes_all(story).remove(ending).unwrap_or_default()
+}
+
+/// [`ending_scenes`] for every ending at once, in one pass over the scenes (asking
+/// for each of thousands of endings in turn would be quadratic).
+#[must_use]
+pub fn ending_scenes_all(story: &Story) -> HashMap<&str, Vec<usize>> {
+    let mut out: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, s) in story.scenes.iter().enumerate() {
+        if let Exit::Ending(e) = &s.exit {
+            out.entry(e.as_str()).or_default().push(i);
+        }
+    }
+    out
 }
 
 /// What [`guided`] looks for.

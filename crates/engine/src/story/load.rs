@@ -238,6 +238,28 @@ struct Names<'a> {
     scenes: &'a HashMap<String, (usize, usize)>,
     /// `{if ...}` conditions in text repeat as much as `when:` ones: parse each once.
     text_conditions: std::cell::RefCell<HashMap<String, Result<expr::Expr, ExprError>>>,
+    /// "Did you mean" hints left: each compares a name with every other, so only the
+    /// first [`HINTS`] errors get one and a story with 100,000 broken names stays linear.
+    hints_left: std::cell::Cell<usize>,
+}
+
+/// How many errors get a "did you mean" hint.
+const HINTS: usize = 100;
+
+impl Names<'_> {
+    /// The closest of `candidates` to `word`, while hints last.
+    fn suggest<'n>(
+        &self,
+        word: &str,
+        candidates: impl IntoIterator<Item = &'n str>,
+    ) -> Option<&'n str> {
+        let left = self.hints_left.get();
+        if left == 0 {
+            return None;
+        }
+        self.hints_left.set(left - 1);
+        expr::closest(word, candidates)
+    }
 }
 
 impl Scope for Names<'_> {
@@ -256,6 +278,12 @@ impl Scope for Names<'_> {
         self.scenes.contains_key(id)
     }
     fn var_names(&self) -> Vec<&str> {
+        // Asked only for a hint: an empty list once hints are used up.
+        let left = self.hints_left.get();
+        if left == 0 {
+            return Vec::new();
+        }
+        self.hints_left.set(left - 1);
         self.vars.keys().copied().collect()
     }
 }
@@ -643,6 +671,7 @@ impl<'a> Ctx<'a> {
             vars: variables.iter().map(|v| (v.name.as_str(), v.ty)).collect(),
             scenes: &scene_map,
             text_conditions: std::cell::RefCell::default(),
+            hints_left: std::cell::Cell::new(HINTS),
         };
         let ending_ids: HashSet<&str> = endings.iter().map(|(_, e)| e.id.as_str()).collect();
 
@@ -665,7 +694,9 @@ impl<'a> Ctx<'a> {
             .map(|(i, s)| (s.id.clone(), i))
             .collect();
 
-        // Extensions.
+        // Extensions. Each extended scene's choice ids, gathered the first time it is
+        // extended: thousands of `Extend`s must not each scan every choice.
+        let mut extended_ids: HashMap<usize, HashSet<String>> = HashMap::new();
         for (file, c) in &chapters {
             for (n, ext) in c.extend.iter().enumerate() {
                 let this = Site::extension(*file, n);
@@ -678,7 +709,7 @@ impl<'a> Ctx<'a> {
                         "E0110",
                         format!("`extend` names scene `{}`, which does not exist", ext.scene),
                     );
-                    d = match expr::closest(&ext.scene, scene_map.keys().map(String::as_str)) {
+                    d = match names.suggest(&ext.scene, scene_map.keys().map(String::as_str)) {
                         Some(best) => d.with_hint(format!("did you mean `{best}`?")),
                         None => d.with_hint("`extend` adds choices to a scene defined in another file: name that scene's `id`"),
                     };
@@ -708,8 +739,11 @@ impl<'a> Ctx<'a> {
                     }
                 }
                 if let Exit::Choices(list) = &mut scenes[target].exit {
+                    let ids = extended_ids
+                        .entry(target)
+                        .or_insert_with(|| list.iter().map(|c| c.id.clone()).collect());
                     for (site, ch) in added {
-                        if list.iter().any(|c| c.id == ch.id) {
+                        if !ids.insert(ch.id.clone()) {
                             let d = Diagnostic::error(
                                 "E0112",
                                 format!(
@@ -737,7 +771,7 @@ impl<'a> Ctx<'a> {
                 "E0113",
                 format!("the start scene `{}` does not exist", h.start),
             );
-            if let Some(best) = expr::closest(&h.start, scene_map.keys().map(String::as_str)) {
+            if let Some(best) = names.suggest(&h.start, scene_map.keys().map(String::as_str)) {
                 d = d.with_hint(format!("did you mean `{best}`?"));
             } else {
                 d = d.with_hint("`start:` must name a scene defined in a chapter file");
@@ -953,7 +987,7 @@ impl<'a> Ctx<'a> {
             "E0301",
             format!("`{key}` leads to scene `{target}`, which does not exist"),
         );
-        d = match expr::closest(target, names.scenes.keys().map(String::as_str)) {
+        d = match names.suggest(target, names.scenes.keys().map(String::as_str)) {
             Some(best) => d.with_hint(format!("did you mean `{best}`?")),
             None => d.with_hint("define a scene with this id, or fix the target"),
         };
@@ -1064,12 +1098,14 @@ impl<'a> Ctx<'a> {
         }
         let exit = if let Some(choices) = &s.choices {
             let mut list: Vec<Choice> = Vec::with_capacity(choices.len());
+            // A set, not a scan of `list`: a scene may have thousands of choices.
+            let mut ids: HashSet<String> = HashSet::with_capacity(choices.len());
             for (k, rc) in choices.iter().enumerate() {
                 let this = here.clone().item("Choice", k);
                 let Some(ch) = self.compile_choice(&this, rc, names, &mut slot) else {
                     continue;
                 };
-                if list.iter().any(|c| c.id == ch.id) {
+                if !ids.insert(ch.id.clone()) {
                     let msg = format!("choice id `{}` is used twice in scene `{id}`", ch.id);
                     let (key, hint) = if rc.id.is_some() {
                         ("id", "choice ids must be unique within their scene")
@@ -1145,7 +1181,7 @@ impl<'a> Ctx<'a> {
                 } else {
                     let mut d =
                         Diagnostic::error("E0311", format!("ending `{end}` is not declared"));
-                    d = match expr::closest(end, endings.iter().copied()) {
+                    d = match names.suggest(end, endings.iter().copied()) {
                         Some(best) => d.with_hint(format!("did you mean `{best}`?")),
                         None => d.with_hint("declare it with `Ending(id: ..., title: ..., epilogue: [...])` in `endings: [...]`"),
                     };
