@@ -489,17 +489,24 @@ fn explore(dir: Option<&Path>, args: &ExploreArgs) -> ExitCode {
     let mut out = crate::printer::stdout();
     let _ = write!(out, "{report}");
     if let Some(wdir) = &args.write_witnesses {
+        // Every witness is tried: one that cannot be written does not cost the others.
+        let mut failed = false;
+        let mut taken = std::collections::HashSet::new();
         for e in &report.endings {
             let Some(w) = &e.witness else { continue };
-            match witness::write_witness(wdir, &story, &e.id, w.seed, &w.steps) {
+            let slot = witness::slot_for(&e.id, &mut taken);
+            match witness::write_witness_as(wdir, &story, &e.id, &slot, w.seed, &w.steps) {
                 Ok(path) => {
                     let _ = writeln!(out, "wrote {}", path.display());
                 }
                 Err(err) => {
                     warn(format_args!("butterfly: {err}"));
-                    return ExitCode::from(2);
+                    failed = true;
                 }
             }
+        }
+        if failed {
+            return ExitCode::from(2);
         }
     }
     // A player who can get stuck or trapped is as much a failure as a lost ending.

@@ -201,11 +201,14 @@ impl<'s> PlainPlayer<'s> {
         }
         // On stderr: the game goes on, and stdout stays the same for the same input
         // whether or not the saves directory is writable.
-        if let Some(p) = problem
-            && self.last_warning.as_ref() != Some(&p)
-        {
-            eprintln!("{}", for_terminal(&p));
-            self.last_warning = Some(p);
+        // Said once: compared without its numbers, which change from scene to scene
+        // (a save's size) while the problem stays the same.
+        if let Some(p) = problem {
+            let gist = gist(&p);
+            if self.last_warning.as_ref() != Some(&gist) {
+                eprintln!("{}", for_terminal(&p));
+                self.last_warning = Some(gist);
+            }
         }
     }
 
@@ -463,5 +466,29 @@ fn report_story_bugs(events: &[engine::Event]) {
                 "(Story bug: `{expression}` divided by zero in scene `{scene}`; play goes on with the value saturated.)"
             ));
         }
+    }
+}
+
+/// A warning without its numbers: what stays the same while a save's size grows.
+fn gist(warning: &str) -> String {
+    warning.chars().filter(|c| !c.is_ascii_digit()).collect()
+}
+
+#[cfg(test)]
+mod warning_tests {
+    /// Issue 17: "(Autosave failed…)" was repeated at every scene once the save grew
+    /// past its limit, because the message names the growing size.
+    #[test]
+    fn issue_17_a_warning_that_differs_only_in_numbers_is_the_same_warning() {
+        let at = |size: u64| {
+            format!(
+                "(Autosave failed: `saves/auto.ron` is {size} bytes, more than a save may be (1048576); it was not read)"
+            )
+        };
+        assert_eq!(super::gist(&at(1_048_600)), super::gist(&at(1_049_999)));
+        assert_ne!(
+            super::gist(&at(1)),
+            super::gist("(Autosave failed: permission denied)")
+        );
     }
 }

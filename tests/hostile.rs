@@ -435,3 +435,116 @@ fn issue_17_division_by_zero_is_refused_when_constant_and_reported_when_not() {
     assert!(run.stdout.contains("ENDING"), "{}", run.stdout);
     assert!(run.stderr.contains("divided by zero"), "{}", run.stderr);
 }
+
+/// Issue 17: `--write-witnesses` stopped at the first ending id that is not a valid
+/// slot name. Every ending with a witness now gets a file, under a slot name made from
+/// its id, and each file replays to its ending.
+#[test]
+fn issue_17_every_witness_is_written_whatever_the_ending_ids() {
+    let ids = [
+        "plain",
+        "with space",
+        "profile",
+        "émigré",
+        "con",
+        "with space!",
+    ];
+    let mut endings = String::new();
+    let mut scenes = String::new();
+    let mut choices = String::new();
+    for (i, id) in ids.iter().enumerate() {
+        let _ = write!(endings, "Ending(id: {id:?}, title: \"E{i}\"),");
+        let _ = writeln!(
+            scenes,
+            "Scene(id: \"e{i}\", text: [\"x\"], ending: {id:?}),"
+        );
+        let _ = write!(choices, "Choice(label: \"{i}\", goto: \"e{i}\"),");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let story = dir.path().join("story");
+    std::fs::create_dir_all(&story).unwrap();
+    std::fs::write(
+        story.join("header.ron"),
+        format!(r#"Story(id: "t", title: "T", start: "a", endings: [{endings}])"#),
+    )
+    .unwrap();
+    std::fs::write(
+        story.join("chapter.ron"),
+        format!(
+            r#"Chapter(title: "C", date: "D", place: "P", scenes: [Scene(id: "a", text: ["A"], choices: [{choices}]),
+{scenes}])"#
+        ),
+    )
+    .unwrap();
+    let out = dir.path().join("witnesses");
+    let run = butterfly(
+        &[
+            "explore",
+            story.to_str().unwrap(),
+            "--runs",
+            "50",
+            "--write-witnesses",
+            out.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let written: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "ron"))
+        .collect();
+    assert_eq!(written.len(), ids.len(), "{written:?}");
+    for w in written {
+        let run = butterfly(
+            &[
+                "--story",
+                story.to_str().unwrap(),
+                "replay",
+                w.to_str().unwrap(),
+                "--verify",
+            ],
+            "",
+        );
+        assert_eq!(run.code, 0, "{}", run.stderr);
+    }
+}
+
+/// Issue 17: temporary files left by a process killed mid-save were never removed.
+/// Old ones go on the next write; a young one (another process writing now) stays.
+#[test]
+fn issue_17_orphan_temporary_files_are_cleaned_and_live_ones_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join(".auto.ron.new.999999.0.tmp");
+    let young = dir.path().join(".auto.ron.new.999998.0.tmp");
+    let other = dir.path().join("notes.tmp");
+    for p in [&old, &young, &other] {
+        std::fs::write(p, "half a save").unwrap();
+    }
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_hours(1);
+    for p in [&old, &other] {
+        std::fs::File::options()
+            .write(true)
+            .open(p)
+            .unwrap()
+            .set_modified(hour_ago)
+            .unwrap();
+    }
+    let store = butterfly::save::SaveStore::new(dir.path().to_owned());
+    let loaded = story::load(&[
+        file("header.ron", one_line_unused_vars(0)),
+        file("chapter.ron", CHAPTER),
+    ]);
+    let s = loaded.story.unwrap();
+    let (state, _) = butterfly::engine::start(&s, 1).unwrap();
+    store
+        .save("one", &s, &state, std::time::Duration::ZERO)
+        .unwrap();
+    assert!(!old.exists(), "the orphan was removed");
+    assert!(young.exists(), "a write in progress is left alone");
+    assert!(
+        other.exists(),
+        "only the game's own temporary files are touched"
+    );
+}

@@ -190,6 +190,18 @@ fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
     PathBuf::from(s)
 }
 
+/// How old a temporary file must be before it is taken for an orphan: a write takes
+/// milliseconds, so one this old was left by a process killed mid-save.
+const ORPHAN_AGE: Duration = Duration::from_mins(15);
+
+/// Whether `name` is one of [`temp_sibling`]'s names.
+fn is_temp_name(name: &str) -> bool {
+    // Exactly the suffix the game writes, lowercase: nothing else is its to remove.
+    #[allow(clippy::case_sensitive_file_extension_comparisons)]
+    let ours = name.starts_with('.') && name.ends_with(".tmp");
+    ours
+}
+
 /// Writes `bytes` to a new file, flushed and synced to disk.
 fn write_synced(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let mut f = OpenOptions::new().write(true).create_new(true).open(path)?;
@@ -206,6 +218,44 @@ fn sync_dir(dir: &Path) {
 }
 
 impl SaveStore {
+    /// Removes temporary files left by a process killed mid-save (older than
+    /// [`ORPHAN_AGE`], so another process's write in progress is never touched), once
+    /// per process: they are hidden and never read, but would pile up.
+    fn clean_orphans_once(&self) {
+        static DONE: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+        if let Ok(mut done) = DONE.lock() {
+            if done.contains(&self.dir) {
+                return;
+            }
+            done.push(self.dir.clone());
+        }
+        self.clean_orphans(ORPHAN_AGE);
+    }
+
+    /// [`Self::clean_orphans_once`] with any age, for tests. Returns how many went.
+    pub fn clean_orphans(&self, older_than: Duration) -> usize {
+        let Ok(entries) = fs::read_dir(&self.dir) else {
+            return 0;
+        };
+        let now = SystemTime::now();
+        let mut removed = 0;
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let Some(name) = name.to_str() else { continue };
+            let Ok(meta) = entry.metadata() else { continue };
+            let old = meta
+                .modified()
+                .ok()
+                .and_then(|m| now.duration_since(m).ok())
+                .is_some_and(|age| age >= older_than);
+            if is_temp_name(name) && meta.is_file() && old && fs::remove_file(entry.path()).is_ok()
+            {
+                removed += 1;
+            }
+        }
+        removed
+    }
+
     /// A store over `dir` (created on the first write).
     #[must_use]
     pub fn new(dir: PathBuf) -> Self {
@@ -335,6 +385,7 @@ impl SaveStore {
     /// after copying the current `target` (if any) to `<target>.bak` the same way.
     pub(super) fn write_atomic(&self, target: &Path, bytes: &[u8]) -> Result<(), SaveError> {
         fs::create_dir_all(&self.dir).map_err(|e| io_error("create", &self.dir, e))?;
+        self.clean_orphans_once();
         let tmp = temp_sibling(target, "new");
         if let Err(e) = write_synced(&tmp, bytes) {
             let _ = fs::remove_file(&tmp);
