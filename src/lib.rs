@@ -1,9 +1,10 @@
 //! **Butterfly**: a branching retelling of *M. Butterfly* played in a terminal, and the
 //! scene-graph engine underneath it.
 //!
-//! Layers, inward only: [`cli`] → front ends ([`tui`], [`plain`]), authoring [`tools`]
-//! and [`save`] → [`engine`] → [`story`].
-//! `story` and `engine` do no I/O and know nothing of terminals.
+//! Layers, inward only: [`cli`] → front ends ([`tui`], [`plain`], [`replay`]) and
+//! authoring [`tools`] → [`save`] → [`session`] → [`engine`] → [`story`]; no front end
+//! imports another. `story`, `engine` and `session` (the `butterfly-engine` crate) do no
+//! I/O and know nothing of terminals. See `ARCHITECTURE.md`.
 //!
 //! ```
 //! use butterfly::{engine, source, story};
@@ -33,4 +34,4 @@ pub mod tui;
 
 // The pure core lives in its own crate (crates/engine) so the compiler keeps it free of
 // terminal and file I/O; re-exported so `butterfly::story` and friends keep working.
-pub use butterfly_engine::{engine, limits, sanitize, story};
+pub use butterfly_engine::{engine, limits, sanitize, session, story};

@@ -6,15 +6,18 @@
 //! anything else gets one line of help and the prompt again. At an ending:
 //! `ENDING: <title>`, the epilogue, and exit 0. No escape sequences.
 //!
-//! With a [`SaveStore`] the game autosaves whenever a scene is entered and keeps the
-//! profile (scenes seen, endings found) up to date.
+//! The game itself is a [`Session`]; this file only reads lines, writes text (the
+//! session's [`transcript`] format) and carries out the session's effects. With a
+//! [`SaveStore`] the game autosaves whenever a scene is entered (the first one
+//! included) and keeps the profile (scenes seen, endings found) up to date.
 
 use std::io::{self, BufRead, Write};
 use std::time::{Duration, Instant};
 
 use crate::engine::{self, ChoiceView, GameState};
 use crate::sanitize::for_terminal;
-use crate::save::{self, Profile, QUICK_SLOT, SaveStore};
+use crate::save::{self, QUICK_SLOT, SaveStore};
+use crate::session::{self, Effect, Notice, Session, SessionError, transcript};
 use crate::story::Story;
 
 /// The line `help` prints.
@@ -33,13 +36,14 @@ pub enum Outcome {
     Stuck,
 }
 
-/// A line-mode game in progress.
+/// A line-mode game in progress: a [`Session`] with a prompt.
 pub struct PlainPlayer<'s> {
-    story: &'s Story,
-    state: GameState,
+    session: Session<'s>,
     last_chapter: Option<String>,
     saves: Option<&'s SaveStore>,
-    profile: Profile,
+    /// Effects of the game's start, carried out when the game runs (the store may be
+    /// attached in between).
+    pending: Vec<Effect>,
     /// Play time before `since`: carried over from a loaded save.
     played: Duration,
     since: Instant,
@@ -47,31 +51,31 @@ pub struct PlainPlayer<'s> {
     last_warning: Option<String>,
 }
 
-/// Removes `*emphasis*` markers: a screen reader would read them aloud.
-#[must_use]
-pub fn strip_emphasis(text: &str) -> String {
-    text.replace('*', "")
-}
-
 impl<'s> PlainPlayer<'s> {
     /// A new game from `seed`.
     ///
     /// # Errors
     /// When the story cannot start (its start scene is missing).
-    pub fn new(story: &'s Story, seed: u64) -> Result<Self, engine::EngineError> {
-        let (state, _) = engine::start(story, seed)?;
-        Ok(Self::resume(story, state))
+    pub fn new(story: &'s Story, seed: u64) -> Result<Self, SessionError> {
+        let mut session = Session::new(story, session::Profile::default(), seed);
+        let pending = session.new_game()?;
+        Ok(Self::with_session(session, pending))
     }
 
     /// Continues from an existing state.
     #[must_use]
     pub fn resume(story: &'s Story, state: GameState) -> Self {
+        let mut session = Session::new(story, session::Profile::default(), state.seed);
+        let pending = session.resume(state, Duration::ZERO);
+        Self::with_session(session, pending)
+    }
+
+    fn with_session(session: Session<'s>, pending: Vec<Effect>) -> Self {
         Self {
-            story,
-            state,
+            session,
             last_chapter: None,
             saves: None,
-            profile: Profile::default(),
+            pending,
             played: Duration::ZERO,
             since: Instant::now(),
             last_warning: None,
@@ -81,7 +85,15 @@ impl<'s> PlainPlayer<'s> {
     /// Enables `save`, `load`, `saves`, the autosave and the profile, in `store`.
     #[must_use]
     pub fn with_saves(mut self, store: &'s SaveStore) -> Self {
-        self.profile = store.load_profile();
+        self.session.profile = store.load_profile();
+        // The game began before the profile was read: what it discovered is recorded
+        // again, against the real profile, and written only if that learnt something.
+        self.pending.retain(|e| *e != Effect::SaveProfile);
+        let mut profile = std::mem::take(&mut self.session.profile);
+        if self.session.state().is_some_and(|s| profile.record(s)) {
+            self.pending.push(Effect::SaveProfile);
+        }
+        self.session.profile = profile;
         self.saves = Some(store);
         self
     }
@@ -95,7 +107,13 @@ impl<'s> PlainPlayer<'s> {
     /// The current state.
     #[must_use]
     pub fn state(&self) -> &GameState {
-        &self.state
+        self.session
+            .state()
+            .expect("a plain player always has a game")
+    }
+
+    fn story(&self) -> &'s Story {
+        self.session.story()
     }
 
     /// Plays until an ending, `quit`, or the end of input.
@@ -104,15 +122,16 @@ impl<'s> PlainPlayer<'s> {
     /// Only I/O errors on `output`/`input`.
     pub fn run(&mut self, input: &mut dyn BufRead, out: &mut dyn Write) -> io::Result<Outcome> {
         self.intro(out)?;
-        self.entered_scene();
+        let first = std::mem::take(&mut self.pending);
+        self.carry_out(first, out)?;
         loop {
             self.show_scene(out)?;
-            if self.state.is_over() {
+            if self.state().is_over() {
                 self.show_ending(out)?;
                 return Ok(Outcome::Ending);
             }
-            let choices = engine::choices(self.story, &self.state);
-            show_choices(&choices, out)?;
+            let choices = self.session.choices();
+            out.write_all(transcript::choices(&choices).as_bytes())?;
             if !choices.iter().any(|c| c.enabled) {
                 // Waiting for input that cannot help would hang a script forever.
                 writeln!(
@@ -143,7 +162,7 @@ impl<'s> PlainPlayer<'s> {
                     "look" | "l" => {
                         self.last_chapter = None;
                         self.show_scene(out)?;
-                        show_choices(&choices, out)?;
+                        out.write_all(transcript::choices(&choices).as_bytes())?;
                     }
                     "save" => self.save(arg, out)?,
                     "saves" => self.list_saves(out)?,
@@ -159,20 +178,15 @@ impl<'s> PlainPlayer<'s> {
                     }
                     "" => {}
                     _ => match pick(line, &choices) {
-                        Ok(id) => {
-                            let events = match engine::choose(self.story, &mut self.state, &id) {
-                                Ok(events) => events,
-                                Err(e) => {
-                                    let e = for_terminal(&e.to_string());
-                                    writeln!(out, "That cannot be done: {e}.")?;
-                                    continue;
-                                }
-                            };
-                            report_story_bugs(&events);
-                            writeln!(out)?;
-                            self.entered_scene();
-                            break;
-                        }
+                        Ok(id) => match self.session.choose(&id) {
+                            Ok(effects) => {
+                                writeln!(out)?;
+                                self.carry_out(effects, out)?;
+                                break;
+                            }
+                            // Story ids are terminal-safe since the load.
+                            Err(e) => writeln!(out, "That cannot be done: {e}.")?,
+                        },
                         Err(msg) => writeln!(out, "{msg}")?,
                     },
                 }
@@ -180,36 +194,56 @@ impl<'s> PlainPlayer<'s> {
         }
     }
 
-    /// After every change of scene: the autosave and the profile. Problems are told
-    /// once, and never stop the game.
-    fn entered_scene(&mut self) {
-        let Some(store) = self.saves else {
-            return;
-        };
-        let mut problem = None;
-        // A fresh start has nothing worth keeping; saving it would only push the
-        // previous game's autosave aside.
-        if !self.state.path.is_empty()
-            && let Err(e) = store.autosave(self.story, &self.state, self.play_time())
-        {
-            problem = Some(format!("(Autosave failed: {e})"));
-        }
-        if self.profile.record(&self.state)
-            && let Err(e) = store.save_profile(&self.profile)
-        {
-            problem.get_or_insert_with(|| format!("(The profile could not be saved: {e})"));
+    /// Carries out what the session asked for. Problems with the autosave and the
+    /// profile are told once, on stderr, and never stop the game.
+    fn carry_out(&mut self, effects: Vec<Effect>, out: &mut dyn Write) -> io::Result<()> {
+        let mut autosave_problem = None;
+        let mut profile_problem = None;
+        for effect in effects {
+            match effect {
+                Effect::StartClock(played) => {
+                    self.played = played;
+                    self.since = Instant::now();
+                }
+                Effect::Notice(Notice::Diverged(d)) => writeln!(
+                    out,
+                    "This save no longer matches the story at {d}. Playing on from the last step that still holds."
+                )?,
+                Effect::Notice(Notice::StoryChanged) => writeln!(
+                    out,
+                    "(The story has changed since this save was made; the game still replays exactly.)"
+                )?,
+                // A bug in the story is the author's, not the player's: on stderr, so
+                // stdout stays the same for the same input.
+                Effect::StoryBug(bug) => crate::printer::warn(format_args!("(Story bug: {bug}.)")),
+                Effect::Autosave => {
+                    if let Some(store) = self.saves
+                        && let Err(e) = store.autosave(self.story(), self.state(), self.play_time())
+                    {
+                        autosave_problem = Some(format!("(Autosave failed: {e})"));
+                    }
+                }
+                Effect::SaveProfile => {
+                    if let Some(store) = self.saves
+                        && let Err(e) = store.save_profile(&self.session.profile)
+                    {
+                        profile_problem = Some(format!("(The profile could not be saved: {e})"));
+                    }
+                }
+            }
         }
         // On stderr: the game goes on, and stdout stays the same for the same input
         // whether or not the saves directory is writable.
         // Said once: compared without its numbers, which change from scene to scene
         // (a save's size) while the problem stays the same.
-        if let Some(p) = problem {
+        if let Some(p) = autosave_problem.or(profile_problem) {
             let gist = gist(&p);
             if self.last_warning.as_ref() != Some(&gist) {
                 eprintln!("{}", for_terminal(&p));
                 self.last_warning = Some(gist);
             }
         }
+        Ok(())
     }
 
     fn store(&self, out: &mut dyn Write) -> io::Result<Option<&'s SaveStore>> {
@@ -224,7 +258,7 @@ impl<'s> PlainPlayer<'s> {
             return Ok(());
         };
         let slot = if slot.is_empty() { QUICK_SLOT } else { slot };
-        match store.save(slot, self.story, &self.state, self.play_time()) {
+        match store.save(slot, self.story(), self.state(), self.play_time()) {
             Ok(()) => writeln!(out, "Saved to slot `{slot}`."),
             Err(e) => writeln!(out, "Not saved: {}", for_terminal(&e.to_string())),
         }
@@ -242,7 +276,7 @@ impl<'s> PlainPlayer<'s> {
             )?;
             return Ok(false);
         }
-        let loaded = match store.load(slot, self.story) {
+        let loaded = match store.load(slot, self.story()) {
             Ok(l) => l,
             Err(e) => {
                 writeln!(out, "Not loaded: {}", for_terminal(&e.to_string()))?;
@@ -258,24 +292,10 @@ impl<'s> PlainPlayer<'s> {
             l.place,
             save::format_utc(loaded.saved_at)
         )?;
-        if let Some(d) = &loaded.divergence {
-            writeln!(
-                out,
-                "This save no longer matches the story at {}. Playing on from the last step that still holds.",
-                for_terminal(&d.to_string())
-            )?;
-        } else if loaded.story_changed {
-            writeln!(
-                out,
-                "(The story has changed since this save was made; the game still replays exactly.)"
-            )?;
-        }
+        let effects = self.session.load(loaded.into_game());
+        self.carry_out(effects, out)?;
         writeln!(out)?;
-        self.state = loaded.state;
-        self.played = loaded.play_time;
-        self.since = Instant::now();
         self.last_chapter = None;
-        self.entered_scene();
         Ok(true)
     }
 
@@ -283,7 +303,7 @@ impl<'s> PlainPlayer<'s> {
         let Some(store) = self.store(out)? else {
             return Ok(());
         };
-        let slots = store.list_for(self.story);
+        let slots = store.list_for(self.story());
         if slots.is_empty() {
             return writeln!(out, "No saves yet in {}.", store.dir().display());
         }
@@ -308,44 +328,38 @@ impl<'s> PlainPlayer<'s> {
 
     /// Takes back the last choice; true when the game state changed.
     fn undo(&mut self, out: &mut dyn Write) -> io::Result<bool> {
-        match engine::undo(self.story, &self.state) {
-            Ok(state) => {
-                self.state = state;
+        match self.session.undo() {
+            Ok(effects) => {
                 self.last_chapter = None;
                 writeln!(out, "Undone.")?;
                 writeln!(out)?;
-                self.entered_scene();
+                self.carry_out(effects, out)?;
                 Ok(true)
             }
-            Err(engine::UndoError::AtStart) => {
+            Err(SessionError::Undo(engine::UndoError::AtStart)) => {
                 writeln!(out, "Nothing to undo: this is the start of the game.")?;
                 Ok(false)
             }
             Err(e) => {
-                writeln!(out, "Cannot undo: {}", for_terminal(&e.to_string()))?;
+                writeln!(out, "Cannot undo: {e}")?;
                 Ok(false)
             }
         }
     }
 
     fn intro(&mut self, out: &mut dyn Write) -> io::Result<()> {
-        let s = self.story;
-        let title = for_terminal(&s.title);
+        let s = self.story();
         if s.subtitle.is_empty() {
-            writeln!(out, "{title}")?;
+            writeln!(out, "{}", s.title)?;
         } else {
-            let subtitle = for_terminal(&s.subtitle);
-            writeln!(out, "{title} — {subtitle}")?;
+            writeln!(out, "{} — {}", s.title, s.subtitle)?;
         }
-        if !s.content_note.is_empty() && self.state.path.is_empty() {
+        let note = session::content_note(s);
+        if !note.is_empty() && self.state().path.is_empty() {
             writeln!(out)?;
             writeln!(out, "Content note:")?;
-            for p in &s.content_note {
-                writeln!(
-                    out,
-                    "{}",
-                    strip_emphasis(&crate::sanitize::for_terminal(&p.render(&self.state, 0)))
-                )?;
+            for p in &note {
+                writeln!(out, "{}", crate::story::emphasis::strip(p))?;
             }
         }
         writeln!(out)?;
@@ -353,94 +367,17 @@ impl<'s> PlainPlayer<'s> {
     }
 
     fn show_scene(&mut self, out: &mut dyn Write) -> io::Result<()> {
-        write_scene(self.story, &self.state, &mut self.last_chapter, out)
+        let state = self
+            .session
+            .state()
+            .expect("a plain player always has a game");
+        let text = transcript::scene(self.session.story(), state, &mut self.last_chapter);
+        out.write_all(text.as_bytes())
     }
 
     fn show_ending(&self, out: &mut dyn Write) -> io::Result<()> {
-        write_ending(self.story, &self.state, out)
+        out.write_all(transcript::ending(self.story(), self.state()).as_bytes())
     }
-}
-
-/// Writes the current scene as the plain player shows it: a `== chapter ==` line when
-/// the chapter differs from `last_chapter`, the date/place line, then the paragraphs.
-/// Shared with the replay transcript so both read the same.
-///
-/// # Errors
-/// Only I/O errors on `out`.
-pub fn write_scene(
-    story: &Story,
-    state: &GameState,
-    last_chapter: &mut Option<String>,
-    out: &mut dyn Write,
-) -> io::Result<()> {
-    let view = match engine::render(story, state) {
-        Ok(v) => v,
-        Err(e) => {
-            let e = for_terminal(&e.to_string());
-            return writeln!(out, "(cannot show this scene: {e})");
-        }
-    };
-    if last_chapter.as_deref() != Some(view.chapter.as_str()) {
-        writeln!(out, "== {} ==", view.chapter)?;
-        *last_chapter = Some(view.chapter.clone());
-    }
-    writeln!(out, "{} · {}", view.date, view.place)?;
-    for p in &view.paragraphs {
-        writeln!(out)?;
-        writeln!(out, "{}", strip_emphasis(p))?;
-    }
-    writeln!(out)?;
-    Ok(())
-}
-
-/// Writes `ENDING: <title>`, the epilogue, the afterword and the credits (nothing when
-/// the game is not over).
-///
-/// # Errors
-/// Only I/O errors on `out`.
-pub fn write_ending(story: &Story, state: &GameState, out: &mut dyn Write) -> io::Result<()> {
-    let Ok(view) = engine::render(story, state) else {
-        return Ok(());
-    };
-    let Some(ending) = view.ending else {
-        return Ok(());
-    };
-    writeln!(out, "ENDING: {}", ending.title)?;
-    for p in &ending.epilogue {
-        writeln!(out)?;
-        writeln!(out, "{}", strip_emphasis(p))?;
-    }
-    let extra =
-        |title: &str, texts: &[crate::story::Text], out: &mut dyn Write| -> io::Result<()> {
-            if texts.is_empty() {
-                return Ok(());
-            }
-            writeln!(out)?;
-            writeln!(out, "{title}")?;
-            for t in texts {
-                writeln!(out)?;
-                let s = for_terminal(&t.render(state, state.roll));
-                writeln!(out, "{}", strip_emphasis(s.trim()))?;
-            }
-            Ok(())
-        };
-    extra("— Afterword —", &story.afterword, out)?;
-    extra("— Credits —", &story.credits, out)?;
-    Ok(())
-}
-
-fn show_choices(choices: &[ChoiceView], out: &mut dyn Write) -> io::Result<()> {
-    let mut n = 0;
-    for c in choices {
-        if c.enabled {
-            n += 1;
-            writeln!(out, "{n}. {}", strip_emphasis(&c.label))?;
-        } else {
-            let why = c.reason.as_deref().unwrap_or("not now");
-            writeln!(out, "-. {} (unavailable: {why})", strip_emphasis(&c.label))?;
-        }
-    }
-    Ok(())
 }
 
 /// Turns typed input into a choice id, or a one-line message.
@@ -453,19 +390,6 @@ fn pick(line: &str, choices: &[ChoiceView]) -> Result<String, String> {
         _ => Err(format!(
             "Type a number from 1 to {n} and press Enter (or help)."
         )),
-    }
-}
-
-/// A division by zero at run time is a bug in the story, not the player's problem:
-/// play goes on (the value saturated, see `Expr::eval`), and the author is told on
-/// stderr, so stdout stays the same for the same input.
-fn report_story_bugs(events: &[engine::Event]) {
-    for e in events {
-        if let engine::Event::DivisionByZero { scene, expression } = e {
-            crate::printer::warn(format_args!(
-                "(Story bug: `{expression}` divided by zero in scene `{scene}`; play goes on with the value saturated.)"
-            ));
-        }
     }
 }
 

@@ -1,134 +1,14 @@
-//! `butterfly replay`: a recorded playthrough shown again, step by step.
+//! `butterfly replay` without a terminal: the transcript of a recorded playthrough.
 //!
-//! A [`Recording`] folds a save's path through the engine once and keeps every
-//! intermediate state, so a viewer can move back and forth freely and take over from
-//! any step as a new game. States are kept without their path (it is rebuilt on
-//! demand), which keeps a long recording linear in memory rather than quadratic.
+//! The recording ([`Recording`]) and the transcript format are the session layer's;
+//! this only writes the transcript out. Stepping through a recording on screen is the
+//! terminal interface's replay viewer (`tui::run_replay`); the CLI picks one.
 
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
 
-use crate::engine::{self, Divergence, EngineError, GameState, Step};
-use crate::plain::{strip_emphasis, write_ending, write_scene};
-use crate::save::{LoadedSave, SaveStore};
+pub use crate::session::Recording;
+use crate::session::transcript;
 use crate::story::Story;
-use crate::story::load::CONTINUE;
-
-/// Every state of a recorded playthrough.
-#[derive(Debug, Clone)]
-pub struct Recording {
-    /// `states[i]` is the state before step `i` (so `states[0]` is the start and the
-    /// last one is where the recording ends), each with an empty path.
-    states: Vec<GameState>,
-    steps: Vec<Step>,
-    /// Set when the recording stopped early because a step no longer applies.
-    pub divergence: Option<Divergence>,
-}
-
-impl Recording {
-    /// Replays `steps` from `seed`, keeping every state; stops at the first step that
-    /// does not apply and records why.
-    ///
-    /// # Errors
-    /// Only when the story cannot start at all.
-    pub fn new(story: &Story, seed: u64, steps: &[Step]) -> Result<Self, EngineError> {
-        let (mut state, _) = engine::start(story, seed)?;
-        let mut states = Vec::with_capacity(steps.len() + 1);
-        let mut divergence = None;
-        for (i, step) in steps.iter().enumerate() {
-            let mut before = state.clone();
-            before.path.clear();
-            let failure = if state.scene == step.scene {
-                engine::choose(story, &mut state, &step.choice)
-                    .err()
-                    .map(|e| e.to_string())
-            } else {
-                Some(format!("the story now leads to `{}` instead", state.scene))
-            };
-            if let Some(reason) = failure {
-                let mut last_good = before.clone();
-                last_good.path = steps[..i].to_vec();
-                divergence = Some(Divergence {
-                    step: i,
-                    scene: step.scene.clone(),
-                    choice: step.choice.clone(),
-                    reason,
-                    last_good: Box::new(last_good),
-                });
-                states.push(before);
-                break;
-            }
-            states.push(before);
-        }
-        if divergence.is_none() {
-            state.path.clear();
-            states.push(state);
-        }
-        let taken = states.len() - 1;
-        Ok(Self {
-            states,
-            steps: steps[..taken].to_vec(),
-            divergence,
-        })
-    }
-
-    /// The verified part of a loaded save (up to its divergence, if any).
-    ///
-    /// # Errors
-    /// Only when the story cannot start at all.
-    pub fn of_loaded(story: &Story, loaded: &LoadedSave) -> Result<Self, EngineError> {
-        Self::new(story, loaded.state.seed, &loaded.state.path)
-    }
-
-    /// How many states there are (steps replayed + 1).
-    #[must_use]
-    pub fn len(&self) -> usize {
-        self.states.len()
-    }
-
-    /// Never true: a recording always holds at least the start.
-    #[must_use]
-    pub fn is_empty(&self) -> bool {
-        self.states.is_empty()
-    }
-
-    /// The state before step `i` (or the final state for `i == len() - 1`), with its
-    /// path, ready to play on from: this is how a viewer takes over.
-    #[must_use]
-    pub fn state_at(&self, i: usize) -> Option<GameState> {
-        let mut s = self.states.get(i)?.clone();
-        s.path = self.steps[..i].to_vec();
-        Some(s)
-    }
-
-    /// The step taken from state `i`, if the recording goes on from there.
-    #[must_use]
-    pub fn step(&self, i: usize) -> Option<&Step> {
-        self.steps.get(i)
-    }
-
-    /// The state before step `i` without its path, for drawing: cheap to borrow.
-    #[must_use]
-    pub fn view_state(&self, i: usize) -> Option<&GameState> {
-        self.states.get(i)
-    }
-}
-
-/// How the choice taken in `state` reads: `N. label`, numbered as the plain player
-/// numbered it, so a transcript can be typed back in.
-fn taken_label(story: &Story, state: &GameState, choice: &str) -> String {
-    if choice == CONTINUE {
-        return "1. Continue".to_owned();
-    }
-    let enabled = engine::choices(story, state)
-        .into_iter()
-        .filter(|c| c.enabled)
-        .enumerate()
-        .find(|(_, c)| c.id == choice);
-    match enabled {
-        Some((n, c)) => format!("{}. {}", n + 1, strip_emphasis(&c.label)),
-        None => format!("?. ({choice})"),
-    }
-}
 
 /// Writes the transcript: each scene as the plain player shows it, then `> N. label`
 /// for the choice taken; at the end, the ending if one was reached.
@@ -140,31 +20,5 @@ pub fn write_transcript(
     recording: &Recording,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let mut last_chapter = None;
-    for i in 0..recording.len() {
-        let state = &recording.states[i];
-        write_scene(story, state, &mut last_chapter, out)?;
-        match recording.step(i) {
-            Some(step) => {
-                writeln!(out, "> {}", taken_label(story, state, &step.choice))?;
-                writeln!(out)?;
-            }
-            None if state.is_over() => write_ending(story, state, out)?,
-            None => writeln!(out, "(The recording ends here, after {i} choices.)")?,
-        }
-    }
-    Ok(())
-}
-
-/// The replay viewer in the terminal interface: → next, ← back, Enter to take over and
-/// play on as a new game (saving to `store`). Without a terminal on both ends, the plain
-/// transcript on stdout instead.
-///
-/// # Errors
-/// Only I/O errors.
-pub fn replay_tui(story: &Story, recording: &Recording, store: &SaveStore) -> io::Result<()> {
-    if io::stdin().is_terminal() && io::stdout().is_terminal() {
-        return crate::tui::run_replay(story, store, recording);
-    }
-    write_transcript(story, recording, &mut crate::printer::stdout())
+    out.write_all(transcript::transcript(story, recording).as_bytes())
 }

@@ -170,11 +170,13 @@ fn plain_undo_saves_and_autosave() {
     assert!(out.contains("Which slot?"));
     assert!(out.contains("Not loaded: there is no save `"), "{out}");
     assert!(out.contains("save [SLOT]") && out.contains("undo"));
-    // The undone branch was the same game, so the autosave simply moved on; the
-    // profile remembers every scene entered.
+    // Every scene entered is autosaved, the start included: undoing back to the start
+    // set the furthest point before it (one choice) aside as the previous autosave, and
+    // the autosave then moved on; the profile remembers every scene entered.
     let auto = save::read_file(&saves.join("auto.ron")).unwrap();
     assert_eq!(auto.path.len(), 2);
-    assert!(!saves.join("auto-previous.ron").exists());
+    let previous = save::read_file(&saves.join("auto-previous.ron")).unwrap();
+    assert_eq!(previous.path.len(), 1);
     let profile = fs::read_to_string(saves.join("profile.ron")).unwrap();
     assert!(profile.contains("\"grass\""), "{profile}");
 }

@@ -7,10 +7,10 @@ use std::fmt::Write as _;
 
 use butterfly::engine::{self, GameState, StartAtError, Step};
 use butterfly::save;
+use butterfly::session::reload::{Opening, ReloadOutcome, reload, reload_from};
 use butterfly::story::Story;
 use butterfly::tools::explore::{self, Options, Report};
 use butterfly::tools::graph::{self, Format};
-use butterfly::tools::reload::{Opening, ReloadOutcome, reload, reload_from};
 use butterfly::tools::{stats, witness};
 use common::{butterfly, butterfly_in, copy_dir, fixture, load_dir, load_files, real_story, root};
 

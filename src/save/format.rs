@@ -440,18 +440,7 @@ fn at_last_step(story: &Story, file: &SaveFile, steps: &[Step], reason: String) 
 }
 
 fn blank(seed: u64) -> GameState {
-    use rand::SeedableRng;
-    GameState {
-        seed,
-        scene: String::new(),
-        vars: BTreeMap::new(),
-        visits: BTreeMap::new(),
-        taken_once: BTreeSet::new(),
-        roll: 0,
-        rng: rand_chacha::ChaCha8Rng::seed_from_u64(seed),
-        path: Vec::new(),
-        ending: None,
-    }
+    GameState::new(seed, BTreeMap::new())
 }
 
 fn first_var_difference(saved: &Snapshot, state: &GameState) -> Option<String> {

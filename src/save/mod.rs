@@ -18,6 +18,7 @@ use std::time::{Duration, SystemTime};
 use serde::{Deserialize, Serialize};
 
 use crate::engine::{Divergence, GameState};
+use crate::session::SavedGame;
 
 pub use format::{FORMAT_VERSION, MAX_SAVE_BYTES, MIN_COMPATIBLE, format_utc};
 pub use profile::{Profile, Settings, TextSpeed, ThemeName};
@@ -78,6 +79,19 @@ pub struct LoadedSave {
     pub label: SaveLabel,
     /// When it was saved.
     pub saved_at: SystemTime,
+}
+
+impl LoadedSave {
+    /// The game to hand to the session ([`crate::session::Session::load`]).
+    #[must_use]
+    pub fn into_game(self) -> SavedGame {
+        SavedGame {
+            state: self.state,
+            play_time: self.play_time,
+            divergence: self.divergence,
+            story_changed: self.story_changed,
+        }
+    }
 }
 
 /// Why a save or the profile could not be read or written.

@@ -1,93 +1,21 @@
-//! The player's profile: endings found, scenes seen and settings, across all games.
+//! The player's profile on disk. The profile itself (endings found, scenes seen,
+//! settings) is pure data owned by the session layer ([`Profile`]); this file reads and
+//! writes it.
 //!
 //! Loading never fails, because a broken profile must not stop anyone playing: a
 //! missing file is the default profile, and so is a damaged one, which stays untouched
 //! on disk. Only when something changes is the profile written, and a damaged file is
 //! first set aside as `profile.ron.damaged-<time>` so nothing is ever silently lost.
-//! Every field defaults, so profiles written by older or newer versions still load.
 
-use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use serde::{Deserialize, Serialize};
+pub use butterfly_engine::session::profile::{Profile, Settings, TextSpeed, ThemeName};
 
-use super::store::read_bounded_to;
+use super::store::{PROFILE_STEM, read_bounded_to};
 use super::{SaveError, SaveStore};
-use crate::engine::GameState;
 use crate::limits::MAX_PROFILE_BYTES;
-
-/// The profile's file name without `.ron`; no slot may take it.
-pub(super) const PROFILE_STEM: &str = "profile";
-
-/// What the player has discovered, and how they like to play.
-#[derive(Default, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Profile {
-    /// Ids of endings reached in any game.
-    pub endings_found: BTreeSet<String>,
-    /// Ids of scenes entered in any game.
-    pub scenes_seen: BTreeSet<String>,
-    /// Settings.
-    pub settings: Settings,
-}
-
-/// Player settings.
-#[derive(Default, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Settings {
-    /// How fast text appears.
-    pub text_speed: TextSpeed,
-    /// The colour theme.
-    pub theme: ThemeName,
-    /// Whether the content note was shown once already.
-    pub content_note_seen: bool,
-}
-
-/// How fast text appears in the terminal interface.
-#[derive(Default, Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum TextSpeed {
-    /// Slowly, letter by letter.
-    Slow,
-    /// The default pace.
-    #[default]
-    Normal,
-    /// Quickly.
-    Fast,
-    /// All at once.
-    Instant,
-}
-
-/// A colour theme.
-#[derive(Default, Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum ThemeName {
-    /// The game's own colours.
-    #[default]
-    Default,
-    /// Warm, paper-like.
-    Sepia,
-    /// No colour at all.
-    Monochrome,
-}
-
-impl Profile {
-    /// Adds the scenes `state` visited and the ending it reached; true if anything
-    /// was new (and the profile is worth writing).
-    pub fn record(&mut self, state: &GameState) -> bool {
-        let mut changed = false;
-        for scene in state.visits.keys() {
-            if !self.scenes_seen.contains(scene) {
-                self.scenes_seen.insert(scene.clone());
-                changed = true;
-            }
-        }
-        if let Some(ending) = &state.ending {
-            changed |= self.endings_found.insert(ending.clone());
-        }
-        changed
-    }
-}
 
 fn encode(profile: &Profile) -> Result<String, SaveError> {
     let config = ron::ser::PrettyConfig::new().new_line("\n".to_owned());
@@ -100,7 +28,7 @@ fn encode(profile: &Profile) -> Result<String, SaveError> {
 }
 
 /// Bytes one id takes in the written profile: quotes, comma, newline, indentation, and
-/// room for escapes of characters RON writes as `\u{..}`.
+/// room for escapes of characters RON may write as `\u{..}`.
 fn written_len(id: &str) -> u64 {
     (id.len() + 16 + 8 * id.chars().filter(|c| !c.is_ascii()).count()) as u64
 }

@@ -13,10 +13,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime};
 
 use super::format::{self, MAX_SAVE_BYTES, SaveFile, SavedStep, one_line};
-use super::profile::PROFILE_STEM;
 use super::{AUTO_SLOT, LoadedSave, PREVIOUS_AUTO_SLOT, SaveError, SlotInfo};
 use crate::engine::GameState;
 use crate::story::Story;
+
+/// The profile's file name without `.ron`; no slot may take it.
+pub(super) const PROFILE_STEM: &str = "profile";
 
 /// Longest slot name: long enough for any label, short enough for any file system.
 const MAX_SLOT_LEN: usize = crate::limits::MAX_SLOT_BYTES;

@@ -25,8 +25,8 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use super::search;
+use crate::engine::CONTINUE;
 use crate::engine::{self, Clamped, Draw, EngineError, Event, Step};
-use crate::story::load::CONTINUE;
 use crate::story::model::{Exit, Story};
 
 /// How hard to look.

@@ -2,18 +2,19 @@
 //!
 //! Authors of branching fiction lose track of what leads where and whether every ending
 //! can still be reached; these answer from the command line (`graph`, `explore`,
-//! `stats`) and, for front ends, keep a game going across edits (`reload`, `watch`).
-//! `graph`, `explore`, `stats` and `reload` are pure functions of a [`Story`] (and a
-//! state); only `watch` and `witness` touch the file system.
+//! `stats`) and, for front ends, notice edits (`watch`; carrying the game over is the
+//! session's `reload`). `graph`, `explore` and `stats` are pure functions of a
+//! [`Story`]; only `watch` and `witness` touch the file system.
 //!
 //! [`Story`]: crate::story::Story
 
 pub mod explore;
 pub mod graph;
 pub mod playtest;
-pub mod reload;
 pub mod search;
 pub mod stats;
-pub mod verify;
 pub mod watch;
 pub mod witness;
+
+// Pure, and hot enough to want the engine crate's optimised test builds.
+pub use butterfly_engine::verify;

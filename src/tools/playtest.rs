@@ -120,7 +120,7 @@ pub fn measure(story: &Story, options: &Options) -> Result<PlayReport, EngineErr
                 decisions += 1;
                 report.gaps.push(since);
                 since = 0;
-            } else if offered.len() == 1 && enabled[0] != crate::story::load::CONTINUE {
+            } else if offered.len() == 1 && enabled[0] != crate::engine::CONTINUE {
                 let menu = ForcedMenu {
                     scene: state.scene.clone(),
                     choice: enabled[0].to_owned(),

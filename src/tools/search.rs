@@ -18,12 +18,9 @@
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
-use rand::SeedableRng;
-use rand_chacha::ChaCha8Rng;
-
+use crate::engine::CONTINUE;
 use crate::engine::{self, Clamped, Draw, Event, GameState, Step};
 use crate::story::expr::{AssignOp, BinOp, Effect, Expr, UnOp};
-use crate::story::load::CONTINUE;
 use crate::story::model::{Exit, Story};
 
 /// What the searches report back besides their result.
@@ -232,20 +229,15 @@ impl<'s> Codec<'s> {
             .filter(|&i| key.get(at + i / 8).is_some_and(|b| b & (1 << (i % 8)) != 0))
             .map(|i| self.once[i].clone())
             .collect();
-        GameState {
-            seed,
-            scene: scene.id.clone(),
-            vars,
-            visits,
-            taken_once,
-            roll: 0,
-            rng: ChaCha8Rng::seed_from_u64(seed),
-            path: Vec::new(),
-            ending: match &scene.exit {
-                Exit::Ending(e) => Some(e.clone()),
-                _ => None,
-            },
-        }
+        let mut state = GameState::new(seed, vars);
+        state.scene.clone_from(&scene.id);
+        state.visits = visits;
+        state.taken_once = taken_once;
+        state.ending = match &scene.exit {
+            Exit::Ending(e) => Some(e.clone()),
+            _ => None,
+        };
+        state
     }
 }
 

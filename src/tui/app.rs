@@ -3,8 +3,10 @@
 //! `update` takes a [`Msg`] (a key, a tick, the result of some I/O) and returns
 //! [`Command`]s (save this, load that, quit) for the run loop to carry out; it never
 //! touches the disk, the clock or the terminal itself. That keeps every rule of the
-//! interface testable as plain function calls, and game state changes only through
-//! `crate::engine`.
+//! interface testable as plain function calls. The game itself is a
+//! [`Session`]: every game rule (what a choice, an undo or a load does, when to autosave,
+//! what the profile learns) is the session's; this file turns keys into session
+//! operations and the session's effects into [`Command`]s.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -14,14 +16,13 @@ use ratatui::layout::Rect;
 
 use super::wrap::{self, Block};
 use crate::engine::{self, ChoiceView, GameState, SceneView};
-use crate::replay::Recording;
-use crate::sanitize::for_terminal;
 use crate::save::{
     AUTO_SLOT, LoadedSave, MANUAL_SLOTS, PREVIOUS_AUTO_SLOT, Profile, QUICK_SLOT, SlotInfo,
     TextSpeed, ThemeName,
 };
+pub use crate::session::JournalEntry;
+use crate::session::{self, Effect, Notice, Recording, Session, SessionError};
 use crate::story::Story;
-use crate::story::expr::Env;
 
 /// Narrowest terminal the game draws in; below it, a "please enlarge" message.
 pub const MIN_WIDTH: u16 = 40;
@@ -273,22 +274,15 @@ impl Game {
         let scene = engine::render(story, &state)?;
         let choices = engine::choices(story, &state);
         let mut blocks: Vec<Block> = scene.paragraphs.iter().map(Block::prose).collect();
-        if let Some(ending) = &scene.ending {
+        if let Some(ending) = session::ending_pages(story, &state) {
             blocks.push(Block::heading(format!("Ending: {}", ending.title)));
-            blocks.extend(ending.epilogue.iter().map(Block::prose));
-            let mut extra = |title: &str, texts: &[crate::story::Text]| {
-                let rendered: Vec<String> = texts
-                    .iter()
-                    .map(|t| for_terminal(t.render(&state, state.roll).trim()))
-                    .filter(|t| !t.is_empty())
-                    .collect();
-                if !rendered.is_empty() {
+            blocks.extend(ending.epilogue.into_iter().map(Block::prose));
+            for (title, texts) in [("Afterword", ending.afterword), ("Credits", ending.credits)] {
+                if !texts.is_empty() {
                     blocks.push(Block::heading(title));
-                    blocks.extend(rendered.into_iter().map(Block::aside));
+                    blocks.extend(texts.into_iter().map(Block::aside));
                 }
-            };
-            extra("Afterword", &story.afterword);
-            extra("Credits", &story.credits);
+            }
         }
         let total = wrap::char_count(&blocks);
         let selected = choices.iter().position(|c| c.enabled).unwrap_or(0);
@@ -348,24 +342,6 @@ impl Replay {
     pub fn last(&self) -> usize {
         self.recording.len().saturating_sub(1)
     }
-}
-
-/// A line of the journal.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum JournalEntry {
-    /// A new chapter began.
-    Chapter(String),
-    /// A scene was visited.
-    Scene {
-        /// "date · place".
-        when: String,
-        /// The start of its first paragraph.
-        opening: String,
-    },
-    /// A choice was made.
-    Choice(String),
-    /// The game ended.
-    Ending(String),
 }
 
 /// Where each part of the play screen goes, for the view and for scrolling rules alike.
@@ -468,8 +444,9 @@ pub fn play_layout(game: &Game, area: Rect) -> PlayLayout {
 pub struct App<'s> {
     /// The story being played.
     pub story: &'s Story,
-    /// Endings found and settings, persisted through [`Command::SaveProfile`].
-    pub profile: Profile,
+    /// The game and the profile (endings found, settings; persisted through
+    /// [`Command::SaveProfile`]).
+    pub session: Session<'s>,
     /// `NO_COLOR` is set: monochrome whatever the setting.
     pub no_color: bool,
     /// Screens, bottom to top; never empty.
@@ -500,19 +477,6 @@ pub struct App<'s> {
     pub width: u16,
     /// Terminal size.
     pub height: u16,
-    next_seed: u64,
-}
-
-/// Renders content notes, which have no game to read variables from.
-struct NoGame;
-
-impl Env for NoGame {
-    fn var(&self, _: &str) -> i64 {
-        0
-    }
-    fn visits(&self, _: &str) -> i64 {
-        0
-    }
 }
 
 impl<'s> App<'s> {
@@ -526,7 +490,7 @@ impl<'s> App<'s> {
         }
         Self {
             story,
-            profile,
+            session: Session::new(story, profile, seed),
             no_color,
             stack,
             game: None,
@@ -542,7 +506,6 @@ impl<'s> App<'s> {
             notice: None,
             width: 80,
             height: 24,
-            next_seed: seed,
         }
     }
 
@@ -554,7 +517,9 @@ impl<'s> App<'s> {
         no_color: bool,
         recording: Recording,
     ) -> Self {
-        let seed = recording.view_state(0).map_or(0, |s| splitmix(s.seed));
+        let seed = recording
+            .view_state(0)
+            .map_or(0, |s| session::next_seed(s.seed));
         let mut app = Self::new(story, profile, seed, no_color);
         app.stack = vec![Screen::Replay];
         app.replay = Some(Replay { recording, at: 0 });
@@ -606,10 +571,9 @@ impl<'s> App<'s> {
     /// The content note, rendered.
     #[must_use]
     pub fn content_note(&self) -> Vec<Block> {
-        self.story
-            .content_note
-            .iter()
-            .map(|t| Block::prose(for_terminal(t.render(&NoGame, 0).trim())))
+        session::content_note(self.story)
+            .into_iter()
+            .map(Block::prose)
             .collect()
     }
 
@@ -637,7 +601,7 @@ impl<'s> App<'s> {
 
     /// Characters the typewriter adds per tick, or `None` for instant text.
     fn reveal_step(&self) -> Option<usize> {
-        match self.profile.settings.text_speed {
+        match self.session.profile.settings.text_speed {
             TextSpeed::Slow => Some(1),
             TextSpeed::Normal => Some(3),
             TextSpeed::Fast => Some(8),
@@ -656,26 +620,47 @@ impl<'s> App<'s> {
     }
 
     fn save_profile(&self) -> Command {
-        Command::SaveProfile(Box::new(self.profile.clone()))
+        Command::SaveProfile(Box::new(self.session.profile.clone()))
     }
 
     fn autosave(&self) -> Option<Command> {
-        let game = self.game.as_ref()?;
-        Some(Command::Autosave(Box::new(game.state.clone())))
+        let state = self.session.state()?;
+        Some(Command::Autosave(Box::new(state.clone())))
+    }
+
+    /// The session's effects as commands for the run loop, and the notice to show.
+    fn carry_out(&self, effects: Vec<Effect>) -> (Vec<Command>, Option<Notice>) {
+        let mut commands = Vec::new();
+        let mut notice = None;
+        for effect in effects {
+            match effect {
+                Effect::StartClock(played) => commands.push(Command::StartClock(played)),
+                Effect::SaveProfile => commands.push(self.save_profile()),
+                Effect::Autosave => commands.extend(self.autosave()),
+                Effect::Notice(n) => notice = Some(n),
+                // An author's note: the line-mode player prints it on stderr and
+                // `explore` finds such paths; the game screen stays the story's.
+                Effect::StoryBug(_) => {}
+            }
+        }
+        (commands, notice)
+    }
+
+    /// Shows the session's game, then hands back its effects as commands.
+    fn show_session(
+        &mut self,
+        effects: Vec<Effect>,
+        card: bool,
+        typewriter: bool,
+    ) -> Result<(Vec<Command>, Option<Notice>), String> {
+        let state = self.session.state().cloned().ok_or("no game")?;
+        self.enter(state, card, typewriter)?;
+        Ok(self.carry_out(effects))
     }
 
     /// Whether a game of the player's own is in progress (not a replay).
     fn playing(&self) -> bool {
         self.stack.first() == Some(&Screen::Play) && self.game.is_some()
-    }
-
-    /// Records the game's scenes and ending in the profile; a command when anything
-    /// was new.
-    fn record(&mut self) -> Option<Command> {
-        let game = self.game.as_ref()?;
-        self.profile
-            .record(&game.state)
-            .then(|| self.save_profile())
     }
 
     /// Shows `state` as the game in play.
@@ -691,19 +676,13 @@ impl<'s> App<'s> {
     }
 
     fn new_game(&mut self) -> Vec<Command> {
-        let seed = self.next_seed;
-        self.next_seed = splitmix(seed);
-        match engine::start(self.story, seed) {
-            Ok((state, _)) => {
-                if let Err(e) = self.enter(state, true, true) {
-                    self.flash(format!("The story cannot start: {e}"));
-                    return Vec::new();
-                }
-                let mut cmds = vec![Command::StartClock(Duration::ZERO)];
-                cmds.extend(self.record());
-                cmds.extend(self.autosave());
-                cmds
-            }
+        let shown = self
+            .session
+            .new_game()
+            .map_err(|e| e.to_string())
+            .and_then(|effects| self.show_session(effects, true, true));
+        match shown {
+            Ok((cmds, _)) => cmds,
             Err(e) => {
                 self.flash(format!("The story cannot start: {e}"));
                 Vec::new()
@@ -726,20 +705,20 @@ impl<'s> App<'s> {
             self.flash(why);
             return Vec::new();
         }
-        let mut state = game.state.clone();
         let chapter = game.scene.chapter.clone();
         let id = choice.id.clone();
-        match engine::choose(self.story, &mut state, &id) {
-            Ok(_) => {
-                if let Err(e) = self.enter(state, false, true) {
-                    self.flash(format!("That cannot be shown: {e}"));
-                    return Vec::new();
-                }
+        match self.session.choose(&id) {
+            Ok(effects) => {
+                let cmds = match self.show_session(effects, false, true) {
+                    Ok((cmds, _)) => cmds,
+                    Err(e) => {
+                        self.flash(format!("That cannot be shown: {e}"));
+                        return Vec::new();
+                    }
+                };
                 if let Some(g) = &mut self.game {
                     g.card = g.scene.chapter != chapter;
                 }
-                let mut cmds: Vec<Command> = self.record().into_iter().collect();
-                cmds.extend(self.autosave());
                 cmds
             }
             Err(e) => {
@@ -750,19 +729,21 @@ impl<'s> App<'s> {
     }
 
     fn undo(&mut self) -> Vec<Command> {
-        let Some(game) = &self.game else {
+        if self.game.is_none() {
             return Vec::new();
-        };
-        match engine::undo(self.story, &game.state) {
-            Ok(state) => {
-                if let Err(e) = self.enter(state, false, false) {
-                    self.flash(format!("Cannot step back: {e}"));
-                    return Vec::new();
+        }
+        match self.session.undo() {
+            Ok(effects) => match self.show_session(effects, false, false) {
+                Ok((cmds, _)) => {
+                    self.flash("Stepped back one choice.");
+                    cmds
                 }
-                self.flash("Stepped back one choice.");
-                self.autosave().into_iter().collect()
-            }
-            Err(engine::UndoError::AtStart) => {
+                Err(e) => {
+                    self.flash(format!("Cannot step back: {e}"));
+                    Vec::new()
+                }
+            },
+            Err(SessionError::Undo(engine::UndoError::AtStart)) => {
                 self.flash("Nothing to undo yet.");
                 Vec::new()
             }
@@ -793,10 +774,7 @@ impl<'s> App<'s> {
     }
 
     fn build_journal(&mut self) {
-        self.journal = self
-            .game
-            .as_ref()
-            .map_or_else(Vec::new, |g| journal(self.story, &g.state));
+        self.journal = self.session.journal();
         self.journal_scroll = self.journal.len().saturating_sub(self.list_height());
     }
 
@@ -866,6 +844,7 @@ impl<'s> App<'s> {
     fn back_to_title(&mut self) {
         self.stack = vec![Screen::Title];
         self.game = None;
+        self.session.end();
         self.menu = if self.latest.is_some() {
             MenuItem::Continue
         } else {
@@ -878,59 +857,6 @@ impl<'s> App<'s> {
             self.stack.pop();
         }
     }
-}
-
-/// A deterministic next seed, so a session's games differ without reading the clock.
-fn splitmix(x: u64) -> u64 {
-    let mut z = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
-
-/// The history of a game, rebuilt by replaying its path: exact even after a load or an
-/// undo, and choice labels read as they did when chosen.
-#[must_use]
-pub fn journal(story: &Story, state: &GameState) -> Vec<JournalEntry> {
-    let mut out = Vec::new();
-    let Ok((mut s, _)) = engine::start(story, state.seed) else {
-        return out;
-    };
-    let mut chapter: Option<String> = None;
-    let mut scene = |s: &GameState, out: &mut Vec<JournalEntry>| {
-        let Ok(view) = engine::render(story, s) else {
-            return;
-        };
-        if chapter.as_deref() != Some(view.chapter.as_str()) {
-            out.push(JournalEntry::Chapter(view.chapter.clone()));
-            chapter = Some(view.chapter.clone());
-        }
-        let opening = view
-            .paragraphs
-            .first()
-            .map(|p| crate::plain::strip_emphasis(p))
-            .unwrap_or_default();
-        out.push(JournalEntry::Scene {
-            when: format!("{} · {}", view.date, view.place),
-            opening,
-        });
-        if let Some(e) = view.ending {
-            out.push(JournalEntry::Ending(e.title));
-        }
-    };
-    for step in &state.path {
-        scene(&s, &mut out);
-        let label = engine::choices(story, &s)
-            .into_iter()
-            .find(|c| c.id == step.choice)
-            .map_or_else(|| step.choice.clone(), |c| c.label);
-        out.push(JournalEntry::Choice(crate::plain::strip_emphasis(&label)));
-        if engine::choose(story, &mut s, &step.choice).is_err() {
-            return out;
-        }
-    }
-    scene(&s, &mut out);
-    out
 }
 
 /// Help text: `(keys, what they do)`; an empty `keys` starts a section, a blank
@@ -1065,14 +991,19 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
             played,
             note,
         } => {
-            if let Err(e) = app.enter(*state, false, false) {
-                app.flash(format!("Cannot go on with this game: {e}"));
-                return Vec::new();
-            }
-            app.flash(note);
-            let mut cmds = vec![Command::StartClock(played)];
-            cmds.extend(app.record());
-            return cmds;
+            app.replay = None;
+            let effects = app.session.resume(*state, played);
+            return match app.show_session(effects, false, false) {
+                Ok((cmds, _)) => {
+                    app.flash(note);
+                    cmds
+                }
+                Err(e) => {
+                    app.session.end();
+                    app.flash(format!("Cannot go on with this game: {e}"));
+                    Vec::new()
+                }
+            };
         }
         Msg::Notice(text) => {
             app.flash(text);
@@ -1093,10 +1024,10 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
     match app.screen().clone() {
         Screen::ContentNote => {
             app.pop();
-            if app.profile.settings.content_note_seen {
+            if app.session.profile.settings.content_note_seen {
                 Vec::new()
             } else {
-                app.profile.settings.content_note_seen = true;
+                app.session.profile.settings.content_note_seen = true;
                 vec![app.save_profile()]
             }
         }
@@ -1396,30 +1327,26 @@ fn capitalise(s: &str) -> String {
 fn loaded(app: &mut App, slot: &str, result: Result<Box<LoadedSave>, String>) -> Vec<Command> {
     match result {
         Ok(save) => {
-            let LoadedSave {
-                state,
-                divergence,
-                play_time,
-                story_changed,
-                ..
-            } = *save;
-            if let Err(e) = app.enter(state, true, false) {
-                app.flash(format!("Could not load {}: {e}", slot_name(slot)));
-                return Vec::new();
-            }
+            let effects = app.session.load(save.into_game());
+            let (cmds, notice) = match app.show_session(effects, true, false) {
+                Ok(shown) => shown,
+                Err(e) => {
+                    app.session.end();
+                    app.flash(format!("Could not load {}: {e}", slot_name(slot)));
+                    return Vec::new();
+                }
+            };
             app.replay = None;
-            match divergence {
-                Some(d) => app.flash(format!(
+            match notice {
+                Some(Notice::Diverged(d)) => app.flash(format!(
                     "The story changed since this save; resumed before {d}."
                 )),
-                None if story_changed => app.flash(format!(
+                Some(Notice::StoryChanged) => app.flash(format!(
                     "Loaded {}. The story has changed since, but this game still fits it.",
                     slot_name(slot)
                 )),
                 None => app.flash(format!("Loaded {}.", slot_name(slot))),
             }
-            let mut cmds = vec![Command::StartClock(play_time)];
-            cmds.extend(app.record());
             cmds
         }
         Err(e) => {
@@ -1454,7 +1381,7 @@ fn settings(app: &mut App, msg: &Msg) -> Vec<Command> {
         }
         _ => return Vec::new(),
     };
-    let s = &mut app.profile.settings;
+    let s = &mut app.session.profile.settings;
     if app.cursor == 0 {
         s.text_speed = cycle(&SPEEDS, s.text_speed, forward);
     } else {
@@ -1514,12 +1441,16 @@ fn take_over(app: &mut App) -> Vec<Command> {
     let Some(state) = r.recording.state_at(r.at) else {
         return Vec::new();
     };
-    if let Err(e) = app.enter(state, false, false) {
-        app.flash(format!("Cannot play on: {e}"));
-        return Vec::new();
+    let effects = app.session.resume(state, Duration::ZERO);
+    match app.show_session(effects, false, false) {
+        Ok((cmds, _)) => {
+            app.flash(format!("Playing on from step {} as a new game.", r.at));
+            cmds
+        }
+        Err(e) => {
+            app.session.end();
+            app.flash(format!("Cannot play on: {e}"));
+            Vec::new()
+        }
     }
-    app.flash(format!("Playing on from step {} as a new game.", r.at));
-    let mut cmds = vec![Command::StartClock(Duration::ZERO)];
-    cmds.extend(app.autosave());
-    cmds
 }

@@ -35,11 +35,11 @@ use ratatui::crossterm::{
 pub use app::{App, Command, Msg, Screen, update};
 
 use crate::engine::GameState;
-use crate::replay::Recording;
 use crate::sanitize::for_terminal;
 use crate::save::{AUTO_SLOT, SaveError, SaveStore};
+use crate::session::Recording;
+use crate::session::reload::{self, Opening, ReloadOutcome};
 use crate::story::Story;
-use crate::tools::reload::{self, Opening, ReloadOutcome};
 use crate::tools::watch::{self, StoryWatch};
 
 /// Mouse reporting for the wheel only: button events in SGR encoding. crossterm's
@@ -330,7 +330,8 @@ fn reloaded(
             "The edited story has {} error(s); still playing the old version.{first}",
             loaded.error_count()
         );
-        return (None, keep_old(state, for_terminal(&note)));
+        // Diagnostics are terminal-safe since the load.
+        return (None, keep_old(state, note));
     };
     let Some(state) = state else {
         return (Some(new), vec![Msg::Notice("Story reloaded.".into())]);
@@ -346,14 +347,13 @@ fn reloaded(
             state_at_last_good,
         } => vec![resume(
             Box::new(state_at_last_good),
-            for_terminal(&format!(
+            format!(
                 "Story reloaded. Your path no longer fits at {divergence}; you are at the last step that does."
-            )),
+            ),
         )],
         ReloadOutcome::Unplayable { reason } => {
-            let note = for_terminal(&format!(
-                "The edited story cannot start ({reason}); still playing the old version."
-            ));
+            let note =
+                format!("The edited story cannot start ({reason}); still playing the old version.");
             return (None, keep_old(Some(state), note));
         }
     };

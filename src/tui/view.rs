@@ -15,13 +15,12 @@ use super::app::{
 };
 use super::theme::Theme;
 use super::wrap::{self, Block, Role, str_width, truncate};
-use crate::sanitize::for_terminal;
 use crate::save::{AUTO_SLOT, PREVIOUS_AUTO_SLOT, QUICK_SLOT, SlotInfo, TextSpeed, ThemeName};
 
 /// Draws the whole interface.
 pub fn draw(app: &App, frame: &mut Frame) {
     let area = frame.area();
-    let theme = Theme::new(app.profile.settings.theme, app.no_color);
+    let theme = Theme::new(app.session.profile.settings.theme, app.no_color);
     frame.buffer_mut().set_style(area, theme.base);
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         enlarge(frame, area, &theme);
@@ -189,9 +188,9 @@ fn styled(line: &wrap::Line, theme: &Theme, reveal: usize) -> Line<'static> {
 fn title(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let story = app.story;
     let items = app.menu_items();
-    // Drawn straight from the story, not through `engine::render`: ratatui drops
-    // control characters itself, but not bidi overrides.
-    let spaced: String = for_terminal(&story.title)
+    // Story text is terminal-safe since the load (bidi overrides included).
+    let spaced: String = story
+        .title
         .to_uppercase()
         .chars()
         .map(String::from)
@@ -202,7 +201,7 @@ fn title(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         Line::default(),
         Line::styled(spaced, theme.heading),
         Line::default(),
-        Line::styled(for_terminal(&story.subtitle), theme.prose),
+        Line::styled(story.subtitle.as_str(), theme.prose),
         Line::default(),
         Line::default(),
     ];
@@ -598,7 +597,7 @@ fn endings(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let all = &app.story.endings;
     let found = all
         .iter()
-        .filter(|e| app.profile.endings_found.contains(&e.id))
+        .filter(|e| app.session.profile.endings_found.contains(&e.id))
         .count();
     header(
         frame,
@@ -614,9 +613,9 @@ fn endings(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         lines.push(Line::styled("This story has no endings yet.", theme.dim));
     }
     for (i, e) in all.iter().enumerate() {
-        if app.profile.endings_found.contains(&e.id) {
+        if app.session.profile.endings_found.contains(&e.id) {
             lines.push(Line::styled(
-                truncate(&format!("{:>2}. {}", i + 1, for_terminal(&e.title)), w),
+                truncate(&format!("{:>2}. {}", i + 1, e.title), w),
                 theme.heading,
             ));
         } else {
@@ -633,7 +632,7 @@ fn endings(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
 fn settings(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     header(frame, area, theme, "Settings", "");
     let col = column(body(area));
-    let s = &app.profile.settings;
+    let s = &app.session.profile.settings;
     let speed = match s.text_speed {
         TextSpeed::Slow => "Slow",
         TextSpeed::Normal => "Normal",

@@ -6,6 +6,7 @@
 //! that is already fixed, so words never jump lines mid-animation; and Chinese text (宋丽玲)
 //! has no spaces, so it must break between wide characters, measured in terminal cells.
 
+use crate::story::emphasis;
 use unicode_width::UnicodeWidthChar;
 
 /// One character of prose with its inline style.
@@ -123,19 +124,14 @@ pub fn truncate(s: &str, width: usize) -> String {
     out
 }
 
-/// Parses markup: `*` toggles emphasis when a closing `*` follows (a lone one is
-/// literal); quotation marks start and end dialogue, and stay visible.
+/// Parses markup: emphasis by the engine's one rule ([`emphasis::parse`]); quotation
+/// marks start and end dialogue, and stay visible.
 #[must_use]
 pub fn markup(text: &str, first_index: usize) -> Vec<Cell> {
-    let chars: Vec<char> = text.chars().collect();
+    let chars = emphasis::parse(text);
     let mut cells = Vec::with_capacity(chars.len());
-    let mut emphasis = false;
     let mut dialogue = false;
-    for (i, &ch) in chars.iter().enumerate() {
-        if ch == '*' && (emphasis || chars[i + 1..].contains(&'*')) {
-            emphasis = !emphasis;
-            continue;
-        }
+    for (ch, emphasis) in chars {
         let opens = matches!(ch, '“' | '«') || (ch == '"' && !dialogue);
         let closes = matches!(ch, '”' | '»') || (ch == '"' && dialogue);
         if opens {

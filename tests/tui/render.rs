@@ -195,7 +195,7 @@ fn confirm_quit() {
 fn endings() {
     snap("endings", |story, w, h| {
         let mut app = at_title(story, w, h);
-        app.profile.endings_found.insert("home".into());
+        app.session.profile.endings_found.insert("home".into());
         app.menu = MenuItem::Endings;
         update(&mut app, Msg::Confirm);
         app
@@ -252,7 +252,7 @@ fn too_small_asks_to_enlarge_and_recovers() {
 fn emphasis_is_italic_disabled_choices_are_dim_and_selection_stands_out() {
     let story = fixture();
     let mut app = playing(&story, 80, 24);
-    app.profile.settings.theme = ThemeName::Monochrome;
+    app.session.profile.settings.theme = ThemeName::Monochrome;
     let buf = buffer(&app, 80, 24);
     let text = render(&app, 80, 24);
     let find = |needle: &str| -> (u16, u16) {
@@ -296,7 +296,7 @@ fn no_color_draws_no_colour_on_any_screen() {
     let story = fixture();
     let mut app = playing(&story, 80, 24);
     app.no_color = true;
-    app.profile.settings.theme = ThemeName::Sepia;
+    app.session.profile.settings.theme = ThemeName::Sepia;
     for msgs in [vec![], vec![Msg::Help], vec![Msg::Save], vec![Msg::Quit]] {
         let mut app = app.clone();
         send(&mut app, &msgs);

@@ -416,7 +416,7 @@ fn settings_cycle_and_persist() {
     let mut app = at_title(story(), 80, 24);
     app.menu = MenuItem::Settings;
     update(&mut app, Msg::Confirm);
-    let speed = |app: &App| app.profile.settings.text_speed;
+    let speed = |app: &App| app.session.profile.settings.text_speed;
     assert_eq!(speed(&app), TextSpeed::Instant);
     update(&mut app, Msg::Right);
     assert_eq!(speed(&app), TextSpeed::Slow, "wraps round");
@@ -425,7 +425,7 @@ fn settings_cycle_and_persist() {
     assert_eq!(speed(&app), TextSpeed::Fast);
     update(&mut app, Msg::Down);
     let cmds = update(&mut app, Msg::Right);
-    assert_eq!(app.profile.settings.theme, ThemeName::Sepia);
+    assert_eq!(app.session.profile.settings.theme, ThemeName::Sepia);
     let Command::SaveProfile(p) = &cmds[0] else {
         panic!()
     };
@@ -435,14 +435,16 @@ fn settings_cycle_and_persist() {
         "the change is what gets saved"
     );
     update(&mut app, Msg::Right);
-    assert_eq!(app.profile.settings.theme, ThemeName::Monochrome);
+    assert_eq!(app.session.profile.settings.theme, ThemeName::Monochrome);
 }
 
 #[test]
 fn replay_every_key() {
     let build = || replaying(story(), &recorded());
     check_every_key("replay", &build, &|k| match k {
-        Msg::Confirm => (Screen::Play, "clock save:auto"),
+        // Taking over enters a scene like any other: its scenes count as seen, and it
+        // is autosaved (the session's one rule).
+        Msg::Confirm => (Screen::Play, "clock profile save:auto"),
         Msg::Help => (Screen::Help, ""),
         Msg::Back | Msg::Quit | Msg::Interrupt => (Screen::Replay, "quit"),
         _ => (Screen::Replay, ""),
@@ -600,7 +602,7 @@ fn reaching_an_ending_records_it_once() {
     let n = app.game.as_ref().unwrap().number_of(walk).unwrap() as u8;
     let cmds = update(&mut app, Msg::Digit(n));
     assert!(app.game.as_ref().unwrap().state.is_over());
-    assert!(app.profile.endings_found.contains("home"));
+    assert!(app.session.profile.endings_found.contains("home"));
     assert_eq!(kinds(&cmds), "profile save:auto");
     update(&mut app, Msg::OtherKey);
     update(&mut app, Msg::Confirm);
@@ -662,10 +664,10 @@ fn loading_resumes_with_its_clock_and_reports_divergence() {
         },
     );
     assert!(
-        matches!(cmds[..], [Command::StartClock(d), Command::SaveProfile(_)] if d == Duration::from_mins(5)),
-        "the clock resumes and the save's scenes count as seen: {cmds:?}"
+        matches!(cmds[..], [Command::StartClock(d), Command::SaveProfile(_), Command::Autosave(_)] if d == Duration::from_mins(5)),
+        "the clock resumes, the save's scenes count as seen, and the scene entered is autosaved: {cmds:?}"
     );
-    assert!(app.profile.scenes_seen.contains("grass"));
+    assert!(app.session.profile.scenes_seen.contains("grass"));
     assert_eq!(app.stack, [Screen::Play]);
     let g = app.game.as_ref().unwrap();
     assert_eq!(g.state, state);

@@ -1,5 +1,5 @@
-//! The pure core of **Butterfly**: the story compiler ([`story`]) and the game engine
-//! ([`engine`]).
+//! The pure core of **Butterfly**: the story compiler ([`story`]), the game engine
+//! ([`engine`]) and the game session every front end drives ([`session`]).
 //!
 //! This crate does no file or terminal I/O: story files come in as `(path, contents)`
 //! pairs, games come out as values. It is a crate of its own so that the compiler, not
@@ -9,4 +9,6 @@
 pub mod engine;
 pub mod limits;
 pub mod sanitize;
+pub mod session;
 pub mod story;
+pub mod verify;

@@ -4,18 +4,17 @@
 //! instead of playing up to it. Every name and value is checked against the story, so a
 //! typo is a clear error rather than a flag silently ignored.
 
-use std::fmt;
-
 use super::state::GameState;
 use super::step::{EngineError, Event, enter, initial_state};
 use crate::story::expr::{Type, closest};
 use crate::story::model::Story;
 
 /// Why a game cannot start where, or how, it was asked to.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum StartAtError {
     /// No scene has this id.
+    #[error("no scene `{scene}` in this story{}", did_you_mean(suggestion.as_ref()))]
     UnknownScene {
         /// The id asked for.
         scene: String,
@@ -23,6 +22,7 @@ pub enum StartAtError {
         suggestion: Option<String>,
     },
     /// No variable has this name.
+    #[error("no variable `{name}` in this story{}", did_you_mean(suggestion.as_ref()))]
     UnknownVariable {
         /// The name asked for.
         name: String,
@@ -30,6 +30,7 @@ pub enum StartAtError {
         suggestion: Option<String>,
     },
     /// The value is not of the variable's type.
+    #[error("`{name}` is {expected}: `{value}` is not {}", how_written(*expected))]
     BadValue {
         /// The variable.
         name: String,
@@ -39,6 +40,7 @@ pub enum StartAtError {
         expected: Type,
     },
     /// The number lies outside the variable's declared bounds.
+    #[error("`{name}` must lie between {min} and {max}: {value} is out of bounds")]
     OutOfBounds {
         /// The variable.
         name: String,
@@ -50,49 +52,24 @@ pub enum StartAtError {
         max: i64,
     },
     /// Entering the scene failed (its automatic routes loop or lead nowhere).
+    #[error(transparent)]
     Engine(EngineError),
 }
 
-impl fmt::Display for StartAtError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let maybe = |s: &Option<String>| {
-            s.as_ref()
-                .map(|s| format!(" (did you mean `{s}`?)"))
-                .unwrap_or_default()
-        };
-        match self {
-            StartAtError::UnknownScene { scene, suggestion } => {
-                write!(f, "no scene `{scene}` in this story{}", maybe(suggestion))
-            }
-            StartAtError::UnknownVariable { name, suggestion } => {
-                write!(f, "no variable `{name}` in this story{}", maybe(suggestion))
-            }
-            StartAtError::BadValue {
-                name,
-                value,
-                expected,
-            } => {
-                let how = match expected {
-                    Type::Int => "a whole number",
-                    Type::Bool => "`true` or `false`",
-                };
-                write!(f, "`{name}` is {expected}: `{value}` is not {how}")
-            }
-            StartAtError::OutOfBounds {
-                name,
-                value,
-                min,
-                max,
-            } => write!(
-                f,
-                "`{name}` must lie between {min} and {max}: {value} is out of bounds"
-            ),
-            StartAtError::Engine(e) => e.fmt(f),
-        }
-    }
+/// ` (did you mean `x`?)` when there is a likely intended name.
+fn did_you_mean(suggestion: Option<&String>) -> String {
+    suggestion
+        .map(|s| format!(" (did you mean `{s}`?)"))
+        .unwrap_or_default()
 }
 
-impl std::error::Error for StartAtError {}
+/// How a value of `expected` is written on the command line.
+fn how_written(expected: Type) -> &'static str {
+    match expected {
+        Type::Int => "a whole number",
+        Type::Bool => "`true` or `false`",
+    }
+}
 
 /// Parses `value` for the variable `name` of `story`, checking its type and bounds.
 ///

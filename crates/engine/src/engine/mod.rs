@@ -10,6 +10,7 @@ mod state;
 mod step;
 mod undo;
 
+pub use crate::story::model::CONTINUE;
 pub use jump::{StartAtError, parse_value, start_at};
 pub use state::{GameState, Step};
 pub use step::{

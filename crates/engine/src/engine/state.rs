@@ -2,6 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
@@ -40,6 +41,24 @@ pub struct GameState {
 }
 
 impl GameState {
+    /// A game before any scene is entered: no scene, no visits, no choices, the
+    /// generator seeded with `seed`, and `vars` as given. The one place a state is
+    /// built from nothing; the engine, saves and the tools all start here.
+    #[must_use]
+    pub fn new(seed: u64, vars: BTreeMap<String, i64>) -> Self {
+        Self {
+            seed,
+            scene: String::new(),
+            vars,
+            visits: BTreeMap::new(),
+            taken_once: BTreeSet::new(),
+            roll: 0,
+            rng: ChaCha8Rng::seed_from_u64(seed),
+            path: Vec::new(),
+            ending: None,
+        }
+    }
+
     /// The value of a variable (0 if unknown).
     #[must_use]
     pub fn var(&self, name: &str) -> i64 {

@@ -1,16 +1,13 @@
 //! The rules: starting a game, listing choices, applying one, replaying a path.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fmt;
 
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
+use rand::Rng;
 
 use super::state::{GameState, Step};
-use crate::sanitize::for_terminal;
 use crate::story::expr::{AssignOp, Effect};
-use crate::story::load::CONTINUE;
-use crate::story::model::{Choice, Exit, Scene, Story};
+use crate::story::model::{CONTINUE, Choice, Exit, Scene, Story};
 
 /// Most automatic hops (junction to junction) before we call it a loop.
 const MAX_JUNCTION_HOPS: usize = 10_000;
@@ -58,12 +55,14 @@ pub enum Event {
 }
 
 /// Why a choice could not be applied.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum EngineError {
     /// The state names a scene the story does not have.
+    #[error("scene `{0}` does not exist in this story")]
     MissingScene(String),
     /// No choice with that id in this scene.
+    #[error("scene `{scene}` has no choice `{choice}`")]
     UnknownChoice {
         /// The scene.
         scene: String,
@@ -71,6 +70,7 @@ pub enum EngineError {
         choice: String,
     },
     /// The choice exists but is not available now.
+    #[error("choice `{choice}` is not available in scene `{scene}` now")]
     Unavailable {
         /// The scene.
         scene: String,
@@ -78,34 +78,15 @@ pub enum EngineError {
         choice: String,
     },
     /// The game has already ended.
+    #[error("the game is over")]
     GameOver,
     /// Automatic routes kept leading to more automatic routes.
+    #[error("automatic routes loop forever from `{0}`")]
     RouteLoop(String),
     /// A scene ending in choices offers none right now.
+    #[error("no choice is available in scene `{0}`")]
     Stuck(String),
 }
-
-impl fmt::Display for EngineError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            EngineError::MissingScene(s) => write!(f, "scene `{s}` does not exist in this story"),
-            EngineError::UnknownChoice { scene, choice } => {
-                write!(f, "scene `{scene}` has no choice `{choice}`")
-            }
-            EngineError::Unavailable { scene, choice } => {
-                write!(
-                    f,
-                    "choice `{choice}` is not available in scene `{scene}` now"
-                )
-            }
-            EngineError::GameOver => f.write_str("the game is over"),
-            EngineError::RouteLoop(s) => write!(f, "automatic routes loop forever from `{s}`"),
-            EngineError::Stuck(s) => write!(f, "no choice is available in scene `{s}`"),
-        }
-    }
-}
-
-impl std::error::Error for EngineError {}
 
 /// A choice as the player sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -167,21 +148,14 @@ pub fn start(story: &Story, seed: u64) -> Result<(GameState, Vec<Event>), Engine
 
 /// A state before any scene is entered: every variable at its initial value.
 pub(super) fn initial_state(story: &Story, seed: u64) -> GameState {
-    GameState {
+    GameState::new(
         seed,
-        scene: String::new(),
-        vars: story
+        story
             .variables
             .iter()
             .map(|v| (v.name.clone(), v.initial))
             .collect::<BTreeMap<_, _>>(),
-        visits: BTreeMap::new(),
-        taken_once: BTreeSet::new(),
-        roll: 0,
-        rng: ChaCha8Rng::seed_from_u64(seed),
-        path: Vec::new(),
-        ending: None,
-    }
+    )
 }
 
 fn scene<'s>(story: &'s Story, id: &str) -> Result<&'s Scene, EngineError> {
@@ -211,13 +185,9 @@ pub fn choices(story: &Story, state: &GameState) -> Vec<ChoiceView> {
                 }
                 Some(ChoiceView {
                     id: c.id.clone(),
-                    label: for_terminal(&c.label.render(state, state.roll)),
+                    label: c.label.render(state, state.roll),
                     enabled: ok,
-                    reason: if ok {
-                        None
-                    } else {
-                        c.disabled.as_deref().map(for_terminal)
-                    },
+                    reason: if ok { None } else { c.disabled.clone() },
                 })
             })
             .collect(),
@@ -535,7 +505,7 @@ pub fn render(story: &Story, state: &GameState) -> Result<SceneView, EngineError
     let paragraphs = s
         .text
         .iter()
-        .map(|t| for_terminal(t.render(state, state.roll).trim()))
+        .map(|t| t.render(state, state.roll).trim().to_owned())
         .filter(|p| !p.is_empty())
         .collect();
     let ending = state
@@ -544,19 +514,19 @@ pub fn render(story: &Story, state: &GameState) -> Result<SceneView, EngineError
         .and_then(|id| story.ending(id))
         .map(|e| EndingView {
             id: e.id.clone(),
-            title: for_terminal(&e.title),
+            title: e.title.clone(),
             epilogue: e
                 .epilogue
                 .iter()
-                .map(|t| for_terminal(t.render(state, state.roll).trim()))
+                .map(|t| t.render(state, state.roll).trim().to_owned())
                 .filter(|p| !p.is_empty())
                 .collect(),
         });
     Ok(SceneView {
         id: s.id.clone(),
-        chapter: for_terminal(&s.chapter),
-        date: for_terminal(&s.date),
-        place: for_terminal(&s.place),
+        chapter: s.chapter.clone(),
+        date: s.date.clone(),
+        place: s.place.clone(),
         paragraphs,
         ending,
     })
@@ -673,15 +643,5 @@ fn replay_from_checked(
 }
 
 fn empty_state(seed: u64) -> GameState {
-    GameState {
-        seed,
-        scene: String::new(),
-        vars: BTreeMap::new(),
-        visits: BTreeMap::new(),
-        taken_once: BTreeSet::new(),
-        roll: 0,
-        rng: ChaCha8Rng::seed_from_u64(seed),
-        path: Vec::new(),
-        ending: None,
-    }
+    GameState::new(seed, BTreeMap::new())
 }

@@ -4,32 +4,21 @@
 //! memory, cannot drift from what replay and saves see, and keeps random draws
 //! consistent: choosing the same thing again after an undo gives the same outcome.
 
-use std::fmt;
-
 use super::state::GameState;
 use super::step::{Divergence, replay};
 use crate::story::Story;
 
 /// Why a step could not be undone.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum UndoError {
     /// No choice has been made yet.
+    #[error("there is nothing to undo: this is the start")]
     AtStart,
     /// The path no longer replays in this story (it was edited during play).
+    #[error("the story changed under this game: {0}")]
     Diverged(Box<Divergence>),
 }
-
-impl fmt::Display for UndoError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            UndoError::AtStart => f.write_str("there is nothing to undo: this is the start"),
-            UndoError::Diverged(d) => write!(f, "the story changed under this game: {d}"),
-        }
-    }
-}
-
-impl std::error::Error for UndoError {}
 
 /// The state just before the last choice of `state`.
 ///

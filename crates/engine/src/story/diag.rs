@@ -142,8 +142,8 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        // Everything below may quote the story file (an id, a path, the source line),
-        // so the whole report is neutralised at once rather than piece by piece.
+        // Everything below may quote the story file (an id, a path, the source line):
+        // the loader made each field terminal-safe when it made the diagnostic's list.
         let mut out = String::new();
         writeln!(
             out,
@@ -166,7 +166,7 @@ impl fmt::Display for Diagnostic {
         if let Some(h) = &self.hint {
             writeln!(out, "  = hint: {h}")?;
         }
-        f.write_str(&crate::sanitize::for_terminal(&out))
+        f.write_str(&out)
     }
 }
 

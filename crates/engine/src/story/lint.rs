@@ -6,8 +6,8 @@
 use std::collections::HashSet;
 
 use super::diag::Diagnostic;
-use super::load::Site;
 use super::model::{Exit, Story};
+use super::site::Site;
 
 /// A problem and where to point at it.
 pub type Finding = (Diagnostic, Site);

@@ -12,8 +12,10 @@ use std::collections::{HashMap, HashSet};
 use super::diag::{Diagnostic, Locator};
 use super::expr::{self, Effect, ExprError, Scope, Type};
 use super::lint;
-use super::model::{Chance, Choice, Ending, Exit, Origin, Route, Scene, Story, Variable};
+use super::model::{CONTINUE, Chance, Choice, Ending, Exit, Origin, Route, Scene, Story, Variable};
 use super::raw::{self, RawChapter, RawChoice, RawFile, RawHeader, RawScene, RawVariable};
+use super::safe;
+use super::site::Site;
 use super::text::{self, Text};
 
 /// Bounds that keep a hostile or broken story from exhausting memory or time.
@@ -68,93 +70,6 @@ impl Loaded {
     }
 }
 
-/// Where a diagnostic points: a string literal in a file, found lazily.
-///
-/// The search starts at an anchor (a scene's `id:`, or an `Extend(`), may narrow to
-/// one item of a list (the n-th `Choice(` or `Route(` after the anchor), then looks
-/// for the literal. Points at the literal's opening quote, or at a character inside it.
-#[derive(Debug, Clone, Default)]
-pub struct Site {
-    /// File index.
-    pub file: usize,
-    /// Search after this scene's `id:` (or from the top).
-    pub scene: Option<String>,
-    /// Search after the n-th (0-based) `Extend(` of the file instead.
-    pub extend: Option<usize>,
-    /// Then after the n-th (0-based) opener of this name, e.g. `("Choice", 2)`.
-    pub item: Option<(&'static str, usize)>,
-    /// The literal's field name, if it has one.
-    pub key: Option<&'static str>,
-    /// The literal's decoded content (empty: point at the anchor itself).
-    pub content: String,
-    /// A character offset inside the literal's content; `None` is the literal itself.
-    pub char_offset: Option<usize>,
-}
-
-impl Site {
-    /// The `id: "scene"` of a scene.
-    #[must_use]
-    pub fn scene(file: usize, scene: &str) -> Self {
-        Self {
-            file,
-            scene: Some(scene.to_owned()),
-            ..Self::default()
-        }
-    }
-    /// A literal inside a scene.
-    #[must_use]
-    pub fn inside(file: usize, scene: &str, key: Option<&'static str>, content: &str) -> Self {
-        Self {
-            file,
-            scene: Some(scene.to_owned()),
-            key,
-            content: content.to_owned(),
-            ..Self::default()
-        }
-    }
-    /// A literal anywhere in a file.
-    #[must_use]
-    pub fn literal(file: usize, key: Option<&'static str>, content: &str) -> Self {
-        Self {
-            file,
-            key,
-            content: content.to_owned(),
-            ..Self::default()
-        }
-    }
-    /// The n-th (0-based) `Extend(...)` of a file.
-    #[must_use]
-    pub fn extension(file: usize, n: usize) -> Self {
-        Self {
-            file,
-            extend: Some(n),
-            ..Self::default()
-        }
-    }
-    /// Narrows the search to the n-th (0-based) `name(...)` after the anchor.
-    #[must_use]
-    pub fn item(mut self, name: &'static str, n: usize) -> Self {
-        self.item = Some((name, n));
-        self
-    }
-    /// The same anchor, pointing at another literal.
-    #[must_use]
-    pub fn at(&self, key: Option<&'static str>, content: &str) -> Self {
-        Self {
-            key,
-            content: content.to_owned(),
-            char_offset: None,
-            ..self.clone()
-        }
-    }
-    /// Points at a character inside the literal rather than at the literal.
-    #[must_use]
-    pub fn char_at(mut self, offset: usize) -> Self {
-        self.char_offset = Some(offset);
-        self
-    }
-}
-
 /// Loads and checks a story from its files.
 #[must_use]
 pub fn load(files: &[SourceFile]) -> Loaded {
@@ -185,9 +100,14 @@ fn load_with(files: &[SourceFile], lints: bool) -> Loaded {
 
 fn finish(mut cx: Ctx<'_>) -> Loaded {
     let files = cx.files;
-    let story = cx.run();
+    let mut story = cx.run();
     let lints = cx.lints;
     let mut diagnostics = cx.diags;
+    // Sanitise once, here: nothing downstream neutralises story text again.
+    if let Some(s) = &mut story {
+        safe::story(s);
+    }
+    safe::diagnostics(&mut diagnostics);
     let has_errors = diagnostics.iter().any(Diagnostic::is_error);
     // Counting every word of a large story is real work: only the checker's summary
     // needs it, and the checker is the caller that asks for the lints.
@@ -1207,9 +1127,6 @@ impl<'a> Ctx<'a> {
         }
     }
 }
-
-/// The choice id of the single "Continue" offered by scenes that end in `next`/`routes`.
-pub const CONTINUE: &str = "continue";
 
 fn is_identifier(s: &str) -> bool {
     let mut chars = s.chars();

@@ -4,12 +4,15 @@
 //! returns a [`Story`] plus every [`Diagnostic`].
 
 pub mod diag;
+pub mod emphasis;
 pub mod expr;
 pub mod lint;
 pub mod load;
 pub mod model;
 #[allow(missing_docs)] // every field is documented in docs/format.md
 pub mod raw;
+mod safe;
+pub mod site;
 pub mod text;
 
 pub use diag::{Diagnostic, Severity};

@@ -100,6 +100,12 @@ pub struct Route {
     pub goto: String,
 }
 
+/// The choice id of the single "Continue" offered by scenes that end in `next`/`routes`.
+/// Reserved: the loader refuses it as an author's choice id, the engine offers it, and
+/// saves, replays and the tools record it like any other choice
+/// (also exported as `engine::CONTINUE`).
+pub const CONTINUE: &str = "continue";
+
 /// How a scene is left.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Exit {

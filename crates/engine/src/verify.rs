@@ -14,12 +14,13 @@
 //! What is left is exact, not sampled: breadth-first, so the first path found to each
 //! ending is a shortest one.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use std::fmt;
 
+use crate::engine::CONTINUE;
 use crate::engine::{self, Draw, Event, GameState};
 use crate::story::expr::{AssignOp, BinOp, Effect, Expr, UnOp};
-use crate::story::{Exit, Story};
+use crate::story::{Exit, Scene, Story};
 
 /// How far the search may go.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -310,10 +311,17 @@ fn key(story: &Story, fut: &[Future], s: &GameState) -> Key {
         return (at, Vec::new(), s.taken_once.clone());
     };
     let mut k = Vec::new();
+    // Both maps are sorted by name: walk them together instead of searching.
+    let mut vars = s.vars.iter().peekable();
     for (v, us) in &f.uses {
-        let val = match v.strip_prefix('@') {
-            Some(scene) => i64::from(s.visits.get(scene).copied().unwrap_or(0)),
-            None => s.var(v),
+        let val = if let Some(scene) = v.strip_prefix('@') {
+            i64::from(s.visits.get(scene).copied().unwrap_or(0))
+        } else {
+            while vars
+                .next_if(|(name, _)| name.as_str() < v.as_str())
+                .is_some()
+            {}
+            vars.next_if(|(name, _)| *name == v).map_or(0, |(_, &x)| x)
         };
         let cmps = || {
             us.iter().filter_map(|u| match u {
@@ -340,16 +348,23 @@ fn key(story: &Story, fut: &[Future], s: &GameState) -> Key {
     (at, k, s.taken_once.clone())
 }
 
-/// How a state was first reached: its parent and the step from there.
-struct Parent {
+/// How a state was first reached: its parent and the step from there (by position and
+/// borrowed id, so that a million states cost no allocations here).
+struct Parent<'s> {
     from: usize,
-    step: WitnessStep,
+    scene: usize,
+    choice: &'s str,
+    chance: Option<bool>,
 }
 
-fn path_to(parents: &[Option<Parent>], mut id: usize) -> Vec<WitnessStep> {
+fn path_to(story: &Story, parents: &[Option<Parent>], mut id: usize) -> Vec<WitnessStep> {
     let mut out = Vec::new();
     while let Some(p) = &parents[id] {
-        out.push(p.step.clone());
+        out.push(WitnessStep {
+            scene: story.scenes[p.scene].id.clone(),
+            choice: p.choice.to_owned(),
+            chance: p.chance,
+        });
         id = p.from;
     }
     out.reverse();
@@ -387,114 +402,122 @@ pub fn verify(story: &Story, options: &Options) -> Result<Report, engine::Engine
 
     let (mut start, events) = engine::start(story, 1)?;
     start.path.clear();
-    let mut scenes: BTreeSet<String> = BTreeSet::new();
-    note_entered(&events, &mut scenes);
+    // Variables no condition, route or effect reads cannot change the way on: drop them
+    // from stored states so that each successor's clone stays small (a story's many
+    // text-only flags would otherwise be copied with every state).
+    start.vars.retain(|name, _| read.contains(name.as_str()));
+    let kept = start.vars.len();
+    let mut seen = vec![false; story.scenes.len()];
+    note_entered(story, &events, &mut seen);
     let mut index: HashMap<Key, usize> = HashMap::new();
     let mut edges: Vec<Vec<usize>> = vec![Vec::new()];
     let mut parents: Vec<Option<Parent>> = vec![None];
     let mut is_end = vec![false];
     let mut endings: BTreeMap<String, usize> = BTreeMap::new();
-    let mut taken: BTreeSet<(String, String)> = BTreeSet::new();
+    let mut taken: HashSet<(usize, &str)> = HashSet::new();
     index.insert(key(story, &fut, &start), 0);
     let mut queue = VecDeque::from([(0usize, start)]);
     report.complete = true;
 
     while let Some((id, state)) = queue.pop_front() {
-        scenes.insert(state.scene.clone());
+        let here = story.scene_position(&state.scene).unwrap_or(0);
+        seen[here] = true;
         if let Some(e) = &state.ending {
             endings.entry(e.clone()).or_insert(id);
             is_end[id] = true;
             continue;
         }
-        let offered: Vec<String> = engine::choices(story, &state)
-            .into_iter()
-            .filter(|c| c.enabled)
-            .map(|c| c.id)
-            .collect();
-        if offered.is_empty() {
+        // What the player could take (labels are not rendered: they never change the
+        // way on), each chance both ways.
+        let scene = &story.scenes[here];
+        let mut moves: Vec<(&str, Draw, Option<bool>)> = Vec::new();
+        for choice in enabled(scene, &state) {
+            taken.insert((here, choice));
+            let has_chance = scene
+                .choices()
+                .iter()
+                .any(|c| c.id == choice && c.chance.is_some());
+            if has_chance {
+                moves.push((choice, Draw::Hit, Some(true)));
+                moves.push((choice, Draw::Miss, Some(false)));
+            } else {
+                moves.push((choice, Draw::Random, None));
+            }
+        }
+        if moves.is_empty() {
             report.stuck.push(Trap {
                 scene: state.scene.clone(),
                 reason: "no choice is available".to_owned(),
-                path: path_to(&parents, id),
+                path: path_to(story, &parents, id),
             });
             continue;
         }
-        let scene = story.scene(&state.scene);
-        for choice in offered {
-            taken.insert((state.scene.clone(), choice.clone()));
-            let has_chance = scene
-                .and_then(|s| s.choices().iter().find(|c| c.id == choice))
-                .is_some_and(|c| c.chance.is_some());
-            let draws: &[(Draw, Option<bool>)] = if has_chance {
-                &[(Draw::Hit, Some(true)), (Draw::Miss, Some(false))]
+        // The last move takes the state itself: most scenes have a single way on, so
+        // most states are never copied.
+        let mut state = Some(state);
+        let last = moves.len() - 1;
+        for (n, &(choice, draw, chance)) in moves.iter().enumerate() {
+            let mut next = if n == last {
+                state.take().expect("kept for the last move")
             } else {
-                &[(Draw::Random, None)]
+                state.clone().expect("kept until the last move")
             };
-            for &(draw, chance) in draws {
-                let mut next = state.clone();
-                let events = match engine::choose_with(story, &mut next, &choice, draw) {
-                    Ok((events, _)) => events,
-                    Err(e) => {
-                        report.stuck.push(Trap {
-                            scene: state.scene.clone(),
-                            reason: format!("`{choice}`: {e}"),
-                            path: path_to(&parents, id),
-                        });
-                        continue;
-                    }
-                };
-                note_entered(&events, &mut scenes);
-                next.path.clear();
-                next.visits.retain(|s, _| uses_visits.contains(s.as_str()));
-                let k = key(story, &fut, &next);
-                let target = if let Some(&t) = index.get(&k) {
-                    t
-                } else {
-                    if edges.len() >= options.max_states {
-                        report.complete = false;
-                        continue;
-                    }
-                    let t = edges.len();
-                    index.insert(k, t);
-                    edges.push(Vec::new());
-                    is_end.push(false);
-                    parents.push(Some(Parent {
-                        from: id,
-                        step: WitnessStep {
-                            scene: state.scene.clone(),
-                            choice: choice.clone(),
-                            chance,
-                        },
-                    }));
-                    queue.push_back((t, next));
-                    t
-                };
-                edges[id].push(target);
+            let events = match engine::choose_with(story, &mut next, choice, draw) {
+                Ok((events, _)) => events,
+                Err(e) => {
+                    report.stuck.push(Trap {
+                        scene: scene.id.clone(),
+                        reason: format!("`{choice}`: {e}"),
+                        path: path_to(story, &parents, id),
+                    });
+                    continue;
+                }
+            };
+            note_entered(story, &events, &mut seen);
+            next.path.clear();
+            next.visits.retain(|s, _| uses_visits.contains(s.as_str()));
+            if next.vars.len() > kept {
+                next.vars.retain(|name, _| read.contains(name.as_str()));
             }
+            let k = key(story, &fut, &next);
+            let target = if let Some(&t) = index.get(&k) {
+                t
+            } else {
+                if edges.len() >= options.max_states {
+                    report.complete = false;
+                    continue;
+                }
+                let t = edges.len();
+                index.insert(k, t);
+                edges.push(Vec::new());
+                is_end.push(false);
+                parents.push(Some(Parent {
+                    from: id,
+                    scene: here,
+                    choice,
+                    chance,
+                }));
+                queue.push_back((t, next));
+                t
+            };
+            edges[id].push(target);
         }
     }
     report.states = edges.len();
 
-    report.unreachable_scenes = story
-        .scenes
-        .iter()
-        .filter(|s| !scenes.contains(&s.id))
-        .map(|s| s.id.clone())
-        .collect();
-    report.never_available = story
-        .scenes
-        .iter()
-        .filter(|s| scenes.contains(&s.id))
-        .flat_map(|s| {
-            s.choices()
-                .iter()
-                .map(move |c| (s.id.clone(), c.id.clone()))
-        })
-        .filter(|sc| !taken.contains(sc))
-        .map(|(s, c)| format!("{s}/{c}"))
-        .collect();
+    for (i, s) in story.scenes.iter().enumerate() {
+        if !seen[i] {
+            report.unreachable_scenes.push(s.id.clone());
+            continue;
+        }
+        for c in s.choices() {
+            if !taken.contains(&(i, c.id.as_str())) {
+                report.never_available.push(format!("{}/{}", s.id, c.id));
+            }
+        }
+    }
     for e in &story.endings {
-        let w = endings.get(&e.id).map(|&id| path_to(&parents, id));
+        let w = endings.get(&e.id).map(|&id| path_to(story, &parents, id));
         if w.is_none() {
             report.unreachable_endings.push(e.id.clone());
         }
@@ -525,7 +548,7 @@ pub fn verify(story: &Story, options: &Options) -> Result<Report, engine::Engine
             .collect();
         report.inescapable = trapped.len();
         for &i in trapped.iter().take(5) {
-            let path = path_to(&parents, i);
+            let path = path_to(story, &parents, i);
             let scene = path
                 .last()
                 .map_or_else(|| story.start.clone(), |s| s.scene.clone());
@@ -539,10 +562,25 @@ pub fn verify(story: &Story, options: &Options) -> Result<Report, engine::Engine
     Ok(report)
 }
 
-fn note_entered(events: &[Event], scenes: &mut BTreeSet<String>) {
+/// The ids of the choices the player could take now (Continue for routes).
+fn enabled<'s>(scene: &'s Scene, state: &GameState) -> Vec<&'s str> {
+    match &scene.exit {
+        Exit::Choices(list) => list
+            .iter()
+            .filter(|c| engine::is_available(&scene.id, c, state))
+            .map(|c| c.id.as_str())
+            .collect(),
+        Exit::Routes(_) => vec![CONTINUE],
+        Exit::Ending(_) => Vec::new(),
+    }
+}
+
+fn note_entered(story: &Story, events: &[Event], seen: &mut [bool]) {
     for e in events {
-        if let Event::SceneEntered { scene } = e {
-            scenes.insert(scene.clone());
+        if let Event::SceneEntered { scene } = e
+            && let Some(i) = story.scene_position(scene)
+        {
+            seen[i] = true;
         }
     }
 }

@@ -1,4 +1,4 @@
-//! Hot reload: carry a game in progress over to an edited story.
+//! Reload: carry a game in progress over to an edited story (the session's rule).
 //!
 //! A game is its seed, where it began and the choices made since, so the edited story
 //! is played again along the same path with [`engine::replay_from`]. If every step still

@@ -1,0 +1,113 @@
+//! Sanitising once, at load: every string a story hands on is made terminal-safe here.
+//!
+//! Story files are untrusted input: an escape sequence in a paragraph could move the
+//! cursor, retitle the window or write to the clipboard. Rather than every front end
+//! and every message remembering to neutralise what it prints, the loader passes each
+//! string of the finished [`Story`] (texts, labels, ids, file names) and each
+//! [`Diagnostic`] (message, file, quoted source line, hint) through
+//! [`for_terminal`] once. Anything rendered from the story afterwards is safe by
+//! construction; the engine and the diagnostics never sanitise again.
+//!
+//! Ids are neutralised like the rest, so a save of such a story is still readable (saves
+//! refuse ids with control characters); the scene index is rebuilt to match.
+
+use super::diag::Diagnostic;
+use super::model::{Exit, Story};
+use super::text::{Segment, Text};
+use crate::sanitize::for_terminal;
+
+fn clean(s: &mut String) {
+    if s.chars()
+        .any(|c| c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'))
+    {
+        *s = for_terminal(s);
+    }
+}
+
+fn clean_segments(segments: &mut [Segment]) {
+    for seg in segments {
+        match seg {
+            Segment::Lit(s) => clean(s),
+            Segment::Var(_) => {}
+            Segment::If(_, then, otherwise) => {
+                clean_segments(then);
+                clean_segments(otherwise);
+            }
+            Segment::OneOf(_, options) => {
+                for o in options {
+                    clean_segments(o);
+                }
+            }
+        }
+    }
+}
+
+fn clean_texts(texts: &mut [Text]) {
+    for t in texts {
+        clean_segments(&mut t.segments);
+    }
+}
+
+/// Makes every string of `story` terminal-safe.
+pub(crate) fn story(story: &mut Story) {
+    for s in [
+        &mut story.id,
+        &mut story.title,
+        &mut story.subtitle,
+        &mut story.start,
+    ] {
+        clean(s);
+    }
+    clean_texts(&mut story.content_note);
+    clean_texts(&mut story.afterword);
+    clean_texts(&mut story.credits);
+    story.files.iter_mut().for_each(clean);
+    for e in &mut story.endings {
+        clean(&mut e.id);
+        clean(&mut e.title);
+        clean_texts(&mut e.epilogue);
+    }
+    for s in &mut story.scenes {
+        for f in [&mut s.id, &mut s.chapter, &mut s.date, &mut s.place] {
+            clean(f);
+        }
+        clean_texts(&mut s.text);
+        match &mut s.exit {
+            Exit::Choices(choices) => {
+                for c in choices {
+                    clean(&mut c.id);
+                    clean(&mut c.goto);
+                    clean_segments(&mut c.label.segments);
+                    if let Some(d) = &mut c.disabled {
+                        clean(d);
+                    }
+                    if let Some(chance) = &mut c.chance {
+                        clean(&mut chance.goto);
+                    }
+                }
+            }
+            Exit::Routes(routes) => routes.iter_mut().for_each(|r| clean(&mut r.goto)),
+            Exit::Ending(e) => clean(e),
+        }
+    }
+    story.scene_index = story
+        .scenes
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.id.clone(), i))
+        .collect();
+}
+
+/// Makes every string of each diagnostic terminal-safe.
+pub(crate) fn diagnostics(diagnostics: &mut [Diagnostic]) {
+    for d in diagnostics {
+        clean(&mut d.message);
+        clean(&mut d.file);
+        if let Some(line) = &mut d.source_line {
+            clean(line);
+        }
+        if let Some(hint) = &mut d.hint {
+            clean(hint);
+        }
+    }
+}

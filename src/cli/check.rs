@@ -1,0 +1,55 @@
+//! `butterfly check [DIR]`: every problem of a story directory, then a summary line.
+
+use std::io::Write;
+use std::path::Path;
+
+use super::CliError;
+use crate::source;
+use crate::story::{self, Loaded};
+
+/// Checks `dir`: exit 1 when it has errors (warnings alone pass).
+///
+/// # Errors
+/// The directory cannot be read, or the story has errors.
+pub fn check(dir: &Path) -> Result<(), CliError> {
+    let files =
+        source::read_dir(dir).map_err(|e| CliError::CannotRun(format!("butterfly: {e}")))?;
+    let loaded = story::load(&files);
+    let mut out = crate::printer::stdout();
+    // At most REPORTS_PER_CODE of each kind, then how many more: a story with 100,000
+    // unused variables gets a report, not a copy of itself.
+    let (shown, more) = story::diag::capped(&loaded.diagnostics, crate::limits::REPORTS_PER_CODE);
+    for d in shown {
+        let _ = writeln!(out, "{d}");
+    }
+    for line in more {
+        let _ = writeln!(out, "{line}");
+    }
+    let _ = writeln!(out, "{}", summary(&loaded));
+    let failed = loaded.error_count() > 0;
+    // The process ends now: freeing a large story piece by piece would only delay it.
+    std::mem::forget(loaded);
+    if failed { Err(CliError::Found) } else { Ok(()) }
+}
+
+/// The checker's one-line summary.
+#[must_use]
+pub fn summary(loaded: &Loaded) -> String {
+    let story::load::Stats {
+        scenes,
+        choices,
+        words,
+        endings,
+    } = loaded.stats;
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    format!(
+        "checked {}: {}, {}, {}, {}; {}, {}",
+        plural(loaded.file_count, "file"),
+        plural(scenes, "scene"),
+        plural(choices, "choice"),
+        plural(words, "word"),
+        plural(endings, "ending"),
+        plural(loaded.error_count(), "error"),
+        plural(loaded.warning_count(), "warning"),
+    )
+}

@@ -1,0 +1,105 @@
+//! `butterfly play`: the terminal game on a terminal, else (or with `--plain`) the
+//! line-mode player. `--from SCENE --set NAME=VALUE` begins anywhere: an author's test
+//! that never touches the player's saves.
+
+use std::io::{self, IsTerminal};
+use std::path::Path;
+
+use super::{CliError, PlayArgs, load_story};
+use crate::engine::{self, GameState};
+use crate::plain::{Outcome, PlainPlayer};
+use crate::save::SaveStore;
+use crate::story::Story;
+
+fn clock_seed() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() ^ u64::from(d.subsec_nanos()))
+}
+
+/// The game `--from`/`--set` ask for, or `None` for the story's beginning.
+fn opening(story: &Story, seed: u64, args: &PlayArgs) -> Result<Option<GameState>, CliError> {
+    if args.from.is_none() && args.set.is_empty() {
+        return Ok(None);
+    }
+    let scene = args.from.as_deref().unwrap_or(&story.start);
+    match engine::start_at(story, seed, scene, &args.set) {
+        Ok((state, _)) => Ok(Some(state)),
+        Err(e @ engine::StartAtError::Engine(_)) => Err(CliError::Input(format!(
+            "butterfly: cannot start in `{scene}`: {e}"
+        ))),
+        Err(e) => Err(CliError::CannotRun(format!("butterfly: {e}"))),
+    }
+}
+
+/// Plays the game.
+///
+/// # Errors
+/// The story does not load or cannot start there; the terminal fails; a plain game is
+/// stuck in a scene with no available choice.
+pub fn play(
+    story_dir: Option<&Path>,
+    saves: Option<&Path>,
+    args: &PlayArgs,
+) -> Result<(), CliError> {
+    let story = load_story(story_dir)?;
+    let seed = args.seed.unwrap_or_else(clock_seed);
+    let interactive = io::stdin().is_terminal() && io::stdout().is_terminal();
+    let store = SaveStore::new(SaveStore::resolve_dir(saves));
+    let start = opening(&story, seed, args)?;
+    if !args.plain && interactive {
+        return play_tui(story, story_dir, &store, seed, args, start);
+    }
+    let mut player = match start {
+        // A game begun in the middle is an author's test: it must not take the
+        // player's autosave or mark endings found in their profile, so it has no saves.
+        Some(state) => PlainPlayer::resume(&story, state),
+        None => PlainPlayer::new(&story, seed)
+            .map_err(|e| CliError::Input(format!("butterfly: {e}")))?
+            .with_saves(&store),
+    };
+    let stdin = io::stdin();
+    let mut input = stdin.lock();
+    let mut out = crate::printer::stdout();
+    match player.run(&mut input, &mut out) {
+        Ok(Outcome::Stuck) => Err(CliError::Found),
+        Ok(_) => Ok(()),
+        Err(e) => CliError::output(&e),
+    }
+}
+
+/// The terminal game. With `--story DIR` it reloads the story on F5 and whenever a
+/// file changes. A game begun with `--from` is an author's test: it saves into a
+/// throwaway directory, never over the player's autosave or profile.
+fn play_tui(
+    story: Story,
+    story_dir: Option<&Path>,
+    store: &SaveStore,
+    seed: u64,
+    args: &PlayArgs,
+    start: Option<GameState>,
+) -> Result<(), CliError> {
+    let opening = crate::session::Opening {
+        scene: args.from.clone(),
+        overrides: args.set.clone(),
+    };
+    let scratch = start
+        .is_some()
+        .then(|| std::env::temp_dir().join(format!("butterfly-from-{}", std::process::id())));
+    let scratch_store = scratch.clone().map(SaveStore::new);
+    let live = crate::tui::Live {
+        dir: story_dir.map(Path::to_path_buf),
+        opening,
+    };
+    let result = crate::tui::run_live(
+        story,
+        scratch_store.as_ref().unwrap_or(store),
+        seed,
+        Some(&live),
+        start,
+    );
+    if let Some(dir) = scratch {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+    result.map_err(|e| CliError::CannotRun(format!("butterfly: {e}")))
+}
