@@ -483,13 +483,13 @@ impl<'a> Ctx<'a> {
                     },
                 };
                 let site = Site::literal(file, Some("name"), &var.name);
-                if !self.savable_id("variable name", &var.name, &site) {
-                    continue;
-                }
                 if !is_identifier(&var.name) {
                     let d = Diagnostic::error("E0103", format!("`{}` is not a valid variable name", var.name))
                         .with_hint("use letters, digits and `_`, starting with a letter; not `and`, `or`, `not`, `if`, `true`, `false`, `visits`");
                     self.report(d, &site);
+                    continue;
+                }
+                if !self.savable_id("variable name", &var.name, &site) {
                     continue;
                 }
                 if var.min > var.max {
@@ -981,10 +981,12 @@ impl<'a> Ctx<'a> {
         let s = &s;
         let id = s.id.as_str();
         let here = Site::scene(file, id);
-        if self.savable_id("scene id", id, &here) && !is_scene_id(id) {
+        if !is_scene_id(id) {
             let d = Diagnostic::error("E0304", format!("`{id}` is not a valid scene id"))
                 .with_hint("use letters, digits, `_` and `-`");
             self.report(d, &here);
+        } else {
+            self.savable_id("scene id", id, &here);
         }
         let mut slot = 0;
         let mut text = Vec::with_capacity(paragraphs.len());
