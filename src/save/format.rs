@@ -344,9 +344,10 @@ pub fn decode(path: &Path, bytes: &[u8]) -> Result<SaveFile, SaveError> {
 
 /// Ids from a save end up in messages; one a story could not contain (control
 /// characters, line breaks, absurd length) means the file was tampered with.
-/// The same rule the checker applies to a story's ids ([`crate::limits::id_problem`]).
+/// The rule the checker applies to a story's ids, plus no control characters (which
+/// the load neutralises): [`crate::limits::saved_id_problem`].
 fn is_plain_id(id: &str) -> bool {
-    crate::limits::id_problem(id).is_none()
+    crate::limits::saved_id_problem(id).is_none()
 }
 
 /// Checks a decoded save against `story` by replaying it.

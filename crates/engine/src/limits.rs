@@ -43,9 +43,10 @@ pub const MAX_SLOT_BYTES: usize = 64;
 const _: () = assert!(MAX_ENDINGS * (MAX_ID_BYTES + 16) < MAX_PROFILE_BYTES as usize);
 
 /// What is wrong with an id or name that saves could not hold, if anything: longer
-/// than [`MAX_ID_BYTES`], or holding a line break, a control character or a
-/// bidirectional override (saves refuse those as signs of tampering). The checker and
-/// the save reader both ask this one function.
+/// than [`MAX_ID_BYTES`], or holding a line break. (Control characters and
+/// bidirectional overrides are neutralised at load, ids included, so they never reach
+/// a save; a line break survives that, and the save reader refuses it.) The checker
+/// and the save reader both ask this one function.
 #[must_use]
 pub fn id_problem(id: &str) -> Option<String> {
     if id.len() > MAX_ID_BYTES {
@@ -54,10 +55,21 @@ pub fn id_problem(id: &str) -> Option<String> {
             id.len()
         ));
     }
-    if id.contains('\n') || !crate::sanitize::is_terminal_safe(id) {
-        return Some("it holds control characters or bidirectional overrides".to_owned());
+    if id.contains('\n') {
+        return Some("it holds a line break".to_owned());
     }
     None
+}
+
+/// [`id_problem`], and what the save reader adds for ids it reads from a file anyone
+/// can edit: no control characters or bidirectional overrides (a story's ids never
+/// have them after the load).
+#[must_use]
+pub fn saved_id_problem(id: &str) -> Option<String> {
+    id_problem(id).or_else(|| {
+        (!crate::sanitize::is_terminal_safe(id))
+            .then(|| "it holds control characters or bidirectional overrides".to_owned())
+    })
 }
 
 /// Columns of a source line quoted under a diagnostic: the window around the column
