@@ -981,12 +981,12 @@ impl<'a> Ctx<'a> {
         let s = &s;
         let id = s.id.as_str();
         let here = Site::scene(file, id);
-        if !is_scene_id(id) {
+        if is_scene_id(id) {
+            self.savable_id("scene id", id, &here);
+        } else {
             let d = Diagnostic::error("E0304", format!("`{id}` is not a valid scene id"))
                 .with_hint("use letters, digits, `_` and `-`");
             self.report(d, &here);
-        } else {
-            self.savable_id("scene id", id, &here);
         }
         let mut slot = 0;
         let mut text = Vec::with_capacity(paragraphs.len());
