@@ -267,6 +267,22 @@ pub fn choose_with(
     choice_id: &str,
     draw: Draw,
 ) -> Result<(Vec<Event>, Vec<Clamped>), EngineError> {
+    choose_at(story, state, choice_id, None, draw)
+}
+
+/// [`choose_with`] for a caller that knows where the choice sits in its scene's list
+/// (`position`, checked against `choice_id`): a search trying every choice of a scene
+/// with thousands of them would otherwise look each one up by a scan.
+///
+/// # Errors
+/// As [`choose`].
+pub fn choose_at(
+    story: &Story,
+    state: &mut GameState,
+    choice_id: &str,
+    position: Option<usize>,
+    draw: Draw,
+) -> Result<(Vec<Event>, Vec<Clamped>), EngineError> {
     // Most errors are found before anything changes, but automatic routes that loop
     // are only found part-way through entering the next scene. Rather than copying the
     // state on every step (visits and flags grow with the game), undo what the events
@@ -276,7 +292,14 @@ pub fn choose_with(
     let (steps, once) = (state.path.len(), state.taken_once.len());
     let mut events = Vec::new();
     let mut clamps = Vec::new();
-    match apply_choice(story, state, choice_id, draw, &mut events, &mut clamps) {
+    match apply_choice(
+        story,
+        state,
+        (choice_id, position),
+        draw,
+        &mut events,
+        &mut clamps,
+    ) {
         Ok(()) => Ok((events, clamps)),
         Err(e) => {
             for ev in events.iter().rev() {
@@ -311,7 +334,7 @@ pub fn choose_with(
 fn apply_choice(
     story: &Story,
     state: &mut GameState,
-    choice_id: &str,
+    (choice_id, position): (&str, Option<usize>),
     draw: Draw,
     events: &mut Vec<Event>,
     clamps: &mut Vec<Clamped>,
@@ -332,12 +355,15 @@ fn apply_choice(
         }
         Exit::Ending(_) => return Err(EngineError::GameOver),
         Exit::Choices(list) => {
-            let c = list.iter().find(|c| c.id == choice_id).ok_or_else(|| {
-                EngineError::UnknownChoice {
+            let at = position
+                .and_then(|p| list.get(p))
+                .filter(|c| c.id == choice_id);
+            let c = at
+                .or_else(|| list.iter().find(|c| c.id == choice_id))
+                .ok_or_else(|| EngineError::UnknownChoice {
                     scene: here.id.clone(),
                     choice: choice_id.to_owned(),
-                }
-            })?;
+                })?;
             // Only once-only choices need the key: most steps allocate nothing here.
             let key = c.once.then(|| once_key(&here.id, &c.id));
             let available = c
