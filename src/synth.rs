@@ -176,6 +176,11 @@ pub const SHAPES: [Shape; 6] = [
     Shape::Paragraphs,
 ];
 
+/// The variable the choices of one scene set, so that each leads on differently.
+const PICK: &str = r#"Int(name: "pick", max: 1000000000),"#;
+/// The scene they lead to, which reads it.
+const PICKED: &str = "Scene(id: \"z\", text: [\"Z {pick}.\"], ending: \"end\"),\n";
+
 /// A valid story of `shape`, large (`n`) in that dimension alone.
 #[must_use]
 pub fn shaped(shape: Shape, n: usize) -> Vec<SourceFile> {
@@ -189,21 +194,25 @@ pub fn shaped(shape: Shape, n: usize) -> Vec<SourceFile> {
             for i in 0..n {
                 let _ = writeln!(
                     scenes,
-                    "Choice(id: \"c{i}\", label: \"Option {i}\", goto: \"z\"),"
+                    "Choice(id: \"c{i}\", label: \"Option {i}\", goto: \"z\", effects: [\"pick = {i}\"]),"
                 );
             }
-            scenes.push_str("]),\nScene(id: \"z\", text: [\"Z.\"], ending: \"end\"),\n");
-            (String::new(), end.to_owned())
+            // Each choice records itself and `z` shows it: choices that only differ in
+            // their label would be one choice (W0408).
+            scenes.push_str(PICKED);
+            (PICK.to_owned(), end.to_owned())
         }
         Shape::Extends => {
-            scenes.push_str("Scene(id: \"a\", text: [\"A.\"], choices: [Choice(label: \"On\", goto: \"z\")]),\nScene(id: \"z\", text: [\"Z.\"], ending: \"end\"),\n");
+            scenes.push_str("Scene(id: \"a\", text: [\"A.\"], choices: [Choice(label: \"On\", goto: \"z\")]),\n");
+            scenes.push_str(PICKED);
             for i in 0..n {
                 let _ = writeln!(
                     extend,
-                    "Extend(scene: \"a\", choices: [Choice(id: \"x{i}\", label: \"More {i}\", goto: \"z\")]),"
+                    "Extend(scene: \"a\", choices: [Choice(id: \"x{i}\", label: \"More {i}\", goto: \"z\", effects: [\"pick = {}\"])]),",
+                    i + 1
                 );
             }
-            (String::new(), end.to_owned())
+            (PICK.to_owned(), end.to_owned())
         }
         Shape::Endings => {
             let mut endings = String::new();

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::ops::Range;
 
-use super::scan::Locator;
+use super::scan::{Locator, quote_around};
 
 /// How bad a problem is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -264,34 +264,4 @@ fn clip(text: String, max: usize) -> String {
         }
         None => text,
     }
-}
-
-/// At most [`QUOTE_COLUMNS`](crate::limits::QUOTE_COLUMNS) characters of `line` around
-/// byte `at`, tabs shown as one space (they would misalign the caret), with `…` at a
-/// cut end; and the 1-based column of `at` in that window. Walks only the window.
-#[must_use]
-pub fn quote_around(line: &str, at: usize) -> (String, usize) {
-    let width = crate::limits::QUOTE_COLUMNS;
-    let mut at = at.min(line.len());
-    while !line.is_char_boundary(at) {
-        at -= 1;
-    }
-    let (before, after) = line.split_at(at);
-    let back: Vec<char> = before.chars().rev().take(width / 2).collect();
-    let cut_before = before.chars().rev().nth(back.len()).is_some();
-    let mut forward = after.chars();
-    let ahead: Vec<char> = forward.by_ref().take(width - back.len()).collect();
-    let cut_after = forward.next().is_some();
-    let tab = |c: char| if c == '\t' { ' ' } else { c };
-    let mut text = String::new();
-    if cut_before {
-        text.push('…');
-    }
-    text.extend(back.iter().rev().copied().map(tab));
-    let caret = text.chars().count() + 1;
-    text.extend(ahead.into_iter().map(tab));
-    if cut_after {
-        text.push('…');
-    }
-    (text, caret)
 }

@@ -375,7 +375,7 @@ pub fn compile_choice(
     });
     let id = rc.id.clone().unwrap_or_else(|| rc.goto.clone());
     if rc.id.is_some() {
-        cx.savable_id("choice id", &id, &base.at(Some("id"), &id));
+        cx.savable_id("a choice id", &id, &base.at(Some("id"), &id));
     }
     if id == CONTINUE {
         let d = Diagnostic::error("E0303", format!("`{CONTINUE}` is reserved as a choice id"))
@@ -411,7 +411,7 @@ fn compile_scene(
     let id = s.id.as_str();
     let here = Site::scene(file, id);
     if is_scene_id(id) {
-        cx.savable_id("scene id", id, &here);
+        cx.savable_id("a scene id", id, &here);
     } else {
         let d = Diagnostic::error("E0304", format!("`{id}` is not a valid scene id"))
             .with_hint("use letters, digits, `_` and `-`");

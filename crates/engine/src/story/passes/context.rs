@@ -178,7 +178,10 @@ impl<'a> Ctx<'a> {
         let Some(problem) = limits::id_problem(id) else {
             return true;
         };
-        let d = Diagnostic::error("E0115", format!("`{id}` cannot be a {what}: {problem}"))
+        // Escaped: the id may hold the very line break that makes it unsavable, and a
+        // diagnostic's first line must stay one line.
+        let shown = id.escape_debug();
+        let d = Diagnostic::error("E0115", format!("`{shown}` cannot be {what}: {problem}"))
             .with_hint("saves record ids: keep them short, printable and on one line");
         self.report(d, site);
         false

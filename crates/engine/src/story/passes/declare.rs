@@ -89,7 +89,11 @@ pub fn declare<'r>(cx: &mut Ctx<'_>, parsed: &'r [(usize, RawFile)]) -> Declarat
             out.variables.push(var);
         }
         for e in ends {
-            cx.savable_id("ending id", &e.id, &Site::literal(file, Some("id"), &e.id));
+            cx.savable_id(
+                "an ending id",
+                &e.id,
+                &Site::literal(file, Some("id"), &e.id),
+            );
             if let Some(&first) = ending_files.get(e.id.as_str()) {
                 let mut d =
                     Diagnostic::error("E0107", format!("ending `{}` is declared twice", e.id));
@@ -166,7 +170,7 @@ fn variable(cx: &mut Ctx<'_>, file: usize, v: &RawVariable) -> Option<Variable> 
         cx.report(d, &site);
         return None;
     }
-    if !cx.savable_id("variable name", &var.name, &site) {
+    if !cx.savable_id("a variable name", &var.name, &site) {
         return None;
     }
     if var.min > var.max {
