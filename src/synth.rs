@@ -199,6 +199,7 @@ pub fn shaped(shape: Shape, n: usize) -> Vec<SourceFile> {
             }
             // Each choice records itself and `z` shows it: choices that only differ in
             // their label would be one choice (W0408).
+            scenes.push_str("]),\n");
             scenes.push_str(PICKED);
             (PICK.to_owned(), end.to_owned())
         }
@@ -217,14 +218,18 @@ pub fn shaped(shape: Shape, n: usize) -> Vec<SourceFile> {
         Shape::Endings => {
             let mut endings = String::new();
             for i in 0..n {
-                let next = if i + 1 < n {
-                    format!("s{}", i + 1)
+                // The last scene of the chain has nowhere further to go: it only stops.
+                let exit = if i + 1 < n {
+                    format!(
+                        "choices: [Choice(id: \"stop\", label: \"Stop\", goto: \"e{i}\"), Choice(id: \"on\", label: \"On\", goto: \"s{}\")]",
+                        i + 1
+                    )
                 } else {
-                    format!("e{i}")
+                    format!("next: \"e{i}\"")
                 };
                 let _ = writeln!(
                     scenes,
-                    "Scene(id: \"s{i}\", text: [\"S.\"], choices: [Choice(id: \"stop\", label: \"Stop\", goto: \"e{i}\"), Choice(id: \"on\", label: \"On\", goto: \"{next}\")]),\nScene(id: \"e{i}\", text: [\"E.\"], ending: \"end{i}\"),"
+                    "Scene(id: \"s{i}\", text: [\"S.\"], {exit}),\nScene(id: \"e{i}\", text: [\"E.\"], ending: \"end{i}\"),"
                 );
                 let _ = write!(endings, "Ending(id: \"end{i}\", title: \"End {i}\"),");
             }
