@@ -132,6 +132,27 @@ const RECALLS: &[(&str, Recall)] = &[
         Recall::Visited("beijing_1964_opera_house_backstage"),
     ),
     ("the year the Orient yielded", Recall::Flag("hawk")),
+    (
+        "Song told you once, on the Great Wall",
+        Recall::Visited("beijing_1965_pillow_talk_chin"),
+    ),
+    (
+        "Song told you once, in June, with the second cup",
+        Recall::Visited("beijing_1965_pillow_talk_cup"),
+    ),
+    (
+        "what you let fall on the Great Wall",
+        Recall::Visited("beijing_1965_pillow_talk_shared"),
+    ),
+    (
+        "has a gramophone now",
+        Recall::Visited("beijing_1965_silence_news"),
+    ),
+    ("You said the oath a third time", Recall::Flag("swore_oath")),
+    (
+        "Moreau and his forbidden cigarette",
+        Recall::Visited("beijing_1965_silence_burn"),
+    ),
 ];
 
 enum Recall {
