@@ -1,10 +1,12 @@
-//! Writes a synthetic story for benchmarks: `cargo run --release --example synth -- --scenes N --out DIR`.
+//! Writes a synthetic story for benchmarks: `cargo run --release --example synth -- --scenes N --out DIR`,
+//! or a story large in one dimension only: `--shape choices|extends|endings|variables|tree|paragraphs --n N`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let mut scenes = 1000usize;
+    let mut shape = None;
     let mut out = PathBuf::from("target/synth");
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -17,13 +19,38 @@ fn main() -> ExitCode {
                 }
             },
             ("--out", Some(d)) => out = PathBuf::from(d),
+            ("--shape", Some(s)) => {
+                use butterfly::synth::Shape;
+                shape = Some(match s.as_str() {
+                    "choices" => Shape::ChoicesInOneScene,
+                    "extends" => Shape::Extends,
+                    "endings" => Shape::Endings,
+                    "variables" => Shape::Variables,
+                    "tree" => Shape::Tree,
+                    "paragraphs" => Shape::Paragraphs,
+                    _ => {
+                        eprintln!("synth: unknown shape `{s}`");
+                        return ExitCode::from(2);
+                    }
+                });
+            }
+            ("--n", Some(n)) => match n.parse() {
+                Ok(n) => scenes = n,
+                Err(_) => {
+                    eprintln!("synth: --n takes a number");
+                    return ExitCode::from(2);
+                }
+            },
             _ => {
-                eprintln!("usage: synth [--scenes N] [--out DIR]");
+                eprintln!("usage: synth [--scenes N | --shape SHAPE --n N] [--out DIR]");
                 return ExitCode::from(2);
             }
         }
     }
-    let files = butterfly::synth::generate(scenes);
+    let files = match shape {
+        Some(shape) => butterfly::synth::shaped(shape, scenes),
+        None => butterfly::synth::generate(scenes),
+    };
     let mut bytes = 0;
     for f in &files {
         let path = out.join(&f.path);
@@ -40,7 +67,7 @@ fn main() -> ExitCode {
         bytes += f.bytes.len();
     }
     println!(
-        "wrote {scenes} scenes in {} files ({bytes} bytes) to {}",
+        "wrote {scenes} (scenes or shape size) in {} files ({bytes} bytes) to {}",
         files.len(),
         out.display()
     );

@@ -25,6 +25,7 @@
 pub mod cli;
 pub mod explain;
 pub mod plain;
+pub mod printer;
 pub mod replay;
 pub mod report;
 pub mod save;
@@ -35,4 +36,4 @@ pub mod tui;
 
 // The pure core lives in its own crate (crates/engine) so the compiler keeps it free of
 // terminal and file I/O; re-exported so `butterfly::story` and friends keep working.
-pub use butterfly_engine::{engine, sanitize, session, story};
+pub use butterfly_engine::{engine, limits, sanitize, session, story};

@@ -231,6 +231,9 @@ impl<'s> PlainPlayer<'s> {
                     out,
                     "(The story has changed since this save was made; the game still replays exactly.)"
                 )?,
+                // A bug in the story is the author's, not the player's: on stderr, so
+                // stdout stays the same for the same input.
+                Effect::StoryBug(bug) => crate::printer::warn(format_args!("(Story bug: {bug}.)")),
                 Effect::Autosave => {
                     if let Some(store) = self.saves
                         && let Err(e) = store.autosave(self.story(), self.state(), self.play_time())
@@ -249,11 +252,14 @@ impl<'s> PlainPlayer<'s> {
         }
         // On stderr: the game goes on, and stdout stays the same for the same input
         // whether or not the saves directory is writable.
-        if let Some(p) = autosave_problem.or(profile_problem)
-            && self.last_warning.as_ref() != Some(&p)
-        {
-            eprintln!("{}", for_terminal(&p));
-            self.last_warning = Some(p);
+        // Said once: compared without its numbers, which change from scene to scene
+        // (a save's size) while the problem stays the same.
+        if let Some(p) = autosave_problem.or(profile_problem) {
+            let gist = gist(&p);
+            if self.last_warning.as_ref() != Some(&gist) {
+                eprintln!("{}", for_terminal(&p));
+                self.last_warning = Some(gist);
+            }
         }
         Ok(())
     }
@@ -420,5 +426,29 @@ fn pick(line: &str, choices: &[ChoiceView]) -> Result<String, String> {
         _ => Err(format!(
             "Type a number from 1 to {n} and press Enter (or help)."
         )),
+    }
+}
+
+/// A warning without its numbers: what stays the same while a save's size grows.
+fn gist(warning: &str) -> String {
+    warning.chars().filter(|c| !c.is_ascii_digit()).collect()
+}
+
+#[cfg(test)]
+mod warning_tests {
+    /// Issue 17: "(Autosave failed…)" was repeated at every scene once the save grew
+    /// past its limit, because the message names the growing size.
+    #[test]
+    fn issue_17_a_warning_that_differs_only_in_numbers_is_the_same_warning() {
+        let at = |size: u64| {
+            format!(
+                "(Autosave failed: `saves/auto.ron` is {size} bytes, more than a save may be (1048576); it was not read)"
+            )
+        };
+        assert_eq!(super::gist(&at(1_048_600)), super::gist(&at(1_049_999)));
+        assert_ne!(
+            super::gist(&at(1)),
+            super::gist("(Autosave failed: permission denied)")
+        );
     }
 }

@@ -97,7 +97,8 @@ fn primary<'s>(
                 .annotation(AnnotationKind::Primary.span(span)),
         );
     }
-    // A file that is not text (E0004): the quoted line, a caret at the column.
+    // A file that is not text (E0004): the quoted window of its line (bounded by the
+    // diagnostic itself), a caret at its column in that window.
     let line = d.source_line.as_deref()?;
     if d.line == 0 {
         return None;
@@ -105,7 +106,7 @@ fn primary<'s>(
     let line = neutralise(line);
     let at = line
         .char_indices()
-        .nth(d.col.saturating_sub(1))
+        .nth(d.quote_col.saturating_sub(1))
         .map_or(line.len(), |(i, _)| i);
     let end = line[at..].chars().next().map_or(at, |c| at + c.len_utf8());
     Some(

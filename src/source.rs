@@ -1,6 +1,15 @@
 //! Where story files come from: a directory on disk, or the copy built into the binary.
 //!
 //! The only module that reads story files from disk, so `story` stays pure.
+//!
+//! Only regular files are read. A FIFO, a socket or a device named `*.ron` would block
+//! a read forever (or read a terminal), so each entry's type is checked before it is
+//! opened, and again on the open handle (opened non-blocking and without following a
+//! link, in case it was swapped in between). Symbolic links inside the story folder
+//! are refused rather than followed, so a story never reads a file outside its folder
+//! and never quotes one in a diagnostic; the folder itself may be reached through a
+//! link. Folders nested deeper than [`limits::MAX_FOLDER_DEPTH`] are an error, not
+//! silently skipped.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -18,6 +27,23 @@ pub enum SourceError {
     /// The path is not a directory.
     #[error("`{0}` is not a directory")]
     NotADirectory(PathBuf),
+    /// A story file that is not a regular file: it is never opened (or, if it became
+    /// one after it was listed, never read).
+    #[error(
+        "`{path}` is {kind}, not a regular file; a story folder may hold only regular files (symbolic links are not followed)"
+    )]
+    NotRegular {
+        /// The path.
+        path: PathBuf,
+        /// What it is instead: "a FIFO", "a symbolic link", ...
+        kind: &'static str,
+    },
+    /// A folder nested deeper than the limit.
+    #[error(
+        "`{0}` is nested more than {max} folders deep in the story folder",
+        max = limits::MAX_FOLDER_DEPTH
+    )]
+    TooDeep(PathBuf),
     /// Reading failed.
     #[error("cannot read `{path}`: {source}")]
     Io {
@@ -58,7 +84,13 @@ pub fn read_dir(dir: &Path) -> Result<Vec<SourceFile>, SourceError> {
             path: p.clone(),
             source,
         };
-        let f = std::fs::File::open(&p).map_err(io)?;
+        let f = open_regular(&p).map_err(|e| match e {
+            Opened::NotRegular(kind) => SourceError::NotRegular {
+                path: p.clone(),
+                kind,
+            },
+            Opened::Io(source) => io(source),
+        })?;
         let mut bytes = Vec::new();
         f.take(limits::MAX_FILE_BYTES as u64 + 1)
             .read_to_end(&mut bytes)
@@ -104,23 +136,94 @@ fn display_path(dir: &Path, rel: &str) -> String {
     }
 }
 
-fn collect(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) -> Result<(), SourceError> {
-    // Symlink loops or absurd nesting end here rather than in a stack overflow.
-    if depth > 32 {
-        return Ok(());
+/// Why a file was not opened.
+enum Opened {
+    NotRegular(&'static str),
+    Io(std::io::Error),
+}
+
+/// Opens `path` for reading only if it is a regular file, without blocking on a FIFO
+/// or following a link swapped in since it was listed.
+fn open_regular(path: &Path) -> Result<std::fs::File, Opened> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK | libc::O_NOFOLLOW);
     }
+    let file = options.open(path).map_err(|e| {
+        // O_NOFOLLOW on a link fails with ELOOP.
+        #[cfg(unix)]
+        if e.raw_os_error() == Some(libc::ELOOP) {
+            return Opened::NotRegular("a symbolic link");
+        }
+        Opened::Io(e)
+    })?;
+    let kind = file.metadata().map_err(Opened::Io)?.file_type();
+    if kind.is_file() {
+        Ok(file)
+    } else {
+        Err(Opened::NotRegular(describe(kind)))
+    }
+}
+
+/// What a file that is not a regular file is, for the error.
+fn describe(kind: std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return "a FIFO (named pipe)";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+        if kind.is_char_device() || kind.is_block_device() {
+            return "a device";
+        }
+    }
+    if kind.is_symlink() {
+        "a symbolic link"
+    } else if kind.is_dir() {
+        "a folder"
+    } else {
+        "a special file"
+    }
+}
+
+fn collect(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) -> Result<(), SourceError> {
     let entries = std::fs::read_dir(dir).map_err(|source| SourceError::Io {
         path: dir.to_owned(),
         source,
     })?;
     for entry in entries.flatten() {
         let path = entry.path();
+        // The entry's own type: a link is a link, whatever it points at.
         let Ok(kind) = entry.file_type() else {
             continue;
         };
-        if kind.is_dir() {
+        let is_ron = path.extension().is_some_and(|e| e == "ron");
+        if kind.is_symlink() {
+            // Only links that could hold story content matter; `stat` never opens.
+            if is_ron || std::fs::metadata(&path).is_ok_and(|m| m.is_dir()) {
+                return Err(SourceError::NotRegular {
+                    path,
+                    kind: "a symbolic link",
+                });
+            }
+        } else if kind.is_dir() {
+            if depth + 1 > limits::MAX_FOLDER_DEPTH {
+                return Err(SourceError::TooDeep(path));
+            }
             collect(&path, out, depth + 1)?;
-        } else if path.extension().is_some_and(|e| e == "ron") {
+        } else if is_ron {
+            if !kind.is_file() {
+                return Err(SourceError::NotRegular {
+                    path,
+                    kind: describe(kind),
+                });
+            }
             out.push(path);
         }
         if out.len() > limits::MAX_FILES {

@@ -127,6 +127,172 @@ pub fn generate(scenes: usize) -> Vec<SourceFile> {
     files
 }
 
+/// A small header naming `start`, with `variables` and `endings` written as given.
+fn header(start: &str, variables: &str, endings: &str) -> SourceFile {
+    SourceFile {
+        path: "story.ron".into(),
+        bytes: format!(
+            "Story(id: \"shape\", title: \"Shape\", start: \"{start}\",\n variables: [{variables}],\n endings: [{endings}])\n"
+        )
+        .into_bytes(),
+    }
+}
+
+fn chapter(path: &str, scenes: &str, extend: &str) -> SourceFile {
+    SourceFile {
+        path: path.into(),
+        bytes: format!(
+            "Chapter(title: \"C\", date: \"D\", place: \"P\", scenes: [\n{scenes}],\n extend: [\n{extend}])\n"
+        )
+        .into_bytes(),
+    }
+}
+
+/// The dimensions a story can grow in, one at a time, for the scaling benchmarks and
+/// tests: each shape is a valid story that is large in that one dimension only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// One scene offering `n` choices.
+    ChoicesInOneScene,
+    /// `n` `Extend(...)` blocks, each adding a choice to the first scene.
+    Extends,
+    /// `n` endings, each reached from its own scene of a chain.
+    Endings,
+    /// `n` variables, each read and written by its own choice.
+    Variables,
+    /// A binary tree of `n` scenes: every path is different, so searches branch.
+    Tree,
+    /// One scene whose text is `n` paragraphs (file size, words).
+    Paragraphs,
+}
+
+/// Every shape, for benchmarks that cover them all.
+pub const SHAPES: [Shape; 6] = [
+    Shape::ChoicesInOneScene,
+    Shape::Extends,
+    Shape::Endings,
+    Shape::Variables,
+    Shape::Tree,
+    Shape::Paragraphs,
+];
+
+/// The variable the choices of one scene set, so that each leads on differently.
+const PICK: &str = r#"Int(name: "pick", max: 1000000000),"#;
+/// The scene they lead to, which reads it.
+const PICKED: &str = "Scene(id: \"z\", text: [\"Z {pick}.\"], ending: \"end\"),\n";
+
+/// A valid story of `shape`, large (`n`) in that dimension alone.
+#[must_use]
+pub fn shaped(shape: Shape, n: usize) -> Vec<SourceFile> {
+    let n = n.max(1);
+    let mut scenes = String::new();
+    let mut extend = String::new();
+    let end = r#"Ending(id: "end", title: "End")"#;
+    let (variables, endings) = match shape {
+        Shape::ChoicesInOneScene => {
+            scenes.push_str("Scene(id: \"a\", text: [\"A.\"], choices: [\n");
+            for i in 0..n {
+                let _ = writeln!(
+                    scenes,
+                    "Choice(id: \"c{i}\", label: \"Option {i}\", goto: \"z\", effects: [\"pick = {i}\"]),"
+                );
+            }
+            // Each choice records itself and `z` shows it: choices that only differ in
+            // their label would be one choice (W0408).
+            scenes.push_str("]),\n");
+            scenes.push_str(PICKED);
+            (PICK.to_owned(), end.to_owned())
+        }
+        Shape::Extends => {
+            scenes.push_str("Scene(id: \"a\", text: [\"A.\"], choices: [Choice(label: \"On\", goto: \"z\")]),\n");
+            scenes.push_str(PICKED);
+            for i in 0..n {
+                let _ = writeln!(
+                    extend,
+                    "Extend(scene: \"a\", choices: [Choice(id: \"x{i}\", label: \"More {i}\", goto: \"z\", effects: [\"pick = {}\"])]),",
+                    i + 1
+                );
+            }
+            (PICK.to_owned(), end.to_owned())
+        }
+        Shape::Endings => {
+            let mut endings = String::new();
+            for i in 0..n {
+                // The last scene of the chain has nowhere further to go: it only stops.
+                let exit = if i + 1 < n {
+                    format!(
+                        "choices: [Choice(id: \"stop\", label: \"Stop\", goto: \"e{i}\"), Choice(id: \"on\", label: \"On\", goto: \"s{}\")]",
+                        i + 1
+                    )
+                } else {
+                    format!("next: \"e{i}\"")
+                };
+                let _ = writeln!(
+                    scenes,
+                    "Scene(id: \"s{i}\", text: [\"S.\"], {exit}),\nScene(id: \"e{i}\", text: [\"E.\"], ending: \"end{i}\"),"
+                );
+                let _ = write!(endings, "Ending(id: \"end{i}\", title: \"End {i}\"),");
+            }
+            (String::new(), endings)
+        }
+        Shape::Variables => {
+            let mut variables = String::new();
+            scenes.push_str("Scene(id: \"a\", text: [\"A.\"], choices: [\n");
+            for i in 0..n {
+                let _ = write!(variables, "Int(name: \"v{i}\", max: 10),");
+                let _ = writeln!(
+                    scenes,
+                    "Choice(id: \"c{i}\", label: \"{{v{i}}}\", goto: \"z\", when: \"v{i} < 5\", effects: [\"v{i} += 1\"]),"
+                );
+            }
+            scenes.push_str("]),\nScene(id: \"z\", text: [\"Z.\"], ending: \"end\"),\n");
+            (variables, end.to_owned())
+        }
+        Shape::Tree => {
+            for i in 0..n {
+                let (l, r) = (2 * i + 1, 2 * i + 2);
+                if r < n {
+                    let _ = writeln!(
+                        scenes,
+                        "Scene(id: \"t{i}\", text: [\"T.\"], choices: [Choice(id: \"l\", label: \"Left\", goto: \"t{l}\"), Choice(id: \"r\", label: \"Right\", goto: \"t{r}\")]),"
+                    );
+                } else if l < n {
+                    let _ = writeln!(
+                        scenes,
+                        "Scene(id: \"t{i}\", text: [\"T.\"], choices: [Choice(id: \"l\", label: \"Left\", goto: \"t{l}\")]),"
+                    );
+                } else {
+                    let _ = writeln!(
+                        scenes,
+                        "Scene(id: \"t{i}\", text: [\"T.\"], ending: \"end\"),"
+                    );
+                }
+            }
+            (String::new(), end.to_owned())
+        }
+        Shape::Paragraphs => {
+            scenes.push_str("Scene(id: \"a\", text: [\n");
+            let mut seed = 7u64;
+            for _ in 0..n {
+                scenes.push('"');
+                sentence(&mut seed, 20, &mut scenes);
+                scenes.push_str("\",\n");
+            }
+            scenes.push_str("], ending: \"end\"),\n");
+            (String::new(), end.to_owned())
+        }
+    };
+    let start = match shape {
+        Shape::Endings => "s0",
+        Shape::Tree => "t0",
+        _ => "a",
+    };
+    vec![
+        header(start, &variables, &endings),
+        chapter("chapter.ron", &scenes, &extend),
+    ]
+}
+
 const HEADER: &str = r#"Story(
     id: "synthetic",
     title: "Synthetic",
@@ -158,5 +324,26 @@ mod tests {
         let words = story.word_count() / 250;
         assert!((95..=125).contains(&words), "{words} words per scene");
         assert!(story.scenes[..249].iter().all(|s| s.choices().len() == 3));
+    }
+
+    #[test]
+    fn every_shape_checks_clean() {
+        for shape in SHAPES {
+            let loaded = crate::story::load(&shaped(shape, 40));
+            assert!(
+                loaded.story.is_some(),
+                "{shape:?}: {:?}",
+                loaded.diagnostics.first()
+            );
+            let errors_or_warnings: Vec<_> = loaded
+                .diagnostics
+                .iter()
+                .filter(|d| d.code != "W0405")
+                .collect();
+            assert!(
+                errors_or_warnings.is_empty(),
+                "{shape:?}: {errors_or_warnings:?}"
+            );
+        }
     }
 }

@@ -83,6 +83,7 @@ fn limit_cases() -> Vec<(&'static str, String)> {
     let small = Limits::default();
     let files = story_with(&[("two.ron", "Chapter(title: \"Two\", scenes: [])")]);
     vec![
+        ("E0116", endings_limit_output()),
         (
             "E0001",
             limited_output(&files, Limits { files: 2, ..small }),
@@ -122,6 +123,35 @@ fn limit_cases() -> Vec<(&'static str, String)> {
             ),
         ),
     ]
+}
+
+/// E0116, the endings limit: a constant (the profile's size depends on it), so crossed
+/// by a story one ending past it; only the E0116 diagnostic is drawn, not the warnings
+/// about so many unreachable endings.
+fn endings_limit_output() -> String {
+    use std::fmt::Write as _;
+    let mut endings = String::new();
+    for i in 0..=story::load::limits::MAX_ENDINGS {
+        let _ = write!(endings, "Ending(id: \"e{i}\", title: \"E\", epilogue: []),");
+    }
+    let header = format!(
+        "Story(id: \"s\", title: \"S\", start: \"a\", endings: [Ending(id: \"end\", title: \"End\", epilogue: []),\n{endings}])"
+    );
+    let mut files = story_with(&[]);
+    files[0].bytes = header.into_bytes();
+    let loaded = story::load(&files);
+    let source = |path: &str| {
+        files
+            .iter()
+            .find(|f| f.path == path)
+            .and_then(|f| std::str::from_utf8(&f.bytes).ok())
+    };
+    loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "E0116")
+        .map(|d| butterfly::report::render(d, &source, false))
+        .collect()
 }
 
 #[test]

@@ -262,3 +262,108 @@ fn the_terminal_interface_neutralises_every_field() {
         "a C1 control reached the terminal"
     );
 }
+
+/// Issue 17: `stats` and `explore` printed ending and chapter titles raw (a story
+/// retitled the pane and wrote the clipboard), and `graph` passed U+202E through. Now
+/// every command writes through one neutralising printer; this runs each of them over
+/// the payload story and inspects every byte of stdout and stderr.
+#[test]
+fn issue_17_every_subcommand_neutralises_every_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let story_dir = dir.path().join("story");
+    evil_story(&story_dir);
+    let saves = dir.path().join("saves");
+    let witnesses = dir.path().join("witnesses");
+    let story = story_dir.to_str().unwrap();
+    let saves_arg = saves.to_str().unwrap();
+    let checked = |args: &[&str], stdin: &str, what: &str| {
+        let mut all = vec!["--saves", saves_arg];
+        all.extend_from_slice(args);
+        let out = run(&all, stdin);
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{what}: {:?}\n{}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_terminal_safe(&out.stdout, &format!("{what} stdout"));
+        assert_terminal_safe(&out.stderr, &format!("{what} stderr"));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let shown = checked(&["check", story], "", "check");
+    assert!(shown.contains("0 errors"), "{shown}");
+    for format in ["dot", "mermaid"] {
+        let shown = checked(&["graph", story, "--format", format], "", format);
+        assert!(
+            shown.contains("pwned"),
+            "{format}: the titles are shown:\n{shown}"
+        );
+    }
+    let shown = checked(&["verify", story], "", "verify");
+    assert!(shown.contains("complete"), "{shown}");
+    let shown = checked(&["stats", story], "", "stats");
+    assert!(
+        shown.contains("pwned"),
+        "stats shows the ending title:\n{shown}"
+    );
+    let shown = checked(
+        &[
+            "explore",
+            story,
+            "--runs",
+            "20",
+            "--write-witnesses",
+            witnesses.to_str().unwrap(),
+        ],
+        "",
+        "explore",
+    );
+    assert!(
+        shown.contains("pwned"),
+        "explore shows the ending title:\n{shown}"
+    );
+    let shown = checked(
+        &["--story", story, "play", "--plain", "--seed", "3"],
+        "1\nsave evil\n1\n1\n",
+        "play --plain",
+    );
+    assert!(shown.contains("Saved to slot `evil`"), "{shown}");
+    let save = saves.join("evil.ron");
+    let save = save.to_str().unwrap();
+    let shown = checked(
+        &["--story", story, "replay", save, "--plain"],
+        "",
+        "replay --plain",
+    );
+    assert!(
+        shown.contains("pwned"),
+        "the transcript shows the story:\n{shown}"
+    );
+    checked(
+        &["--story", story, "replay", save, "--verify"],
+        "",
+        "replay --verify",
+    );
+    checked(
+        &["--story", story, "play", "--plain"],
+        "saves\nload evil\nlook\n",
+        "saves list",
+    );
+    // The witness files are saves: they replay, and the replay is as safe.
+    let written: Vec<_> = std::fs::read_dir(&witnesses).unwrap().flatten().collect();
+    assert!(!written.is_empty(), "explore wrote its witnesses");
+    for w in written {
+        let path = w.path();
+        checked(
+            &[
+                "--story",
+                story,
+                "replay",
+                path.to_str().unwrap(),
+                "--plain",
+            ],
+            "",
+            "witness replay",
+        );
+    }
+}

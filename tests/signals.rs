@@ -1,4 +1,4 @@
-//! SIGTERM and SIGHUP in the terminal game: the real binary in a pseudo-terminal gets
+//! SIGTERM, SIGHUP and SIGINT in the terminal game: the real binary in a pseudo-terminal gets
 //! the signal (sent with `kill`, as a shutdown or a closed window would) while a game
 //! is in progress; it must write the autosave, put the terminal back and exit.
 
@@ -15,7 +15,11 @@ use common::pty::{Game, PATIENCE};
 /// Starts a new game, makes one choice, and waits for its autosave; returns the game
 /// and when that autosave says it was made.
 fn one_choice_in(saves: &Path) -> (Game, std::time::SystemTime) {
-    let mut g = Game::start(&["--story", "tests/fixtures/full"], saves);
+    one_choice_in_story(saves, "tests/fixtures/full")
+}
+
+fn one_choice_in_story(saves: &Path, story: &str) -> (Game, std::time::SystemTime) {
+    let mut g = Game::start(&["--story", story], saves);
     g.wait_for("A note shown before play.");
     g.press("\r");
     g.wait_for("New game");
@@ -49,6 +53,10 @@ fn one_choice_in(saves: &Path) -> (Game, std::time::SystemTime) {
 fn check_signal(signal: &str) {
     let saves = tempfile::tempdir().unwrap();
     let (game, first_saved) = one_choice_in(saves.path());
+    check_clean_exit(game, first_saved, saves.path(), signal);
+}
+
+fn check_clean_exit(game: Game, first_saved: std::time::SystemTime, saves: &Path, signal: &str) {
     assert!(game.parser.lock().unwrap().screen().alternate_screen());
     let screen = game.signal_and_wait(signal);
     assert!(
@@ -64,7 +72,7 @@ fn check_signal(signal: &str) {
         vt100::MouseProtocolMode::None,
         "SIG{signal}: mouse reports off"
     );
-    let auto = save::read_file(&saves.path().join("auto.ron")).unwrap();
+    let auto = save::read_file(&saves.join("auto.ron")).unwrap();
     assert_eq!(auto.path.len(), 1, "SIG{signal}: the game so far");
     assert!(
         auto.saved_at() > first_saved,
@@ -80,6 +88,37 @@ fn sigterm_autosaves_and_restores_the_terminal() {
 #[test]
 fn sighup_autosaves_and_restores_the_terminal() {
     check_signal("HUP");
+}
+
+/// Issue 17: a FIFO created in the watched story folder froze the game (the reload
+/// opened it and blocked), which then ignored SIGTERM's autosave. Now the reload
+/// refuses it without opening it, and the game goes on answering keys and signals.
+#[test]
+fn issue_17_a_fifo_in_the_watched_story_folder_does_not_freeze_the_game() {
+    let saves = tempfile::tempdir().unwrap();
+    let story = tempfile::tempdir().unwrap();
+    common::copy_dir(&common::root().join("tests/fixtures/full"), story.path());
+    let (mut game, first_saved) = one_choice_in_story(saves.path(), story.path().to_str().unwrap());
+    let fifo = story.path().join("pipe.ron");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    // The watcher reports the change after a quiet moment, and the reload is refused.
+    game.wait_for("FIFO");
+    game.press("?");
+    std::thread::sleep(Duration::from_millis(300));
+    check_clean_exit(game, first_saved, saves.path(), "TERM");
+}
+
+/// Issue 17: `kill -INT` left the alternate screen, a hidden cursor and mouse reports
+/// on, and no autosave.
+#[test]
+fn issue_17_sigint_autosaves_and_restores_the_terminal() {
+    check_signal("INT");
 }
 
 /// A closed terminal window must end the game: it once kept running on the vanished

@@ -22,9 +22,22 @@ pub fn check(dir: &Path) -> Result<(), CliError> {
             .find(|f| f.path == path)
             .and_then(|f| std::str::from_utf8(&f.bytes).ok())
     };
-    let mut out = io::stdout().lock();
-    for d in &loaded.diagnostics {
+    // Plain output passes the one safe printer. Coloured output carries the renderer's
+    // own escape sequences, which that printer would neutralise: there the renderer
+    // neutralises the quoted source itself, and the load made every field safe.
+    let mut out: Box<dyn Write> = if color {
+        Box::new(io::stdout().lock())
+    } else {
+        Box::new(crate::printer::stdout())
+    };
+    // At most REPORTS_PER_CODE of each kind, then how many more: a story with 100,000
+    // unused variables gets a report, not a copy of itself.
+    let (shown, more) = story::diag::capped(&loaded.diagnostics, crate::limits::REPORTS_PER_CODE);
+    for d in shown {
         let _ = writeln!(out, "{}", crate::report::render(d, &source, color));
+    }
+    for line in more {
+        let _ = writeln!(out, "{line}");
     }
     let _ = writeln!(out, "{}", summary(&loaded));
     let failed = loaded.error_count() > 0;

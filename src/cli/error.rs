@@ -53,7 +53,8 @@ pub fn exit(result: Result<(), CliError>) -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             if !matches!(e, CliError::Found) {
-                eprintln!("{e}");
+                // Messages quote story, save and profile text: the safe printer.
+                crate::printer::warn(&e);
             }
             ExitCode::from(e.exit_code())
         }

@@ -62,17 +62,25 @@ pub fn explore(dir: Option<&Path>, args: &ExploreArgs) -> Result<(), CliError> {
         beam: args.beam,
     };
     let report = run_explore(&story, &options)?;
-    let mut out = io::stdout().lock();
+    let mut out = crate::printer::stdout();
     let _ = write!(out, "{report}");
     if let Some(wdir) = &args.write_witnesses {
+        // Every witness is tried, each under a slot name made from its ending's id:
+        // one that cannot be written does not cost the others.
+        let mut failed = Vec::new();
+        let mut taken = std::collections::HashSet::new();
         for e in &report.endings {
             let Some(w) = &e.witness else { continue };
-            match witness::write_witness(wdir, &story, &e.id, w.seed, &w.steps) {
+            let slot = witness::slot_for(&e.id, &mut taken);
+            match witness::write_witness_as(wdir, &story, &e.id, &slot, w.seed, &w.steps) {
                 Ok(path) => {
                     let _ = writeln!(out, "wrote {}", path.display());
                 }
-                Err(err) => return Err(CliError::CannotRun(format!("butterfly: {err}"))),
+                Err(err) => failed.push(format!("butterfly: {err}")),
             }
+        }
+        if !failed.is_empty() {
+            return Err(CliError::CannotRun(failed.join("\n")));
         }
     }
     // A player who can get stuck or trapped is as much a failure as a lost ending.

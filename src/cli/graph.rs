@@ -1,6 +1,6 @@
 //! `butterfly graph [DIR] [--format dot|mermaid]`: the scene graph on stdout.
 
-use std::io::{self, Write};
+use std::io::Write;
 use std::path::Path;
 
 use super::{CliError, GraphFormat, load_story};
@@ -17,7 +17,7 @@ pub fn graph(dir: Option<&Path>, format: GraphFormat) -> Result<(), CliError> {
         GraphFormat::Mermaid => grapher::Format::Mermaid,
     };
     let text = grapher::render(&story, format);
-    match io::stdout().lock().write_all(text.as_bytes()) {
+    match crate::printer::stdout().write_all(text.as_bytes()) {
         Ok(()) => Ok(()),
         Err(e) => CliError::output(&e),
     }

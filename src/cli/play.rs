@@ -64,7 +64,7 @@ pub fn play(
     let mut player = player.with_tags(args.tags);
     let stdin = io::stdin();
     let mut input = stdin.lock();
-    let mut out = io::stdout().lock();
+    let mut out = crate::printer::stdout();
     match player.run(&mut input, &mut out) {
         Ok(Outcome::Stuck) => Err(CliError::Found),
         Ok(_) => Ok(()),

@@ -2,7 +2,7 @@
 //! Exit 0 when the save replays exactly, 1 when it diverges or is refused, 2 when it
 //! cannot be read at all.
 
-use std::io::{self, IsTerminal};
+use std::io::{self, IsTerminal, Write};
 use std::path::Path;
 
 use super::{CliError, ReplayArgs, load_story};
@@ -36,14 +36,14 @@ pub fn replay(
         let recording = Recording::of_game(&story, &loaded.state)
             .map_err(|e| CliError::Input(format!("butterfly: cannot replay `{shown}`: {e}")))?;
         let written = if args.plain {
-            write_transcript(&story, &recording, &mut io::stdout().lock())
+            write_transcript(&story, &recording, &mut crate::printer::stdout())
         } else {
             let store = SaveStore::new(SaveStore::resolve_dir(saves));
             // On a terminal, the viewer; piped, the transcript.
             if io::stdin().is_terminal() && io::stdout().is_terminal() {
                 crate::tui::run_replay(&story, &store, &recording)
             } else {
-                write_transcript(&story, &recording, &mut io::stdout().lock())
+                write_transcript(&story, &recording, &mut crate::printer::stdout())
             }
         };
         match written {
@@ -64,7 +64,10 @@ pub fn replay(
         } else {
             ""
         };
-        println!("ok: `{shown}` replays exactly, {steps} choices{note}");
+        let _ = writeln!(
+            crate::printer::stdout(),
+            "ok: `{shown}` replays exactly, {steps} choices{note}"
+        );
     }
     Ok(())
 }

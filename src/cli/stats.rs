@@ -1,7 +1,7 @@
 //! `butterfly stats [DIR]`: words, scenes, choices, endings, game lengths; and over
 //! random games, how play feels (decisions, words between them, ending shares).
 
-use std::io::{self, Write};
+use std::io::Write;
 use std::path::Path;
 
 use super::explore::run_explore;
@@ -24,7 +24,11 @@ pub fn stats(dir: Option<&Path>, games: u32, seed: u64) -> Result<(), CliError> 
         beam: 200,
     };
     let report = run_explore(&story, &options)?;
-    let _ = write!(io::stdout().lock(), "{}", counter::compute(&story, &report));
+    let _ = write!(
+        crate::printer::stdout(),
+        "{}",
+        counter::compute(&story, &report)
+    );
     if games > 0 {
         let options = playtest::Options {
             games,
@@ -33,7 +37,7 @@ pub fn stats(dir: Option<&Path>, games: u32, seed: u64) -> Result<(), CliError> 
         };
         match playtest::measure(&story, &options) {
             Ok(play) => {
-                let _ = write!(io::stdout().lock(), "\n{}", play.display(&story));
+                let _ = write!(crate::printer::stdout(), "\n{}", play.display(&story));
             }
             Err(e) => return Err(CliError::Input(format!("error: random play failed: {e}"))),
         }

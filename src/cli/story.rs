@@ -32,8 +32,18 @@ pub fn load_story(dir: Option<&Path>) -> Result<Story, CliError> {
                     .find(|f| f.path == path)
                     .and_then(|f| std::str::from_utf8(&f.bytes).ok())
             };
-            for d in loaded.diagnostics.iter().filter(|d| d.is_error()) {
+            let errors: Vec<_> = loaded
+                .diagnostics
+                .iter()
+                .filter(|d| d.is_error())
+                .cloned()
+                .collect();
+            let (shown, more) = story::diag::capped(&errors, crate::limits::REPORTS_PER_CODE);
+            for d in shown {
                 msg.push_str(&crate::report::render(d, &source, false));
+            }
+            for line in more {
+                let _ = writeln!(msg, "{line}");
             }
             let _ = write!(
                 msg,

@@ -1,7 +1,7 @@
 //! `butterfly verify [DIR]` (and `explore --exhaustive`): a complete search that proves
 //! the story complete, with shortest witnesses.
 
-use std::io::{self, Write};
+use std::io::Write;
 use std::path::Path;
 
 use super::{CliError, load_story};
@@ -15,7 +15,7 @@ pub fn verify(dir: Option<&Path>, max_states: usize) -> Result<(), CliError> {
     let story = load_story(dir)?;
     match prover::verify(&story, &prover::Options { max_states }) {
         Ok(report) => {
-            let _ = write!(io::stdout().lock(), "{report}");
+            let _ = write!(crate::printer::stdout(), "{report}");
             if report.is_clean() {
                 Ok(())
             } else {

@@ -38,7 +38,7 @@ pub const MIN_COMPATIBLE: u32 = 1;
 const _: () = assert!(MIN_COMPATIBLE <= FORMAT_VERSION);
 
 /// Larger files are refused unread: a save of even a very long game is far smaller.
-pub const MAX_SAVE_BYTES: u64 = 1024 * 1024;
+pub const MAX_SAVE_BYTES: u64 = crate::limits::MAX_SAVE_BYTES;
 
 /// One save file, as written.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -355,8 +355,10 @@ pub fn decode(path: &Path, bytes: &[u8]) -> Result<SaveFile, SaveError> {
 
 /// Ids from a save end up in messages; one a story could not contain (control
 /// characters, line breaks, absurd length) means the file was tampered with.
+/// The rule the checker applies to a story's ids, plus no control characters (which
+/// the load neutralises): [`crate::limits::saved_id_problem`].
 fn is_plain_id(id: &str) -> bool {
-    id.len() <= 200 && !id.contains('\n') && for_terminal(id) == id
+    crate::limits::saved_id_problem(id).is_none()
 }
 
 /// Checks a decoded save against `story` by replaying it.

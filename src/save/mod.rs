@@ -197,7 +197,8 @@ pub enum SaveError {
         #[source]
         source: std::io::Error,
     },
-    /// Serialising failed (never expected: every saved type is plain data).
+    /// Serialising failed, or what was serialised could not be read back (a save
+    /// this game could not load is never written).
     #[error("cannot encode the save: {0}")]
     Encode(String),
 }

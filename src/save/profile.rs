@@ -15,8 +15,51 @@ pub use butterfly_engine::session::profile::{
     EndingRecord, Profile, Settings, TextSpeed, ThemeName, paragraph_id,
 };
 
-use super::store::{PROFILE_STEM, read_bounded};
+use super::store::{PROFILE_STEM, read_bounded_to};
 use super::{SaveError, SaveStore};
+use crate::limits::MAX_PROFILE_BYTES;
+
+fn encode(profile: &Profile) -> Result<String, SaveError> {
+    let config = ron::ser::PrettyConfig::new().new_line("\n".to_owned());
+    let body = ron::Options::default()
+        .to_string_pretty(profile, config)
+        .map_err(|e| SaveError::Encode(e.to_string()))?;
+    Ok(format!(
+        "// Butterfly profile: endings found, scenes seen, settings.\n{body}\n"
+    ))
+}
+
+/// Bytes one id takes in the written profile: quotes, comma, newline, indentation, and
+/// room for escapes of characters RON may write as `\u{..}`.
+fn written_len(id: &str) -> u64 {
+    (id.len() + 16 + 8 * id.chars().filter(|c| !c.is_ascii()).count()) as u64
+}
+
+/// The profile as written: under [`MAX_PROFILE_BYTES`] whatever the story, so it is
+/// always read back. Endings found are kept (a story has at most
+/// [`MAX_ENDINGS`](crate::limits::MAX_ENDINGS), which always fit); scenes seen, which
+/// only mark scenes as familiar, are cut to the budget left, in id order.
+fn bounded(profile: &Profile) -> std::borrow::Cow<'_, Profile> {
+    // Room left for the settings and the comment line.
+    let budget = MAX_PROFILE_BYTES - 64 * 1024;
+    let endings: u64 = profile.endings_found.iter().map(|e| written_len(e)).sum();
+    let mut left = budget.saturating_sub(endings);
+    let mut keep = 0;
+    for s in &profile.scenes_seen {
+        let cost = written_len(s);
+        if cost > left {
+            break;
+        }
+        left -= cost;
+        keep += 1;
+    }
+    if keep == profile.scenes_seen.len() {
+        return std::borrow::Cow::Borrowed(profile);
+    }
+    let mut trimmed = profile.clone();
+    trimmed.scenes_seen = profile.scenes_seen.iter().take(keep).cloned().collect();
+    std::borrow::Cow::Owned(trimmed)
+}
 
 fn parse(bytes: &[u8]) -> Option<Profile> {
     let text = std::str::from_utf8(bytes).ok()?;
@@ -49,7 +92,7 @@ impl SaveStore {
     /// as it is). Never fails.
     #[must_use]
     pub fn load_profile(&self) -> Profile {
-        read_bounded(&self.profile_path())
+        read_bounded_to(&self.profile_path(), MAX_PROFILE_BYTES)
             .ok()
             .and_then(|b| parse(&b))
             .unwrap_or_default()
@@ -62,7 +105,7 @@ impl SaveStore {
     /// A disk error; the old file is then untouched.
     pub fn save_profile(&self, profile: &Profile) -> Result<(), SaveError> {
         let path = self.profile_path();
-        match read_bounded(&path) {
+        match read_bounded_to(&path, MAX_PROFILE_BYTES) {
             Err(SaveError::NotFound { .. }) => {}
             Ok(bytes) if parse(&bytes).is_some() => {}
             _ => {
@@ -74,11 +117,7 @@ impl SaveStore {
                 })?;
             }
         }
-        let config = ron::ser::PrettyConfig::new().new_line("\n".to_owned());
-        let body = ron::Options::default()
-            .to_string_pretty(profile, config)
-            .map_err(|e| SaveError::Encode(e.to_string()))?;
-        let text = format!("// Butterfly profile: endings found, scenes seen, settings.\n{body}\n");
+        let text = encode(&bounded(profile))?;
         self.write_atomic(&path, text.as_bytes())
     }
 }

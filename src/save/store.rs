@@ -6,7 +6,7 @@
 //! writes.
 
 use std::ffi::OsString;
-use std::fs::{self, File};
+use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
@@ -22,7 +22,7 @@ use crate::story::Story;
 pub(super) const PROFILE_STEM: &str = "profile";
 
 /// Longest slot name: long enough for any label, short enough for any file system.
-const MAX_SLOT_LEN: usize = 64;
+const MAX_SLOT_LEN: usize = crate::limits::MAX_SLOT_BYTES;
 /// Longest name a save may be given, in characters (the load screen has one line).
 pub const MAX_NAME_CHARS: usize = 40;
 
@@ -75,6 +75,11 @@ pub fn validate_slot(slot: &str) -> Result<(), SaveError> {
 /// Reads a file of at most [`MAX_SAVE_BYTES`], refusing bigger ones (and anything that
 /// is not a regular file, such as a pipe that would block) before reading them.
 pub(super) fn read_bounded(path: &Path) -> Result<Vec<u8>, SaveError> {
+    read_bounded_to(path, MAX_SAVE_BYTES)
+}
+
+/// [`read_bounded`] with another limit (the profile's).
+pub(super) fn read_bounded_to(path: &Path, limit: u64) -> Result<Vec<u8>, SaveError> {
     let meta = match fs::metadata(path) {
         Ok(m) => m,
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
@@ -93,18 +98,33 @@ pub(super) fn read_bounded(path: &Path) -> Result<Vec<u8>, SaveError> {
     let too_large = |size| SaveError::TooLarge {
         path: path.to_owned(),
         size,
-        limit: MAX_SAVE_BYTES,
+        limit,
     };
-    if meta.len() > MAX_SAVE_BYTES {
+    if meta.len() > limit {
         return Err(too_large(meta.len()));
     }
-    let file = File::open(path).map_err(|e| io_error("read", path, e))?;
+    // Non-blocking, and checked again on the handle: a FIFO swapped in after the check
+    // above must not block the game.
+    let mut options = OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path).map_err(|e| io_error("read", path, e))?;
+    if !file.metadata().is_ok_and(|m| m.is_file()) {
+        return Err(SaveError::Damaged {
+            path: path.to_owned(),
+            detail: "not a regular file".to_owned(),
+        });
+    }
     let mut bytes = Vec::new();
     // The size can change between the check and the read; never take more than allowed.
-    file.take(MAX_SAVE_BYTES + 1)
+    file.take(limit + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| io_error("read", path, e))?;
-    if bytes.len() as u64 > MAX_SAVE_BYTES {
+    if bytes.len() as u64 > limit {
         return Err(too_large(bytes.len() as u64));
     }
     Ok(bytes)
@@ -177,6 +197,18 @@ fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
     PathBuf::from(s)
 }
 
+/// How old a temporary file must be before it is taken for an orphan: a write takes
+/// milliseconds, so one this old was left by a process killed mid-save.
+const ORPHAN_AGE: Duration = Duration::from_mins(15);
+
+/// Whether `name` is one of [`temp_sibling`]'s names.
+fn is_temp_name(name: &str) -> bool {
+    // Exactly the suffix the game writes, lowercase: nothing else is its to remove.
+    #[allow(clippy::case_sensitive_file_extension_comparisons)]
+    let ours = name.starts_with('.') && name.ends_with(".tmp");
+    ours
+}
+
 /// The OS's error without the temporary file's name that `tempfile` appends to a
 /// failed creation (`… at path "…"`): the message must name the slot and stay the same
 /// from one attempt to the next, so a front end says it once.
@@ -230,6 +262,44 @@ fn sync_dir(dir: &Path) {
 }
 
 impl SaveStore {
+    /// Removes temporary files left by a process killed mid-save (older than
+    /// [`ORPHAN_AGE`], so another process's write in progress is never touched), once
+    /// per process: they are hidden and never read, but would pile up.
+    fn clean_orphans_once(&self) {
+        static DONE: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+        if let Ok(mut done) = DONE.lock() {
+            if done.contains(&self.dir) {
+                return;
+            }
+            done.push(self.dir.clone());
+        }
+        self.clean_orphans(ORPHAN_AGE);
+    }
+
+    /// [`Self::clean_orphans_once`] with any age, for tests. Returns how many went.
+    pub fn clean_orphans(&self, older_than: Duration) -> usize {
+        let Ok(entries) = fs::read_dir(&self.dir) else {
+            return 0;
+        };
+        let now = SystemTime::now();
+        let mut removed = 0;
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let Some(name) = name.to_str() else { continue };
+            let Ok(meta) = entry.metadata() else { continue };
+            let old = meta
+                .modified()
+                .ok()
+                .and_then(|m| now.duration_since(m).ok())
+                .is_some_and(|age| age >= older_than);
+            if is_temp_name(name) && meta.is_file() && old && fs::remove_file(entry.path()).is_ok()
+            {
+                removed += 1;
+            }
+        }
+        removed
+    }
+
     /// A store over `dir` (created on the first write).
     #[must_use]
     pub fn new(dir: PathBuf) -> Self {
@@ -301,6 +371,10 @@ impl SaveStore {
             .map(|n| n.trim().chars().take(MAX_NAME_CHARS).collect::<String>())
             .filter(|n| !n.is_empty());
         let text = format::encode(&file, &story.title)?;
+        // Read it back before writing: a save this game cannot load is never written
+        // (and never reported as saved).
+        format::decode(&path, text.as_bytes())
+            .map_err(|e| SaveError::Encode(format!("it could not be read back: {e}")))?;
         self.write_slot(&path, &story.id, text.as_bytes())
     }
 
@@ -375,6 +449,7 @@ impl SaveStore {
     /// same way. A temporary file that is not persisted is removed when it drops.
     pub(super) fn write_atomic(&self, target: &Path, mut bytes: &[u8]) -> Result<(), SaveError> {
         fs::create_dir_all(&self.dir).map_err(|e| io_error("create", &self.dir, e))?;
+        self.clean_orphans_once();
         // On failure, name the slot, not the temporary file: the player knows the one,
         // and the message stays the same from one attempt to the next (the temporary
         // name changes each time), so a front end can say it once.

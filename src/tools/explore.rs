@@ -261,6 +261,7 @@ pub fn explore(
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Report, EngineError> {
     let mut seen = Seen::new(story);
+    let by_ending = search::ending_scenes_all(story);
     let mut candidates: HashMap<String, Vec<Witness>> = HashMap::new();
     let mut runs_reached: HashMap<String, u32> = HashMap::new();
     let mut lengths = RunLengths::default();
@@ -312,11 +313,14 @@ pub fn explore(
     // A complete search has the last word; otherwise aim at what is still missing.
     let mut guided: HashSet<String> = HashSet::new();
     if options.beam > 0 && !summary.is_some_and(|s| s.complete) {
+        // Each guided search costs up to beam × steps states: only the first
+        // GUIDED_TARGETS missing endings get one, whatever the number of endings.
         let missing: Vec<&str> = story
             .endings
             .iter()
             .map(|e| e.id.as_str())
             .filter(|id| !candidates.contains_key(*id))
+            .take(GUIDED_TARGETS)
             .collect();
         for (k, id) in missing.iter().enumerate() {
             progress(Progress {
@@ -324,11 +328,11 @@ pub fn explore(
                 done: k as u64,
                 total: missing.len() as u64,
             });
-            let targets = search::ending_scenes(story, id);
+            let targets = by_ending.get(id).map_or(&[][..], Vec::as_slice);
             let path = search::guided(
                 story,
                 options.seed,
-                search::Goal::Scenes(&targets),
+                search::Goal::Scenes(targets),
                 options.beam,
                 options.max_steps,
                 &mut seen,
@@ -388,6 +392,9 @@ pub fn explore(
         }
     }
 
+    // Where games turned away from an unreached ending: a walk over the scenes for
+    // each, so only the first GUIDED_TARGETS unreached endings get one.
+    let mut blocked_left = GUIDED_TARGETS;
     let endings = story
         .endings
         .iter()
@@ -398,10 +405,12 @@ pub fn explore(
                     .min_by_key(|w| w.steps.len())
                     .cloned()
             });
-            let blocked = if witness.is_some() {
+            let blocked = if witness.is_some() || blocked_left == 0 {
                 Vec::new()
             } else {
-                blocked(story, &search::ending_scenes(story, &e.id), &seen.scenes)
+                blocked_left -= 1;
+                let targets = by_ending.get(e.id.as_str()).map_or(&[][..], Vec::as_slice);
+                blocked(story, targets, &seen.scenes)
             };
             EndingReport {
                 id: e.id.clone(),

@@ -341,9 +341,24 @@ fn successors(
         return Vec::new();
     };
     let scene_ix = story.scene_position(&scene.id).unwrap_or(0) as u32;
+    // Positions found in one walk of the list (ids are unique in a scene), not by a
+    // scan per choice: a scene may have thousands.
+    let positions: HashMap<&str, usize> = if ids.len() > 1 {
+        scene
+            .choices()
+            .iter()
+            .enumerate()
+            .map(|(p, c)| (c.id.as_str(), p))
+            .collect()
+    } else {
+        HashMap::new()
+    };
     let mut out = Vec::new();
     for id in ids {
-        let position = scene.choices().iter().position(|c| c.id == id);
+        let position = positions
+            .get(id)
+            .copied()
+            .or_else(|| scene.choices().iter().position(|c| c.id == id));
         let has_chance = position.is_some_and(|p| scene.choices()[p].chance.is_some());
         let draws: &[Draw] = if has_chance {
             &[Draw::Miss, Draw::Hit]
@@ -352,7 +367,8 @@ fn successors(
         };
         for &draw in draws {
             let mut next = state.clone();
-            let entered: Vec<String> = match engine::choose_with(story, &mut next, id, draw) {
+            let entered: Vec<String> = match engine::choose_at(story, &mut next, id, position, draw)
+            {
                 Ok((events, mut clamps)) => {
                     // Variables outside the key are not real in the search: say nothing
                     // about their bounds.
@@ -381,6 +397,24 @@ fn successors(
     }
     out
 }
+
+/// Successor states one exhaustive search may make per state of its cap: the cap
+/// counts distinct states, but a state with 100,000 choices costs 100,000 successors,
+/// so the work is capped too.
+pub const WORK_PER_STATE: usize = 64;
+
+/// Bytes of state keys one search may hold: a state of a story with 10,000 variables
+/// is 10,000 numbers, so a cap on states alone is not a cap on memory.
+pub const KEY_BYTES: usize = 256 * 1024 * 1024;
+
+/// Choices of shortest paths to endings the exhaustive search records in all: the
+/// path to the thousandth ending of a chain is a thousand steps, so recording one per
+/// ending would be quadratic. Endings past it are left to the guided search.
+pub const WITNESS_STEPS: usize = 1_000_000;
+
+/// Successor states one guided search may make in all (it keeps `width` states per
+/// round, each of which may offer thousands of choices).
+pub const GUIDED_WORK: usize = 2_000_000;
 
 /// What the exhaustive search found.
 pub struct Exhaustive {
@@ -418,20 +452,40 @@ pub fn exhaustive(
     let mut endings: Vec<(String, Vec<Step>)> = Vec::new();
     let mut complete = true;
     let mut dead: HashSet<u32> = HashSet::new();
+    let mut ending_ids: HashSet<String> = HashSet::new();
+    // The caps besides `cap` (see WORK_PER_STATE, KEY_BYTES, WITNESS_STEPS).
+    let mut work = 0usize;
+    let mut key_bytes = 0usize;
+    let mut witness_steps = 0usize;
+    let max_work = cap.saturating_mul(WORK_PER_STATE);
 
     while let Some(n) = queue.pop_front() {
         if n % 1024 == 0 {
             progress(tree.len());
         }
+        if work > max_work || key_bytes > KEY_BYTES {
+            // Out of budget: what is left unexplored makes the search incomplete.
+            complete = false;
+            expanded[n as usize] = false;
+            continue;
+        }
         let state = codec.state(&tree.keys[n as usize], seed);
         if let Some(e) = &state.ending {
-            if !endings.iter().any(|(id, _)| id == e) {
-                endings.push((e.clone(), tree.path(story, n)));
+            if !ending_ids.contains(e) {
+                let path = tree.path(story, n);
+                if witness_steps + path.len() <= WITNESS_STEPS {
+                    witness_steps += path.len();
+                    ending_ids.insert(e.clone());
+                    endings.push((e.clone(), path));
+                } else {
+                    complete = false;
+                }
             }
             expanded[n as usize] = true;
             continue;
         }
         let nexts = successors(story, &codec, &state, observer, &|| tree.path(story, n));
+        work += nexts.len();
         if nexts.is_empty() {
             dead.insert(n);
         }
@@ -440,11 +494,12 @@ pub fn exhaustive(
             let key = codec.key(&next.state);
             let m = if let Some(&m) = tree.index.get(&key) {
                 m
-            } else if tree.len() >= cap {
+            } else if tree.len() >= cap || key_bytes > KEY_BYTES {
                 complete = false;
                 all = false;
                 continue;
             } else {
+                key_bytes += key.len();
                 let m = tree
                     .add(key, Some((n, next.step.0, next.step.1)))
                     .expect("checked absent");
@@ -735,13 +790,20 @@ fn gates_ahead(story: &Story, gates: &[Gate<'_>]) -> Vec<Vec<u64>> {
 /// The scenes that close `ending`, as targets for [`guided`].
 #[must_use]
 pub fn ending_scenes(story: &Story, ending: &str) -> Vec<usize> {
-    story
-        .scenes
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| matches!(&s.exit, Exit::Ending(e) if e == ending))
-        .map(|(i, _)| i)
-        .collect()
+    ending_scenes_all(story).remove(ending).unwrap_or_default()
+}
+
+/// [`ending_scenes`] for every ending at once, in one pass over the scenes (asking
+/// for each of thousands of endings in turn would be quadratic).
+#[must_use]
+pub fn ending_scenes_all(story: &Story) -> HashMap<&str, Vec<usize>> {
+    let mut out: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, s) in story.scenes.iter().enumerate() {
+        if let Exit::Ending(e) = &s.exit {
+            out.entry(e.as_str()).or_default().push(i);
+        }
+    }
+    out
 }
 
 /// What [`guided`] looks for.
@@ -834,18 +896,30 @@ pub fn guided(
     // The kept states travel with the layer (at most `width` of them), so they are not
     // rebuilt from their keys.
     let mut layer = vec![(root, first)];
+    let mut work = 0usize;
+    let mut key_bytes = 0usize;
     for _ in 0..max_steps {
         let mut next_layer: Vec<(f64, u32, GameState)> = Vec::new();
         for (n, state) in &layer {
             let n = *n;
-            for next in successors(story, &codec, state, observer, &|| tree.path(story, n)) {
+            if work > GUIDED_WORK {
+                return Ok(None);
+            }
+            let nexts = successors(story, &codec, state, observer, &|| tree.path(story, n));
+            work += nexts.len();
+            for next in nexts {
                 let i = story.scene_position(&next.state.scene).unwrap_or(0);
                 let hit = reached(&next.state, &next.entered);
                 if !hit && !leads[i] {
                     continue;
                 }
                 let step = Some((n, next.step.0, next.step.1));
-                let Some(m) = tree.add(codec.key(&next.state), step) else {
+                let key = codec.key(&next.state);
+                key_bytes += key.len();
+                if key_bytes > KEY_BYTES {
+                    return Ok(None);
+                }
+                let Some(m) = tree.add(key, step) else {
                     continue;
                 };
                 if hit {

@@ -81,41 +81,42 @@ fn depths(story: &Story) -> Vec<Option<usize>> {
 /// Computes the stats of `story`, with game lengths from `report`.
 #[must_use]
 pub fn compute(story: &Story, report: &Report) -> Stats {
+    // One pass over the scenes, chapters found by title in a map: a story may have as
+    // many chapter titles as scenes.
+    let depth = depths(story);
     let mut chapters: Vec<ChapterStats> = Vec::new();
-    for s in &story.scenes {
+    let mut first_depth: Vec<usize> = Vec::new();
+    let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (s, d) in story.scenes.iter().zip(&depth) {
         let w = words(&s.text)
             + s.choices()
                 .iter()
                 .map(|c| c.label.word_count())
                 .sum::<usize>();
-        let row = if let Some(r) = chapters.iter_mut().find(|c| c.title == s.chapter) {
-            r
-        } else {
+        let k = *index.entry(s.chapter.as_str()).or_insert_with(|| {
             chapters.push(ChapterStats {
                 title: s.chapter.clone(),
                 scenes: 0,
                 choices: 0,
                 words: 0,
             });
-            chapters.last_mut().expect("just pushed")
-        };
+            first_depth.push(usize::MAX);
+            chapters.len() - 1
+        });
+        let row = &mut chapters[k];
         row.scenes += 1;
         row.choices += s.choices().len();
         row.words += w;
+        if let Some(d) = d {
+            first_depth[k] = first_depth[k].min(*d);
+        }
     }
-    // Narrative order: by how soon a chapter can first be reached from the start.
-    let depth = depths(story);
-    let first = |title: &str| {
-        story
-            .scenes
-            .iter()
-            .zip(&depth)
-            .filter(|(s, _)| s.chapter == title)
-            .filter_map(|(_, d)| *d)
-            .min()
-            .unwrap_or(usize::MAX)
-    };
-    chapters.sort_by_cached_key(|c| first(&c.title));
+    // Narrative order: by how soon a chapter can first be reached from the start (a
+    // stable sort, so ties keep file order).
+    let mut order: Vec<usize> = (0..chapters.len()).collect();
+    order.sort_by_key(|&k| first_depth[k]);
+    let mut slots: Vec<Option<ChapterStats>> = chapters.into_iter().map(Some).collect();
+    let chapters: Vec<ChapterStats> = order.into_iter().filter_map(|k| slots[k].take()).collect();
     let l = report.lengths;
     Stats {
         words: story.word_count(),

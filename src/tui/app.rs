@@ -358,6 +358,9 @@ impl<'s> App<'s> {
                 Effect::SaveProfile => commands.push(self.save_profile()),
                 Effect::Autosave => commands.extend(self.autosave()),
                 Effect::Notice(n) => notice = Some(n),
+                // An author's note: the line-mode player prints it on stderr and
+                // `explore` finds such paths; the game screen stays the story's.
+                Effect::StoryBug(_) => {}
             }
         }
         (commands, notice)

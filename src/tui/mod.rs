@@ -90,13 +90,19 @@ fn restore_terminal() {
 /// How often an idle game looks for a SIGTERM or SIGHUP that did not interrupt the wait.
 const SIGNAL_POLL: Duration = Duration::from_millis(250);
 
-/// Set by SIGTERM and SIGHUP (a closed terminal window, `kill`, a logout or a shutdown)
+/// Set by SIGTERM, SIGHUP and SIGINT (a closed terminal window, `kill`, a logout or a shutdown)
 /// while the game runs; registered once per process.
 fn stop_requested() -> &'static Arc<AtomicBool> {
     static FLAG: std::sync::OnceLock<Arc<AtomicBool>> = std::sync::OnceLock::new();
     FLAG.get_or_init(|| {
         let flag = Arc::new(AtomicBool::new(false));
-        for sig in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
+        // SIGINT too: in raw mode Ctrl-C is a key, so a SIGINT comes from outside
+        // (`kill -INT`, a supervisor) and deserves the same clean exit as SIGTERM.
+        for sig in [
+            signal_hook::consts::SIGTERM,
+            signal_hook::consts::SIGHUP,
+            signal_hook::consts::SIGINT,
+        ] {
             // A second signal while the first is still being handled (a hung disk, say)
             // ends the process at once, as the signal would have without the game.
             let _ = signal_hook::flag::register_conditional_shutdown(sig, 1, Arc::clone(&flag));
@@ -286,7 +292,7 @@ pub fn run_live(
         match end {
             LoopEnd::Quit(last_words) => {
                 drop(session);
-                let mut err = io::stderr().lock();
+                let mut err = crate::printer::Safe::new(io::stderr().lock());
                 for line in last_words {
                     let _ = writeln!(err, "{line}");
                 }
@@ -406,7 +412,7 @@ pub fn run_replay(story: &Story, store: &SaveStore, recording: &Recording) -> io
         match event_loop(&mut session, app, story, store, None, pending)? {
             LoopEnd::Quit(last_words) => {
                 drop(session);
-                let mut err = io::stderr().lock();
+                let mut err = crate::printer::Safe::new(io::stderr().lock());
                 for line in last_words {
                     let _ = writeln!(err, "{line}");
                 }

@@ -7,6 +7,7 @@
 //! `ARCHITECTURE.md`).
 
 pub mod engine;
+pub mod limits;
 pub mod sanitize;
 pub mod session;
 pub mod story;

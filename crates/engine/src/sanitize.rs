@@ -22,6 +22,12 @@ pub fn for_terminal(text: &str) -> String {
         .collect()
 }
 
+/// Whether `text` would pass [`for_terminal`] unchanged (newlines are allowed).
+#[must_use]
+pub fn is_terminal_safe(text: &str) -> bool {
+    !text.chars().any(needs_care)
+}
+
 fn needs_care(c: char) -> bool {
     (c.is_control() && c != '\n') || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }

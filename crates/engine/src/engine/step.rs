@@ -38,6 +38,15 @@ pub enum Event {
         /// Whether the detour was taken.
         hit: bool,
     },
+    /// An expression divided by zero (see [`Expr::eval`](crate::story::expr::Expr::eval)):
+    /// its value saturated and play went on, but the story has a bug worth showing its
+    /// author. Effects, routes and the chosen choice's condition are traced.
+    DivisionByZero {
+        /// The scene the player was in.
+        scene: String,
+        /// The expression, as the engine understood it.
+        expression: String,
+    },
     /// The game ended.
     EndingReached {
         /// The ending id.
@@ -314,6 +323,22 @@ pub fn choose_with(
     choice_id: &str,
     draw: Draw,
 ) -> Result<(Vec<Event>, Vec<Clamped>), EngineError> {
+    choose_at(story, state, choice_id, None, draw)
+}
+
+/// [`choose_with`] for a caller that knows where the choice sits in its scene's list
+/// (`position`, checked against `choice_id`): a search trying every choice of a scene
+/// with thousands of them would otherwise look each one up by a scan.
+///
+/// # Errors
+/// As [`choose`].
+pub fn choose_at(
+    story: &Story,
+    state: &mut GameState,
+    choice_id: &str,
+    position: Option<usize>,
+    draw: Draw,
+) -> Result<(Vec<Event>, Vec<Clamped>), EngineError> {
     // Most errors are found before anything changes, but automatic routes that loop
     // are only found part-way through entering the next scene. Rather than copying the
     // state on every step (visits and flags grow with the game), undo what the events
@@ -325,7 +350,14 @@ pub fn choose_with(
     let (shown, changed_at) = (state.shown.clone(), state.changed_at.clone());
     let mut events = Vec::new();
     let mut clamps = Vec::new();
-    match apply_choice(story, state, choice_id, draw, &mut events, &mut clamps) {
+    match apply_choice(
+        story,
+        state,
+        (choice_id, position),
+        draw,
+        &mut events,
+        &mut clamps,
+    ) {
         Ok(()) => Ok((events, clamps)),
         Err(e) => {
             for ev in events.iter().rev() {
@@ -341,7 +373,9 @@ pub fn choose_with(
                             }
                         }
                     }
-                    Event::ChanceDrawn { .. } | Event::EndingReached { .. } => {}
+                    Event::ChanceDrawn { .. }
+                    | Event::EndingReached { .. }
+                    | Event::DivisionByZero { .. } => {}
                 }
             }
             if state.taken_once.len() > once {
@@ -359,7 +393,7 @@ pub fn choose_with(
 fn apply_choice(
     story: &Story,
     state: &mut GameState,
-    choice_id: &str,
+    (choice_id, position): (&str, Option<usize>),
     draw: Draw,
     events: &mut Vec<Event>,
     clamps: &mut Vec<Clamped>,
@@ -376,19 +410,25 @@ fn apply_choice(
                     choice: choice_id.to_owned(),
                 });
             }
-            pick_route(routes, state).ok_or_else(|| EngineError::Stuck(here.id.clone()))?
+            pick_route(routes, state, events).ok_or_else(|| EngineError::Stuck(here.id.clone()))?
         }
         Exit::Ending(_) => return Err(EngineError::GameOver),
         Exit::Choices(list) => {
-            let c = list.iter().find(|c| c.id == choice_id).ok_or_else(|| {
-                EngineError::UnknownChoice {
+            let at = position
+                .and_then(|p| list.get(p))
+                .filter(|c| c.id == choice_id);
+            let c = at
+                .or_else(|| list.iter().find(|c| c.id == choice_id))
+                .ok_or_else(|| EngineError::UnknownChoice {
                     scene: here.id.clone(),
                     choice: choice_id.to_owned(),
-                }
-            })?;
+                })?;
             // Only once-only choices need the key: most steps allocate nothing here.
             let key = c.once.then(|| once_key(&here.id, &c.id));
-            let available = c.when.as_ref().is_none_or(|w| w.holds(state))
+            let available = c
+                .when
+                .as_ref()
+                .is_none_or(|w| traced(w, state, events) != 0)
                 && key.as_ref().is_none_or(|k| !state.taken_once.contains(k));
             if !available {
                 return Err(EngineError::Unavailable {
@@ -445,11 +485,32 @@ fn apply_choice(
     enter(story, state, target, events, clamps)
 }
 
-fn pick_route<'r>(routes: &'r [crate::story::Route], state: &GameState) -> Option<&'r str> {
+fn pick_route<'r>(
+    routes: &'r [crate::story::Route],
+    state: &GameState,
+    events: &mut Vec<Event>,
+) -> Option<&'r str> {
     routes
         .iter()
-        .find(|r| r.when.as_ref().is_none_or(|w| w.holds(state)))
+        .find(|r| {
+            r.when
+                .as_ref()
+                .is_none_or(|w| traced(w, state, events) != 0)
+        })
         .map(|r| r.goto.as_str())
+}
+
+/// Evaluates `e`, recording an [`Event::DivisionByZero`] if it divided by zero.
+fn traced(e: &crate::story::expr::Expr, state: &GameState, events: &mut Vec<Event>) -> i64 {
+    let mut divided_by_zero = false;
+    let value = e.eval_traced(state, &mut divided_by_zero);
+    if divided_by_zero {
+        events.push(Event::DivisionByZero {
+            scene: state.scene.clone(),
+            expression: e.to_string(),
+        });
+    }
+    value
 }
 
 pub(super) fn enter(
@@ -482,7 +543,7 @@ pub(super) fn enter(
                 return Ok(());
             }
             Exit::Routes(routes) if s.is_junction() => {
-                target = pick_route(routes, state)
+                target = pick_route(routes, state, events)
                     .ok_or_else(|| EngineError::Stuck(s.id.clone()))?
                     .to_owned();
             }
@@ -504,14 +565,17 @@ fn apply_effects(
     step: usize,
 ) {
     for e in effects {
-        if e.guard.as_ref().is_some_and(|g| !g.holds(state)) {
+        if e.guard
+            .as_ref()
+            .is_some_and(|g| traced(g, state, events) == 0)
+        {
             continue;
         }
         let Some(var) = story.variable(&e.target) else {
             continue;
         };
         let from = state.var(&var.name);
-        let amount = e.value.eval(state);
+        let amount = traced(&e.value, state, events);
         let raw = match e.op {
             AssignOp::Set => amount,
             AssignOp::Add => from.saturating_add(amount),

@@ -52,6 +52,10 @@ pub enum Effect {
     Autosave,
     /// Tell the player.
     Notice(Notice),
+    /// The story has a bug the player cannot help (an expression divided by zero,
+    /// see [`engine::Event::DivisionByZero`]): play went on, and this says what
+    /// happened, for the author. Front ends show it apart from the story.
+    StoryBug(String),
 }
 
 /// What the player should be told about a game that was loaded.
@@ -225,9 +229,17 @@ impl<'s> Session<'s> {
     pub fn choose(&mut self, id: &str) -> Result<Vec<Effect>, SessionError> {
         let state = self.game.as_mut().ok_or(SessionError::NoGame)?;
         let mut next = state.clone();
-        engine::choose(self.story, &mut next, id)?;
+        let events = engine::choose(self.story, &mut next, id)?;
         *state = next;
-        Ok(self.entered())
+        let bugs = events.into_iter().filter_map(|e| match e {
+            engine::Event::DivisionByZero { scene, expression } => Some(Effect::StoryBug(format!(
+                "`{expression}` divided by zero in scene `{scene}`; play goes on with the value saturated"
+            ))),
+            _ => None,
+        });
+        let mut effects: Vec<Effect> = bugs.collect();
+        effects.extend(self.entered());
+        Ok(effects)
     }
 
     /// Takes back the last choice.

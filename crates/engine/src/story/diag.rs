@@ -5,8 +5,11 @@
 //! [`Locator`](super::scan::Locator) scans that file's string literals and finds the one
 //! the problem is about. A clean story never pays for this.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::ops::Range;
+
+use super::scan::{Locator, quote_around};
 
 /// How bad a problem is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -32,8 +35,13 @@ pub struct Diagnostic {
     pub line: usize,
     /// 1-based column, in characters (0 when unknown).
     pub col: usize,
-    /// The source line, to quote under the message.
+    /// The source line, to quote under the message: at most
+    /// [`QUOTE_COLUMNS`](crate::limits::QUOTE_COLUMNS) characters of it around the
+    /// column, with `…` where it was cut.
     pub source_line: Option<String>,
+    /// 1-based column of the caret under [`source_line`](Self::source_line) (the
+    /// column in the quoted window, not in the file).
+    pub quote_col: usize,
     /// How to fix it.
     pub hint: Option<String>,
     /// The bytes of the file the problem is about (the whole token), when known: what
@@ -65,11 +73,12 @@ impl Diagnostic {
         Self {
             severity,
             code,
-            message: message.into(),
+            message: clip(message.into(), crate::limits::MESSAGE_CHARS),
             file: String::new(),
             line: 0,
             col: 0,
             source_line: None,
+            quote_col: 0,
             hint: None,
             span: None,
             labels: Vec::new(),
@@ -115,9 +124,37 @@ impl Diagnostic {
         file.clone_into(&mut self.file);
         self.line = line;
         self.col = col;
-        self.source_line = src
-            .and_then(|s| s.lines().nth(line.saturating_sub(1)))
-            .map(str::to_owned);
+        match src.and_then(|s| s.lines().nth(line.saturating_sub(1))) {
+            Some(text) => self.quoting(text, col),
+            None => self,
+        }
+    }
+
+    /// Places it at byte `offset` of the file `loc` scans, quoting a window of the line
+    /// around it. Costs the window, not the line or the file, so many diagnostics on
+    /// one long line stay linear.
+    #[must_use]
+    pub fn at_offset(mut self, file: &str, loc: &Locator<'_>, offset: usize) -> Self {
+        let (line, col) = loc.line_col(offset);
+        file.clone_into(&mut self.file);
+        self.line = line;
+        self.col = col;
+        let (text, caret) = loc.quote(offset);
+        self.source_line = Some(text);
+        self.quote_col = caret;
+        self
+    }
+
+    /// Quotes a window of `line_text` around its 1-based character column `col`.
+    #[must_use]
+    pub fn quoting(mut self, line_text: &str, col: usize) -> Self {
+        let at = line_text
+            .char_indices()
+            .nth(col.saturating_sub(1))
+            .map_or(line_text.len(), |(i, _)| i);
+        let (text, caret) = quote_around(line_text, at);
+        self.source_line = Some(text);
+        self.quote_col = caret;
         self
     }
 
@@ -158,14 +195,13 @@ impl fmt::Display for Diagnostic {
         if let Some(line) = &self.source_line {
             let num = self.line.to_string();
             let pad = " ".repeat(num.len());
-            // Tabs would misalign the caret; show them as one space each.
-            let shown: String = line
-                .chars()
-                .map(|c| if c == '\t' { ' ' } else { c })
-                .collect();
             writeln!(out, "{pad} |")?;
-            writeln!(out, "{num} | {shown}")?;
-            writeln!(out, "{pad} | {}^", " ".repeat(self.col.saturating_sub(1)))?;
+            writeln!(out, "{num} | {line}")?;
+            writeln!(
+                out,
+                "{pad} | {}^",
+                " ".repeat(self.quote_col.saturating_sub(1))
+            )?;
         }
         for l in &self.labels {
             writeln!(
@@ -178,5 +214,54 @@ impl fmt::Display for Diagnostic {
             writeln!(out, "  = hint: {h}")?;
         }
         f.write_str(&out)
+    }
+}
+
+/// Diagnostics to print, at most `per_code` of each code (the first ones, in the order
+/// given), and for each code cut short a line saying how many more there were.
+///
+/// A story with 100,000 unused variables gets 50 warnings and
+/// `… and 99,950 more [W0404]`, not a report longer than the story.
+#[must_use]
+pub fn capped(diags: &[Diagnostic], per_code: usize) -> (Vec<&Diagnostic>, Vec<String>) {
+    let mut seen: HashMap<&'static str, usize> = HashMap::new();
+    let mut shown = Vec::new();
+    let mut order = Vec::new();
+    for d in diags {
+        let n = seen.entry(d.code).or_insert(0);
+        *n += 1;
+        if *n <= per_code {
+            shown.push(d);
+        } else if *n == per_code + 1 {
+            order.push(d);
+        }
+    }
+    let more = order
+        .into_iter()
+        .map(|d| {
+            let kind = match d.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            };
+            let n = seen[d.code] - per_code;
+            format!(
+                "… and {n} more {kind}{} of this kind [{}]",
+                if n == 1 { "" } else { "s" },
+                d.code
+            )
+        })
+        .collect();
+    (shown, more)
+}
+
+/// `text` cut to `max` characters, with `…` where it was cut.
+fn clip(text: String, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((cut, _)) => {
+            let mut t = text[..cut].to_owned();
+            t.push('…');
+            t
+        }
+        None => text,
     }
 }

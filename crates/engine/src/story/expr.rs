@@ -177,7 +177,7 @@ pub enum BinOp {
     Sub,
     /// `*`
     Mul,
-    /// `/` (integer; by zero gives 0)
+    /// `/` (integer, rounding toward zero; see [`Expr::eval`] for division by zero)
     Div,
     /// `==`
     Eq,
@@ -235,25 +235,53 @@ pub enum Expr {
 
 impl Expr {
     /// Evaluates to a number (flags are 0/1, comparisons 0/1).
+    ///
+    /// Arithmetic is total and the same for every operator: a result outside the
+    /// range of `i64` saturates to its nearest end (`MIN / -1` is `MAX`, `-MIN` is
+    /// `MAX`), and a division by zero saturates the same way: `x / 0` is `MAX` for a
+    /// positive `x`, `MIN` for a negative one, and `0 / 0` is `0`. A divisor that is
+    /// zero in the source is refused by the checker; one that becomes zero at run time
+    /// is reported by [`Expr::eval_traced`], which the engine uses.
     #[must_use]
     pub fn eval(&self, env: &dyn Env) -> i64 {
+        self.eval_traced(env, &mut false)
+    }
+
+    /// [`Expr::eval`], setting `divided_by_zero` when a division by zero happened.
+    pub fn eval_traced(&self, env: &dyn Env, divided_by_zero: &mut bool) -> i64 {
         match self {
             Expr::Int(n) => *n,
             Expr::Bool(b) => i64::from(*b),
             Expr::Var(name) => env.var(name),
             Expr::Visits(scene) => env.visits(scene),
-            Expr::Unary(UnOp::Not, e) => i64::from(e.eval(env) == 0),
-            Expr::Unary(UnOp::Neg, e) => e.eval(env).saturating_neg(),
-            Expr::Binary(BinOp::And, a, b) => i64::from(a.eval(env) != 0 && b.eval(env) != 0),
-            Expr::Binary(BinOp::Or, a, b) => i64::from(a.eval(env) != 0 || b.eval(env) != 0),
+            Expr::Unary(UnOp::Not, e) => i64::from(e.eval_traced(env, divided_by_zero) == 0),
+            Expr::Unary(UnOp::Neg, e) => e.eval_traced(env, divided_by_zero).saturating_neg(),
+            Expr::Binary(BinOp::And, a, b) => i64::from(
+                a.eval_traced(env, divided_by_zero) != 0
+                    && b.eval_traced(env, divided_by_zero) != 0,
+            ),
+            Expr::Binary(BinOp::Or, a, b) => i64::from(
+                a.eval_traced(env, divided_by_zero) != 0
+                    || b.eval_traced(env, divided_by_zero) != 0,
+            ),
             Expr::Binary(op, a, b) => {
-                let (x, y) = (a.eval(env), b.eval(env));
+                let (x, y) = (
+                    a.eval_traced(env, divided_by_zero),
+                    b.eval_traced(env, divided_by_zero),
+                );
                 match op {
                     BinOp::Add => x.saturating_add(y),
                     BinOp::Sub => x.saturating_sub(y),
                     BinOp::Mul => x.saturating_mul(y),
-                    // Division by zero yields 0 rather than a crash mid-game.
-                    BinOp::Div => x.checked_div(y).unwrap_or(0),
+                    BinOp::Div if y == 0 => {
+                        *divided_by_zero = true;
+                        match x.signum() {
+                            1 => i64::MAX,
+                            -1 => i64::MIN,
+                            _ => 0,
+                        }
+                    }
+                    BinOp::Div => x.saturating_div(y),
                     BinOp::Eq => i64::from(x == y),
                     BinOp::Ne => i64::from(x != y),
                     BinOp::Lt => i64::from(x < y),
@@ -264,6 +292,30 @@ impl Expr {
                 }
             }
         }
+    }
+
+    /// The value when it depends on no variable or visit count (a constant), else
+    /// `None`. Used by the checker to refuse `x / 0` and `x / (2 - 2)`.
+    #[must_use]
+    pub fn constant(&self) -> Option<i64> {
+        struct NoEnv;
+        impl Env for NoEnv {
+            fn var(&self, _: &str) -> i64 {
+                0
+            }
+            fn visits(&self, _: &str) -> i64 {
+                0
+            }
+        }
+        fn is_constant(e: &Expr) -> bool {
+            match e {
+                Expr::Int(_) | Expr::Bool(_) => true,
+                Expr::Var(_) | Expr::Visits(_) => false,
+                Expr::Unary(_, e) => is_constant(e),
+                Expr::Binary(_, a, b) => is_constant(a) && is_constant(b),
+            }
+        }
+        is_constant(self).then(|| self.eval(&NoEnv))
     }
 
     /// Evaluates a condition.
@@ -334,7 +386,8 @@ pub const MAX_DEPTH: usize = 64;
 
 #[derive(Debug, Clone, PartialEq)]
 enum Tok {
-    Int(i64),
+    /// Unsigned: `-9223372036854775808` is a minus and a literal one past `i64::MAX`.
+    Int(u64),
     Ident(String),
     Op(&'static str),
     LParen,
@@ -569,6 +622,18 @@ impl Parser {
         let op = if self.is_word("not") {
             UnOp::Not
         } else if matches!(self.peek(), Tok::Op("-")) {
+            // The smallest number is written as a minus and a literal that alone would
+            // be too large: take the two together.
+            if self.toks.get(self.pos + 1).map(|(t, _)| t)
+                == Some(&Tok::Int(i64::MIN.unsigned_abs()))
+            {
+                self.bump();
+                self.bump();
+                return Ok(Node {
+                    at: start,
+                    ast: Ast::Int(i64::MIN),
+                });
+            }
             UnOp::Neg
         } else {
             return self.atom();
@@ -586,7 +651,15 @@ impl Parser {
     fn atom(&mut self) -> Result<Node, ExprError> {
         let (tok, at) = self.bump();
         let ast = match tok {
-            Tok::Int(n) => Ast::Int(n),
+            Tok::Int(n) => match i64::try_from(n) {
+                Ok(n) => Ast::Int(n),
+                Err(_) => {
+                    return Err(ExprError::new(
+                        at,
+                        format!("number `{n}` is too large; the largest is {}", i64::MAX),
+                    ));
+                }
+            },
             Tok::LParen => {
                 let inner = self.expr()?;
                 if *self.peek() != Tok::RParen {
@@ -749,6 +822,10 @@ fn check(node: &Node, scope: &dyn Scope) -> Result<(Expr, Type), ExprError> {
                     ));
                 }
                 _ => {}
+            }
+            if *op == BinOp::Div && rhs.constant() == Some(0) {
+                return Err(ExprError::new(b.at, "division by zero")
+                    .hint("the divisor is always 0 here; divide by something else"));
             }
             (Expr::Binary(*op, Box::new(lhs), Box::new(rhs)), result)
         }
@@ -1042,6 +1119,44 @@ mod tests {
         ]))
     }
 
+    /// Issue 17: one rule for every operator. Division by zero gave 0 and `MIN / -1`
+    /// gave 0 while every other overflow saturated; `-9223372036854775808` was refused.
+    #[test]
+    fn issue_17_arithmetic_saturates_the_same_way_for_every_operator() {
+        let e = env();
+        let v = |s: &str| {
+            let mut zero = false;
+            let n = parse_effect(&format!("devotion = {s}"), &S)
+                .unwrap_or_else(|err| panic!("`{s}` does not parse: {err:?}"))
+                .value
+                .eval_traced(&e, &mut zero);
+            (n, zero)
+        };
+        let (min, max) = (i64::MIN, i64::MAX);
+        assert_eq!(v("-9223372036854775808"), (min, false));
+        assert_eq!(v("-9223372036854775808 / -1"), (max, false));
+        assert_eq!(v("-(-9223372036854775808)"), (max, false));
+        assert_eq!(v("9223372036854775807 + 1"), (max, false));
+        assert_eq!(v("-9223372036854775807 - 2"), (min, false));
+        assert_eq!(v("9223372036854775807 * -2"), (min, false));
+        assert_eq!(v("devotion / (illusion - 40)"), (max, true), "65 / 0");
+        assert_eq!(v("-devotion / (illusion - 40)"), (min, true));
+        assert_eq!(v("(illusion - 40) / (illusion - 40)"), (0, true), "0 / 0");
+        assert_eq!(v("7 / -2"), (-3, false), "rounds toward zero");
+        assert!(parse_effect("devotion = 9223372036854775808", &S).is_err());
+        // A divisor that is zero in the source is refused, however it is written.
+        for src in [
+            "devotion / 0",
+            "devotion / (2 - 2)",
+            "1 / (-0)",
+            "devotion / (3 * 0 + 0)",
+        ] {
+            let err = parse_effect(&format!("devotion = {src}"), &S).unwrap_err();
+            assert!(err.message.contains("division by zero"), "{src}: {err:?}");
+        }
+        assert!(parse_condition("devotion / (illusion - illusion) > 1", &S).is_ok());
+    }
+
     #[test]
     fn conditions_evaluate_with_precedence() {
         let e = env();
@@ -1053,7 +1168,10 @@ mod tests {
         assert!(t("(devotion + illusion) / 2 > 50"));
         assert!(t("visits(parlor) == 2"));
         assert!(t("-devotion < 0"));
-        assert!(t("devotion / 0 == 0"), "division by zero is 0, not a crash");
+        assert!(
+            t("devotion / (illusion - illusion) > 1000"),
+            "division by zero saturates, not a crash"
+        );
     }
 
     #[test]

@@ -3,48 +3,9 @@
 //! Apart from the loader so that the compiler's passes can use these without depending
 //! on the loader that runs them.
 
-/// Bounds that keep a hostile or broken story from exhausting memory or time.
-pub mod limits {
-    /// Largest story file accepted.
-    pub const MAX_FILE_BYTES: usize = 16 * 1024 * 1024;
-    /// Most files in one story.
-    pub const MAX_FILES: usize = 20_000;
-    /// Most scenes in one story.
-    pub const MAX_SCENES: usize = 1_000_000;
-    /// Longest single string (paragraph, label, expression), in bytes.
-    pub const MAX_STRING_BYTES: usize = 64 * 1024;
-    /// Most bytes in all of a story's files together: many files each under
-    /// [`MAX_FILE_BYTES`] must still not add up to more memory than a machine has.
-    pub const MAX_TOTAL_BYTES: usize = 1024 * 1024 * 1024;
-
-    /// The bounds as values, so tests can prove each one with a small story instead of
-    /// a million scenes. [`Limits::default`] is the constants above.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    pub struct Limits {
-        /// See [`MAX_FILE_BYTES`].
-        pub file_bytes: usize,
-        /// See [`MAX_FILES`].
-        pub files: usize,
-        /// See [`MAX_SCENES`].
-        pub scenes: usize,
-        /// See [`MAX_STRING_BYTES`].
-        pub string_bytes: usize,
-        /// See [`MAX_TOTAL_BYTES`].
-        pub total_bytes: usize,
-    }
-
-    impl Default for Limits {
-        fn default() -> Self {
-            Self {
-                file_bytes: MAX_FILE_BYTES,
-                files: MAX_FILES,
-                scenes: MAX_SCENES,
-                string_bytes: MAX_STRING_BYTES,
-                total_bytes: MAX_TOTAL_BYTES,
-            }
-        }
-    }
-}
+/// Bounds that keep a hostile or broken story from exhausting memory or time: the
+/// one set of limits, shared with the save and profile writers.
+pub use crate::limits;
 
 /// One story file's contents.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,6 +7,8 @@
 //! [`Scanner`]. Comments are skipped, strings (plain and raw) are one token each, so a
 //! `(` inside a string or a comment is never mistaken for a bracket.
 
+use std::collections::HashMap;
+
 /// What a token is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -239,13 +241,29 @@ pub struct Opener {
 }
 
 /// Finds where things are in one RON file, for diagnostics only.
+///
+/// Every lookup costs a hash lookup and a binary search, not a scan of the file, so a
+/// story with a hundred thousand problems is still reported in time linear in its size.
 #[derive(Debug)]
 pub struct Locator<'a> {
     src: &'a str,
     tokens: Vec<StrTok>,
-    openers: Vec<Opener>,
     line_starts: Vec<usize>,
+    /// Token indices by decoded content, in file order.
+    by_content: HashMap<String, Vec<usize>>,
+    /// Token indices by (field name, decoded content), in file order.
+    by_key: HashMap<(String, String), Vec<usize>>,
+    /// Opener offsets by struct name, in file order.
+    openers_by_name: HashMap<String, Vec<usize>>,
+    /// Opener offsets and names, in file order.
+    openers: Vec<Opener>,
+    /// `(byte offset, characters before it)` every [`CHAR_MARK_BYTES`] or so, so a
+    /// column on a long line is counted from the nearest mark, not the line start.
+    char_marks: Vec<(usize, usize)>,
 }
+
+/// Spacing of [`Locator`]'s character-count marks.
+const CHAR_MARK_BYTES: usize = 1024;
 
 impl<'a> Locator<'a> {
     /// Scans `src` once for string literals and struct openings (skipping comments).
@@ -279,11 +297,41 @@ impl<'a> Locator<'a> {
             }
             prev = Some(t);
         }
+        let mut by_content: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_key: HashMap<(String, String), Vec<usize>> = HashMap::new();
+        for (i, t) in tokens.iter().enumerate() {
+            by_content.entry(t.content.clone()).or_default().push(i);
+            if let Some(k) = &t.key {
+                by_key
+                    .entry((k.clone(), t.content.clone()))
+                    .or_default()
+                    .push(i);
+            }
+        }
+        let mut openers_by_name: HashMap<String, Vec<usize>> = HashMap::new();
+        for o in &openers {
+            openers_by_name
+                .entry(o.name.clone())
+                .or_default()
+                .push(o.start);
+        }
+        let mut char_marks = vec![(0, 0)];
+        let mut next_mark = CHAR_MARK_BYTES;
+        for (count, (i, _)) in src.char_indices().enumerate() {
+            if i >= next_mark {
+                char_marks.push((i, count));
+                next_mark = i + CHAR_MARK_BYTES;
+            }
+        }
         Self {
             src,
             tokens,
-            openers,
             line_starts,
+            by_content,
+            by_key,
+            openers_by_name,
+            openers,
+            char_marks,
         }
     }
 
@@ -293,12 +341,9 @@ impl<'a> Locator<'a> {
     /// their position in the list, which is the order of their openers in the file.
     #[must_use]
     pub fn nth_opener(&self, after: usize, name: &str, n: usize) -> Option<usize> {
-        let from = self.openers.partition_point(|o| o.start < after);
-        self.openers[from..]
-            .iter()
-            .filter(|o| o.name == name)
-            .nth(n)
-            .map(|o| o.start)
+        let starts = self.openers_by_name.get(name)?;
+        let from = starts.partition_point(|&s| s < after);
+        starts.get(from.checked_add(n)?).copied()
     }
 
     /// The `id: "..."` literal of the scene `id`: one whose nearest enclosing struct
@@ -309,9 +354,11 @@ impl<'a> Locator<'a> {
             let before = self.openers.partition_point(|o| o.start < t.start);
             before > 0 && self.openers[before - 1].name == "Scene"
         };
-        self.tokens
-            .iter()
-            .filter(|t| t.content == id && t.key.as_deref() == Some("id"))
+        self.by_key
+            .get(&("id".to_owned(), id.to_owned()))
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.tokens[i])
             .find(is_scene)
             .or_else(|| self.find(0, Some("id"), id))
     }
@@ -332,19 +379,44 @@ impl<'a> Locator<'a> {
         let line = self.line_starts.partition_point(|&s| s <= offset);
         let start = self.line_starts[line - 1];
         let col = self
-            .src
-            .get(start..offset)
-            .map_or(1, |s| s.chars().count() + 1);
+            .chars_before(offset)
+            .saturating_sub(self.chars_before(start))
+            + 1;
         (line, col)
+    }
+
+    /// Characters in the file before byte `offset`, counted from the nearest mark.
+    fn chars_before(&self, offset: usize) -> usize {
+        let k = self.char_marks.partition_point(|&(b, _)| b <= offset) - 1;
+        let (mark, count) = self.char_marks[k];
+        count + self.src.get(mark..offset).map_or(0, |s| s.chars().count())
+    }
+
+    /// A window of the line holding byte `offset` around it, and the caret's column in
+    /// the window (see [`quote_around`]).
+    #[must_use]
+    pub fn quote(&self, offset: usize) -> (String, usize) {
+        let offset = offset.min(self.src.len());
+        let line = self.line_starts.partition_point(|&s| s <= offset);
+        let start = self.line_starts[line - 1];
+        let end = self
+            .line_starts
+            .get(line)
+            .map_or(self.src.len(), |&next| next - 1);
+        let text = &self.src[start..end];
+        let text = text.strip_suffix('\r').unwrap_or(text);
+        quote_around(text, offset - start)
     }
 
     /// The first string literal at or after `after` whose key and content match.
     #[must_use]
     pub fn find(&self, after: usize, key: Option<&str>, content: &str) -> Option<&StrTok> {
-        let from = self.tokens.partition_point(|t| t.start < after);
-        self.tokens[from..]
-            .iter()
-            .find(|t| t.content == content && key.is_none_or(|k| t.key.as_deref() == Some(k)))
+        let list = match key {
+            Some(k) => self.by_key.get(&(k.to_owned(), content.to_owned())),
+            None => self.by_content.get(content),
+        }?;
+        let from = list.partition_point(|&i| self.tokens[i].start < after);
+        list.get(from).map(|&i| &self.tokens[i])
     }
 
     /// The first string literal at or after `after` with this key, whatever it holds.
@@ -448,6 +520,36 @@ fn key_before(src: &str, quote: usize) -> Option<String> {
         .map_or(0, |(i, c)| i + c.len_utf8());
     let key = &before[start..];
     (!key.is_empty()).then(|| key.to_owned())
+}
+
+/// At most [`QUOTE_COLUMNS`](crate::limits::QUOTE_COLUMNS) characters of `line` around
+/// byte `at`, tabs shown as one space (they would misalign the caret), with `…` at a
+/// cut end; and the 1-based column of `at` in that window. Walks only the window.
+#[must_use]
+pub fn quote_around(line: &str, at: usize) -> (String, usize) {
+    let width = crate::limits::QUOTE_COLUMNS;
+    let mut at = at.min(line.len());
+    while !line.is_char_boundary(at) {
+        at -= 1;
+    }
+    let (before, after) = line.split_at(at);
+    let back: Vec<char> = before.chars().rev().take(width / 2).collect();
+    let cut_before = before.chars().rev().nth(back.len()).is_some();
+    let mut forward = after.chars();
+    let ahead: Vec<char> = forward.by_ref().take(width - back.len()).collect();
+    let cut_after = forward.next().is_some();
+    let tab = |c: char| if c == '\t' { ' ' } else { c };
+    let mut text = String::new();
+    if cut_before {
+        text.push('…');
+    }
+    text.extend(back.iter().rev().copied().map(tab));
+    let caret = text.chars().count() + 1;
+    text.extend(ahead.into_iter().map(tab));
+    if cut_after {
+        text.push('…');
+    }
+    (text, caret)
 }
 
 #[cfg(test)]

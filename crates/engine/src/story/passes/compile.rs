@@ -31,7 +31,13 @@ pub struct Names<'a> {
     pub named: named::Named,
     /// Each enumeration's values, by its type id.
     pub enums: HashMap<u32, Vec<String>>,
+    /// "Did you mean" hints left: each compares a name with every other, so only the
+    /// first [`HINTS`] errors get one and a story with 100,000 broken names stays linear.
+    hints_left: std::cell::Cell<usize>,
 }
+
+/// How many errors get a "did you mean" hint.
+const HINTS: usize = 100;
 
 impl<'a> Names<'a> {
     /// The names of the declared variables, scenes and endings.
@@ -53,12 +59,35 @@ impl<'a> Names<'a> {
             text_conditions: RefCell::default(),
             named: named::Named::default(),
             enums: HashMap::new(),
+            hints_left: std::cell::Cell::new(HINTS),
         }
     }
 
     /// Whether `name` is a declared variable.
     pub fn is_variable(&self, name: &str) -> bool {
         self.vars.contains_key(name)
+    }
+
+    /// The closest of `candidates` to `word`, while hints last.
+    pub fn suggest<'n>(
+        &self,
+        word: &str,
+        candidates: impl IntoIterator<Item = &'n str>,
+    ) -> Option<&'n str> {
+        if !self.take_hint() {
+            return None;
+        }
+        expr::closest(word, candidates)
+    }
+
+    /// Uses up one hint; false when none are left.
+    fn take_hint(&self) -> bool {
+        let left = self.hints_left.get();
+        if left == 0 {
+            return false;
+        }
+        self.hints_left.set(left - 1);
+        true
     }
 
     /// Whether a scene id resolves (or may, in a file that failed to parse).
@@ -88,6 +117,10 @@ impl Scope for Names<'_> {
         self.has_scene(id)
     }
     fn var_names(&self) -> Vec<&str> {
+        // Asked only for a hint: an empty list once hints are used up.
+        if !self.take_hint() {
+            return Vec::new();
+        }
         let conditions = self.named.conditions.keys().map(String::as_str);
         self.vars
             .keys()
@@ -191,7 +224,7 @@ pub fn check_start(cx: &mut Ctx<'_>, file: usize, start: &str, names: &Names<'_>
         return;
     }
     let mut d = Diagnostic::error("E0113", format!("the start scene `{start}` does not exist"));
-    if let Some(best) = expr::closest(start, names.scene_ids()) {
+    if let Some(best) = names.suggest(start, names.scene_ids()) {
         d = d.with_hint(format!("did you mean `{best}`?"));
     } else {
         d = d.with_hint("`start:` must name a scene defined in a chapter file");
@@ -364,7 +397,7 @@ fn check_target(cx: &mut Ctx<'_>, base: &Site, key: &'static str, target: &str, 
         "E0301",
         format!("`{key}` leads to scene `{target}`, which does not exist"),
     );
-    d = match expr::closest(target, names.scene_ids()) {
+    d = match names.suggest(target, names.scene_ids()) {
         Some(best) => d.with_hint(format!("did you mean `{best}`?")),
         None => d.with_hint("define a scene with this id, or fix the target"),
     };
@@ -406,6 +439,9 @@ pub fn compile_choice(
         }
     });
     let id = rc.id.clone().unwrap_or_else(|| rc.goto.clone());
+    if rc.id.is_some() {
+        cx.savable_id("a choice id", &id, &base.at(Some("id"), &id));
+    }
     if id == CONTINUE {
         let d = Diagnostic::error("E0303", format!("`{CONTINUE}` is reserved as a choice id"))
             .with_hint("pick another `id:`");
@@ -440,7 +476,9 @@ fn compile_scene(
     let s = &s;
     let id = s.id.as_str();
     let here = Site::scene(file, id);
-    if !is_scene_id(id) {
+    if is_scene_id(id) {
+        cx.savable_id("a scene id", id, &here);
+    } else {
         let d = Diagnostic::error("E0304", format!("`{id}` is not a valid scene id"))
             .with_hint("use letters, digits, `_` and `-`");
         cx.report(d, &here);
@@ -481,10 +519,13 @@ fn compile_scene(
         // Where each kept choice is in the file's list, to point back at it.
         let mut written_at: Vec<usize> = Vec::with_capacity(choices.len());
         let id_key = |rc: &RawChoice| if rc.id.is_some() { "id" } else { "goto" };
+        // Each kept id and its index in `list`: a map, not a scan of `list`, since a
+        // scene may have thousands of choices.
+        let mut kept: HashMap<String, usize> = HashMap::with_capacity(choices.len());
         for (k, rc) in choices.iter().enumerate() {
             let this = here.clone().item("Choice", k);
             let ch = compile_choice(cx, &this, rc, names, &mut slot);
-            if let Some(j) = list.iter().position(|c| c.id == ch.id) {
+            if let Some(&j) = kept.get(&ch.id) {
                 let first = written_at[j];
                 let first_site = here
                     .clone()
@@ -507,6 +548,7 @@ fn compile_scene(
                 cx.report(d, &this.at(Some(key), &ch.id));
                 continue;
             }
+            kept.insert(ch.id.clone(), list.len());
             list.push(ch);
             written_at.push(k);
         }
@@ -567,7 +609,7 @@ fn compile_scene(
                 cx.suppressed += 1;
             } else {
                 let mut d = Diagnostic::error("E0311", format!("ending `{end}` is not declared"));
-                d = match expr::closest(end, names.endings.iter().copied()) {
+                d = match names.suggest(end, names.endings.iter().copied()) {
                     Some(best) => d.with_hint(format!("did you mean `{best}`?")),
                     None => d.with_hint("declare it with `Ending(id: ..., title: ..., epilogue: [...])` in `endings: [...]`"),
                 };

@@ -141,10 +141,7 @@ impl<'a> Ctx<'a> {
         if let Some(field) = site.field
             && let Some(at) = loc.field_value(anchor, field)
         {
-            let (line, col) = loc.line_col(at);
-            return d
-                .at(&path, Some(loc.source()), line, col)
-                .with_span(at..loc.token_end(at));
+            return d.at_offset(&path, loc, at).with_span(at..loc.token_end(at));
         }
         let tok = if site.content.is_empty() {
             None
@@ -158,8 +155,7 @@ impl<'a> Ctx<'a> {
             (Some(t), None) => t.start,
             (Some(t), Some(c)) => loc.offset_in(t, c),
         };
-        let (line, col) = loc.line_col(offset);
-        d.at(&path, Some(loc.source()), line, col)
+        d.at_offset(&path, loc, offset)
             .with_span(offset..loc.token_end(offset))
     }
 
@@ -175,6 +171,22 @@ impl<'a> Ctx<'a> {
         })
     }
 
+    /// Ids are recorded in saves and the profile, whose readers refuse some; the same
+    /// rule ([`limits::id_problem`]) refuses them here, so any story that checks can be
+    /// saved and loaded again. False (and an error reported) when `id` breaks it.
+    pub fn savable_id(&mut self, what: &str, id: &str, site: &Site) -> bool {
+        let Some(problem) = limits::id_problem(id) else {
+            return true;
+        };
+        // Escaped: the id may hold the very line break that makes it unsavable, and a
+        // diagnostic's first line must stay one line.
+        let shown = id.escape_debug();
+        let d = Diagnostic::error("E0115", format!("`{shown}` cannot be {what}: {problem}"))
+            .with_hint("saves record ids: keep them short, printable and on one line");
+        self.report(d, site);
+        false
+    }
+
     /// Points at the first `key: "content"` literal of `file` at or after byte `after`.
     pub fn report_after(&mut self, d: Diagnostic, site: &Site, after: usize) {
         let path = self.path(site.file).to_owned();
@@ -184,9 +196,8 @@ impl<'a> Ctx<'a> {
         };
         let tok = loc.find(after, site.key, &site.content);
         let offset = tok.map_or(0, |t| t.start);
-        let (line, col) = loc.line_col(offset);
         let d = d
-            .at(&path, Some(loc.source()), line, col)
+            .at_offset(&path, loc, offset)
             .with_span(offset..loc.token_end(offset));
         self.diags.push(d);
     }

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 
 use super::super::diag::Diagnostic;
 use super::super::expr::Type;
+use super::super::files::limits;
 use super::super::model::{Origin, Variable};
 use super::super::raw::{RawEnding, RawFile, RawHeader, RawVariable};
 use super::context::{Ctx, Site};
@@ -63,6 +64,8 @@ pub fn declare<'r>(cx: &mut Ctx<'_>, parsed: &'r [(usize, RawFile)]) -> Declarat
         var_index: HashMap::new(),
         endings: Vec::new(),
     };
+    // Where each ending was first declared: a set, not a scan, for thousands of endings.
+    let mut ending_files: HashMap<&str, usize> = HashMap::new();
     for (file, vars, ends) in decl_files {
         for v in vars {
             let Some(var) = variable(cx, file, v) else {
@@ -91,18 +94,37 @@ pub fn declare<'r>(cx: &mut Ctx<'_>, parsed: &'r [(usize, RawFile)]) -> Declarat
             out.variables.push(var);
         }
         for e in ends {
-            if let Some((first, _)) = out.endings.iter().find(|(_, x)| x.id == e.id) {
+            cx.savable_id(
+                "an ending id",
+                &e.id,
+                &Site::literal(file, Some("id"), &e.id),
+            );
+            if let Some(&first) = ending_files.get(e.id.as_str()) {
                 let mut d =
                     Diagnostic::error("E0107", format!("ending `{}` is declared twice", e.id));
-                let first = Site::literal(*first, Some("id"), &e.id);
+                let first = Site::literal(first, Some("id"), &e.id);
                 if let Some(l) = cx.label(&first, "first declared here") {
                     d = d.with_label(l);
                 }
                 report_second(cx, d, &first, &Site::literal(file, Some("id"), &e.id));
                 continue;
             }
+            ending_files.insert(e.id.as_str(), file);
             out.endings.push((file, e));
         }
+    }
+    if let Some(&(file, e)) = out.endings.get(limits::MAX_ENDINGS) {
+        // The profile records every ending found and must stay readable.
+        let d = Diagnostic::error(
+            "E0116",
+            format!(
+                "more than {} endings; the limit is {}",
+                limits::MAX_ENDINGS,
+                limits::MAX_ENDINGS
+            ),
+        )
+        .with_hint("this is the first ending past the limit");
+        cx.report(d, &Site::literal(file, Some("id"), &e.id));
     }
     out
 }
@@ -158,6 +180,9 @@ fn variable(cx: &mut Ctx<'_>, file: usize, v: &RawVariable) -> Option<Variable> 
         let d = Diagnostic::error("E0103", format!("`{}` is not a valid variable name", var.name))
             .with_hint("use letters, digits and `_`, starting with a letter; not `and`, `or`, `not`, `if`, `true`, `false`, `visits`");
         cx.report(d, &site);
+        return None;
+    }
+    if !cx.savable_id("a variable name", &var.name, &site) {
         return None;
     }
     if var.min > var.max {

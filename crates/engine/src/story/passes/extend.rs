@@ -4,10 +4,9 @@
 //! Runs after every scene is compiled, so an extension may name any scene, and the
 //! choice ids it adds are checked against the scene's own.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::super::diag::Diagnostic;
-use super::super::expr;
 use super::super::model::{Exit, Scene};
 use super::super::raw::RawChapter;
 use super::compile::{Names, compile_choice};
@@ -21,6 +20,9 @@ pub fn extend(
     scene_index: &HashMap<String, usize>,
     names: &Names<'_>,
 ) {
+    // Each extended scene's choice ids, gathered the first time it is extended:
+    // thousands of `Extend`s must not each scan every choice.
+    let mut extended_ids: HashMap<usize, HashSet<String>> = HashMap::new();
     for (file, c) in chapters {
         for (n, ext) in c.extend.iter().enumerate() {
             let this = Site::extension(*file, n);
@@ -38,7 +40,7 @@ pub fn extend(
                     "E0110",
                     format!("`extend` names scene `{}`, which does not exist", ext.scene),
                 );
-                d = match expr::closest(&ext.scene, names.scene_ids()) {
+                d = match names.suggest(&ext.scene, names.scene_ids()) {
                     Some(best) => d.with_hint(format!("did you mean `{best}`?")),
                     None => d.with_hint("`extend` adds choices to a scene defined in another file: name that scene's `id`"),
                 };
@@ -69,8 +71,11 @@ pub fn extend(
                 added.push((site.at(Some(key), &ch.id), explicit, ch));
             }
             if let Exit::Choices(list) = &mut scenes[target].exit {
+                let ids = extended_ids
+                    .entry(target)
+                    .or_insert_with(|| list.iter().map(|c| c.id.clone()).collect());
                 for (site, explicit, ch) in added {
-                    if list.iter().any(|c| c.id == ch.id) {
+                    if !ids.insert(ch.id.clone()) {
                         let hint = if explicit {
                             "choice ids must be unique within their scene: rename this `id:`"
                         } else {

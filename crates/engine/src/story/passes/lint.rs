@@ -76,20 +76,25 @@ fn junction_loops(story: &Story) -> Vec<Finding> {
         if mark[start] != 0 || !story.scenes[start].is_junction() {
             continue;
         }
-        let mut stack: Vec<(usize, usize)> = vec![(start, 0)];
-        mark[start] = 1;
-        while let Some(&mut (i, ref mut next)) = stack.last_mut() {
-            let targets: Vec<usize> = story.scenes[i]
+        // Each frame keeps its junction's targets, listed once: listing them again at
+        // every step would be quadratic in a junction's routes.
+        let junction_targets = |i: usize| -> Vec<usize> {
+            story.scenes[i]
                 .targets()
                 .filter_map(|(t, _)| story.scene_index.get(t).copied())
                 .filter(|&j| story.scenes[j].is_junction())
-                .collect();
+                .collect()
+        };
+        let mut stack: Vec<(usize, Vec<usize>, usize)> = vec![(start, junction_targets(start), 0)];
+        mark[start] = 1;
+        while let Some((i, targets, next)) = stack.last_mut() {
+            let i = *i;
             if let Some(&j) = targets.get(*next) {
                 *next += 1;
                 match mark[j] {
                     0 => {
                         mark[j] = 1;
-                        stack.push((j, 0));
+                        stack.push((j, junction_targets(j), 0));
                     }
                     1 => {
                         let s = &story.scenes[j];

@@ -22,9 +22,8 @@ pub fn parse(cx: &mut Ctx<'_>) -> Vec<(usize, RawFile)> {
                 let d = ron_diagnostic(&e, text);
                 let loc = Locator::new(text);
                 let at = ron_error_offset(&e, text);
-                let (line, col) = loc.line_col(at);
                 let path = cx.path(i).to_owned();
-                let d = d.at(&path, Some(text), line, col);
+                let d = d.at_offset(&path, &loc, at);
                 // Past the end of the file there is nothing to underline.
                 let d = if at < text.len() {
                     d.with_span(at..loc.token_end(at))

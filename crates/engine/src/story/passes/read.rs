@@ -90,10 +90,10 @@ pub fn read(cx: &mut Ctx<'_>) -> Read {
                 // Quote the line, the bad bytes shown as U+FFFD.
                 let lossy = String::from_utf8_lossy(&f.bytes[line_start..]);
                 let quoted = lossy.lines().next().unwrap_or("");
-                let mut d = Diagnostic::error("E0004", "file is not valid UTF-8")
+                let d = Diagnostic::error("E0004", "file is not valid UTF-8")
                     .with_hint("save the file as UTF-8 text")
-                    .at(&f.path, None, line, col);
-                d.source_line = Some(quoted.to_owned());
+                    .at(&f.path, None, line, col)
+                    .quoting(quoted, col);
                 cx.diags.push(d);
                 cx.unloaded += 1;
                 cx.salvage.read(&String::from_utf8_lossy(&f.bytes));
