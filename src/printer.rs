@@ -1,6 +1,6 @@
 //! The one safe printer: every byte a command writes to stdout or stderr for a person
 //! to read goes through [`Safe`], which passes it through
-//! [`for_terminal`](crate::sanitize::for_terminal).
+//! [`for_terminal`].
 //!
 //! Story, save and profile text is untrusted. Neutralising each string where it is
 //! formatted was tried, and missed some (ending titles in `stats` and `explore`,

@@ -276,7 +276,7 @@ impl SaveStore {
         self.clean_orphans(ORPHAN_AGE);
     }
 
-    /// [`Self::clean_orphans_once`] with any age, for tests. Returns how many went.
+    /// `Self::clean_orphans_once` with any age, for tests. Returns how many went.
     pub fn clean_orphans(&self, older_than: Duration) -> usize {
         let Ok(entries) = fs::read_dir(&self.dir) else {
             return 0;

@@ -2,7 +2,7 @@
 //!
 //! Positions are found lazily. serde does not tell us where a value sat in the file, so
 //! when (and only when) something must be reported, the
-//! [`Locator`](super::scan::Locator) scans that file's string literals and finds the one
+//! [`Locator`] scans that file's string literals and finds the one
 //! the problem is about. A clean story never pays for this.
 
 use std::collections::HashMap;

@@ -115,7 +115,7 @@ impl Text {
     #[must_use]
     ///
     /// The author's spacing is kept, except around a block that comes out empty: the
-    /// space it leaves is closed up (see [`Out::lit`]).
+    /// space it leaves is closed up (see `Out::lit`).
     pub fn render(&self, env: &dyn Env, roll: u64) -> String {
         self.render_tagged(env, roll).0
     }
