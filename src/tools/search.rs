@@ -39,18 +39,9 @@ pub fn enabled<'s>(story: &'s Story, state: &GameState) -> Vec<&'s str> {
     if state.is_over() {
         return Vec::new();
     }
-    let Some(scene) = story.scene(&state.scene) else {
-        return Vec::new();
-    };
-    match &scene.exit {
-        Exit::Choices(list) => list
-            .iter()
-            .filter(|c| engine::is_available(&scene.id, c, state))
-            .map(|c| c.id.as_str())
-            .collect(),
-        Exit::Routes(_) => vec![CONTINUE],
-        Exit::Ending(_) => Vec::new(),
-    }
+    story
+        .scene(&state.scene)
+        .map_or_else(Vec::new, |scene| engine::available(scene, state))
 }
 
 fn vars_in(e: &Expr, out: &mut HashSet<String>) {

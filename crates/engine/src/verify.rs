@@ -17,10 +17,9 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use std::fmt;
 
-use crate::engine::CONTINUE;
 use crate::engine::{self, Draw, Event, GameState};
 use crate::story::expr::{AssignOp, BinOp, Effect, Expr, UnOp};
-use crate::story::{Exit, Scene, Story};
+use crate::story::{Exit, Story};
 
 /// How far the search may go.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -431,7 +430,7 @@ pub fn verify(story: &Story, options: &Options) -> Result<Report, engine::Engine
         // way on), each chance both ways.
         let scene = &story.scenes[here];
         let mut moves: Vec<(&str, Draw, Option<bool>)> = Vec::new();
-        for choice in enabled(scene, &state) {
+        for choice in engine::available(scene, &state) {
             taken.insert((here, choice));
             let has_chance = scene
                 .choices()
@@ -563,19 +562,6 @@ pub fn verify(story: &Story, options: &Options) -> Result<Report, engine::Engine
         }
     }
     Ok(report)
-}
-
-/// The ids of the choices the player could take now (Continue for routes).
-fn enabled<'s>(scene: &'s Scene, state: &GameState) -> Vec<&'s str> {
-    match &scene.exit {
-        Exit::Choices(list) => list
-            .iter()
-            .filter(|c| engine::is_available(&scene.id, c, state))
-            .map(|c| c.id.as_str())
-            .collect(),
-        Exit::Routes(_) => vec![CONTINUE],
-        Exit::Ending(_) => Vec::new(),
-    }
 }
 
 fn note_entered(story: &Story, events: &[Event], seen: &mut [bool]) {

@@ -17,9 +17,9 @@ pub use jump::{StartAtError, parse_value, start_at};
 pub use migrate::{Migration, migrate};
 pub use state::{GameState, Step};
 pub use step::{
-    ChoiceView, Clamped, Divergence, Draw, EndingView, EngineError, Event, SceneView, choices,
-    choose, choose_at, choose_with, is_available, render, replay, replay_checked, replay_from,
-    start,
+    ChoiceView, Clamped, Divergence, Draw, EndingView, EngineError, Event, SceneView, available,
+    choices, choose, choose_at, choose_with, is_available, render, replay, replay_checked,
+    replay_from, start,
 };
 pub use undo::{UndoError, undo};
 pub use vars::{Change, VariableView, variables};

@@ -274,6 +274,22 @@ pub fn is_available(scene: &str, choice: &Choice, state: &GameState) -> bool {
         && !(choice.once && state.taken_once.contains(&once_key(scene, &choice.id)))
 }
 
+/// The ids of what can be taken now in `scene` (`continue` for routes, nothing at an
+/// ending): what [`choices`] offers as enabled, without rendering a label. For the
+/// authoring tools' searches, which step millions of states.
+#[must_use]
+pub fn available<'s>(scene: &'s Scene, state: &GameState) -> Vec<&'s str> {
+    match &scene.exit {
+        Exit::Choices(list) => list
+            .iter()
+            .filter(|c| is_available(&scene.id, c, state))
+            .map(|c| c.id.as_str())
+            .collect(),
+        Exit::Routes(_) => vec![CONTINUE],
+        Exit::Ending(_) => Vec::new(),
+    }
+}
+
 /// How the chance of a choice (if it has one) is decided.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Draw {
