@@ -311,7 +311,9 @@ fn detour_continuations(s: &crate::story::Scene) -> Vec<&str> {
         Exit::Choices(cs) => cs
             .iter()
             .filter(|c| c.detour.is_some())
-            .flat_map(|c| std::iter::once(c.goto.as_str()).chain(c.chance.as_ref().map(|ch| ch.goto.as_str())))
+            .flat_map(|c| {
+                std::iter::once(c.goto.as_str()).chain(c.chance.as_ref().map(|ch| ch.goto.as_str()))
+            })
             .collect(),
         Exit::Routes(rs) => rs
             .iter()

@@ -6,8 +6,8 @@ use std::fmt;
 use rand::Rng;
 
 use super::state::{GameState, Step, Within, shown_key};
-use crate::story::expr::{AssignOp, Effect};
 use crate::limits::MAX_DETOUR_DEPTH;
+use crate::story::expr::{AssignOp, Effect};
 use crate::story::model::{CONTINUE, Choice, Exit, RETURN, Route, Scene, Story};
 
 /// Most automatic hops (junction to junction) before we call it a loop.
@@ -598,8 +598,8 @@ pub(super) fn enter(
             Exit::Routes(routes) if s.is_junction() => {
                 let route = pick_route(routes, state, events)
                     .ok_or_else(|| EngineError::Stuck(s.id.clone()))?;
-                target = take_detour(state, &s.id, (&route.goto, route.detour.as_deref()))?
-                    .to_owned();
+                target =
+                    take_detour(state, &s.id, (&route.goto, route.detour.as_deref()))?.to_owned();
             }
             _ => {
                 count_shown_blocks(story, state, s);

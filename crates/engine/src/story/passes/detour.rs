@@ -20,7 +20,7 @@
 //! behind a condition that never holds outside a detour is still reported; `butterfly
 //! verify` decides such questions exactly). Linear in scenes and steps.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::super::diag::Diagnostic;
 use super::super::model::{Exit, RETURN, Scene, Story};
@@ -102,7 +102,9 @@ pub(super) fn check(cx: &mut Ctx<'_>, story: &Story) {
 }
 
 fn uses_detours(s: &Scene) -> bool {
-    ways(s).iter().any(|w| w.detour.is_some() || w.goto == RETURN)
+    ways(s)
+        .iter()
+        .any(|w| w.detour.is_some() || w.goto == RETURN)
 }
 
 /// E0601: a `<return>` in a scene the start reaches without taking a detour.
@@ -216,10 +218,10 @@ fn detours_that_reenter(
     let comp = components(graph);
     let mut found = false;
     // One report per detour scene, however many choices take it.
-    let mut reported: HashMap<usize, ()> = HashMap::new();
+    let mut reported: HashSet<usize> = HashSet::new();
     for (i, edges) in graph.iter().enumerate() {
         for &(j, is_detour, file) in edges {
-            if !is_detour || comp[i] != comp[j] || reported.insert(j, ()).is_some() {
+            if !is_detour || comp[i] != comp[j] || !reported.insert(j) {
                 continue;
             }
             found = true;
@@ -232,21 +234,25 @@ fn detours_that_reenter(
                 ),
             )
             .with_hint(format!(
-                "{}; every return would wait for the one after it. Lead the detour's scenes to `{RETURN}` before they can reach `{}` again",
-                cycle,
+                "{cycle}: each time round, one more return would wait to be made; lead the detour's scenes to `{RETURN}` before they can reach `{}` again",
                 story.scenes[i].id
             ));
             cx.report(
                 d,
-                &Site::inside(file, &story.scenes[i].id, Some("detour"), &story.scenes[j].id),
+                &Site::inside(
+                    file,
+                    &story.scenes[i].id,
+                    Some("detour"),
+                    &story.scenes[j].id,
+                ),
             );
         }
     }
     found
 }
 
-/// The cycle from the detour's scene `to` back to `from`, the scene taking it, written
-/// out with the detours along it marked.
+/// The cycle, written out from `from` (the scene taking the detour) through `to` (the
+/// detour's scene) and back, each detour taken on the way marked.
 fn cycle_back(
     story: &Story,
     graph: &[Vec<(usize, bool, usize)>],
@@ -257,10 +263,8 @@ fn cycle_back(
     // Breadth-first inside the component: a shortest way round.
     let mut prev: HashMap<usize, (usize, bool)> = HashMap::new();
     let mut queue = std::collections::VecDeque::from([to]);
-    let mut reached = to == from;
     while let Some(i) = queue.pop_front() {
         if i == from {
-            reached = true;
             break;
         }
         for &(j, is_detour, _) in &graph[i] {
@@ -271,29 +275,21 @@ fn cycle_back(
         }
     }
     let name = |i: usize| format!("`{}`", story.scenes[i].id);
-    let mut steps = vec![format!("{} takes it", name(from))];
-    if reached {
-        let mut at = from;
-        let mut back = Vec::new();
-        while at != to {
-            let (p, is_detour) = prev[&at];
-            back.push(if is_detour {
-                format!("{} -detour→ {}", name(p), name(at))
-            } else {
-                format!("{} → {}", name(p), name(at))
-            });
-            at = p;
-        }
-        back.reverse();
-        steps.push(format!("`{}` leads back to it: {}", story.scenes[to].id, {
-            if back.is_empty() {
-                "directly".to_owned()
-            } else {
-                back.join(", ")
-            }
-        }));
+    // Walk back from `from` to `to` (the component guarantees a way).
+    let mut back = vec![name(from)];
+    let mut at = from;
+    while at != to {
+        let Some(&(p, is_detour)) = prev.get(&at) else {
+            break;
+        };
+        back.push(if is_detour { " -detour→ " } else { " → " }.to_owned());
+        back.push(name(p));
+        at = p;
     }
-    steps.join("; ")
+    back.push(" -detour→ ".to_owned());
+    back.push(name(from));
+    back.reverse();
+    back.concat()
 }
 
 /// E0603: more than [`MAX_DETOUR_DEPTH`] detour edges on one path (the graph has no
@@ -338,7 +334,60 @@ fn too_deep(cx: &mut Ctx<'_>, story: &Story, graph: &[Vec<(usize, bool, usize)>]
         ));
         cx.report(
             diag,
-            &Site::inside(file, &story.scenes[i].id, Some("detour"), &story.scenes[j].id),
+            &Site::inside(
+                file,
+                &story.scenes[i].id,
+                Some("detour"),
+                &story.scenes[j].id,
+            ),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Ctx, run};
+    use crate::story::SourceFile;
+    use crate::verify::{Options, verify};
+
+    /// A story `check` refuses (E0601), compiled anyway: `verify` must still report
+    /// the return with nowhere to go as a stuck state, not panic or pass it.
+    #[test]
+    fn verify_reports_a_return_with_nowhere_to_go_as_stuck() {
+        let files = [
+            SourceFile {
+                path: "h.ron".into(),
+                bytes: br#"Story(id: "d", title: "D", start: "hall", endings: [Ending(id: "end", title: "End")])"#.to_vec(),
+            },
+            SourceFile {
+                path: "c.ron".into(),
+                bytes: br#"Chapter(title: "T", date: "Day", place: "Here", scenes: [
+                    Scene(id: "hall", text: ["Hall."], choices: [
+                        Choice(id: "back", label: "Back", goto: "<return>"),
+                        Choice(id: "out", label: "Out", goto: "out"),
+                    ]),
+                    Scene(id: "out", text: ["Out."], ending: "end"),
+                ])"#
+                .to_vec(),
+            },
+        ];
+        let mut cx = Ctx::new(&files);
+        let story = run(&mut cx).expect("a header, so a story");
+        let codes: Vec<&str> = cx.diags.iter().map(|d| d.code).collect();
+        assert_eq!(codes, ["E0601"]);
+        let report = verify(&story, &Options::default()).unwrap();
+        assert!(!report.is_clean());
+        let stuck: Vec<_> = report
+            .stuck
+            .iter()
+            .map(|t| (&*t.scene, &*t.reason))
+            .collect();
+        assert_eq!(
+            stuck,
+            [(
+                "hall",
+                "`back`: scene `hall` returns from a detour, but no detour was taken"
+            )]
         );
     }
 }
