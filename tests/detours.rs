@@ -617,3 +617,38 @@ fn graph_draws_detours_in_and_returns_out() {
         mermaid.stdout
     );
 }
+
+#[test]
+fn diff_reports_a_changed_detour_and_the_saves_it_costs() {
+    let old = fixture_dir();
+    let tmp = tempfile::tempdir().unwrap();
+    let new = tmp.path().join("new");
+    common::copy_dir(&old, &new);
+    let file = new.join("legation.ron");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let edited = text.replace(
+        r#"Route(detour: "sentry", goto: "gate")"#,
+        r#"Route(detour: "telephone", goto: "gate")"#,
+    );
+    assert_ne!(edited, text);
+    std::fs::write(&file, edited).unwrap();
+    let run = common::butterfly(&["diff", old.to_str().unwrap(), new.to_str().unwrap()], "");
+    assert_eq!(
+        run.code, 1,
+        "a witness through the sentry loses progress\n{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains(
+            "routes: [`watched` => `cable`, detour `sentry` then `gate`] -> [`watched` => `cable`, detour `telephone` then `gate`]"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("diverges at step 3 (scene `sentry`, choice `wait`)"),
+        "{}",
+        run.stdout
+    );
+}
