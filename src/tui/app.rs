@@ -106,6 +106,8 @@ pub struct App<'s> {
     pub help_scroll: usize,
     /// First content note line shown.
     pub note_scroll: usize,
+    /// First line of the variables panel shown.
+    pub vars_scroll: usize,
     /// Highlighted pause menu entry.
     pub pause: PauseItem,
     /// The text being re-read.
@@ -148,6 +150,7 @@ impl<'s> App<'s> {
             journal_at: 0,
             help_scroll: 0,
             note_scroll: 0,
+            vars_scroll: 0,
             pause: PauseItem::Resume,
             reading: None,
             save_name: String::new(),
@@ -327,6 +330,14 @@ impl<'s> App<'s> {
             TextSpeed::Fast => Some(8),
             TextSpeed::Instant => None,
         }
+    }
+
+    /// The variables panel laid out for this size, from the session's one list (the
+    /// same rows plain `vars` prints).
+    #[must_use]
+    pub fn variable_rows(&self) -> Vec<layout::VariableRow> {
+        let width = layout::column(layout::body(self.area())).width;
+        layout::variable_rows(&self.session.variables(), width)
     }
 
     /// Rows of the journal or help visible at this size.

@@ -48,6 +48,8 @@ pub enum Msg {
     Load,
     /// Step back one choice (u).
     Undo,
+    /// Open or close the variables panel (v).
+    Variables,
     /// Answer yes (y).
     Yes,
     /// Answer no (n).

@@ -131,6 +131,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
         Screen::Settings => screens::settings::settings(app, &msg),
         Screen::Replay => screens::replay::replay(app, &msg),
         Screen::Pause => screens::pause::pause(app, &msg),
+        Screen::Variables => screens::lists::variables(app, &msg),
     }
 }
 

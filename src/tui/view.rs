@@ -49,6 +49,7 @@ pub fn draw(app: &App, frame: &mut Frame) {
         Screen::Endings => endings(app, frame, area, &theme),
         Screen::Settings => settings(app, frame, area, &theme),
         Screen::Reading => reading(app, frame, area, &theme),
+        Screen::Variables => variables(app, frame, area, &theme),
         Screen::Pause => {
             play(app, frame, area, &theme);
             pause(app, frame, area, &theme);
@@ -848,6 +849,40 @@ fn endings(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     }
     frame.render_widget(Paragraph::new(lines), col);
     footer_for(app, frame, area, theme, Context::Endings);
+}
+
+/// The variables panel: every variable, its value as the story writes it and what
+/// last changed it (for an author testing a branch).
+fn variables(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let col = column(body(area));
+    let rows = app.variable_rows();
+    let height = usize::from(col.height);
+    let max = rows.len().saturating_sub(height);
+    let scroll = app.vars_scroll.min(max);
+    let count = app.session.variables().len();
+    let more = match (scroll > 0, scroll < max) {
+        (true, true) => "▲ ▼".to_owned(),
+        (false, true) => "▼ more".to_owned(),
+        (true, false) => "▲".to_owned(),
+        (false, false) => format!("{count} variable{}", if count == 1 { "" } else { "s" }),
+    };
+    header(frame, area, theme, "Variables", &more);
+    let lines: Vec<Line> = if rows.is_empty() {
+        let why = if app.session.state().is_some() {
+            "This story has no variables."
+        } else {
+            "No game in progress."
+        };
+        vec![Line::styled(why, theme.dim)]
+    } else {
+        rows.into_iter()
+            .skip(scroll)
+            .take(height)
+            .map(|r| Line::styled(r.text, if r.value { theme.prose } else { theme.dim }))
+            .collect()
+    };
+    frame.render_widget(Paragraph::new(lines), col);
+    footer_for(app, frame, area, theme, Context::Variables);
 }
 
 /// A text re-read: an earlier scene or an epilogue.

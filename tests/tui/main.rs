@@ -11,3 +11,4 @@ mod pty;
 mod render;
 mod support;
 mod update;
+mod variables;
