@@ -237,3 +237,71 @@ fn extract_check_stale_markup_and_play_with_fallback() {
         "the broken line falls back to the source: {out}"
     );
 }
+
+/// Issue 14: an enum shown or tested in a translated line printed back as a number
+/// (its index) instead of its value's name.
+#[test]
+fn issue_14_an_enum_in_a_translated_line_shows_its_value_by_name() {
+    use butterfly::story::{self, SourceFile};
+    let header = r#"Story(id: "e", title: "E", start: "a",
+        variables: [
+            Int(name: "n"),
+            Enum(name: "aria", values: ["un_bel_di", "vissi_darte"], initial: "vissi_darte"),
+        ],
+        endings: [Ending(id: "end", title: "End")])"#;
+    let chapter = r#"Chapter(title: "One", date: "Today", place: "Here", scenes: [
+        Scene(id: "a", text: ["She sings {aria}.", "{if aria == vissi_darte: Tosca. | Butterfly.}"], ending: "end"),
+    ])"#;
+    let files = [
+        SourceFile {
+            path: "story.ron".into(),
+            bytes: header.as_bytes().to_vec(),
+        },
+        SourceFile {
+            path: "one.ron".into(),
+            bytes: chapter.as_bytes().to_vec(),
+        },
+    ];
+    let loaded = story::load(&files);
+    let story = loaded
+        .story
+        .unwrap_or_else(|| panic!("{:?}", loaded.diagnostics));
+    // What a translator is given names the value, as the author wrote it.
+    let lines = l10n::lines(&story);
+    let line = |id: &str| lines.iter().find(|l| l.id == id).unwrap().source.clone();
+    assert_eq!(line("scene.a.text.0"), "She sings {aria}.");
+    assert_eq!(
+        line("scene.a.text.1"),
+        "{if (aria == vissi_darte): Tosca. | Butterfly.}"
+    );
+    let mut translation = l10n::Translation::new();
+    for line in l10n::lines(&story) {
+        let text = match line.id.as_str() {
+            "scene.a.text.0" => "Elle chante {aria}.".to_owned(),
+            "scene.a.text.1" => "{if aria == vissi_darte: La Tosca. | Butterfly.}".to_owned(),
+            _ => line.source.clone(),
+        };
+        translation.insert(
+            line.id.clone(),
+            l10n::Translated {
+                text,
+                hash: line.hash.clone(),
+            },
+        );
+    }
+    let (french, problems) = l10n::translate(&story, &translation);
+    assert!(problems.is_empty(), "{problems:?}");
+    let (state, _) = butterfly::engine::start(&french, 1).unwrap();
+    let view = butterfly::engine::render(&french, &state).unwrap();
+    let shown = view.paragraphs.join("\n");
+    assert!(shown.contains("Elle chante vissi_darte."), "{shown}");
+    assert!(shown.contains("La Tosca."), "{shown}");
+    // A translator who copies the source's condition as given gets a working line.
+    translation.get_mut("scene.a.text.1").unwrap().text = format!(
+        "{{if (aria == vissi_darte): La Tosca. | Butterfly.}}"
+    );
+    let (french, problems) = l10n::translate(&story, &translation);
+    assert!(problems.is_empty(), "{problems:?}");
+    let view = butterfly::engine::render(&french, &state).unwrap();
+    assert!(view.paragraphs.join("\n").contains("La Tosca."));
+}
