@@ -297,11 +297,45 @@ fn issue_14_an_enum_in_a_translated_line_shows_its_value_by_name() {
     assert!(shown.contains("Elle chante vissi_darte."), "{shown}");
     assert!(shown.contains("La Tosca."), "{shown}");
     // A translator who copies the source's condition as given gets a working line.
-    translation.get_mut("scene.a.text.1").unwrap().text = format!(
-        "{{if (aria == vissi_darte): La Tosca. | Butterfly.}}"
-    );
+    translation.get_mut("scene.a.text.1").unwrap().text =
+        "{if (aria == vissi_darte): La Tosca. | Butterfly.}".to_owned();
     let (french, problems) = l10n::translate(&story, &translation);
     assert!(problems.is_empty(), "{problems:?}");
     let view = butterfly::engine::render(&french, &state).unwrap();
     assert!(view.paragraphs.join("\n").contains("La Tosca."));
+}
+
+/// Issue 18: the shipped translations are built into the binary, so `--lang fr` works
+/// from any folder (it used to read `./story/l10n/`).
+#[test]
+fn the_built_in_story_plays_in_its_built_in_translation_from_any_folder() {
+    let elsewhere = tempfile::tempdir().unwrap();
+    let saves = elsewhere.path().join("saves");
+    let saves = saves.to_str().unwrap();
+    let langs = po::languages(None);
+    assert!(langs.contains(&"fr".to_owned()), "{langs:?}");
+    let french = po::load(None, "fr").unwrap();
+    let title = &french.get("title").expect("the title is translated").text;
+    let run = common::butterfly_in(
+        elsewhere.path(),
+        &[
+            "--saves", saves, "play", "--plain", "--lang", "fr", "--seed", "1",
+        ],
+        "quit\n",
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.starts_with(title.as_str()), "{}", run.stdout);
+    let missing = common::butterfly_in(
+        elsewhere.path(),
+        &["--saves", saves, "play", "--plain", "--lang", "xx"],
+        "",
+    );
+    assert_eq!(missing.code, 2, "{}", missing.stderr);
+    assert!(
+        missing
+            .stderr
+            .contains("no translation `xx` built into the game (available: fr"),
+        "{}",
+        missing.stderr
+    );
 }

@@ -26,7 +26,7 @@ use crate::story::model::CONTINUE;
 
 pub use super::game::Game;
 pub use super::layout::{MIN_HEIGHT, MIN_WIDTH};
-pub use super::msg::{Command, Msg};
+pub use super::msg::{Command, Msg, Relanguage};
 pub use super::screen::{MenuItem, PauseItem, Screen};
 /// How often the typewriter advances while it runs.
 pub const TICK: Duration = Duration::from_millis(30);
@@ -117,8 +117,12 @@ pub struct App<'s> {
     /// Saves go to a scratch folder thrown away on exit (`play --from`): nothing the
     /// game says may promise they are kept.
     pub scratch: bool,
-    /// A one-line message for the player ("Saved to slot 3.").
+    /// A message for the player ("Saved to slot 3."), in the footer (wrapped above it
+    /// when longer than a line).
     pub notice: Option<String>,
+    /// The languages the story can be played in besides its own (the settings screen
+    /// offers them), as tags; filled in by the run loop.
+    pub languages: Vec<String>,
     /// Terminal size.
     pub width: u16,
     /// Terminal size.
@@ -156,6 +160,7 @@ impl<'s> App<'s> {
             save_name: String::new(),
             scratch: false,
             notice: None,
+            languages: Vec::new(),
             width: 80,
             height: 24,
         }
@@ -278,7 +283,7 @@ impl<'s> App<'s> {
                 .into_iter()
                 .find(|c| c.id == next.choice)
                 .map_or_else(|| next.choice.clone(), |c| c.label);
-            blocks.push(Block::heading("You chose"));
+            blocks.push(Block::heading(self.story.words.you_chose.as_str()));
             blocks.push(Block::aside(format!("▸ {label}")));
         }
         Some(Reading {

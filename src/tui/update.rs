@@ -22,6 +22,7 @@ fn is_key(msg: &Msg) -> bool {
             | Msg::Reload
             | Msg::Resume { .. }
             | Msg::Notice(_)
+            | Msg::Restore { .. }
     )
 }
 
@@ -96,6 +97,24 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
         }
         Msg::Notice(text) => {
             app.flash(text);
+            return Vec::new();
+        }
+        Msg::Restore {
+            stack,
+            cursor,
+            note,
+        } => {
+            // The game screen only over a game that came back.
+            let fits = match stack.first() {
+                Some(Screen::Play) => app.game.is_some(),
+                Some(_) => true,
+                None => false,
+            };
+            if fits {
+                app.stack = stack;
+                app.cursor = cursor;
+            }
+            app.flash(note);
             return Vec::new();
         }
         Msg::Interrupt => {

@@ -15,9 +15,11 @@ use super::layout::{
     CHOICE_INDENT, MIN_HEIGHT, MIN_WIDTH, Window, body, choice_rows, choice_window, column,
     help_rows, note_lines, play_layout, window,
 };
+use super::screens::settings::LANGUAGE_ROW;
 use super::theme::Theme;
 use super::wrap::{self, Block, Role, str_width, truncate};
 use crate::save::{AUTO_SLOT, PREVIOUS_AUTO_SLOT, QUICK_SLOT, SlotInfo, TextSpeed, ThemeName};
+use crate::tools::l10n::language_name;
 
 /// Draws the whole interface.
 pub fn draw(app: &App, frame: &mut Frame) {
@@ -338,7 +340,7 @@ fn content_note(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     } else {
         String::new()
     };
-    header(frame, area, theme, "Content note", &more);
+    header(frame, area, theme, &app.story.words.content_note, &more);
     let shown: Vec<Line> = lines
         .iter()
         .skip(scroll)
@@ -983,6 +985,14 @@ fn settings(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
             },
         ),
         row(3, "Auto-advance", if s.auto_advance { "on" } else { "off" }),
+        row(
+            LANGUAGE_ROW,
+            "Language",
+            &s.language
+                .as_deref()
+                .filter(|l| app.languages.iter().any(|have| have == l))
+                .map_or_else(|| language_name("en"), language_name),
+        ),
         Line::default(),
     ];
     if app.no_color {

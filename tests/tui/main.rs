@@ -4,6 +4,7 @@
 
 #[path = "../common/mod.rs"]
 mod common;
+mod language;
 mod migration;
 mod player;
 mod props;

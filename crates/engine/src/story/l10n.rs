@@ -218,6 +218,9 @@ pub fn lines(story: &Story) -> Vec<Line> {
     for l in labels {
         push(format!("label.{}", hash(l)), l.to_owned());
     }
+    for (id, word) in story.words.entries() {
+        push(id.to_owned(), word.to_owned());
+    }
     for s in &story.scenes {
         for (i, t) in s.text.iter().enumerate() {
             push(format!("scene.{}.text.{i}", s.id), markup(story, t));
@@ -441,6 +444,9 @@ pub fn translate(story: &Story, translation: &Translation) -> (Story, Vec<Proble
         for (i, t) in e.epilogue.iter_mut().enumerate() {
             text(format!("ending.{}.epilogue.{i}", e.id), t, &mut pick);
         }
+    }
+    for (id, word) in out.words.entries_mut() {
+        plain(id.to_owned(), word, &mut pick);
     }
     let mut label_done: Vec<String> = Vec::new();
     for s in &mut out.scenes {
