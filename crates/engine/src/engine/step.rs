@@ -206,7 +206,7 @@ pub fn choices(story: &Story, state: &GameState) -> Vec<ChoiceView> {
             .collect(),
         Exit::Routes(_) => vec![ChoiceView {
             id: CONTINUE.to_owned(),
-            label: "Continue".to_owned(),
+            label: story.words.continue_label.clone(),
             enabled: true,
             reason: None,
             tags: Vec::new(),

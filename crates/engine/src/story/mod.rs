@@ -18,6 +18,7 @@ mod safe;
 pub mod scan;
 pub mod site;
 pub mod text;
+pub mod words;
 
 pub use passes::lint;
 

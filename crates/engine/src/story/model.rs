@@ -246,6 +246,9 @@ pub struct Story {
     pub files: Vec<String>,
     /// A hash of every file's bytes: saves record it to notice edits.
     pub content_hash: u64,
+    /// The words the game adds to the story's flow ("Continue", "Afterword"…), in
+    /// the story's language: translated with it.
+    pub words: super::words::Words,
     pub(crate) scene_index: HashMap<String, usize>,
     pub(crate) var_index: HashMap<String, usize>,
 }

@@ -151,6 +151,7 @@ fn assemble(
         content_hash: super::files::content_hash(cx.files),
         scene_index,
         var_index: decls.var_index,
+        words: super::words::Words::default(),
     })
 }
 
