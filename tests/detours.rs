@@ -684,3 +684,43 @@ fn explore_searches_through_detours_without_false_traps() {
         run.stdout
     );
 }
+
+#[test]
+fn a_save_inside_a_detour_migrates_to_an_edited_story_with_the_detour_still_open() {
+    let story = pouch();
+    let state = play(&story, 6, &["seal", "continue", "consul"]);
+    assert_eq!(returns(&state), ["gate", "<return>"]);
+    let dir = tempfile::tempdir().unwrap();
+    let store = SaveStore::new(dir.path().join("saves"));
+    store.save("t", &story, &state, Duration::ZERO).unwrap();
+
+    // The edit renames the sentry's nested detour: the save's last step no longer fits.
+    let tmp = tempfile::tempdir().unwrap();
+    let edited_dir = tmp.path().join("edited");
+    common::copy_dir(&fixture_dir(), &edited_dir);
+    let file = edited_dir.join("legation.ron");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(
+        &file,
+        text.replace(r#"Choice(id: "consul""#, r#"Choice(id: "name""#),
+    )
+    .unwrap();
+    let edited = common::load_dir(&edited_dir);
+
+    let loaded = store.load("t", &edited).unwrap();
+    let migration = loaded.migration.expect("the last step is lost");
+    assert_eq!((migration.kept, migration.lost()), (2, 1));
+    assert_eq!(loaded.state.scene, "sentry");
+    assert_eq!(
+        returns(&loaded.state),
+        ["gate"],
+        "the game resumes inside the sentry's detour, not outside it"
+    );
+    let mut resumed = loaded.state;
+    engine::choose(&edited, &mut resumed, "wait").unwrap();
+    assert_eq!(
+        resumed.scene, "gate",
+        "and its return still leads to the gate"
+    );
+    assert_eq!(resumed.ending.as_deref(), Some("sealed"));
+}
