@@ -724,3 +724,87 @@ fn a_save_inside_a_detour_migrates_to_an_edited_story_with_the_detour_still_open
     );
     assert_eq!(resumed.ending.as_deref(), Some("sealed"));
 }
+
+/// Random small stories of detours and returns, without conditions: whenever `check`
+/// accepts one, no game of it ever meets a return with nowhere to go or a detour past
+/// the bound (what E0601-E0603 promise), and every game replays.
+#[test]
+fn stories_check_accepts_never_fail_a_return_in_play() {
+    let mut accepted = 0;
+    for seed in 0..1500u64 {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+        let n = rng.random_range(3..8usize);
+        let target = |rng: &mut rand_chacha::ChaCha8Rng| match rng.random_range(0..n + 2) {
+            i if i < n => format!("s{i}"),
+            i if i == n => "<return>".to_owned(),
+            _ => "out".to_owned(),
+        };
+        let mut scenes = Vec::new();
+        for i in 0..n {
+            let mut choices = Vec::new();
+            for k in 0..rng.random_range(1..4) {
+                let goto = target(&mut rng);
+                let detour = if rng.random_range(0..3) == 0 {
+                    format!(r#", detour: "s{}""#, rng.random_range(0..n))
+                } else {
+                    String::new()
+                };
+                choices.push(format!(
+                    r#"Choice(id: "c{k}", label: "C{k}", goto: "{goto}"{detour})"#
+                ));
+            }
+            scenes.push(format!(
+                r#"Scene(id: "s{i}", text: ["S{i}."], choices: [{}])"#,
+                choices.join(", ")
+            ));
+        }
+        scenes.push(OUT.to_owned());
+        let header = HEADER.replace(r#"start: "hall""#, r#"start: "s0""#);
+        let loaded = load_files(&[("h.ron", &header), ("c.ron", &chapter(&scenes.join(",\n")))]);
+        let Some(story) = loaded.story else {
+            let codes: Vec<&str> = loaded
+                .diagnostics
+                .iter()
+                .filter(|d| d.is_error())
+                .map(|d| d.code)
+                .collect();
+            assert!(
+                codes
+                    .iter()
+                    .all(|c| ["E0601", "E0602", "E0603", "E0307"].contains(c)),
+                "seed {seed}: {codes:?}"
+            );
+            continue;
+        };
+        accepted += 1;
+        let report = butterfly_engine::verify::verify(&story, &Default::default()).unwrap();
+        assert!(report.complete, "seed {seed}");
+        assert!(
+            report.stuck.iter().all(|t| !t.reason.contains("detour")),
+            "seed {seed}: {:?}",
+            report.stuck
+        );
+        for walk in 0..20u64 {
+            let (mut state, _) = engine::start(&story, walk).unwrap();
+            for _ in 0..60 {
+                if state.is_over() {
+                    break;
+                }
+                let open: Vec<String> = engine::choices(&story, &state)
+                    .into_iter()
+                    .map(|c| c.id)
+                    .collect();
+                let pick = &open[rng.random_range(0..open.len())];
+                if let Err(e) = engine::choose(&story, &mut state, pick) {
+                    panic!("seed {seed}: `{pick}` in `{}`: {e}", state.scene);
+                }
+                assert!(state.returns.len() <= butterfly::limits::MAX_DETOUR_DEPTH);
+            }
+            assert_eq!(engine::replay(&story, walk, &state.path).unwrap(), state);
+        }
+    }
+    assert!(
+        accepted > 40,
+        "only {accepted} of 400 random stories checked clean"
+    );
+}
