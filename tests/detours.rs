@@ -777,7 +777,9 @@ fn stories_check_accepts_never_fail_a_return_in_play() {
             continue;
         };
         accepted += 1;
-        let report = butterfly_engine::verify::verify(&story, &Default::default()).unwrap();
+        let report =
+            butterfly_engine::verify::verify(&story, &butterfly_engine::verify::Options::default())
+                .unwrap();
         assert!(report.complete, "seed {seed}");
         assert!(
             report.stuck.iter().all(|t| !t.reason.contains("detour")),
