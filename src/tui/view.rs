@@ -884,7 +884,7 @@ fn variables(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let height = usize::from(col.height);
     let max = rows.len().saturating_sub(height);
     let scroll = app.vars_scroll.min(max);
-    let count = app.session.variables().len();
+    let count = app.variables().len();
     let more = match (scroll > 0, scroll < max) {
         (true, true) => "▲ ▼".to_owned(),
         (false, true) => "▼ more".to_owned(),
@@ -893,7 +893,7 @@ fn variables(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     };
     header(frame, area, theme, "Variables", &more);
     let lines: Vec<Line> = if rows.is_empty() {
-        let why = if app.session.state().is_some() {
+        let why = if app.game.is_some() {
             "This story has no variables."
         } else {
             "No game in progress."
