@@ -59,6 +59,18 @@ pub fn parse(text: &str) -> Result<Translation, String> {
     Ok(from_catalog(&catalog))
 }
 
+/// The tag of the language stories are written in: `--lang en` plays the story
+/// untranslated (unless the story has a translation of that name), and the settings
+/// call its own language by this tag's name.
+pub const SOURCE_LANGUAGE: &str = "en";
+
+/// Whether `lang` means the story as written: the source language's tag, when the
+/// story has no translation by that name.
+#[must_use]
+pub fn is_source(dir: Option<&Path>, lang: &str) -> bool {
+    lang == SOURCE_LANGUAGE && !languages(dir).iter().any(|l| l == lang)
+}
+
 /// Most languages listed from one folder: a story has a handful of translations, and
 /// a folder of thousands of files must not make the settings screen a scroll.
 const MAX_LANGUAGES: usize = 64;

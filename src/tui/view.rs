@@ -19,7 +19,7 @@ use super::screens::settings::LANGUAGE_ROW;
 use super::theme::Theme;
 use super::wrap::{self, Block, Role, str_width, truncate};
 use crate::save::{AUTO_SLOT, PREVIOUS_AUTO_SLOT, QUICK_SLOT, SlotInfo, TextSpeed, ThemeName};
-use crate::tools::l10n::language_name;
+use crate::tools::l10n::{SOURCE_LANGUAGE, language_name};
 
 /// Draws the whole interface.
 pub fn draw(app: &App, frame: &mut Frame) {
@@ -1014,7 +1014,7 @@ fn settings(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
             &s.language
                 .as_deref()
                 .filter(|l| app.languages.iter().any(|have| have == l))
-                .map_or_else(|| language_name("en"), language_name),
+                .map_or_else(|| language_name(SOURCE_LANGUAGE), language_name),
         ),
         Line::default(),
     ];
