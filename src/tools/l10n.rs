@@ -27,14 +27,10 @@ pub fn po_path(dir: &Path, lang: &str) -> PathBuf {
 }
 
 /// Whether `lang` is a plausible language tag (`fr`, `pt-BR`, `zh_Hant`): it becomes
-/// a file name, so nothing else is accepted.
+/// a file name, so nothing else is accepted ([`l10n::is_language_tag`]).
 #[must_use]
 pub fn valid_lang(lang: &str) -> bool {
-    !lang.is_empty()
-        && lang.len() <= 16
-        && lang
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    l10n::is_language_tag(lang)
 }
 
 const HASH_PREFIX: &str = "hash: ";
