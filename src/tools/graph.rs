@@ -6,14 +6,18 @@
 //! [`Graph`], so they always show the same thing: scenes grouped by chapter (numbered in
 //! reading order), each labelled with its id and the first words of its text, the start
 //! and the endings (with their titles) marked by shape and colour, and every edge of a
-//! [`EdgeKind`]: choices, continues, chances; conditional edges and choices that another
-//! file hooks in with `extend` drawn apart.
+//! [`EdgeKind`]: choices, continues, chances, and detours — the way into one drawn bold
+//! in green, each of its returns dashed in green back to where play goes on
+//! (`returns.rs`); conditional edges and choices that another file hooks in with
+//! `extend` drawn apart.
 //!
 //! A whole story is too big to read at once, so [`Graph::chapter`] cuts out one chapter,
 //! with the scenes just outside it as small stubs so that the ways in and out still show.
 //! Every string of the graph comes from the story and is passed through the one
 //! neutraliser ([`for_terminal`]) when the graph is built, so neither a terminal nor
 //! Graphviz ever sees a control character or a bidirectional override from it.
+
+mod returns;
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
@@ -72,6 +76,11 @@ pub enum EdgeKind {
     Route,
     /// The other outcome of a choice with a chance.
     Chance,
+    /// Into a detour (`detour:` on a choice or route); its `goto` is drawn as the
+    /// detour's returns.
+    Detour,
+    /// Out of a detour (`goto: "<return>"`), to where the step that took it goes on.
+    Return,
 }
 
 /// One way from a scene to another.
@@ -255,15 +264,18 @@ impl Builder<'_> {
         if let Some(cond) = &cond {
             label.push(format!("if {cond}"));
         }
-        self.edge(
-            from,
-            &c.goto,
-            EdgeKind::Choice,
-            label,
-            cond.is_some(),
-            extension,
-        );
-        if let Some(ch) = &c.chance {
+        // A detour's `goto` is where its return leads: drawn as the return edges.
+        let (kind, to) = match c.detour.as_deref() {
+            Some(detour) => {
+                label[0].push_str(" (detour)");
+                (EdgeKind::Detour, detour)
+            }
+            None => (EdgeKind::Choice, c.goto.as_str()),
+        };
+        self.edge(from, to, kind, label, cond.is_some(), extension);
+        if let Some(ch) = &c.chance
+            && c.detour.is_none()
+        {
             let mut label = vec![format!("{} ({}% chance)", c.id, ch.percent)];
             if let Some(cond) = &cond {
                 label.push(format!("if {cond}"));
@@ -345,18 +357,35 @@ impl Graph {
                     let several = routes.len() > 1;
                     for r in routes {
                         let cond = condition(r.when_source.as_ref(), r.when.as_ref());
-                        let label = match &cond {
+                        let mut label = match &cond {
                             Some(c) => vec![format!("if {c}")],
                             None if several => vec!["otherwise".to_owned()],
                             None => Vec::new(),
                         };
-                        b.edge(i, &r.goto, EdgeKind::Route, label, cond.is_some(), false);
+                        let (kind, to) = match r.detour.as_deref() {
+                            Some(detour) => {
+                                label.push("(detour)".to_owned());
+                                (EdgeKind::Detour, detour)
+                            }
+                            None => (EdgeKind::Route, r.goto.as_str()),
+                        };
+                        b.edge(i, to, kind, label, cond.is_some(), false);
                     }
                 }
                 Exit::Ending(_) => {}
             }
         }
         let mut graph = b.graph;
+        for (from, to) in returns::edges(story) {
+            graph.edges.push(Edge {
+                from,
+                to,
+                kind: EdgeKind::Return,
+                label: vec!["return".to_owned()],
+                conditional: false,
+                extension: false,
+            });
+        }
         let start = story.scene_position(&story.start);
         graph.order_chapters(start);
         graph
@@ -593,8 +622,9 @@ impl Graph {
         out.push_str("  // Junctions: diamonds. Grey dashed boxes: scenes of other chapters.\n");
         out.push_str("  // Edges: solid, a choice; hollow arrow, Continue; dotted, a chance;\n");
         out.push_str(
-            "  // orange, under a condition; blue dashed, added by another file's `extend`.\n",
+            "  // orange, under a condition; blue dashed, added by another file's `extend`;\n",
         );
+        out.push_str("  // green: a detour (bold, in) and its returns (dashed, out).\n");
         // Cluster titles sit at the top left, where edges entering a chapter (drawn to
         // its first scenes, in the middle) do not cross them.
         out.push_str(
@@ -667,7 +697,7 @@ impl Graph {
         let mut out = String::new();
         out.push_str("flowchart TD\n");
         out.push_str(
-            "  %% Start: stadium. Endings: red hexagons with their titles. Junctions: diamonds.\n  %% Thick: a chance. Dashed: added by `extend` from another file. Orange: under a condition.\n",
+            "  %% Start: stadium. Endings: red hexagons with their titles. Junctions: diamonds.\n  %% Thick: a chance, or into a detour. Dashed: added by `extend` from another file, or a\n  %% detour's return. Orange: under a condition. Green: detours.\n",
         );
         for k in 0..self.clusters.len() {
             let _ = writeln!(
@@ -686,13 +716,16 @@ impl Graph {
             }
         }
         let mut conditional = Vec::new();
+        let mut detours = Vec::new();
         for (k, e) in self.edges.iter().enumerate() {
             let arrow = match (e.kind, e.extension) {
-                (_, true) => "-.->",
-                (EdgeKind::Chance, false) => "==>",
+                (EdgeKind::Return, _) | (EdgeKind::Choice | EdgeKind::Route, true) => "-.->",
+                (EdgeKind::Chance | EdgeKind::Detour, _) => "==>",
                 (EdgeKind::Choice | EdgeKind::Route, false) => "-->",
             };
-            if e.conditional {
+            if matches!(e.kind, EdgeKind::Detour | EdgeKind::Return) {
+                detours.push(k.to_string());
+            } else if e.conditional {
                 conditional.push(k.to_string());
             }
             if e.label.is_empty() {
@@ -737,6 +770,9 @@ impl Graph {
                 conditional.join(",")
             );
         }
+        if !detours.is_empty() {
+            let _ = writeln!(out, "  linkStyle {} stroke:#006400", detours.join(","));
+        }
         out
     }
 
@@ -756,21 +792,25 @@ impl Graph {
     }
 }
 
-/// How an edge is drawn in Graphviz: line style by kind, orange under a condition,
-/// blue dashed when another file's `extend` added it.
+/// How an edge is drawn in Graphviz: line style by kind; green for a detour, else blue
+/// dashed when another file's `extend` added it, else orange under a condition (whose
+/// label is orange whatever the line).
 fn dot_edge_attrs(e: &Edge) -> Vec<&'static str> {
     let mut attrs = Vec::new();
     match (e.kind, e.extension) {
+        (EdgeKind::Detour, _) => attrs.push("style=bold, color=darkgreen"),
+        (EdgeKind::Return, _) => attrs.push("style=dashed, color=darkgreen"),
         (EdgeKind::Chance, _) => attrs.push("style=dotted"),
-        (_, true) => attrs.push("style=dashed"),
+        (EdgeKind::Choice | EdgeKind::Route, true) => attrs.push("style=dashed"),
         (EdgeKind::Route, false) => attrs.push("arrowhead=empty"),
         (EdgeKind::Choice, false) => {}
     }
-    if e.extension {
+    let green = matches!(e.kind, EdgeKind::Detour | EdgeKind::Return);
+    if e.extension && !green {
         attrs.push("color=blue4");
     }
     if e.conditional {
-        if !e.extension {
+        if !e.extension && !green {
             attrs.push("color=darkorange3");
         }
         attrs.push("fontcolor=darkorange3");

@@ -15,9 +15,11 @@ use super::layout::{
     CHOICE_INDENT, MIN_HEIGHT, MIN_WIDTH, Window, body, choice_rows, choice_window, column,
     help_rows, note_lines, play_layout, window,
 };
+use super::screens::settings::LANGUAGE_ROW;
 use super::theme::Theme;
 use super::wrap::{self, Block, Role, str_width, truncate};
 use crate::save::{AUTO_SLOT, PREVIOUS_AUTO_SLOT, QUICK_SLOT, SlotInfo, TextSpeed, ThemeName};
+use crate::tools::l10n::language_name;
 
 /// Draws the whole interface.
 pub fn draw(app: &App, frame: &mut Frame) {
@@ -49,6 +51,7 @@ pub fn draw(app: &App, frame: &mut Frame) {
         Screen::Endings => endings(app, frame, area, &theme),
         Screen::Settings => settings(app, frame, area, &theme),
         Screen::Reading => reading(app, frame, area, &theme),
+        Screen::Variables => variables(app, frame, area, &theme),
         Screen::Pause => {
             play(app, frame, area, &theme);
             pause(app, frame, area, &theme);
@@ -337,7 +340,7 @@ fn content_note(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     } else {
         String::new()
     };
-    header(frame, area, theme, "Content note", &more);
+    header(frame, area, theme, &app.story.words.content_note, &more);
     let shown: Vec<Line> = lines
         .iter()
         .skip(scroll)
@@ -850,6 +853,40 @@ fn endings(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     footer_for(app, frame, area, theme, Context::Endings);
 }
 
+/// The variables panel: every variable, its value as the story writes it and what
+/// last changed it (for an author testing a branch).
+fn variables(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let col = column(body(area));
+    let rows = app.variable_rows();
+    let height = usize::from(col.height);
+    let max = rows.len().saturating_sub(height);
+    let scroll = app.vars_scroll.min(max);
+    let count = app.session.variables().len();
+    let more = match (scroll > 0, scroll < max) {
+        (true, true) => "▲ ▼".to_owned(),
+        (false, true) => "▼ more".to_owned(),
+        (true, false) => "▲".to_owned(),
+        (false, false) => format!("{count} variable{}", if count == 1 { "" } else { "s" }),
+    };
+    header(frame, area, theme, "Variables", &more);
+    let lines: Vec<Line> = if rows.is_empty() {
+        let why = if app.session.state().is_some() {
+            "This story has no variables."
+        } else {
+            "No game in progress."
+        };
+        vec![Line::styled(why, theme.dim)]
+    } else {
+        rows.into_iter()
+            .skip(scroll)
+            .take(height)
+            .map(|r| Line::styled(r.text, if r.value { theme.prose } else { theme.dim }))
+            .collect()
+    };
+    frame.render_widget(Paragraph::new(lines), col);
+    footer_for(app, frame, area, theme, Context::Variables);
+}
+
 /// A text re-read: an earlier scene or an epilogue.
 fn reading(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let Some(r) = &app.reading else { return };
@@ -948,6 +985,14 @@ fn settings(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
             },
         ),
         row(3, "Auto-advance", if s.auto_advance { "on" } else { "off" }),
+        row(
+            LANGUAGE_ROW,
+            "Language",
+            &s.language
+                .as_deref()
+                .filter(|l| app.languages.iter().any(|have| have == l))
+                .map_or_else(|| language_name("en"), language_name),
+        ),
         Line::default(),
     ];
     if app.no_color {

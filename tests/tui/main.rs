@@ -4,6 +4,7 @@
 
 #[path = "../common/mod.rs"]
 mod common;
+mod language;
 mod migration;
 mod player;
 mod props;
@@ -11,3 +12,4 @@ mod pty;
 mod render;
 mod support;
 mod update;
+mod variables;

@@ -11,6 +11,8 @@
 //! is reduced to the truth of those comparisons; one that can only still go up and is
 //! only tested with `>=`/`>` is capped at its highest threshold. Text is ignored: `{if}`
 //! and variants change what is said, never the way on. Every chance is taken both ways.
+//! The open detours (where each will return to) are part of every state, so a return
+//! leads exactly where play would, and one with nowhere to go is a stuck state.
 //! What is left is exact, not sampled: breadth-first, so the first path found to each
 //! ending is a shortest one.
 
@@ -19,7 +21,7 @@ use std::fmt;
 
 use crate::engine::{self, Draw, Event, GameState};
 use crate::story::expr::{AssignOp, BinOp, Effect, Expr, UnOp};
-use crate::story::{Exit, Story};
+use crate::story::{Exit, RETURN, Story};
 
 /// How far the search may go.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -265,13 +267,26 @@ fn futures(story: &Story) -> Vec<Future> {
         }
         fut.push(own);
     }
+    // A return goes on wherever the detour was taken from said: any step's `goto`
+    // that follows a detour may come next.
+    let after_detours: Vec<usize> = story
+        .scenes
+        .iter()
+        .flat_map(|s| detour_continuations(s))
+        .filter_map(|t| story.scene_position(t))
+        .collect();
     let targets: Vec<Vec<usize>> = story
         .scenes
         .iter()
         .map(|s| {
-            s.targets()
+            let mut to: Vec<usize> = s
+                .targets()
                 .filter_map(|(t, _)| story.scene_position(t))
-                .collect()
+                .collect();
+            if s.targets().any(|(t, _)| t == RETURN) {
+                to.extend(&after_detours);
+            }
+            to
         })
         .collect();
     loop {
@@ -290,6 +305,25 @@ fn futures(story: &Story) -> Vec<Future> {
     }
 }
 
+/// Where play goes on after the detours this scene's steps take.
+fn detour_continuations(s: &crate::story::Scene) -> Vec<&str> {
+    match &s.exit {
+        Exit::Choices(cs) => cs
+            .iter()
+            .filter(|c| c.detour.is_some())
+            .flat_map(|c| {
+                std::iter::once(c.goto.as_str()).chain(c.chance.as_ref().map(|ch| ch.goto.as_str()))
+            })
+            .collect(),
+        Exit::Routes(rs) => rs
+            .iter()
+            .filter(|r| r.detour.is_some())
+            .map(|r| r.goto.as_str())
+            .collect(),
+        Exit::Ending(_) => Vec::new(),
+    }
+}
+
 fn holds(c: Cmp, v: i64, k: i64) -> bool {
     match c {
         Cmp::Eq => v == k,
@@ -301,13 +335,15 @@ fn holds(c: Cmp, v: i64, k: i64) -> bool {
     }
 }
 
-type Key = (usize, Vec<i64>, BTreeSet<String>);
+/// Scene, what later conditions can tell apart, once-only choices taken, and the open
+/// detours (where each returns to: the same scene leads on differently with another).
+type Key = (usize, Vec<i64>, BTreeSet<String>, Vec<String>);
 
 /// The part of a state that the rest of the game can still tell apart.
 fn key(story: &Story, fut: &[Future], s: &GameState) -> Key {
     let at = story.scene_position(&s.scene).unwrap_or(usize::MAX);
     let Some(f) = fut.get(at) else {
-        return (at, Vec::new(), s.taken_once.clone());
+        return (at, Vec::new(), s.taken_once.clone(), s.returns.clone());
     };
     let mut k = Vec::new();
     // Both maps are sorted by name: walk them together instead of searching.
@@ -344,7 +380,7 @@ fn key(story: &Story, fut: &[Future], s: &GameState) -> Key {
             }
         }
     }
-    (at, k, s.taken_once.clone())
+    (at, k, s.taken_once.clone(), s.returns.clone())
 }
 
 /// How a state was first reached: its parent and the step from there (by position and

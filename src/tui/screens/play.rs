@@ -78,6 +78,10 @@ pub fn play(app: &mut App, msg: &Msg) -> Vec<Command> {
             app.stack.push(Screen::Help);
         }
         Msg::Undo => return app.undo(),
+        Msg::Variables => {
+            app.vars_scroll = 0;
+            app.stack.push(Screen::Variables);
+        }
         Msg::Back => {
             app.pause = crate::tui::app::PauseItem::Resume;
             app.stack.push(Screen::Pause);
