@@ -846,3 +846,42 @@ fn chin_speaks_in_every_random_game() {
         );
     }
 }
+
+#[test]
+fn clues_counts_exactly_the_clue_flags_noticed_in_every_random_game() {
+    // The `notice_*` named effects are the one way to notice a clue; a clue noticed
+    // twice, or a flag set without its count, would break this at the step it happens.
+    const CLUES: [&str; 7] = [
+        "dan_known",
+        "legend",
+        "saw_chin",
+        "baby_doubt",
+        "son_doubt",
+        "chin_link",
+        "passport",
+    ];
+    let story = shipped();
+    for seed in 0..200u64 {
+        let (mut state, _) = engine::start(story, seed).unwrap();
+        let mut pick = Pick(seed.wrapping_mul(0x2545_F491_4F6C_DD1D) | 1);
+        loop {
+            let noticed = CLUES.iter().filter(|c| state.var(c) != 0).count();
+            assert_eq!(
+                state.var("clues"),
+                i64::try_from(noticed).unwrap(),
+                "seed {seed}: in `{}` clues is {} but {noticed} clue flags are set",
+                state.scene,
+                state.var("clues")
+            );
+            if state.is_over() {
+                break;
+            }
+            let offered: Vec<_> = engine::choices(story, &state)
+                .into_iter()
+                .filter(|c| c.enabled)
+                .collect();
+            let id = offered[pick.below(offered.len())].id.clone();
+            engine::choose(story, &mut state, &id).unwrap();
+        }
+    }
+}

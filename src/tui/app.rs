@@ -321,6 +321,15 @@ impl<'s> App<'s> {
         rows
     }
 
+    /// Opens the save or load screen (`screen`), asking the run loop to list the saves
+    /// folder again: a save may have appeared, changed or gone since it was last read
+    /// (another game running, a file copied in).
+    pub(crate) fn open_slots(&mut self, screen: Screen) -> Vec<Command> {
+        self.cursor = 0;
+        self.stack.push(screen);
+        vec![Command::ListSlots]
+    }
+
     /// What is in `slot`, if anything.
     #[must_use]
     pub fn slot(&self, slot: &str) -> Option<&SlotInfo> {
@@ -365,19 +374,24 @@ impl<'s> App<'s> {
     }
 
     /// The session's effects as commands for the run loop, and the notice to show.
-    fn carry_out(&self, effects: Vec<Effect>) -> (Vec<Command>, Option<Notice>) {
+    /// A story bug (an expression that divided by zero) is shown at once: play has
+    /// gone on, but the player should know why a number may look wrong, and the
+    /// author reading a bug report needs the words.
+    fn carry_out(&mut self, effects: Vec<Effect>) -> (Vec<Command>, Option<Notice>) {
         let mut commands = Vec::new();
         let mut notice = None;
+        let mut bugs = Vec::new();
         for effect in effects {
             match effect {
                 Effect::StartClock(played) => commands.push(Command::StartClock(played)),
                 Effect::SaveProfile => commands.push(self.save_profile()),
                 Effect::Autosave => commands.extend(self.autosave()),
                 Effect::Notice(n) => notice = Some(n),
-                // An author's note: the line-mode player prints it on stderr and
-                // `explore` finds such paths; the game screen stays the story's.
-                Effect::StoryBug(_) => {}
+                Effect::StoryBug(bug) => bugs.push(bug),
             }
+        }
+        if !bugs.is_empty() {
+            self.flash(story_bug_notice(&bugs));
         }
         (commands, notice)
     }
@@ -648,6 +662,18 @@ impl<'s> App<'s> {
             self.stack.pop();
         }
     }
+}
+
+/// How the TUI words the session's story bugs: the first, and how many more.
+fn story_bug_notice(bugs: &[String]) -> String {
+    let more = match bugs.len() {
+        0 | 1 => String::new(),
+        n => format!(" (and {} more)", n - 1),
+    };
+    format!(
+        "A bug in the story, not your doing: {}{more}. Please tell its author.",
+        bugs.first().map_or("", String::as_str)
+    )
 }
 
 pub(crate) fn slot_name(slot: &str) -> String {

@@ -354,3 +354,26 @@ pub fn variable_rows(vars: &[crate::engine::VariableView], width: u16) -> Vec<Va
     }
     out
 }
+
+/// A notice laid out for the footer of `area`: one line when it fits, else wrapped
+/// (words kept whole) onto at most half the screen's rows, the last cut with `…`.
+#[must_use]
+pub fn notice_lines(text: &str, area: Rect) -> Vec<String> {
+    // One cell of margin each side.
+    let width = usize::from(area.width.saturating_sub(2)).max(1);
+    let most = usize::from(area.height / 2).max(1);
+    let mut lines: Vec<String> = wrap::layout(&[Block::prose(text)], width)
+        .iter()
+        .map(|l| l.cells.iter().map(|c| c.ch).collect())
+        .collect();
+    if lines.len() > most {
+        lines.truncate(most);
+        if let Some(last) = lines.last_mut() {
+            *last = wrap::truncate(&format!("{last} …"), width);
+            if !last.ends_with('…') {
+                last.push('…');
+            }
+        }
+    }
+    lines
+}

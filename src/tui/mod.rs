@@ -604,6 +604,7 @@ impl Shell<'_> {
                     since: Instant::now(),
                 };
             }
+            Command::ListSlots => self.pending.push_back(slots_msg(self.story, self.store)),
             Command::Quit => self.quitting = true,
             Command::Reload(state) => self.reload = Some(Carry(state)),
             Command::SetLanguage(relanguage) => self.relanguage = Some(relanguage),
@@ -740,6 +741,29 @@ mod tests {
             "{}",
             note(&msgs)
         );
+        // On screen, at the smallest size, the whole message (issue 15): wrapped, not cut.
+        let whole = note(&msgs).split_whitespace().collect::<Vec<_>>().join(" ");
+        let mut app = App::new(&story, crate::save::Profile::default(), 1, true);
+        app.stack = vec![Screen::Title];
+        update(&mut app, Msg::Resize(40, 12));
+        for msg in msgs.clone() {
+            update(&mut app, msg);
+        }
+        let mut terminal =
+            ratatui::Terminal::new(ratatui::backend::TestBackend::new(40, 12)).unwrap();
+        terminal.draw(|f| view::draw(&app, f)).unwrap();
+        let buffer = terminal.backend().buffer();
+        let shown: Vec<&str> = buffer
+            .content()
+            .iter()
+            .map(ratatui::buffer::Cell::symbol)
+            .collect();
+        let shown = shown
+            .concat()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(shown.contains(&whole), "{whole}\n---\n{shown}");
 
         std::fs::write(
             &gate,

@@ -159,6 +159,8 @@ pub enum Command {
         /// The slot.
         slot: String,
     },
+    /// List the saves folder again; the loop answers with [`Msg::Slots`].
+    ListSlots,
     /// Write the profile (endings found, settings).
     SaveProfile(Box<Profile>),
     /// A game began (or was loaded) with this much play time behind it.

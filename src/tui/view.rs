@@ -12,7 +12,7 @@ use ratatui::widgets::{Block as Panel, Borders, Clear, Paragraph};
 use super::app::{App, Game, JournalEntry, MenuItem, PauseItem, Screen};
 use super::keys::{self, Context};
 use super::layout::{
-    CHOICE_INDENT, MIN_HEIGHT, MIN_WIDTH, Window, body, choice_rows, choice_window, column,
+    self, CHOICE_INDENT, MIN_HEIGHT, MIN_WIDTH, Window, body, choice_rows, choice_window, column,
     help_rows, note_lines, play_layout, window,
 };
 use super::screens::settings::LANGUAGE_ROW;
@@ -195,9 +195,31 @@ fn footer_for(app: &App, frame: &mut Frame, area: Rect, theme: &Theme, ctx: Cont
 fn footer(app: &App, frame: &mut Frame, area: Rect, theme: &Theme, hints: &str) {
     let row = Rect::new(area.x, area.bottom().saturating_sub(1), area.width, 1);
     match &app.notice {
-        Some(n) => bar(frame, row, &format!(" {n}"), "", theme.notice),
+        Some(n) => notice(frame, area, theme, n),
         None => bar(frame, row, &format!(" {hints}"), "", theme.dim),
     }
+}
+
+/// A notice in the footer; one too long for it is wrapped onto as many rows above it
+/// as it needs (up to half the screen, the last cut with `…`), over what is there until
+/// the next key: a message that explains something (a reload's first error, where a
+/// migrated save resumes) must be read whole, not cut at the edge.
+fn notice(frame: &mut Frame, area: Rect, theme: &Theme, text: &str) {
+    let lines = layout::notice_lines(text, area);
+    let height = u16::try_from(lines.len()).unwrap_or(u16::MAX).max(1);
+    let rect = Rect::new(
+        area.x,
+        area.bottom().saturating_sub(height),
+        area.width,
+        height.min(area.height),
+    );
+    frame.render_widget(Clear, rect);
+    frame.buffer_mut().set_style(rect, theme.notice);
+    let shown: Vec<Line> = lines
+        .into_iter()
+        .map(|l| Line::styled(format!(" {l}"), theme.notice))
+        .collect();
+    frame.render_widget(Paragraph::new(shown).style(theme.notice), rect);
 }
 
 fn centred(area: Rect, width: u16, height: u16) -> Rect {
@@ -437,6 +459,10 @@ fn play(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     if !waiting {
         choices(app, game, frame, layout.choices, theme);
     }
+    // The card first: a notice (where a loaded save resumes, say) is drawn over it.
+    if game.card {
+        card(game, frame, area, theme);
+    }
     match &app.replay {
         Some(r) if r.at == r.last() && r.recording.divergence.is_some() => {
             let d = r.recording.divergence.as_ref().map(ToString::to_string);
@@ -444,9 +470,6 @@ fn play(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
             footer(app, frame, area, theme, &text);
         }
         _ => footer_for(app, frame, area, theme, play_context(app, game)),
-    }
-    if game.card {
-        card(game, frame, area, theme);
     }
 }
 

@@ -6,6 +6,7 @@
 mod common;
 mod language;
 mod migration;
+mod notices;
 mod player;
 mod props;
 mod pty;

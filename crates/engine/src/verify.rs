@@ -269,12 +269,7 @@ fn futures(story: &Story) -> Vec<Future> {
     }
     // A return goes on wherever the detour was taken from said: any step's `goto`
     // that follows a detour may come next.
-    let after_detours: Vec<usize> = story
-        .scenes
-        .iter()
-        .flat_map(|s| detour_continuations(s))
-        .filter_map(|t| story.scene_position(t))
-        .collect();
+    let after_detours = story.return_targets();
     let targets: Vec<Vec<usize>> = story
         .scenes
         .iter()
@@ -302,25 +297,6 @@ fn futures(story: &Story) -> Vec<Future> {
         if !changed {
             return fut;
         }
-    }
-}
-
-/// Where play goes on after the detours this scene's steps take.
-fn detour_continuations(s: &crate::story::Scene) -> Vec<&str> {
-    match &s.exit {
-        Exit::Choices(cs) => cs
-            .iter()
-            .filter(|c| c.detour.is_some())
-            .flat_map(|c| {
-                std::iter::once(c.goto.as_str()).chain(c.chance.as_ref().map(|ch| ch.goto.as_str()))
-            })
-            .collect(),
-        Exit::Routes(rs) => rs
-            .iter()
-            .filter(|r| r.detour.is_some())
-            .map(|r| r.goto.as_str())
-            .collect(),
-        Exit::Ending(_) => Vec::new(),
     }
 }
 

@@ -266,6 +266,36 @@ impl Story {
         self.scene_index.get(id).copied()
     }
 
+    /// Where a `<return>` may lead, ignoring which detour is open: the position of the
+    /// `goto` of every step that takes a detour (chances included), each once. For the
+    /// tools that follow the story's graph without playing it.
+    #[must_use]
+    pub fn return_targets(&self) -> Vec<usize> {
+        let mut out: Vec<usize> = Vec::new();
+        for s in &self.scenes {
+            let gotos: Vec<&str> = match &s.exit {
+                Exit::Choices(cs) => cs
+                    .iter()
+                    .filter(|c| c.detour.is_some())
+                    .flat_map(|c| {
+                        std::iter::once(c.goto.as_str())
+                            .chain(c.chance.as_ref().map(|ch| ch.goto.as_str()))
+                    })
+                    .collect(),
+                Exit::Routes(rs) => rs
+                    .iter()
+                    .filter(|r| r.detour.is_some())
+                    .map(|r| r.goto.as_str())
+                    .collect(),
+                Exit::Ending(_) => Vec::new(),
+            };
+            out.extend(gotos.into_iter().filter_map(|g| self.scene_position(g)));
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
     /// The variable with this name.
     #[must_use]
     pub fn variable(&self, name: &str) -> Option<&Variable> {
