@@ -152,6 +152,9 @@ fn a_chapter_alone_keeps_its_ways_in_and_out_as_stubs() {
         !dot.contains("\"grass\""),
         "a scene two steps away is not drawn"
     );
+    // The ways in all lead to the yard: they end at the chapter's border.
+    assert!(dot.contains("\"fall\" -> \"yard\" [arrowhead=empty, lhead=cluster_0];"));
+    assert!(dot.contains("\"crossroads\" -> \"home\" [label=\"otherwise\", arrowhead=empty];"));
     let mermaid = view.mermaid();
     assert!(mermaid.contains("class "), "{mermaid}");
     assert!(mermaid.contains(" stub\n"), "{mermaid}");

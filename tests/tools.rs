@@ -78,9 +78,11 @@ fn graph_groups_chapters_and_marks_endings_conditions_chances_and_extensions() {
     assert!(dot.contains("climb (50% chance)\", style=dotted"));
     assert!(dot.contains("+ fox\\nif not saw_fox\", style=dashed, color=blue4"));
     assert!(dot.contains("grass (once)"));
-    // Continue is drawn with a hollow arrow; its fallback is named.
+    // Continue is drawn with a hollow arrowhead; its fallback is named. The yard is its
+    // chapter's only way in: edges into it end at the chapter's border, clear of its
+    // title; the epilogue has two ways in, so edges go to their scenes.
     assert!(
-        dot.contains("\"fall\" -> \"yard\" [arrowhead=empty];"),
+        dot.contains("\"fall\" -> \"yard\" [arrowhead=empty, lhead=cluster_1];"),
         "{dot}"
     );
     assert!(

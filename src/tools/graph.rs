@@ -626,7 +626,9 @@ impl Graph {
         );
         out.push_str("  // green: a detour (bold, in) and its returns (dashed, out).\n");
         // Cluster titles sit at the top left, where edges entering a chapter (drawn to
-        // its first scenes, in the middle) do not cross them.
+        // its first scenes, in the middle) seldom cross them; and an edge into a chapter
+        // with a single way in ends at the chapter's border (`lhead`), above its title,
+        // as one out of a chapter with a single way out starts there (`ltail`).
         out.push_str(
             "  graph [rankdir=TB, fontname=\"Helvetica\", compound=true, labeljust=l, labelloc=t, nodesep=0.3, ranksep=0.4];\n",
         );
@@ -650,12 +652,24 @@ impl Graph {
                 self.dot_node(&mut out, "  ", n);
             }
         }
+        let entries = self.single_ends(true);
+        let exits = self.single_ends(false);
         for e in &self.edges {
             let mut attrs = Vec::new();
             if !e.label.is_empty() {
                 attrs.push(format!("label=\"{}\"", dot_escape(&e.label.join("\n"))));
             }
             attrs.extend(dot_edge_attrs(e).into_iter().map(str::to_owned));
+            if let Some(&Some(k)) = entries.get(e.to)
+                && self.cluster_of(e.from) != Some(k)
+            {
+                attrs.push(format!("lhead=cluster_{k}"));
+            }
+            if let Some(&Some(k)) = exits.get(e.from)
+                && self.cluster_of(e.to) != Some(k)
+            {
+                attrs.push(format!("ltail=cluster_{k}"));
+            }
             // Scene ids are the node ids: the source reads like the story.
             let from = dot_escape(&self.nodes[e.from].id);
             let to = dot_escape(&self.nodes[e.to].id);
@@ -666,6 +680,50 @@ impl Graph {
             }
         }
         out.push_str("}\n");
+        out
+    }
+
+    /// The cluster drawing node `n` (`None` for a stub), by its place in
+    /// [`Graph::clusters`].
+    fn cluster_of(&self, n: usize) -> Option<usize> {
+        let node = &self.nodes[n];
+        if node.stub.is_some() {
+            return None;
+        }
+        // A chapter view has one cluster, whose `chapter` is the whole story's number.
+        Some(if self.clusters.len() == 1 {
+            0
+        } else {
+            node.chapter
+        })
+    }
+
+    /// For each node, its cluster when it is that cluster's only way in from outside
+    /// (`into`: every edge from another cluster or a stub leads to it) or its only way
+    /// out (every edge to another cluster or a stub leaves from it), else `None`.
+    fn single_ends(&self, into: bool) -> Vec<Option<usize>> {
+        // Per cluster: no such edge yet, one node, or several.
+        let mut end: Vec<Option<Option<usize>>> = vec![None; self.clusters.len()];
+        for e in &self.edges {
+            let (inner, outer) = if into { (e.to, e.from) } else { (e.from, e.to) };
+            let Some(k) = self.cluster_of(inner) else {
+                continue;
+            };
+            if self.cluster_of(outer) == Some(k) {
+                continue;
+            }
+            end[k] = match end[k] {
+                None => Some(Some(inner)),
+                Some(Some(n)) if n == inner => Some(Some(n)),
+                Some(_) => Some(None),
+            };
+        }
+        let mut out = vec![None; self.nodes.len()];
+        for (k, e) in end.iter().enumerate() {
+            if let Some(Some(n)) = e {
+                out[*n] = Some(k);
+            }
+        }
         out
     }
 
