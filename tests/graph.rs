@@ -405,8 +405,20 @@ mod svg {
             "",
         );
         assert_eq!(run.code, 2);
-        assert!(run.stderr.contains("cannot be used with"), "{}", run.stderr);
+        assert!(
+            run.stderr.contains("`--svg` draws the Graphviz source"),
+            "{}",
+            run.stderr
+        );
         assert!(!common::root().join("x.svg").exists());
+        // `--format dot` is what `--svg` draws anyway.
+        let empty = tempfile::tempdir().unwrap();
+        let run = graph_svg(
+            empty.path(),
+            &["--format", "dot"],
+            &empty.path().join("x.svg"),
+        );
+        assert!(run.stderr.contains("not installed"), "{}", run.stderr);
     }
 
     /// With the real Graphviz, when this machine has it: a picture comes out.

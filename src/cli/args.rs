@@ -106,7 +106,7 @@ pub struct GraphArgs {
     pub chapter: Option<String>,
     /// Draw it as SVG into this file by running Graphviz's `dot` (which must be on the
     /// PATH) instead of printing the source.
-    #[arg(long, value_name = "OUT", conflicts_with = "format")]
+    #[arg(long, value_name = "OUT")]
     pub svg: Option<PathBuf>,
     /// Seconds `dot` may run for `--svg` before it is stopped.
     #[arg(long, value_name = "SECS", default_value_t = 120, requires = "svg")]

@@ -12,10 +12,16 @@ use crate::tools::graphviz::{self, SvgError};
 /// Prints the graph, or writes it as SVG.
 ///
 /// # Errors
-/// The story does not load; `--chapter` names no chapter (exit 2, listing them);
+/// `--svg` with `--format mermaid`; the story does not load; `--chapter` names no
+/// chapter (exit 2, listing them);
 /// `--svg` without Graphviz, or `dot` failing (exit 2, with its message); stdout fails
 /// (a closed pipe is fine).
 pub fn graph(dir: Option<&Path>, args: &GraphArgs) -> Result<(), CliError> {
+    if args.svg.is_some() && args.format == GraphFormat::Mermaid {
+        return Err(CliError::CannotRun(
+            "butterfly: `--svg` draws the Graphviz source with `dot`; Mermaid is drawn by a Markdown viewer: leave out `--format mermaid`".to_owned(),
+        ));
+    }
     let story = load_story(dir)?;
     let mut graph = Graph::of(&story);
     if let Some(query) = &args.chapter {
