@@ -58,7 +58,7 @@ fn a_new_game_starts_at_the_start_with_initial_values() {
         0,
         "a chapter may declare variables too"
     );
-    assert_eq!(state.visits.get("gate"), Some(&1));
+    assert_eq!(state.visit_count("gate"), 1);
     assert!(state.path.is_empty());
     assert!(!state.is_over());
     assert_eq!(
@@ -120,7 +120,7 @@ fn the_key_path_home() {
 
     choose(&story, &mut state, "continue").unwrap();
     assert_eq!(state.scene, "gate");
-    assert_eq!(state.visits["gate"], 2);
+    assert_eq!(state.visit_count("gate"), 2);
     // The search was once-only; the gate opens now; the lie is gone since the grass
     // was visited (`visits(grass) == 0` no longer holds).
     assert_eq!(ids(&choices(&story, &state)), ["open", "climb"]);
@@ -162,7 +162,7 @@ fn the_key_path_home() {
         ]
     );
     assert_eq!(state.scene, "home");
-    assert_eq!(state.visits["crossroads"], 1);
+    assert_eq!(state.visit_count("crossroads"), 1);
     assert!(state.is_over());
     assert_eq!(state.ending.as_deref(), Some("home"));
     assert!(choices(&story, &state).is_empty());

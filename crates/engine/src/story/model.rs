@@ -4,8 +4,10 @@
 //! events); the indices here are only a lookup cache.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use super::expr::{Effect, Expr, Type};
+use super::layout::Layout;
 use super::text::Text;
 
 /// A declared variable.
@@ -224,6 +226,9 @@ pub struct Story {
     pub content_hash: u64,
     pub(crate) scene_index: HashMap<String, usize>,
     pub(crate) var_index: HashMap<String, usize>,
+    /// Dense numbering of variables, scenes and once-only choices, built by the loader
+    /// (see [`Layout`]); game states share it.
+    pub(crate) layout: Arc<Layout>,
 }
 
 impl Story {
@@ -237,6 +242,13 @@ impl Story {
     #[must_use]
     pub fn scene_position(&self, id: &str) -> Option<usize> {
         self.scene_index.get(id).copied()
+    }
+
+    /// The numbering of this story's variables, scenes and once-only choices that game
+    /// states use.
+    #[must_use]
+    pub fn layout(&self) -> &Arc<Layout> {
+        &self.layout
     }
 
     /// The variable with this name.
