@@ -182,10 +182,7 @@ impl<'s> Codec<'s> {
             write_varint(&mut out, ((v << 1) ^ (v >> 63)) as u64);
         }
         for s in &self.counted {
-            write_varint(
-                &mut out,
-                u64::from(state.visit_count(s)),
-            );
+            write_varint(&mut out, u64::from(state.visit_count(s)));
         }
         let mut bits = vec![0u8; self.once.len().div_ceil(8)];
         for &slot in state.taken_slots() {

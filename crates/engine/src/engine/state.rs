@@ -63,7 +63,7 @@ impl GameState {
     /// story; the engine adopts the story's numbering on the first step).
     #[must_use]
     pub fn new(seed: u64, vars: BTreeMap<String, i64>) -> Self {
-        let layout = Layout::of_vars(vars.iter().map(|(k, &v)| (k.as_str(), v)));
+        let layout = Layout::of_vars(vars);
         Self::fresh(seed, Arc::new(layout))
     }
 
@@ -146,7 +146,9 @@ impl GameState {
     /// Times the scene `id` was entered.
     #[must_use]
     pub fn visit_count(&self, id: &str) -> u32 {
-        self.layout.scene_ix(id).map_or(0, |i| self.visit_count_at(i))
+        self.layout
+            .scene_ix(id)
+            .map_or(0, |i| self.visit_count_at(i))
     }
 
     /// Times scene `i` of the layout was entered.
@@ -252,7 +254,9 @@ impl GameState {
     /// Whether the once-only choice `scene/choice` was taken.
     #[must_use]
     pub fn has_taken_once(&self, key: &str) -> bool {
-        self.layout.once_slot_of(key).is_some_and(|k| self.has_taken(k))
+        self.layout
+            .once_slot_of(key)
+            .is_some_and(|k| self.has_taken(k))
     }
 
     /// The step that last changed a variable (1-based into `path`, 0 for the opening),

@@ -297,7 +297,9 @@ pub fn available<'s>(scene: &'s Scene, state: &GameState) -> Vec<&'s str> {
         Exit::Choices(list) => list
             .iter()
             .enumerate()
-            .filter(|&(at, c)| condition_holds(c, state) && !(c.once && taken(state, &scene.id, at)))
+            .filter(|&(at, c)| {
+                condition_holds(c, state) && !(c.once && taken(state, &scene.id, at))
+            })
             .map(|(_, c)| c.id.as_str())
             .collect(),
         Exit::Routes(_) => vec![CONTINUE],
@@ -587,9 +589,9 @@ pub(super) fn enter(
                 return Ok(());
             }
             Exit::Routes(routes) if s.is_junction() => {
-                target = pick_route(routes, state, events)
+                pick_route(routes, state, events)
                     .ok_or_else(|| EngineError::Stuck(s.id.clone()))?
-                    .to_owned();
+                    .clone_into(&mut target);
             }
             _ => {
                 count_shown_blocks(story, state, s);

@@ -7,20 +7,11 @@
 //! is an array access instead of a hash. Names stay the interface everywhere else:
 //! saves, paths, events and the tools speak ids, and a [`Layout`] translates both ways.
 //! The numbering is the story's own order (variables as declared, scenes as in
-//! [`Story::scenes`]), so an index found in the story is valid in its layout.
+//! [`Story::scenes`](super::model::Story::scenes)), so an index found in the story is valid in its layout.
 
 use std::collections::HashMap;
 
-
 pub use super::id::{IdRef, UNRESOLVED};
-
-/// A variable's position among [`Story::variables`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct VarIx(pub u32);
-
-/// A scene's position among [`Story::scenes`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct SceneIx(pub u32);
 
 /// The numbering of one story's countable things, shared (behind an `Arc`) by the story
 /// and every state of a game on it.
@@ -46,9 +37,10 @@ pub(crate) fn ix(i: usize) -> u32 {
 
 impl Layout {
     /// A numbering of just these variables (for a state built without a story).
-    pub fn of_vars<'a>(vars: impl Iterator<Item = (&'a str, i64)>) -> Self {
+    pub fn of_vars<S: AsRef<str>>(vars: impl IntoIterator<Item = (S, i64)>) -> Self {
         let mut out = Self::default();
         for (name, initial) in vars {
+            let name = name.as_ref();
             out.var_ix.insert(name.into(), ix(out.vars.len()));
             out.vars.push(name.into());
             out.initial.push(initial);

@@ -14,9 +14,9 @@ pub mod load;
 pub mod model;
 mod named;
 mod passes;
-mod resolve;
 #[allow(missing_docs)] // every field is documented in docs/format.md
 pub mod raw;
+mod resolve;
 mod safe;
 pub mod scan;
 pub mod site;

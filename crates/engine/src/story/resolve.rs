@@ -10,12 +10,7 @@ use super::model::{Exit, Story};
 
 /// The numbering of `story`.
 pub(crate) fn layout_of(story: &Story) -> Layout {
-    let mut out = Layout::of_vars(
-        story
-            .variables
-            .iter()
-            .map(|v| (v.name.as_str(), v.initial)),
-    );
+    let mut out = Layout::of_vars(story.variables.iter().map(|v| (v.name.as_str(), v.initial)));
     out.scenes = story.scenes.iter().map(|s| s.id.as_str().into()).collect();
     out.scene_ix = out
         .scenes
