@@ -579,7 +579,7 @@ fn a_state_built_by_name_reads_right_under_resolved_conditions() {
     let cond = story
         .scenes
         .iter()
-        .flat_map(|s| s.choices())
+        .flat_map(butterfly::story::Scene::choices)
         .filter_map(|c| c.when.as_ref())
         .find(|w| w.to_string().contains("coins"))
         .expect("the fixture tests coins somewhere");

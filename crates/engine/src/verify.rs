@@ -11,6 +11,8 @@
 //! is reduced to the truth of those comparisons; one that can only still go up and is
 //! only tested with `>=`/`>` is capped at its highest threshold. Text is ignored: `{if}`
 //! and variants change what is said, never the way on. Every chance is taken both ways.
+//! The open detours (where each will return to) are part of every state, so a return
+//! leads exactly where play would, and one with nowhere to go is a stuck state.
 //! What is left is exact, not sampled: breadth-first, so the first path found to each
 //! ending is a shortest one.
 
@@ -19,7 +21,7 @@ use std::fmt;
 
 use crate::engine::{self, Draw, Event, GameState};
 use crate::story::expr::{AssignOp, BinOp, Effect, Expr, UnOp};
-use crate::story::{Exit, Story};
+use crate::story::{Exit, RETURN, Story};
 
 /// How far the search may go.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -265,13 +267,21 @@ fn futures(story: &Story) -> Vec<Future> {
         }
         fut.push(own);
     }
+    // A return goes on wherever the detour was taken from said: any step's `goto`
+    // that follows a detour may come next.
+    let after_detours = story.return_targets();
     let targets: Vec<Vec<usize>> = story
         .scenes
         .iter()
         .map(|s| {
-            s.targets()
+            let mut to: Vec<usize> = s
+                .targets()
                 .filter_map(|(t, _)| story.scene_position(t))
-                .collect()
+                .collect();
+            if s.targets().any(|(t, _)| t == RETURN) {
+                to.extend(&after_detours);
+            }
+            to
         })
         .collect();
     loop {
@@ -301,7 +311,10 @@ fn holds(c: Cmp, v: i64, k: i64) -> bool {
     }
 }
 
-type Key = (usize, Vec<i64>, Vec<u32>);
+/// Scene, what later conditions can tell apart, once-only choices taken (layout
+/// slots), and the open detours (where each returns to: the same scene leads on
+/// differently with another).
+type Key = (usize, Vec<i64>, Vec<u32>, Vec<String>);
 
 /// Where a kept value is read: a variable or a scene's visit count, by layout index.
 #[derive(Clone, Copy)]
@@ -368,7 +381,7 @@ fn key(story: &Story, plans: &[Vec<Part>], s: &GameState) -> Key {
     let at = story.scene_position(&s.scene).unwrap_or(usize::MAX);
     let taken = s.taken_slots().to_vec();
     let Some(parts) = plans.get(at) else {
-        return (at, Vec::new(), taken);
+        return (at, Vec::new(), taken, s.returns.clone());
     };
     let read = |src: Source| match src {
         Source::Var(i) => s.value(i),
@@ -385,7 +398,7 @@ fn key(story: &Story, plans: &[Vec<Part>], s: &GameState) -> Key {
             Part::Capped(src, cap) => k.push(read(*src).min(*cap)),
         }
     }
-    (at, k, taken)
+    (at, k, taken, s.returns.clone())
 }
 
 /// How a state was first reached: its parent and the step from there (by position and

@@ -53,6 +53,10 @@ pub struct GameState {
     pub path: Vec<Step>,
     /// Set when an ending is reached.
     pub ending: Option<String>,
+    /// The detours the player is inside, innermost last: for each, where play goes on
+    /// when it returns (a scene id, or `<return>` to leave the enclosing one too).
+    /// Bounded by [`MAX_DETOUR_DEPTH`](crate::limits::MAX_DETOUR_DEPTH).
+    pub returns: Vec<String>,
     /// What the indices above mean.
     layout: Arc<Layout>,
 }
@@ -83,6 +87,7 @@ impl GameState {
             rng: ChaCha8Rng::seed_from_u64(seed),
             path: Vec::new(),
             ending: None,
+            returns: Vec::new(),
             layout,
         }
     }
@@ -363,6 +368,7 @@ impl std::fmt::Debug for GameState {
             .field("roll", &self.roll)
             .field("path", &self.path)
             .field("ending", &self.ending)
+            .field("returns", &self.returns)
             .finish_non_exhaustive()
     }
 }

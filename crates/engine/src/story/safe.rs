@@ -78,6 +78,9 @@ pub(crate) fn story(story: &mut Story) {
                 for c in choices {
                     clean(&mut c.id);
                     clean(&mut c.goto);
+                    if let Some(d) = &mut c.detour {
+                        clean(d);
+                    }
                     clean_segments(&mut c.label.segments);
                     c.tags.iter_mut().for_each(clean);
                     if let Some(d) = &mut c.disabled {
@@ -88,7 +91,12 @@ pub(crate) fn story(story: &mut Story) {
                     }
                 }
             }
-            Exit::Routes(routes) => routes.iter_mut().for_each(|r| clean(&mut r.goto)),
+            Exit::Routes(routes) => routes.iter_mut().for_each(|r| {
+                clean(&mut r.goto);
+                if let Some(d) = &mut r.detour {
+                    clean(d);
+                }
+            }),
             Exit::Ending(e) => clean(e),
         }
     }

@@ -9,7 +9,9 @@
 //!    indices).
 //! 5. [`compile`]: scenes, choices, text and expressions, checked against the names.
 //! 6. [`extend`]: other files' choices added to the scenes they name.
-//! 7. [`lint`]: whole-story warnings (reachability, variable use, look-alike choices).
+//! 7. [`detour`]: returns outside any detour, detours that re-enter themselves or nest
+//!    too deep, over the whole story (extensions included).
+//! 8. [`lint`]: whole-story warnings (reachability, variable use, look-alike choices).
 //!
 //! Every pass reports what it finds and hands on what did work, so one run finds every
 //! problem: a file that fails to parse leaves the others to be checked, and the lints
@@ -18,6 +20,7 @@
 mod compile;
 pub mod context;
 mod declare;
+mod detour;
 mod extend;
 mod index;
 pub mod lint;
@@ -65,6 +68,7 @@ pub fn run(cx: &mut Ctx<'_>) -> Option<Story> {
     extend::extend(cx, &chapters, &mut scenes, &scene_index, &names);
     let story = assemble(cx, decls, scenes, scene_index, &names);
     if let Some(story) = &story {
+        detour::check(cx, story);
         lint::run(cx, story);
     }
     report_unchecked(cx);
@@ -148,6 +152,7 @@ fn assemble(
         scene_index,
         var_index: decls.var_index,
         layout: std::sync::Arc::default(),
+        words: super::words::Words::default(),
     })
 }
 
