@@ -174,20 +174,22 @@ impl<'s> Codec<'s> {
         let mut out = Vec::with_capacity(8 + self.vars.len() + self.counted.len());
         let scene = self.story.scene_position(&state.scene).unwrap_or(0);
         write_varint(&mut out, scene as u64);
+        let by_index = state.follows(self.story.layout());
         for &i in &self.vars {
-            let v = state.var(&self.story.variables[i].name);
+            let v = if by_index {
+                state.value(i)
+            } else {
+                state.var(&self.story.variables[i].name)
+            };
             // Zigzag, so small negative numbers stay short.
             write_varint(&mut out, ((v << 1) ^ (v >> 63)) as u64);
         }
         for s in &self.counted {
-            write_varint(
-                &mut out,
-                u64::from(state.visits.get(*s).copied().unwrap_or(0)),
-            );
+            write_varint(&mut out, u64::from(state.visit_count(s)));
         }
         let mut bits = vec![0u8; self.once.len().div_ceil(8)];
-        for k in &state.taken_once {
-            if let Some(&i) = self.once_index.get(k) {
+        for &slot in state.taken_slots() {
+            if let Some(&i) = self.once_index.get(state.layout().once_key(slot)) {
                 bits[i / 8] |= 1 << (i % 8);
             }
         }
@@ -206,41 +208,35 @@ impl<'s> Codec<'s> {
     pub fn state(&self, key: &[u8], seed: u64) -> GameState {
         let mut at = 0;
         let scene = &self.story.scenes[read_varint(key, &mut at) as usize];
-        let mut vars: std::collections::BTreeMap<String, i64> = self
-            .story
-            .variables
-            .iter()
-            .map(|v| (v.name.clone(), v.initial))
-            .collect();
+        let layout = self.story.layout();
+        let mut state = GameState::fresh(seed, std::sync::Arc::clone(layout));
         for &i in &self.vars {
             let z = read_varint(key, &mut at);
             let v = ((z >> 1) as i64) ^ -((z & 1) as i64);
-            vars.insert(self.story.variables[i].name.clone(), v);
+            state.set_var(&self.story.variables[i].name, v);
         }
-        let mut visits = std::collections::BTreeMap::new();
         for s in &self.counted {
             let n = read_varint(key, &mut at) as u32;
-            if n > 0 {
-                visits.insert((*s).to_owned(), n);
+            if let Some(i) = layout.scene_ix(s) {
+                state.set_visit_count(i, n);
             }
         }
-        let taken_once = (0..self.once.len())
+        for i in (0..self.once.len())
             .filter(|&i| key.get(at + i / 8).is_some_and(|b| b & (1 << (i % 8)) != 0))
-            .map(|i| self.once[i].clone())
-            .collect();
+        {
+            if let Some(slot) = layout.once_slot_of(&self.once[i]) {
+                state.take(slot);
+            }
+        }
         at += self.once.len().div_ceil(8);
         let open = read_varint(key, &mut at);
-        let returns = (0..open)
+        state.returns = (0..open)
             .map(|_| match read_varint(key, &mut at) {
                 0 => RETURN.to_owned(),
                 i => self.story.scenes[i as usize - 1].id.clone(),
             })
             .collect();
-        let mut state = GameState::new(seed, vars);
-        state.returns = returns;
         state.scene.clone_from(&scene.id);
-        state.visits = visits;
-        state.taken_once = taken_once;
         state.ending = match &scene.exit {
             Exit::Ending(e) => Some(e.clone()),
             _ => None,

@@ -90,6 +90,7 @@ fn finish(mut cx: Ctx<'_>) -> Loaded {
     // Sanitise once, here: nothing downstream neutralises story text again.
     if let Some(s) = &mut story {
         safe::story(s);
+        super::resolve::index(s);
     }
     safe::diagnostics(&mut diagnostics);
     let has_errors = diagnostics.iter().any(Diagnostic::is_error);
