@@ -116,6 +116,8 @@ pub enum ErrorKind {
     UnknownScene,
     /// A value of the wrong type: a number where a flag is needed, or the reverse.
     Type,
+    /// A division whose divisor is always 0 (`x / 0`, `x / (2 - 2)`).
+    DivisionByZero,
 }
 
 /// A problem in an expression, with the character offset where it starts.
@@ -851,8 +853,10 @@ fn check(node: &Node, scope: &dyn Scope) -> Result<(Expr, Type), ExprError> {
                 _ => {}
             }
             if *op == BinOp::Div && rhs.constant() == Some(0) {
-                return Err(ExprError::new(b.at, "division by zero")
-                    .hint("the divisor is always 0 here; divide by something else"));
+                return Err(
+                    ExprError::of(ErrorKind::DivisionByZero, b.at, "division by zero")
+                        .hint("the divisor is always 0 here; divide by something else"),
+                );
             }
             (Expr::Binary(*op, Box::new(lhs), Box::new(rhs)), result)
         }
@@ -1180,6 +1184,7 @@ mod tests {
         ] {
             let err = parse_effect(&format!("devotion = {src}"), &S).unwrap_err();
             assert!(err.message.contains("division by zero"), "{src}: {err:?}");
+            assert_eq!(err.kind, ErrorKind::DivisionByZero, "its own kind: E0205");
         }
         assert!(parse_condition("devotion / (illusion - illusion) > 1", &S).is_ok());
     }

@@ -17,6 +17,7 @@ use super::super::raw::{RawChapter, RawChoice, RawEnding, RawScene};
 use super::super::text::{self, Text};
 use super::context::{Ctx, Site};
 use super::index::SceneIndex;
+use super::printable::{self, LookAlikes};
 
 /// The names an expression may use, built once the whole story has been read.
 pub struct Names<'a> {
@@ -240,6 +241,7 @@ pub fn expr_code(kind: ErrorKind) -> &'static str {
         ErrorKind::UnknownVariable => "E0202",
         ErrorKind::Type => "E0203",
         ErrorKind::Markup => "E0204",
+        ErrorKind::DivisionByZero => "E0205",
         ErrorKind::UnknownScene => "E0301",
     }
 }
@@ -548,6 +550,7 @@ fn compile_scene(
         // Each kept id and its index in `list`: a map, not a scan of `list`, since a
         // scene may have thousands of choices.
         let mut kept: HashMap<String, usize> = HashMap::with_capacity(choices.len());
+        let mut look_alikes = LookAlikes::default();
         for (k, rc) in choices.iter().enumerate() {
             let this = here.clone().item("Choice", k);
             let ch = compile_choice(cx, &this, rc, names, &mut slot);
@@ -573,6 +576,26 @@ fn compile_scene(
                 }
                 cx.report(d, &this.at(Some(key), &ch.id));
                 continue;
+            }
+            if let Some(earlier) = look_alikes.check(&ch.id, |x| kept.contains_key(x)) {
+                let msg = printable::message(
+                    "choice ids",
+                    &earlier,
+                    &ch.id,
+                    &format!(" of scene `{id}`"),
+                );
+                let mut d = Diagnostic::error("E0117", msg).with_hint(printable::HINT);
+                if let Some(&j) = kept.get(earlier.as_str()) {
+                    let first = written_at[j];
+                    let first_site = here
+                        .clone()
+                        .item("Choice", first)
+                        .at(Some(id_key(&choices[first])), &earlier);
+                    if let Some(l) = cx.label(&first_site, "the other one") {
+                        d = d.with_label(l);
+                    }
+                }
+                cx.report(d, &this.clone().at(Some(id_key(rc)), &ch.id));
             }
             kept.insert(ch.id.clone(), list.len());
             list.push(ch);

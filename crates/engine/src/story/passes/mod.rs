@@ -26,6 +26,7 @@ mod index;
 pub mod lint;
 mod named;
 mod parse;
+mod printable;
 mod read;
 
 use std::collections::HashMap;
