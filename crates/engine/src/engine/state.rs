@@ -122,6 +122,12 @@ impl GameState {
         &self.vars
     }
 
+    /// Sets variable `i` of the layout (bounds are the caller's business), for tools
+    /// that rebuild a state from a summary of one.
+    pub fn set_value(&mut self, i: usize, value: i64) {
+        self.set_at(i, value);
+    }
+
     /// Sets variable `i` (bounds are the caller's business).
     pub(crate) fn set_at(&mut self, i: usize, value: i64) {
         if let Some(v) = self.vars.get_mut(i) {
