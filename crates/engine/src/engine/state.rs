@@ -51,6 +51,29 @@ pub struct GameState {
     /// Bounded by [`MAX_DETOUR_DEPTH`](crate::limits::MAX_DETOUR_DEPTH).
     #[serde(default)]
     pub returns: Vec<String>,
+    /// Where the game began, when not at the story's start (`play --from`): undo,
+    /// saves and the replay viewer rebuild the game from here, not from the start.
+    #[serde(default, skip_serializing_if = "Opening::is_start")]
+    pub opening: Opening,
+}
+
+/// Where a game began: the story's start, or a chosen scene with chosen variable
+/// values (`play --from SCENE --set NAME=VALUE`, see [`start_at`](super::start_at)).
+/// Values are kept as written so an edited story checks them again.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Opening {
+    /// The scene it began in (`None`: the story's start).
+    pub scene: Option<String>,
+    /// Variables set before that scene was entered (`--set NAME=VALUE`), in order.
+    pub overrides: Vec<(String, String)>,
+}
+
+impl Opening {
+    /// Whether this is the ordinary beginning: the story's start, nothing set.
+    #[must_use]
+    pub fn is_start(&self) -> bool {
+        self.scene.is_none() && self.overrides.is_empty()
+    }
 }
 
 impl GameState {
@@ -72,6 +95,7 @@ impl GameState {
             path: Vec::new(),
             ending: None,
             returns: Vec::new(),
+            opening: Opening::default(),
         }
     }
 
