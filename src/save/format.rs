@@ -16,6 +16,9 @@
 //!
 //! - **1**: first version. Story id and content hash, seed, path with per-step
 //!   checks, snapshot, label, save time and play time.
+//! - **2**: the player's name for the save.
+//! - **3**: `opening`, where a `play --from` game began (written only for such a
+//!   game), so its path replays from there.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -24,12 +27,12 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use serde::{Deserialize, Serialize};
 
 use super::{LoadedSave, SaveError, SaveLabel};
-use crate::engine::{self, Divergence, GameState, Step};
+use crate::engine::{self, Divergence, GameState, Opening, Step};
 use crate::sanitize::for_terminal;
 use crate::story::Story;
 
 /// The save format this build writes.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// The oldest save format this build still reads.
 pub const MIN_COMPATIBLE: u32 = 1;
@@ -61,6 +64,10 @@ pub struct SaveFile {
     pub play_time_ms: u64,
     /// The seed of the game's random generator.
     pub seed: u64,
+    /// Where the game began (format 3), written only for a `play --from` game: the
+    /// path replays from there instead of the story's start.
+    #[serde(default, skip_serializing_if = "Opening::is_start")]
+    pub opening: Opening,
     /// Every choice made, in order.
     pub path: Vec<SavedStep>,
     /// The state at save time, compared with the replayed one on load.
@@ -196,10 +203,12 @@ impl SaveFile {
         let steps = &state.path;
         let mut checks = Vec::with_capacity(steps.len());
         let names = state.var_map();
-        let _ = engine::replay_checked(story, state.seed, steps, |_, s| {
-            checks.push(checksum(names.keys().map(String::as_str), s));
-            Ok(())
-        });
+        if let Ok(first) = engine::begin(story, state.seed, &state.opening) {
+            let _ = engine::replay_from_checked(story, &first, steps, |_, s| {
+                checks.push(checksum(names.keys().map(String::as_str), s));
+                Ok(())
+            });
+        }
         let path = steps
             .iter()
             .enumerate()
@@ -221,6 +230,7 @@ impl SaveFile {
             saved_at_unix_ms: millis(now.duration_since(UNIX_EPOCH).unwrap_or_default()),
             play_time_ms: millis(play_time),
             seed: state.seed,
+            opening: state.opening.clone(),
             path,
             snapshot: Snapshot::of(state),
         }
@@ -262,6 +272,8 @@ impl SaveFile {
             .chain(s.visits.keys().map(String::as_str))
             .chain(s.taken_once.iter().map(String::as_str))
             .chain(s.returns.iter().map(String::as_str))
+            .chain(self.opening.scene.as_deref())
+            .chain(self.opening.overrides.iter().map(|(name, _)| name.as_str()))
     }
 
     /// The player's name for the save, made safe like the label; `None` when blank.
@@ -357,6 +369,16 @@ pub fn decode(path: &Path, bytes: &[u8]) -> Result<SaveFile, SaveError> {
             "`{bad}` is not a valid scene, choice or variable id"
         )));
     }
+    // Opening values are quoted in messages when they no longer fit the story.
+    if let Some((name, _)) =
+        file.opening.overrides.iter().find(|(_, value)| {
+            value.chars().count() > 100 || !crate::sanitize::is_terminal_safe(value)
+        })
+    {
+        return Err(damaged(format!(
+            "the opening value of `{name}` is not a plain value"
+        )));
+    }
     Ok(file)
 }
 
@@ -389,16 +411,18 @@ pub fn verify(path: &Path, story: &Story, file: &SaveFile) -> Result<LoadedSave,
     // Checks cover the variables the save knew; one since removed makes them moot.
     let names: Vec<&str> = file.snapshot.vars.keys().map(String::as_str).collect();
     let checkable = names.iter().all(|n| story.variable(n).is_some());
-    let replayed = engine::replay_checked(story, file.seed, &steps, |i, state| {
-        let want = &file.path[i].check;
-        if !checkable || want.is_empty() || checksum(names.iter().copied(), state) == *want {
-            Ok(())
-        } else {
-            Err(
-                "the variables come out differently after it than when the game was saved"
-                    .to_owned(),
-            )
-        }
+    let replayed = engine::begin(story, file.seed, &file.opening).and_then(|first| {
+        engine::replay_from_checked(story, &first, &steps, |i, state| {
+            let want = &file.path[i].check;
+            if !checkable || want.is_empty() || checksum(names.iter().copied(), state) == *want {
+                Ok(())
+            } else {
+                Err(
+                    "the variables come out differently after it than when the game was saved"
+                        .to_owned(),
+                )
+            }
+        })
     });
     let divergence = match replayed {
         Ok(state) => match compare(&file.snapshot, &state, !story_changed) {
@@ -444,16 +468,22 @@ fn loaded(
 /// start, for an empty path), and the game resumes from just before it.
 fn at_last_step(story: &Story, file: &SaveFile, steps: &[Step], reason: String) -> Divergence {
     let Some((last, earlier)) = steps.split_last() else {
-        let start = engine::start(story, file.seed).map(|(s, _)| s);
+        let start = engine::begin(story, file.seed, &file.opening);
         return Divergence {
             step: 0,
-            scene: story.start.clone(),
+            scene: file
+                .opening
+                .scene
+                .clone()
+                .unwrap_or_else(|| story.start.clone()),
             choice: String::new(),
             reason,
             last_good: Box::new(start.unwrap_or_else(|_| blank(file.seed))),
         };
     };
-    let before = engine::replay(story, file.seed, earlier).unwrap_or_else(|d| *d.last_good);
+    let before = engine::begin(story, file.seed, &file.opening)
+        .and_then(|first| engine::replay_from(story, &first, earlier))
+        .unwrap_or_else(|d| *d.last_good);
     Divergence {
         step: earlier.len(),
         scene: last.scene.clone(),

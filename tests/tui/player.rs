@@ -626,7 +626,7 @@ fn a_named_save_round_trips_through_the_store_as_format_2() {
     );
     assert_eq!(list.iter().find(|s| s.slot == "2").unwrap().name, None);
     let text = std::fs::read_to_string(dir.path().join("1.ron")).unwrap();
-    assert!(text.contains("format: 2"), "{text}");
+    assert!(text.contains("format: 3"), "{text}");
     assert!(store.load("1", story()).is_ok());
     // A format-1 save (no name) still loads.
     let v1 = concat!(

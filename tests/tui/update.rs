@@ -590,6 +590,33 @@ fn undo_steps_back_exactly_one_choice() {
 }
 
 #[test]
+fn undo_in_a_game_begun_mid_story_steps_back_to_its_own_scene() {
+    // `play --from grass`: undo must replay from `grass`, not from the story's start.
+    let (begun, _) = engine::start_at(story(), 7, "grass", &[]).unwrap();
+    let mut app = at_title(story(), 80, 24);
+    update(
+        &mut app,
+        Msg::Resume {
+            state: Box::new(begun.clone()),
+            played: Duration::ZERO,
+            note: "Started in `grass`.".into(),
+        },
+    );
+    let mut before = Vec::new();
+    while app.game.as_ref().unwrap().state.path.len() < 2 {
+        before.push(app.game.as_ref().unwrap().state.clone());
+        send(&mut app, &[Msg::OtherKey, Msg::Digit(1), Msg::OtherKey]);
+        assert!(before.len() < 10, "the choices move on");
+    }
+    before.dedup();
+    update(&mut app, Msg::Undo);
+    assert_eq!(app.notice.as_deref(), Some("Stepped back one choice."));
+    assert_eq!(app.game.as_ref().unwrap().state, before[1]);
+    update(&mut app, Msg::Undo);
+    assert_eq!(app.game.as_ref().unwrap().state, begun);
+}
+
+#[test]
 fn reaching_an_ending_records_it_once() {
     let mut app = playing(story(), 80, 24);
     let cmds = send(

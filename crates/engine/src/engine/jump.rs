@@ -4,8 +4,8 @@
 //! instead of playing up to it. Every name and value is checked against the story, so a
 //! typo is a clear error rather than a flag silently ignored.
 
-use super::state::GameState;
-use super::step::{EngineError, Event, enter, initial_state};
+use super::state::{GameState, Opening};
+use super::step::{Divergence, EngineError, Event, enter, initial_state, start};
 use crate::story::expr::{Type, closest};
 use crate::story::model::Story;
 
@@ -146,7 +146,34 @@ pub fn start_at(
         let v = parse_value(story, name, value)?;
         state.set_var(name, v);
     }
+    state.opening = Opening {
+        scene: Some(scene.to_owned()),
+        overrides: overrides.to_vec(),
+    };
     let mut events = Vec::new();
     enter(story, &mut state, scene, &mut events, &mut Vec::new()).map_err(StartAtError::Engine)?;
     Ok((state, events))
+}
+
+/// The first state of a game begun from `seed` as `opening` says: the story's start,
+/// or [`start_at`] its scene with its values. Undo, saves and the replay viewer rebuild
+/// a game from here, so one begun with `play --from` replays from where it began.
+///
+/// # Errors
+/// When the game cannot begin there (the scene is gone, a value no longer fits, the
+/// routes fail), as a divergence before the first step.
+pub fn begin(story: &Story, seed: u64, opening: &Opening) -> Result<GameState, Divergence> {
+    let scene = opening.scene.as_deref().unwrap_or(&story.start);
+    let first = if opening.is_start() {
+        start(story, seed).map_err(|e| e.to_string())
+    } else {
+        start_at(story, seed, scene, &opening.overrides).map_err(|e| e.to_string())
+    };
+    first.map(|(state, _)| state).map_err(|reason| Divergence {
+        step: 0,
+        scene: scene.to_owned(),
+        choice: String::new(),
+        reason,
+        last_good: Box::new(GameState::new(seed, std::collections::BTreeMap::new())),
+    })
 }

@@ -13,13 +13,13 @@ mod undo;
 mod vars;
 
 pub use crate::story::model::CONTINUE;
-pub use jump::{StartAtError, parse_value, start_at};
+pub use jump::{StartAtError, begin, parse_value, start_at};
 pub use migrate::{Migration, migrate};
-pub use state::{GameState, Step};
+pub use state::{GameState, Opening, Step};
 pub use step::{
     ChoiceView, Clamped, Divergence, Draw, EndingView, EngineError, Event, SceneView, available,
     available_positions, choices, choose, choose_at, choose_with, is_available, render, replay,
-    replay_checked, replay_from, start,
+    replay_checked, replay_from, replay_from_checked, start,
 };
 pub use undo::{UndoError, undo};
 pub use vars::{Change, VariableView, variables};

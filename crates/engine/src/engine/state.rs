@@ -59,6 +59,28 @@ pub struct GameState {
     pub returns: Vec<String>,
     /// What the indices above mean.
     layout: Arc<Layout>,
+    /// Where the game began, when not at the story's start (`play --from`): undo,
+    /// saves and the replay viewer rebuild the game from here, not from the start.
+    pub opening: Opening,
+}
+
+/// Where a game began: the story's start, or a chosen scene with chosen variable
+/// values (`play --from SCENE --set NAME=VALUE`, see [`start_at`](super::start_at)).
+/// Values are kept as written so an edited story checks them again.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Opening {
+    /// The scene it began in (`None`: the story's start).
+    pub scene: Option<String>,
+    /// Variables set before that scene was entered (`--set NAME=VALUE`), in order.
+    pub overrides: Vec<(String, String)>,
+}
+
+impl Opening {
+    /// Whether this is the ordinary beginning: the story's start, nothing set.
+    #[must_use]
+    pub fn is_start(&self) -> bool {
+        self.scene.is_none() && self.overrides.is_empty()
+    }
 }
 
 impl GameState {
@@ -89,6 +111,7 @@ impl GameState {
             ending: None,
             returns: Vec::new(),
             layout,
+            opening: Opening::default(),
         }
     }
 

@@ -823,7 +823,13 @@ pub fn replay_from(
     replay_from_checked(story, first, steps, |_, _| Ok(()))
 }
 
-fn replay_from_checked(
+/// Replays a recorded path from a given first state like [`replay_from`], calling
+/// `check(i, state)` after step `i` as [`replay_checked`] does.
+///
+/// # Errors
+/// The first step that no longer applies or fails the check, with the state just
+/// before it.
+pub fn replay_from_checked(
     story: &Story,
     first: &GameState,
     steps: &[Step],

@@ -4,8 +4,9 @@
 //! memory, cannot drift from what replay and saves see, and keeps random draws
 //! consistent: choosing the same thing again after an undo gives the same outcome.
 
+use super::jump::begin;
 use super::state::GameState;
-use super::step::{Divergence, replay};
+use super::step::{Divergence, replay_from};
 use crate::story::Story;
 
 /// Why a step could not be undone.
@@ -20,7 +21,9 @@ pub enum UndoError {
     Diverged(Box<Divergence>),
 }
 
-/// The state just before the last choice of `state`.
+/// The state just before the last choice of `state`, replayed from where the game
+/// began (its [`opening`](GameState::opening): a `play --from` game steps back to its
+/// own scene, not the story's start).
 ///
 /// # Errors
 /// At the start of the game, or when the path no longer replays.
@@ -28,5 +31,7 @@ pub fn undo(story: &Story, state: &GameState) -> Result<GameState, UndoError> {
     let Some((_, earlier)) = state.path.split_last() else {
         return Err(UndoError::AtStart);
     };
-    replay(story, state.seed, earlier).map_err(|d| UndoError::Diverged(Box::new(d)))
+    begin(story, state.seed, &state.opening)
+        .and_then(|first| replay_from(story, &first, earlier))
+        .map_err(|d| UndoError::Diverged(Box::new(d)))
 }

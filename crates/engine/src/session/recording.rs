@@ -26,7 +26,13 @@ impl Recording {
     /// # Errors
     /// Only when the story cannot start at all.
     pub fn new(story: &Story, seed: u64, steps: &[Step]) -> Result<Self, EngineError> {
-        let (mut state, _) = engine::start(story, seed)?;
+        let (first, _) = engine::start(story, seed)?;
+        Ok(Self::from_first(story, first, steps))
+    }
+
+    /// Replays `steps` from `first` (the state a game began in), keeping every state.
+    fn from_first(story: &Story, first: GameState, steps: &[Step]) -> Self {
+        let mut state = first;
         let mut states = Vec::with_capacity(steps.len() + 1);
         let mut divergence = None;
         for (i, step) in steps.iter().enumerate() {
@@ -59,20 +65,22 @@ impl Recording {
             states.push(state);
         }
         let taken = states.len() - 1;
-        Ok(Self {
+        Self {
             states,
             steps: steps[..taken].to_vec(),
             divergence,
-        })
+        }
     }
 
     /// The verified part of a game (up to where it stops fitting the story, if it
-    /// does): a loaded save's state, say.
+    /// does): a loaded save's state, say. Replayed from where the game began (a
+    /// `play --from` game from its own scene).
     ///
     /// # Errors
-    /// Only when the story cannot start at all.
-    pub fn of_game(story: &Story, state: &GameState) -> Result<Self, EngineError> {
-        Self::new(story, state.seed, &state.path)
+    /// Only when the game cannot begin at all.
+    pub fn of_game(story: &Story, state: &GameState) -> Result<Self, Divergence> {
+        let first = engine::begin(story, state.seed, &state.opening)?;
+        Ok(Self::from_first(story, first, &state.path))
     }
 
     /// How many states there are (steps replayed + 1).

@@ -9,14 +9,7 @@
 use crate::engine::{self, Divergence, GameState};
 use crate::story::Story;
 
-/// Where a game began, when not at the story's start (`play --from`).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Opening {
-    /// The scene it began in (`None`: the story's start).
-    pub scene: Option<String>,
-    /// Variables set before that scene was entered (`--set NAME=VALUE`).
-    pub overrides: Vec<(String, String)>,
-}
+pub use crate::engine::Opening;
 
 /// The result of a reload.
 #[derive(Debug, Clone, PartialEq)]
@@ -38,26 +31,18 @@ pub enum ReloadOutcome {
     },
 }
 
-/// Replays `state`'s path on `new_story` from the story's start.
+/// Replays `state`'s path on `new_story` from where the game began (its opening).
 #[must_use]
 pub fn reload(new_story: &Story, state: &GameState) -> ReloadOutcome {
-    reload_from(new_story, state, &Opening::default())
+    reload_from(new_story, state, &state.opening)
 }
 
 /// Replays `state`'s path on `new_story`, beginning as `opening` says.
 #[must_use]
 pub fn reload_from(new_story: &Story, state: &GameState, opening: &Opening) -> ReloadOutcome {
-    let first = match &opening.scene {
-        Some(scene) => engine::start_at(new_story, state.seed, scene, &opening.overrides)
-            .map(|(s, _)| s)
-            .map_err(|e| e.to_string()),
-        None => engine::start(new_story, state.seed)
-            .map(|(s, _)| s)
-            .map_err(|e| e.to_string()),
-    };
-    let first = match first {
+    let first = match engine::begin(new_story, state.seed, opening) {
         Ok(s) => s,
-        Err(reason) => return ReloadOutcome::Unplayable { reason },
+        Err(d) => return ReloadOutcome::Unplayable { reason: d.reason },
     };
     match engine::replay_from(new_story, &first, &state.path) {
         Ok(new) if new.scene == state.scene => ReloadOutcome::Kept(new),
