@@ -36,12 +36,11 @@ fn unvisited_scenes_get_a_bounded_number_of_blocked_walks() {
     chapter.push_str(&rooms);
     chapter.push_str(r#"Scene(id: "z", text: ["Z."], ending: "end")])"#);
     let header = r#"Story(id: "t", title: "T", start: "a", variables: [Flag(name: "key", initial: false)], endings: [Ending(id: "end", title: "End")])"#;
-    let files = [("header.ron", header.to_owned()), ("c.ron", chapter)].map(|(p, t)| {
-        story::SourceFile {
+    let files =
+        [("header.ron", header.to_owned()), ("c.ron", chapter)].map(|(p, t)| story::SourceFile {
             path: p.to_owned(),
             bytes: t.into_bytes(),
-        }
-    });
+        });
     let loaded = story::load_unlinted(&files);
     let problems: Vec<String> = loaded.diagnostics.iter().map(ToString::to_string).collect();
     let story = loaded.story.unwrap_or_else(|| panic!("{problems:?}"));
@@ -91,7 +90,10 @@ fn a_search_over_many_choices_and_variables_still_finds_everything() {
     let report = explore::explore(&story, &options, &mut |_| {}).expect("explores");
     let search = report.search.as_ref().expect("an exhaustive search ran");
     assert!(search.complete, "2,001 states fit the cap of 5,000");
-    assert_eq!(search.states, 2_001, "the start, and the ending after each choice");
+    assert_eq!(
+        search.states, 2_001,
+        "the start, and the ending after each choice"
+    );
     assert!(report.unavailable_choices.is_empty());
     assert!(report.endings.iter().all(|e| e.witness.is_some()));
 }
