@@ -2,6 +2,8 @@
 //! respect their caps on the shapes that made them quadratic. Work is asserted by what
 //! the reports say was done, never by time (speed is measured in `benches/scaling.rs`).
 
+use std::fmt::Write as _;
+
 use butterfly::synth::{self, Shape};
 use butterfly::tools::explore::{self, GUIDED_TARGETS};
 use butterfly::{engine, story};
@@ -16,7 +18,7 @@ fn loaded(shape: Shape, n: usize) -> story::Story {
 /// never holds: every one is reported unvisited. Each "blocked by" explanation is a
 /// walk over the whole story; one per unvisited scene made `stats` on a 70,000-scene
 /// tree explored in part quadratic (it never finished). Only the first
-/// GUIDED_TARGETS get one.
+/// `GUIDED_TARGETS` get one.
 #[test]
 fn unvisited_scenes_get_a_bounded_number_of_blocked_walks() {
     let locked = 10 * GUIDED_TARGETS;
@@ -25,12 +27,14 @@ fn unvisited_scenes_get_a_bounded_number_of_blocked_walks() {
     );
     let mut rooms = String::new();
     for i in 0..locked {
-        chapter.push_str(&format!(
+        let _ = write!(
+            chapter,
             r#"Choice(id: "c{i}", label: "Locked", goto: "r{i}", when: "key"),"#
-        ));
-        rooms.push_str(&format!(
+        );
+        let _ = write!(
+            rooms,
             r#"Scene(id: "r{i}", text: ["R."], choices: [Choice(id: "back", label: "Back", goto: "z")]),"#
-        ));
+        );
     }
     chapter.push_str("]),");
     chapter.push_str(&rooms);
