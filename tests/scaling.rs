@@ -2,6 +2,8 @@
 //! respect their caps on the shapes that made them quadratic. Work is asserted by what
 //! the reports say was done, never by time (speed is measured in `benches/scaling.rs`).
 
+use std::fmt::Write as _;
+
 use butterfly::synth::{self, Shape};
 use butterfly::tools::explore::{self, GUIDED_TARGETS};
 use butterfly::{engine, story};
@@ -16,7 +18,7 @@ fn loaded(shape: Shape, n: usize) -> story::Story {
 /// never holds: every one is reported unvisited. Each "blocked by" explanation is a
 /// walk over the whole story; one per unvisited scene made `stats` on a 70,000-scene
 /// tree explored in part quadratic (it never finished). Only the first
-/// GUIDED_TARGETS get one.
+/// `GUIDED_TARGETS` get one.
 #[test]
 fn unvisited_scenes_get_a_bounded_number_of_blocked_walks() {
     let locked = 10 * GUIDED_TARGETS;
@@ -25,23 +27,24 @@ fn unvisited_scenes_get_a_bounded_number_of_blocked_walks() {
     );
     let mut rooms = String::new();
     for i in 0..locked {
-        chapter.push_str(&format!(
+        let _ = write!(
+            chapter,
             r#"Choice(id: "c{i}", label: "Locked", goto: "r{i}", when: "key"),"#
-        ));
-        rooms.push_str(&format!(
+        );
+        let _ = write!(
+            rooms,
             r#"Scene(id: "r{i}", text: ["R."], choices: [Choice(id: "back", label: "Back", goto: "z")]),"#
-        ));
+        );
     }
     chapter.push_str("]),");
     chapter.push_str(&rooms);
     chapter.push_str(r#"Scene(id: "z", text: ["Z."], ending: "end")])"#);
     let header = r#"Story(id: "t", title: "T", start: "a", variables: [Flag(name: "key", initial: false)], endings: [Ending(id: "end", title: "End")])"#;
-    let files = [("header.ron", header.to_owned()), ("c.ron", chapter)].map(|(p, t)| {
-        story::SourceFile {
+    let files =
+        [("header.ron", header.to_owned()), ("c.ron", chapter)].map(|(p, t)| story::SourceFile {
             path: p.to_owned(),
             bytes: t.into_bytes(),
-        }
-    });
+        });
     let loaded = story::load_unlinted(&files);
     let problems: Vec<String> = loaded.diagnostics.iter().map(ToString::to_string).collect();
     let story = loaded.story.unwrap_or_else(|| panic!("{problems:?}"));
@@ -91,7 +94,10 @@ fn a_search_over_many_choices_and_variables_still_finds_everything() {
     let report = explore::explore(&story, &options, &mut |_| {}).expect("explores");
     let search = report.search.as_ref().expect("an exhaustive search ran");
     assert!(search.complete, "2,001 states fit the cap of 5,000");
-    assert_eq!(search.states, 2_001, "the start, and the ending after each choice");
+    assert_eq!(
+        search.states, 2_001,
+        "the start, and the ending after each choice"
+    );
     assert!(report.unavailable_choices.is_empty());
     assert!(report.endings.iter().all(|e| e.witness.is_some()));
 }

@@ -396,26 +396,25 @@ fn apply(
     path: &dyn Fn() -> Vec<Step>,
 ) -> Option<Next> {
     let mut next = state.clone();
-    let entered: Vec<String> =
-        match engine::choose_at(story, &mut next, m.id, m.position, m.draw) {
-            Ok((events, mut clamps)) => {
-                // Variables outside the key are not real in the search: say nothing
-                // about their bounds.
-                clamps.retain(|c| codec.tracks(&c.name));
-                observer.events(&events, &clamps, &state.scene, m.id);
-                events
-                    .into_iter()
-                    .filter_map(|e| match e {
-                        Event::SceneEntered { scene } => Some(scene),
-                        _ => None,
-                    })
-                    .collect()
-            }
-            Err(e) => {
-                observer.stuck(&state.scene, &path(), e.to_string());
-                return None;
-            }
-        };
+    let entered: Vec<String> = match engine::choose_at(story, &mut next, m.id, m.position, m.draw) {
+        Ok((events, mut clamps)) => {
+            // Variables outside the key are not real in the search: say nothing
+            // about their bounds.
+            clamps.retain(|c| codec.tracks(&c.name));
+            observer.events(&events, &clamps, &state.scene, m.id);
+            events
+                .into_iter()
+                .filter_map(|e| match e {
+                    Event::SceneEntered { scene } => Some(scene),
+                    _ => None,
+                })
+                .collect()
+        }
+        Err(e) => {
+            observer.stuck(&state.scene, &path(), e.to_string());
+            return None;
+        }
+    };
     next.path.clear();
     let scene_ix = story.scene_position(&state.scene).unwrap_or(0) as u32;
     Some(Next {
@@ -527,9 +526,8 @@ pub fn exhaustive(
                 all = false;
                 break;
             }
-            let Some(next) = apply(story, &codec, &state, mv, observer, &|| {
-                tree.path(story, n)
-            }) else {
+            let Some(next) = apply(story, &codec, &state, mv, observer, &|| tree.path(story, n))
+            else {
                 continue;
             };
             produced += 1;
@@ -967,9 +965,8 @@ pub fn guided(
                 if work > GUIDED_WORK || key_work > KEY_WORK {
                     return Ok(None);
                 }
-                let Some(next) = apply(story, &codec, state, mv, observer, &|| {
-                    tree.path(story, n)
-                }) else {
+                let Some(next) = apply(story, &codec, state, mv, observer, &|| tree.path(story, n))
+                else {
                     continue;
                 };
                 work += 1;
