@@ -7,6 +7,7 @@ pub mod diag;
 pub mod emphasis;
 pub mod expr;
 mod files;
+pub mod incremental;
 pub mod l10n;
 pub mod load;
 pub mod model;
@@ -22,6 +23,7 @@ pub mod text;
 pub use passes::lint;
 
 pub use diag::{Diagnostic, Label, Severity};
+pub use incremental::{Reload, Reloader};
 pub use load::{Loaded, SourceFile, load, load_limited, load_unlinted};
 pub use model::{Chance, Choice, Ending, Exit, Route, Scene, Story, Variable};
 pub use text::Text;

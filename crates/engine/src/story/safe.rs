@@ -12,7 +12,7 @@
 //! refuse ids with control characters); the scene index is rebuilt to match.
 
 use super::diag::Diagnostic;
-use super::model::{Exit, Story};
+use super::model::{Exit, Scene, Story};
 use super::text::{Segment, Text};
 use crate::sanitize::for_terminal;
 
@@ -67,37 +67,41 @@ pub(crate) fn story(story: &mut Story) {
         clean(&mut e.title);
         clean_texts(&mut e.epilogue);
     }
-    for s in &mut story.scenes {
-        for f in [&mut s.id, &mut s.chapter, &mut s.date, &mut s.place] {
-            clean(f);
-        }
-        clean_texts(&mut s.text);
-        s.tags.iter_mut().for_each(clean);
-        match &mut s.exit {
-            Exit::Choices(choices) => {
-                for c in choices {
-                    clean(&mut c.id);
-                    clean(&mut c.goto);
-                    clean_segments(&mut c.label.segments);
-                    c.tags.iter_mut().for_each(clean);
-                    if let Some(d) = &mut c.disabled {
-                        clean(d);
-                    }
-                    if let Some(chance) = &mut c.chance {
-                        clean(&mut chance.goto);
-                    }
-                }
-            }
-            Exit::Routes(routes) => routes.iter_mut().for_each(|r| clean(&mut r.goto)),
-            Exit::Ending(e) => clean(e),
-        }
-    }
+    story.scenes.iter_mut().for_each(scene);
     story.scene_index = story
         .scenes
         .iter()
         .enumerate()
         .map(|(i, s)| (s.id.clone(), i))
         .collect();
+}
+
+/// Makes every string of one scene terminal-safe (an incremental reload cleans only the
+/// scenes it recompiled).
+pub(crate) fn scene(s: &mut Scene) {
+    for f in [&mut s.id, &mut s.chapter, &mut s.date, &mut s.place] {
+        clean(f);
+    }
+    clean_texts(&mut s.text);
+    s.tags.iter_mut().for_each(clean);
+    match &mut s.exit {
+        Exit::Choices(choices) => {
+            for c in choices {
+                clean(&mut c.id);
+                clean(&mut c.goto);
+                clean_segments(&mut c.label.segments);
+                c.tags.iter_mut().for_each(clean);
+                if let Some(d) = &mut c.disabled {
+                    clean(d);
+                }
+                if let Some(chance) = &mut c.chance {
+                    clean(&mut chance.goto);
+                }
+            }
+        }
+        Exit::Routes(routes) => routes.iter_mut().for_each(|r| clean(&mut r.goto)),
+        Exit::Ending(e) => clean(e),
+    }
 }
 
 /// Makes every string of each diagnostic terminal-safe.

@@ -465,7 +465,7 @@ pub fn compile_choice(
 }
 
 #[allow(clippy::too_many_lines)]
-fn compile_scene(
+pub(super) fn compile_scene(
     cx: &mut Ctx<'_>,
     file: usize,
     chapter: &RawChapter,

@@ -30,7 +30,7 @@ pub fn lint(story: &Story) -> Vec<Finding> {
 }
 
 /// Runs the lints the loader was asked for, over a story that may have errors.
-pub(super) fn run(cx: &mut Ctx<'_>, story: &Story) {
+pub(crate) fn run(cx: &mut Ctx<'_>, story: &Story) {
     if !cx.lints {
         return;
     }
