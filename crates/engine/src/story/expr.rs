@@ -9,6 +9,7 @@
 //! and visit counts, and nothing here knows about game state or I/O.
 
 use std::fmt;
+use std::sync::Arc;
 
 /// The two value types of the language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -217,6 +218,10 @@ impl BinOp {
 }
 
 /// A parsed, type-checked expression.
+///
+/// Subexpressions and names are shared (`Arc`): stories repeat their conditions and
+/// effects, each distinct text is parsed once, and every use is a cheap copy of the one
+/// tree rather than a new tree of boxes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Expr {
     /// A number literal.
@@ -224,13 +229,13 @@ pub enum Expr {
     /// `true` / `false`.
     Bool(bool),
     /// A declared variable, by name.
-    Var(Box<str>),
+    Var(Arc<str>),
     /// `visits(scene_id)`.
-    Visits(Box<str>),
+    Visits(Arc<str>),
     /// `not x`, `-x`.
-    Unary(UnOp, Box<Expr>),
+    Unary(UnOp, Arc<Expr>),
     /// `a op b`.
-    Binary(BinOp, Box<Expr>, Box<Expr>),
+    Binary(BinOp, Arc<Expr>, Arc<Expr>),
 }
 
 impl Expr {
@@ -369,7 +374,7 @@ pub struct Effect {
     /// Only applied when this holds.
     pub guard: Option<Expr>,
     /// The variable written.
-    pub target: Box<str>,
+    pub target: Arc<str>,
     /// How it is written.
     pub op: AssignOp,
     /// The value (or amount).
@@ -781,7 +786,7 @@ fn check(node: &Node, scope: &dyn Scope) -> Result<(Expr, Type), ExprError> {
                     type_hint(want),
                 ));
             }
-            (Expr::Unary(*op, Box::new(e)), want)
+            (Expr::Unary(*op, Arc::new(e)), want)
         }
         Ast::Binary(op, op_at, a, b) => {
             // A bare enumeration value takes its type from the other side.
@@ -827,7 +832,7 @@ fn check(node: &Node, scope: &dyn Scope) -> Result<(Expr, Type), ExprError> {
                 return Err(ExprError::new(b.at, "division by zero")
                     .hint("the divisor is always 0 here; divide by something else"));
             }
-            (Expr::Binary(*op, Box::new(lhs), Box::new(rhs)), result)
+            (Expr::Binary(*op, Arc::new(lhs), Arc::new(rhs)), result)
         }
     })
 }

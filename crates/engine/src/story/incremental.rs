@@ -227,7 +227,10 @@ impl Reloader {
         clean.kept.kept.ranges = [compiled.start..shift(compiled.end), lints.clone()];
         let mut words = self.loaded.stats.words;
         for (file, mut scenes) in recompiled {
-            scenes.iter_mut().for_each(safe::scene);
+            for s in &mut scenes {
+                // A recompiled scene's id is valid, so cleaning never changes it.
+                safe::scene(s);
+            }
             let range = clean.scenes_of[file].clone();
             if self.lints {
                 let old: usize = story.scenes[range.clone()].iter().map(scene_words).sum();

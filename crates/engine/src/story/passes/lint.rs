@@ -128,16 +128,35 @@ pub fn reachable(story: &Story) -> Vec<bool> {
     let mut stack = vec![start];
     seen[start] = true;
     while let Some(i) = stack.pop() {
-        for (target, _) in story.scenes[i].targets() {
+        for_each_target(&story.scenes[i], |target| {
             if let Some(&j) = story.scene_index.get(target)
                 && !seen[j]
             {
                 seen[j] = true;
                 stack.push(j);
             }
-        }
+        });
     }
     seen
+}
+
+/// Calls `f` with every scene id `scene` can lead to, as [`Scene::targets`] lists them
+/// but without gathering them first (this runs for every scene of the story).
+///
+/// [`Scene::targets`]: super::super::model::Scene::targets
+fn for_each_target<'s>(scene: &'s super::super::model::Scene, mut f: impl FnMut(&'s str)) {
+    match &scene.exit {
+        Exit::Choices(cs) => {
+            for c in cs {
+                f(&c.goto);
+                if let Some(ch) = &c.chance {
+                    f(&ch.goto);
+                }
+            }
+        }
+        Exit::Routes(rs) => rs.iter().for_each(|r| f(&r.goto)),
+        Exit::Ending(_) => {}
+    }
 }
 
 fn unreachable_scenes(story: &Story, reachable: &[bool]) -> Vec<Finding> {
@@ -182,12 +201,12 @@ fn unreached_endings(story: &Story, reachable: &[bool]) -> Vec<Finding> {
 }
 
 fn unused_variables(story: &Story) -> Vec<Finding> {
-    let mut read: HashSet<&str> = HashSet::new();
-    let mut written: HashSet<&str> = HashSet::new();
+    // By position among the variables: one lookup per use, no set of names to hash into.
+    let mut read = vec![false; story.variables.len()];
+    let mut written = vec![false; story.variables.len()];
     let mut note_read = |name: &str| {
-        // Names live in the story; look them up to borrow from it rather than `name`.
-        if let Some(v) = story.variable(name) {
-            read.insert(v.name.as_str());
+        if let Some(&i) = story.var_index.get(name) {
+            read[i] = true;
         }
     };
     for s in &story.scenes {
@@ -217,8 +236,8 @@ fn unused_variables(story: &Story) -> Vec<Finding> {
                 g.for_each_var(&mut note_read);
             }
             e.value.for_each_var(&mut note_read);
-            if let Some(v) = story.variable(&e.target) {
-                written.insert(v.name.as_str());
+            if let Some(&i) = story.var_index.get(&*e.target) {
+                written[i] = true;
             }
         }
     }
@@ -226,10 +245,10 @@ fn unused_variables(story: &Story) -> Vec<Finding> {
         t.for_each_var(&mut note_read);
     }
     let mut out = Vec::new();
-    for v in &story.variables {
+    for (i, v) in story.variables.iter().enumerate() {
         let site = Site::literal(v.origin.file, Some("name"), &v.name);
         let name = v.name.as_str();
-        let finding = match (written.contains(name), read.contains(name)) {
+        let finding = match (written[i], read[i]) {
             (true, true) => continue,
             (false, false) => {
                 Diagnostic::warning("W0407", format!("variable `{name}` is never used"))
