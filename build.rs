@@ -1,4 +1,6 @@
-//! Embeds every `story/**/*.ron` into the binary, so the installed game needs no files.
+//! Embeds every `story/**/*.ron` into the binary, and every translation
+//! `story/l10n/LANG.po`, so the installed game needs no files (`--lang fr` and the
+//! language setting work from anywhere).
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -38,6 +40,33 @@ fn main() {
         writeln!(
             code,
             "    ({rel:?}, include_str!({:?})),",
+            f.display().to_string()
+        )
+        .expect("write to string");
+    }
+    code.push_str("];\n");
+    // Translations: `(language, PO text)`, in language order.
+    let mut translations: Vec<PathBuf> = std::fs::read_dir(story.join("l10n"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "po"))
+        .collect();
+    translations.sort();
+    println!("cargo:rerun-if-changed=story/l10n");
+    code.push_str(
+        "/// `(language, PO text)` of every embedded translation (`story/l10n/LANG.po`).\npub static EMBEDDED_L10N: &[(&str, &str)] = &[\n",
+    );
+    for f in &translations {
+        println!("cargo:rerun-if-changed={}", f.display());
+        let lang = f
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        writeln!(
+            code,
+            "    ({lang:?}, include_str!({:?})),",
             f.display().to_string()
         )
         .expect("write to string");

@@ -245,4 +245,11 @@ pub fn embedded() -> Vec<SourceFile> {
         .collect()
 }
 
+/// The translations shipped with the game, embedded at build time by `build.rs`:
+/// `(language, PO text)`, in language order.
+#[must_use]
+pub fn embedded_translations() -> &'static [(&'static str, &'static str)] {
+    EMBEDDED_L10N
+}
+
 include!(concat!(env!("OUT_DIR"), "/embedded_story.rs"));

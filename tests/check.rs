@@ -143,7 +143,7 @@ fn unknown_fields_are_errors_with_the_right_spelling() {
     assert_hints(
         &run,
         &[
-            "did you mean `label`? (fields: id, label, goto, when, disabled, effects, once, chance, tags)",
+            "did you mean `label`? (fields: id, label, goto, detour, when, disabled, effects, once, chance, tags)",
             "did you mean `title`? (fields: id, title, subtitle, start, content_note, variables, endings, effects, conditions, afterword, credits)",
         ],
     );

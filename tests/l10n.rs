@@ -237,3 +237,105 @@ fn extract_check_stale_markup_and_play_with_fallback() {
         "the broken line falls back to the source: {out}"
     );
 }
+
+/// Issue 14: an enum shown or tested in a translated line printed back as a number
+/// (its index) instead of its value's name.
+#[test]
+fn issue_14_an_enum_in_a_translated_line_shows_its_value_by_name() {
+    use butterfly::story::{self, SourceFile};
+    let header = r#"Story(id: "e", title: "E", start: "a",
+        variables: [
+            Int(name: "n"),
+            Enum(name: "aria", values: ["un_bel_di", "vissi_darte"], initial: "vissi_darte"),
+        ],
+        endings: [Ending(id: "end", title: "End")])"#;
+    let chapter = r#"Chapter(title: "One", date: "Today", place: "Here", scenes: [
+        Scene(id: "a", text: ["She sings {aria}.", "{if aria == vissi_darte: Tosca. | Butterfly.}"], ending: "end"),
+    ])"#;
+    let files = [
+        SourceFile {
+            path: "story.ron".into(),
+            bytes: header.as_bytes().to_vec(),
+        },
+        SourceFile {
+            path: "one.ron".into(),
+            bytes: chapter.as_bytes().to_vec(),
+        },
+    ];
+    let loaded = story::load(&files);
+    let story = loaded
+        .story
+        .unwrap_or_else(|| panic!("{:?}", loaded.diagnostics));
+    // What a translator is given names the value, as the author wrote it.
+    let lines = l10n::lines(&story);
+    let line = |id: &str| lines.iter().find(|l| l.id == id).unwrap().source.clone();
+    assert_eq!(line("scene.a.text.0"), "She sings {aria}.");
+    assert_eq!(
+        line("scene.a.text.1"),
+        "{if (aria == vissi_darte): Tosca. | Butterfly.}"
+    );
+    let mut translation = l10n::Translation::new();
+    for line in l10n::lines(&story) {
+        let text = match line.id.as_str() {
+            "scene.a.text.0" => "Elle chante {aria}.".to_owned(),
+            "scene.a.text.1" => "{if aria == vissi_darte: La Tosca. | Butterfly.}".to_owned(),
+            _ => line.source.clone(),
+        };
+        translation.insert(
+            line.id.clone(),
+            l10n::Translated {
+                text,
+                hash: line.hash.clone(),
+            },
+        );
+    }
+    let (french, problems) = l10n::translate(&story, &translation);
+    assert!(problems.is_empty(), "{problems:?}");
+    let (state, _) = butterfly::engine::start(&french, 1).unwrap();
+    let view = butterfly::engine::render(&french, &state).unwrap();
+    let shown = view.paragraphs.join("\n");
+    assert!(shown.contains("Elle chante vissi_darte."), "{shown}");
+    assert!(shown.contains("La Tosca."), "{shown}");
+    // A translator who copies the source's condition as given gets a working line.
+    translation.get_mut("scene.a.text.1").unwrap().text =
+        "{if (aria == vissi_darte): La Tosca. | Butterfly.}".to_owned();
+    let (french, problems) = l10n::translate(&story, &translation);
+    assert!(problems.is_empty(), "{problems:?}");
+    let view = butterfly::engine::render(&french, &state).unwrap();
+    assert!(view.paragraphs.join("\n").contains("La Tosca."));
+}
+
+/// Issue 18: the shipped translations are built into the binary, so `--lang fr` works
+/// from any folder (it used to read `./story/l10n/`).
+#[test]
+fn the_built_in_story_plays_in_its_built_in_translation_from_any_folder() {
+    let elsewhere = tempfile::tempdir().unwrap();
+    let saves = elsewhere.path().join("saves");
+    let saves = saves.to_str().unwrap();
+    let langs = po::languages(None);
+    assert!(langs.contains(&"fr".to_owned()), "{langs:?}");
+    let french = po::load(None, "fr").unwrap();
+    let title = &french.get("title").expect("the title is translated").text;
+    let run = common::butterfly_in(
+        elsewhere.path(),
+        &[
+            "--saves", saves, "play", "--plain", "--lang", "fr", "--seed", "1",
+        ],
+        "quit\n",
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.starts_with(title.as_str()), "{}", run.stdout);
+    let missing = common::butterfly_in(
+        elsewhere.path(),
+        &["--saves", saves, "play", "--plain", "--lang", "xx"],
+        "",
+    );
+    assert_eq!(missing.code, 2, "{}", missing.stderr);
+    assert!(
+        missing
+            .stderr
+            .contains("no translation `xx` built into the game (available: fr"),
+        "{}",
+        missing.stderr
+    );
+}

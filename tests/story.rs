@@ -752,3 +752,136 @@ fn every_scene_with_text_has_sixty_words_and_the_rest_are_junctions() {
         }
     }
 }
+
+// --- Comrade Chin speaks on every route ---------------------------------------------
+//
+// The story bible: "Chin speaks on every route". Every paragraph in which she speaks is
+// tagged `{# speaker:chin}`.
+
+const CHIN: &str = "speaker:chin";
+
+/// Whether `t` carries the Chin tag outside any block, so it is shown whenever its
+/// scene is.
+fn always_tagged_chin(t: &butterfly::story::Text) -> bool {
+    t.segments
+        .iter()
+        .any(|s| matches!(s, Segment::Tag(tag) if tag == CHIN))
+}
+
+#[test]
+fn no_route_from_the_start_to_an_ending_avoids_chin_speaking() {
+    // Take out every scene in which she always speaks; if no ending can then be reached
+    // by any exit at all (conditions ignored, so every real route is among these), every
+    // real route passes through one of them.
+    let story = shipped();
+    let speaks: BTreeSet<&str> = story
+        .scenes
+        .iter()
+        .filter(|s| s.text.iter().any(always_tagged_chin))
+        .map(|s| s.id.as_str())
+        .collect();
+    assert!(
+        speaks.contains("beijing_1964_opera_house"),
+        "the door of the theatre is where every route first hears her: {speaks:?}"
+    );
+    let mut came_from: HashMap<&str, &str> = HashMap::new();
+    let mut queue = std::collections::VecDeque::from([story.start.as_str()]);
+    while let Some(id) = queue.pop_front() {
+        let scene = story.scene(id).unwrap();
+        let next: Vec<&str> = match &scene.exit {
+            story::Exit::Choices(list) => list
+                .iter()
+                .flat_map(|c| {
+                    std::iter::once(c.goto.as_str())
+                        .chain(c.chance.as_ref().map(|ch| ch.goto.as_str()))
+                })
+                .collect(),
+            story::Exit::Routes(routes) => routes.iter().map(|r| r.goto.as_str()).collect(),
+            story::Exit::Ending(_) => {
+                let mut path = vec![id];
+                while let Some(prev) = came_from.get(path.last().unwrap()) {
+                    path.push(prev);
+                }
+                path.reverse();
+                panic!("a route reaches an ending without Chin speaking: {path:?}");
+            }
+        };
+        for to in next {
+            if !speaks.contains(to) && to != story.start && !came_from.contains_key(to) {
+                came_from.insert(to, id);
+                queue.push_back(to);
+            }
+        }
+    }
+}
+
+#[test]
+fn chin_speaks_in_every_random_game() {
+    let story = shipped();
+    for seed in 0..200u64 {
+        let (mut state, _) = engine::start(story, seed).unwrap();
+        let mut pick = Pick(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+        let mut heard = 0;
+        loop {
+            let view = engine::render(story, &state).unwrap();
+            heard += view
+                .paragraph_tags
+                .iter()
+                .filter(|tags| tags.iter().any(|t| t == CHIN))
+                .count();
+            if state.is_over() {
+                break;
+            }
+            let offered: Vec<_> = engine::choices(story, &state)
+                .into_iter()
+                .filter(|c| c.enabled)
+                .collect();
+            let id = offered[pick.below(offered.len())].id.clone();
+            engine::choose(story, &mut state, &id).unwrap();
+        }
+        assert!(
+            heard > 0,
+            "seed {seed}: Chin never speaks on the way to {:?}",
+            state.ending
+        );
+    }
+}
+
+#[test]
+fn clues_counts_exactly_the_clue_flags_noticed_in_every_random_game() {
+    // The `notice_*` named effects are the one way to notice a clue; a clue noticed
+    // twice, or a flag set without its count, would break this at the step it happens.
+    const CLUES: [&str; 7] = [
+        "dan_known",
+        "legend",
+        "saw_chin",
+        "baby_doubt",
+        "son_doubt",
+        "chin_link",
+        "passport",
+    ];
+    let story = shipped();
+    for seed in 0..200u64 {
+        let (mut state, _) = engine::start(story, seed).unwrap();
+        let mut pick = Pick(seed.wrapping_mul(0x2545_F491_4F6C_DD1D) | 1);
+        loop {
+            let noticed = CLUES.iter().filter(|c| state.var(c) != 0).count();
+            assert_eq!(
+                state.var("clues"),
+                i64::try_from(noticed).unwrap(),
+                "seed {seed}: in `{}` clues is {} but {noticed} clue flags are set",
+                state.scene,
+                state.var("clues")
+            );
+            if state.is_over() {
+                break;
+            }
+            let offered: Vec<_> = engine::choices(story, &state)
+                .into_iter()
+                .filter(|c| c.enabled)
+                .collect();
+            let id = offered[pick.below(offered.len())].id.clone();
+            engine::choose(story, &mut state, &id).unwrap();
+        }
+    }
+}

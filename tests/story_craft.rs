@@ -131,7 +131,10 @@ const RECALLS: &[(&str, Recall)] = &[
         "as you once watched it done in a dressing-room",
         Recall::Visited("beijing_1964_opera_house_backstage"),
     ),
-    ("the year the Orient yielded", Recall::Flag("hawk")),
+    (
+        "the year the Orient yielded",
+        Recall::Is("forecast", "hawk"),
+    ),
     (
         "Song told you once, on the Great Wall",
         Recall::Visited("beijing_1965_pillow_talk_chin"),
@@ -158,6 +161,8 @@ const RECALLS: &[(&str, Recall)] = &[
 enum Recall {
     Visited(&'static str),
     Flag(&'static str),
+    /// An enumeration holds this value.
+    Is(&'static str, &'static str),
 }
 
 #[test]
@@ -180,6 +185,16 @@ fn a_paragraph_that_recalls_an_event_shows_only_where_it_happened() {
                     "seed {}: `{scene}` recalls {words:?} but `{f}` is false",
                     state.seed
                 ),
+                Recall::Is(var, value) => {
+                    let declared = shipped().variables.iter().find(|v| v.name == *var);
+                    let now = declared.map(|v| v.show(state.var(var)));
+                    assert_eq!(
+                        now.as_deref(),
+                        Some(*value),
+                        "seed {}: `{scene}` recalls {words:?} but `{var}` is not `{value}`",
+                        state.seed
+                    );
+                }
             }
         }
     }

@@ -74,25 +74,25 @@ pub fn l10n(action: &L10nAction, story_dir: Option<&Path>) -> Result<(), CliErro
     Ok(())
 }
 
-/// The story in `dir` (default ./story) translated into `lang`, with every problem of
-/// the translation.
+/// The story in `dir` translated into `lang` (from `DIR/l10n/LANG.po`; with no `dir`,
+/// the built-in story with its built-in translation), with every problem of the
+/// translation.
 ///
 /// # Errors
-/// A bad tag, or no readable translation file.
+/// A bad tag, or no readable translation.
 pub fn translated(
     story: &Story,
     dir: Option<&Path>,
     lang: &str,
 ) -> Result<(Story, Vec<Problem>), CliError> {
     lang_ok(lang)?;
-    let path = po::po_path(dir.unwrap_or(Path::new("story")), lang);
-    if !path.is_file() {
-        return Err(CliError::CannotRun(format!(
-            "butterfly: there is no translation `{}` (make one with `butterfly l10n extract --lang {lang}`)",
-            path.display()
-        )));
-    }
-    let translation = po::read(&path).map_err(|e| CliError::Input(format!("butterfly: {e}")))?;
+    let translation = po::load(dir, lang).map_err(|e| {
+        let text = crate::sanitize::for_terminal(&format!("butterfly: {e}"));
+        match e {
+            po::LoadError::Missing(_) => CliError::CannotRun(text),
+            po::LoadError::BadTag(_) | po::LoadError::Unreadable(_) => CliError::Input(text),
+        }
+    })?;
     Ok(l10n::translate(story, &translation))
 }
 

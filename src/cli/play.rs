@@ -42,16 +42,21 @@ pub fn play(
     saves: Option<&Path>,
     args: &PlayArgs,
 ) -> Result<(), CliError> {
-    let mut story = load_story(story_dir)?;
-    if let Some(lang) = &args.lang {
-        story = super::l10n::translated(&story, story_dir, lang)?.0;
-    }
+    let base = load_story(story_dir)?;
+    // Checked here, before any terminal is set up, so a missing translation is a
+    // plain error message.
+    let story = match &args.lang {
+        Some(lang) => super::l10n::translated(&base, story_dir, lang)?.0,
+        None => base.clone(),
+    };
     let seed = args.seed.unwrap_or_else(clock_seed);
     let interactive = io::stdin().is_terminal() && io::stdout().is_terminal();
     let store = SaveStore::new(SaveStore::resolve_dir(saves));
     let start = opening(&story, seed, args)?;
     if !args.plain && interactive {
-        return play_tui(story, story_dir, &store, seed, args, start);
+        // The terminal game translates the story itself: its language setting can
+        // switch it while it runs.
+        return play_tui(base, story_dir, &store, seed, args, start);
     }
     let player = match start {
         // A game begun in the middle is an author's test: it must not take the
@@ -72,8 +77,9 @@ pub fn play(
     }
 }
 
-/// The terminal game. With `--story DIR` it reloads the story on F5 and whenever a
-/// file changes. A game begun with `--from` is an author's test: it saves into a
+/// The terminal game, given the untranslated story: it plays it in `--lang`, else in
+/// the language of the player's settings. With `--story DIR` it reloads the story on
+/// F5 and whenever a file changes. A game begun with `--from` is an author's test: it saves into a
 /// throwaway directory, never over the player's autosave or profile.
 fn play_tui(
     story: Story,
@@ -95,6 +101,7 @@ fn play_tui(
         dir: story_dir.map(Path::to_path_buf),
         opening,
         scratch: scratch.is_some(),
+        language: args.lang.clone(),
     };
     let result = crate::tui::run_live(
         story,

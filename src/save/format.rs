@@ -108,6 +108,10 @@ pub struct Snapshot {
     pub rng_word_pos: u64,
     /// The ending reached, if any.
     pub ending: Option<String>,
+    /// The detours open, innermost last: where each returns to. Written only when
+    /// one is open, so saves of stories without detours are as they were.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub returns: Vec<String>,
 }
 
 impl Snapshot {
@@ -123,6 +127,7 @@ impl Snapshot {
             // Only an absurdly long game could pass 2^64 words; saturate rather than wrap.
             rng_word_pos: u64::try_from(state.rng.get_word_pos()).unwrap_or(u64::MAX),
             ending: state.ending.clone(),
+            returns: state.returns.clone(),
         }
     }
 }
@@ -255,6 +260,7 @@ impl SaveFile {
             .chain(s.vars.keys().map(String::as_str))
             .chain(s.visits.keys().map(String::as_str))
             .chain(s.taken_once.iter().map(String::as_str))
+            .chain(s.returns.iter().map(String::as_str))
     }
 
     /// The player's name for the save, made safe like the label; `None` when blank.
@@ -460,6 +466,18 @@ fn blank(seed: u64) -> GameState {
     GameState::new(seed, BTreeMap::new())
 }
 
+/// Open detours' return scenes, for a message: `` `a`, `b` `` or "nothing".
+fn listed(returns: &[String]) -> String {
+    if returns.is_empty() {
+        return "nothing".to_owned();
+    }
+    returns
+        .iter()
+        .map(|r| format!("`{r}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn first_var_difference(saved: &Snapshot, state: &GameState) -> Option<String> {
     saved.vars.iter().find_map(|(name, &was)| {
         let now = *state.vars.get(name)?;
@@ -484,6 +502,13 @@ fn compare(saved: &Snapshot, state: &GameState, exact: bool) -> Option<String> {
             (Some(was), None) => format!("the game no longer ends (the save ended in `{was}`)"),
             (None, _) => "the game now ends here".to_owned(),
         });
+    }
+    if saved.returns != state.returns {
+        return Some(format!(
+            "the game now returns to {} where the save returns to {}",
+            listed(&state.returns),
+            listed(&saved.returns)
+        ));
     }
     if let Some(d) = first_var_difference(saved, state) {
         return Some(d);

@@ -121,3 +121,29 @@ impl SaveStore {
         self.write_atomic(&path, text.as_bytes())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 18: the language setting reads and writes in both directions: a profile
+    /// from before it has no language, and one from a newer build (with a setting this
+    /// one does not know) still loads, language and all.
+    #[test]
+    fn the_language_setting_is_readable_by_older_and_newer_builds() {
+        let older = "(settings: (text_speed: Fast, auto_advance: true))";
+        let p = parse(older.as_bytes()).expect("an older profile loads");
+        assert_eq!(p.settings.language, None);
+        assert_eq!(p.settings.text_speed, TextSpeed::Fast);
+
+        let newer = r#"(settings: (language: Some("fr"), a_setting_from_later: 3))"#;
+        let p = parse(newer.as_bytes()).expect("a newer profile loads");
+        assert_eq!(p.settings.language.as_deref(), Some("fr"));
+
+        let mut p = Profile::default();
+        p.settings.language = Some("pt-BR".to_owned());
+        let text = encode(&bounded(&p)).unwrap();
+        assert!(text.contains("language: Some(\"pt-BR\")"), "{text}");
+        assert_eq!(parse(text.as_bytes()), Some(p));
+    }
+}

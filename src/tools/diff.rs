@@ -254,9 +254,15 @@ fn exit_kind(s: &Scene) -> String {
 fn routes(rs: &[Route]) -> String {
     let parts: Vec<String> = rs
         .iter()
-        .map(|r| match &r.when_source {
-            Some(w) => format!("`{w}` => `{}`", r.goto),
-            None => format!("`{}`", r.goto),
+        .map(|r| {
+            let to = match &r.detour {
+                Some(d) => format!("detour `{d}` then `{}`", r.goto),
+                None => format!("`{}`", r.goto),
+            };
+            match &r.when_source {
+                Some(w) => format!("`{w}` => {to}"),
+                None => to,
+            }
         })
         .collect();
     format!("[{}]", parts.join(", "))
@@ -293,6 +299,17 @@ fn choice_details(old: &[Choice], new: &[Choice]) -> Vec<String> {
         }
         if was.goto != c.goto {
             parts.push(format!("goes to `{}` -> `{}`", was.goto, c.goto));
+        }
+        if was.detour != c.detour {
+            let show = |d: &Option<String>| {
+                d.as_ref()
+                    .map_or_else(|| "none".to_owned(), |d| format!("`{d}`"))
+            };
+            parts.push(format!(
+                "detour {} -> {}",
+                show(&was.detour),
+                show(&c.detour)
+            ));
         }
         if was.when != c.when {
             parts.push(format!(

@@ -5,8 +5,11 @@
 //! where and under which condition. Both formats are built from one intermediate
 //! [`Graph`], so they always show the same thing: scenes grouped by chapter, the start
 //! and the endings marked by shape, choices labelled by id, conditions as the author wrote
-//! them, chances with their odds, once-only choices, and choices that another file hooks
-//! in with `extend` drawn dashed.
+//! them, chances with their odds, once-only choices, choices that another file hooks
+//! in with `extend` drawn dashed, and detours: the way into one drawn bold in green, and
+//! each of its returns drawn dashed in green back to where play goes on (`returns.rs`).
+
+mod returns;
 
 use std::fmt::Write as _;
 
@@ -52,6 +55,10 @@ pub enum EdgeStyle {
     Extension,
     /// The detour of a chance.
     Chance,
+    /// Into a detour (`detour:` on a choice or route).
+    Detour,
+    /// Out of a detour (`goto: "<return>"`), to where the step that took it goes on.
+    Return,
 }
 
 /// One way from a scene to another.
@@ -117,7 +124,17 @@ fn choice_edges(graph: &mut Graph, scene: &Scene, from: usize, c: &Choice, index
     } else {
         EdgeStyle::Plain
     };
-    if let Some(to) = index.get(&c.goto) {
+    // A detour's `goto` is where its return leads: drawn as the return edges.
+    if let Some(to) = c.detour.as_deref().and_then(|d| index.get(d)) {
+        let mut label = label.clone();
+        label[0].push_str(" (detour)");
+        graph.edges.push(Edge {
+            from,
+            to,
+            label,
+            style: EdgeStyle::Detour,
+        });
+    } else if let Some(to) = index.get(&c.goto) {
         graph.edges.push(Edge {
             from,
             to,
@@ -126,6 +143,7 @@ fn choice_edges(graph: &mut Graph, scene: &Scene, from: usize, c: &Choice, index
         });
     }
     if let Some(ch) = &c.chance
+        && c.detour.is_none()
         && let Some(to) = index.get(&ch.goto)
     {
         let mut label = vec![format!("{} ({}% chance)", c.id, ch.percent)];
@@ -202,7 +220,16 @@ impl Graph {
                             None if several => vec!["otherwise".to_owned()],
                             None => Vec::new(),
                         };
-                        if let Some(to) = index.get(&r.goto) {
+                        if let Some(to) = r.detour.as_deref().and_then(|d| index.get(d)) {
+                            let mut label = label;
+                            label.push("(detour)".to_owned());
+                            graph.edges.push(Edge {
+                                from: i,
+                                to,
+                                label,
+                                style: EdgeStyle::Detour,
+                            });
+                        } else if let Some(to) = index.get(&r.goto) {
                             graph.edges.push(Edge {
                                 from: i,
                                 to,
@@ -214,6 +241,14 @@ impl Graph {
                 }
                 Exit::Ending(_) => {}
             }
+        }
+        for (from, to) in returns::edges(story) {
+            graph.edges.push(Edge {
+                from,
+                to,
+                label: vec!["return".to_owned()],
+                style: EdgeStyle::Return,
+            });
         }
         graph
     }
@@ -234,6 +269,7 @@ impl Graph {
         out.push_str("digraph story {\n");
         out.push_str("  // Start: bold box. Endings: double octagons. Junctions: diamonds.\n");
         out.push_str("  // Dashed: added by `extend` from another file. Dotted: a chance.\n");
+        out.push_str("  // Green: a detour (bold, in) and its returns (dashed, out).\n");
         out.push_str("  graph [rankdir=TB, fontname=\"Helvetica\", compound=true];\n");
         out.push_str("  node [shape=box, style=rounded, fontname=\"Helvetica\", fontsize=11];\n");
         out.push_str("  edge [fontname=\"Helvetica\", fontsize=9];\n");
@@ -273,6 +309,8 @@ impl Graph {
                 EdgeStyle::Plain => {}
                 EdgeStyle::Extension => attrs.push("style=dashed, color=blue4".to_owned()),
                 EdgeStyle::Chance => attrs.push("style=dotted".to_owned()),
+                EdgeStyle::Detour => attrs.push("style=bold, color=darkgreen".to_owned()),
+                EdgeStyle::Return => attrs.push("style=dashed, color=darkgreen".to_owned()),
             }
             // Scene ids are the node ids: the source reads like the story.
             let from = dot_escape(&self.nodes[e.from].id);
@@ -293,7 +331,7 @@ impl Graph {
         let mut out = String::new();
         out.push_str("flowchart TD\n");
         out.push_str(
-            "  %% Start: stadium. Endings: hexagons. Junctions: diamonds.\n  %% Dashed: added by `extend` from another file. Thick: a chance.\n",
+            "  %% Start: stadium. Endings: hexagons. Junctions: diamonds.\n  %% Dashed: added by `extend` from another file, or a detour's return. Thick: a chance, or into a detour.\n",
         );
         for (k, cluster) in self.clusters.iter().enumerate() {
             let _ = writeln!(
@@ -320,8 +358,8 @@ impl Graph {
         for e in &self.edges {
             let arrow = match e.style {
                 EdgeStyle::Plain => "-->",
-                EdgeStyle::Extension => "-.->",
-                EdgeStyle::Chance => "==>",
+                EdgeStyle::Extension | EdgeStyle::Return => "-.->",
+                EdgeStyle::Chance | EdgeStyle::Detour => "==>",
             };
             if e.label.is_empty() {
                 let _ = writeln!(out, "  s{} {arrow} s{}", e.from, e.to);

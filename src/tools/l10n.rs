@@ -49,6 +49,125 @@ pub fn read(path: &Path) -> Result<Translation, String> {
     Ok(from_catalog(&catalog))
 }
 
+/// Reads PO text (a translation built into the game) as a translation.
+///
+/// # Errors
+/// The text is not PO.
+pub fn parse(text: &str) -> Result<Translation, String> {
+    let catalog = polib::po_file::parse_from_reader(text.as_bytes())
+        .map_err(|e| format!("cannot read a built-in translation: {e}"))?;
+    Ok(from_catalog(&catalog))
+}
+
+/// Most languages listed from one folder: a story has a handful of translations, and
+/// a folder of thousands of files must not make the settings screen a scroll.
+const MAX_LANGUAGES: usize = 64;
+
+/// The languages a story can be played in besides its own, sorted: the translations in
+/// `DIR/l10n/` for a story played from `DIR`, else those built into the game. Only
+/// regular files named `LANG.po` with a valid tag count (no links, FIFOs or devices,
+/// as for story files).
+#[must_use]
+pub fn languages(dir: Option<&Path>) -> Vec<String> {
+    let Some(dir) = dir else {
+        return crate::source::embedded_translations()
+            .iter()
+            .map(|(lang, _)| (*lang).to_owned())
+            .collect();
+    };
+    let mut out: Vec<String> = std::fs::read_dir(dir.join("l10n"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .filter_map(|e| {
+            let name = e.file_name().into_string().ok()?;
+            let lang = name.strip_suffix(".po")?;
+            valid_lang(lang).then(|| lang.to_owned())
+        })
+        .take(MAX_LANGUAGES)
+        .collect();
+    out.sort();
+    out
+}
+
+/// Why a translation could not be had.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LoadError {
+    /// The tag is not a language tag (it would name a file).
+    #[error("`{0}` is not a language tag (letters, digits, `-` and `_`)")]
+    BadTag(String),
+    /// There is no such translation.
+    #[error("{0}")]
+    Missing(String),
+    /// The file is not PO.
+    #[error("{0}")]
+    Unreadable(String),
+}
+
+/// The translation into `lang` of the story in `dir` (`DIR/l10n/LANG.po`), or of the
+/// built-in story when `dir` is `None`.
+///
+/// # Errors
+/// A bad tag, no such translation, or one that is not PO.
+pub fn load(dir: Option<&Path>, lang: &str) -> Result<Translation, LoadError> {
+    if !valid_lang(lang) {
+        return Err(LoadError::BadTag(crate::sanitize::for_terminal(lang)));
+    }
+    let missing = |place: String| {
+        let have = languages(dir);
+        let have = if have.is_empty() {
+            "none".to_owned()
+        } else {
+            have.join(", ")
+        };
+        LoadError::Missing(format!(
+            "there is no translation `{lang}` {place} (available: {have}; make one with `butterfly l10n extract --lang {lang}`)"
+        ))
+    };
+    match dir {
+        Some(dir) => {
+            let path = po_path(dir, lang);
+            let regular = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file());
+            if !regular {
+                return Err(missing(format!("(`{}`)", path.display())));
+            }
+            read(&path).map_err(LoadError::Unreadable)
+        }
+        None => match crate::source::embedded_translations()
+            .iter()
+            .find(|(l, _)| *l == lang)
+        {
+            Some((_, text)) => parse(text).map_err(LoadError::Unreadable),
+            None => Err(missing("built into the game".to_owned())),
+        },
+    }
+}
+
+/// How a language is called in its own language, for the settings screen: the
+/// tag itself for languages this table does not know.
+#[must_use]
+pub fn language_name(lang: &str) -> String {
+    let primary = lang.split(['-', '_']).next().unwrap_or(lang);
+    let name = match primary.to_ascii_lowercase().as_str() {
+        "en" => "English",
+        "fr" => "Français",
+        "de" => "Deutsch",
+        "es" => "Español",
+        "it" => "Italiano",
+        "pt" => "Português",
+        "nl" => "Nederlands",
+        "zh" => "中文",
+        "ja" => "日本語",
+        _ => return lang.to_owned(),
+    };
+    if primary == lang {
+        name.to_owned()
+    } else {
+        format!("{name} ({lang})")
+    }
+}
+
 fn stored_hash(comments: &str) -> &str {
     comments
         .lines()

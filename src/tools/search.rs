@@ -11,7 +11,8 @@
 //!
 //! A state is reduced to what can change what happens next: the scene, the variables
 //! some condition depends on (directly, or through effects on variables it reads), the
-//! visit counts such expressions read, and the once-only choices taken. Text-only
+//! visit counts such expressions read, the once-only choices taken and the open detours
+//! (where each returns to). Text-only
 //! variables are left out, which is what keeps real stories searchable. Chances are
 //! explored both ways with [`Draw::Hit`] and [`Draw::Miss`]; the caller finds a seed that
 //! makes the draws come out as the path needs.
@@ -21,7 +22,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use crate::engine::CONTINUE;
 use crate::engine::{self, Clamped, Draw, Event, GameState, Step};
 use crate::story::expr::{AssignOp, BinOp, Effect, Expr, UnOp};
-use crate::story::model::{Exit, Story};
+use crate::story::model::{Exit, RETURN, Story};
 
 /// What the searches report back besides their result.
 pub trait Observer {
@@ -165,7 +166,9 @@ impl<'s> Codec<'s> {
         read_varint(key, &mut at) as usize
     }
 
-    /// The key of a state: scene, relevant variables, counted visits, once-only bits.
+    /// The key of a state: scene, relevant variables, counted visits, once-only bits,
+    /// then the open detours (their count, then each return: 0 for `<return>`, else
+    /// the scene's position + 1).
     #[must_use]
     pub fn key(&self, state: &GameState) -> Box<[u8]> {
         let mut out = Vec::with_capacity(8 + self.vars.len() + self.counted.len());
@@ -189,6 +192,11 @@ impl<'s> Codec<'s> {
             }
         }
         out.extend(bits);
+        write_varint(&mut out, state.returns.len() as u64);
+        for r in &state.returns {
+            let at = self.story.scene_position(r).map_or(0, |i| i as u64 + 1);
+            write_varint(&mut out, at);
+        }
         out.into_boxed_slice()
     }
 
@@ -220,7 +228,16 @@ impl<'s> Codec<'s> {
             .filter(|&i| key.get(at + i / 8).is_some_and(|b| b & (1 << (i % 8)) != 0))
             .map(|i| self.once[i].clone())
             .collect();
+        at += self.once.len().div_ceil(8);
+        let open = read_varint(key, &mut at);
+        let returns = (0..open)
+            .map(|_| match read_varint(key, &mut at) {
+                0 => RETURN.to_owned(),
+                i => self.story.scenes[i as usize - 1].id.clone(),
+            })
+            .collect();
         let mut state = GameState::new(seed, vars);
+        state.returns = returns;
         state.scene.clone_from(&scene.id);
         state.visits = visits;
         state.taken_once = taken_once;
@@ -561,14 +578,7 @@ pub fn leads_to_through(
     through: impl Fn(usize) -> bool,
 ) -> Vec<bool> {
     let n = story.scenes.len();
-    let mut preds: Vec<Vec<usize>> = vec![Vec::new(); n];
-    for (i, s) in story.scenes.iter().enumerate() {
-        for (t, _) in s.targets() {
-            if let Some(j) = story.scene_position(t) {
-                preds[j].push(i);
-            }
-        }
-    }
+    let preds = predecessors(story);
     let mut ok = vec![false; n];
     let mut work: Vec<usize> = targets.to_vec();
     for &i in &work {
@@ -587,6 +597,25 @@ pub fn leads_to_through(
     ok
 }
 
+/// For each scene, the scenes with a step into it, ignoring conditions. A `<return>`
+/// counts as a step to every scene a detour may return to.
+fn predecessors(story: &Story) -> Vec<Vec<usize>> {
+    let mut preds: Vec<Vec<usize>> = vec![Vec::new(); story.scenes.len()];
+    let after_return = story.return_targets();
+    for (i, s) in story.scenes.iter().enumerate() {
+        for (t, _) in s.targets() {
+            if let Some(j) = story.scene_position(t) {
+                preds[j].push(i);
+            } else if t == RETURN {
+                for &j in &after_return {
+                    preds[j].push(i);
+                }
+            }
+        }
+    }
+    preds
+}
+
 /// A condition on the way to the targets: at a scene where the story can turn away
 /// from them, this must hold (or, `negated`, must not) to keep going its way.
 struct Gate<'s> {
@@ -598,7 +627,11 @@ struct Gate<'s> {
 /// The gates of the targets: conditions of exits that keep to it, at scenes that have an
 /// exit leading away from it.
 fn gates<'s>(story: &'s Story, leads: &[bool]) -> Vec<Gate<'s>> {
-    let toward = |t: &str| story.scene_position(t).is_some_and(|j| leads[j]);
+    let after_return = story.return_targets();
+    let toward = |t: &str| match story.scene_position(t) {
+        Some(j) => leads[j],
+        None => t == RETURN && after_return.iter().any(|&j| leads[j]),
+    };
     let mut out = Vec::new();
     for (i, s) in story.scenes.iter().enumerate() {
         if !leads[i] || s.targets().all(|(t, _)| toward(t)) {
@@ -747,14 +780,7 @@ fn gates_ahead(story: &Story, gates: &[Gate<'_>]) -> Vec<Vec<u64>> {
     for (g, gate) in gates.iter().enumerate() {
         ahead[gate.scene][g / 64] |= 1 << (g % 64);
     }
-    let mut preds: Vec<Vec<usize>> = vec![Vec::new(); n];
-    for (i, s) in story.scenes.iter().enumerate() {
-        for (t, _) in s.targets() {
-            if let Some(j) = story.scene_position(t) {
-                preds[j].push(i);
-            }
-        }
-    }
+    let preds = predecessors(story);
     let mut work: Vec<usize> = (0..n).collect();
     let mut queued = vec![true; n];
     while let Some(i) = work.pop() {

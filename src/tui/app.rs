@@ -26,7 +26,7 @@ use crate::story::model::CONTINUE;
 
 pub use super::game::Game;
 pub use super::layout::{MIN_HEIGHT, MIN_WIDTH};
-pub use super::msg::{Command, Msg};
+pub use super::msg::{Command, Msg, Relanguage};
 pub use super::screen::{MenuItem, PauseItem, Screen};
 /// How often the typewriter advances while it runs.
 pub const TICK: Duration = Duration::from_millis(30);
@@ -106,6 +106,8 @@ pub struct App<'s> {
     pub help_scroll: usize,
     /// First content note line shown.
     pub note_scroll: usize,
+    /// First line of the variables panel shown.
+    pub vars_scroll: usize,
     /// Highlighted pause menu entry.
     pub pause: PauseItem,
     /// The text being re-read.
@@ -115,8 +117,12 @@ pub struct App<'s> {
     /// Saves go to a scratch folder thrown away on exit (`play --from`): nothing the
     /// game says may promise they are kept.
     pub scratch: bool,
-    /// A one-line message for the player ("Saved to slot 3.").
+    /// A message for the player ("Saved to slot 3."), in the footer (wrapped above it
+    /// when longer than a line).
     pub notice: Option<String>,
+    /// The languages the story can be played in besides its own (the settings screen
+    /// offers them), as tags; filled in by the run loop.
+    pub languages: Vec<String>,
     /// Terminal size.
     pub width: u16,
     /// Terminal size.
@@ -148,11 +154,13 @@ impl<'s> App<'s> {
             journal_at: 0,
             help_scroll: 0,
             note_scroll: 0,
+            vars_scroll: 0,
             pause: PauseItem::Resume,
             reading: None,
             save_name: String::new(),
             scratch: false,
             notice: None,
+            languages: Vec::new(),
             width: 80,
             height: 24,
         }
@@ -275,7 +283,7 @@ impl<'s> App<'s> {
                 .into_iter()
                 .find(|c| c.id == next.choice)
                 .map_or_else(|| next.choice.clone(), |c| c.label);
-            blocks.push(Block::heading("You chose"));
+            blocks.push(Block::heading(self.story.words.you_chose.as_str()));
             blocks.push(Block::aside(format!("▸ {label}")));
         }
         Some(Reading {
@@ -313,6 +321,15 @@ impl<'s> App<'s> {
         rows
     }
 
+    /// Opens the save or load screen (`screen`), asking the run loop to list the saves
+    /// folder again: a save may have appeared, changed or gone since it was last read
+    /// (another game running, a file copied in).
+    pub(crate) fn open_slots(&mut self, screen: Screen) -> Vec<Command> {
+        self.cursor = 0;
+        self.stack.push(screen);
+        vec![Command::ListSlots]
+    }
+
     /// What is in `slot`, if anything.
     #[must_use]
     pub fn slot(&self, slot: &str) -> Option<&SlotInfo> {
@@ -327,6 +344,14 @@ impl<'s> App<'s> {
             TextSpeed::Fast => Some(8),
             TextSpeed::Instant => None,
         }
+    }
+
+    /// The variables panel laid out for this size, from the session's one list (the
+    /// same rows plain `vars` prints).
+    #[must_use]
+    pub fn variable_rows(&self) -> Vec<layout::VariableRow> {
+        let width = layout::column(layout::body(self.area())).width;
+        layout::variable_rows(&self.session.variables(), width)
     }
 
     /// Rows of the journal or help visible at this size.
@@ -349,19 +374,24 @@ impl<'s> App<'s> {
     }
 
     /// The session's effects as commands for the run loop, and the notice to show.
-    fn carry_out(&self, effects: Vec<Effect>) -> (Vec<Command>, Option<Notice>) {
+    /// A story bug (an expression that divided by zero) is shown at once: play has
+    /// gone on, but the player should know why a number may look wrong, and the
+    /// author reading a bug report needs the words.
+    fn carry_out(&mut self, effects: Vec<Effect>) -> (Vec<Command>, Option<Notice>) {
         let mut commands = Vec::new();
         let mut notice = None;
+        let mut bugs = Vec::new();
         for effect in effects {
             match effect {
                 Effect::StartClock(played) => commands.push(Command::StartClock(played)),
                 Effect::SaveProfile => commands.push(self.save_profile()),
                 Effect::Autosave => commands.extend(self.autosave()),
                 Effect::Notice(n) => notice = Some(n),
-                // An author's note: the line-mode player prints it on stderr and
-                // `explore` finds such paths; the game screen stays the story's.
-                Effect::StoryBug(_) => {}
+                Effect::StoryBug(bug) => bugs.push(bug),
             }
+        }
+        if !bugs.is_empty() {
+            self.flash(story_bug_notice(&bugs));
         }
         (commands, notice)
     }
@@ -632,6 +662,18 @@ impl<'s> App<'s> {
             self.stack.pop();
         }
     }
+}
+
+/// How the TUI words the session's story bugs: the first, and how many more.
+fn story_bug_notice(bugs: &[String]) -> String {
+    let more = match bugs.len() {
+        0 | 1 => String::new(),
+        n => format!(" (and {} more)", n - 1),
+    };
+    format!(
+        "A bug in the story, not your doing: {}{more}. Please tell its author.",
+        bugs.first().map_or("", String::as_str)
+    )
 }
 
 pub(crate) fn slot_name(slot: &str) -> String {

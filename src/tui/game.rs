@@ -60,11 +60,18 @@ impl Game {
         let choices = engine::choices(story, &state);
         let mut blocks: Vec<Block> = scene.paragraphs.iter().map(Block::prose).collect();
         if let Some(ending) = session::ending_pages(story, &state) {
-            blocks.push(Block::heading(format!("Ending: {}", ending.title)));
+            let words = &story.words;
+            blocks.push(Block::heading(format!(
+                "{}: {}",
+                words.ending, ending.title
+            )));
             blocks.extend(ending.epilogue.into_iter().map(Block::prose));
-            for (title, texts) in [("Afterword", ending.afterword), ("Credits", ending.credits)] {
+            for (title, texts) in [
+                (&words.afterword, ending.afterword),
+                (&words.credits, ending.credits),
+            ] {
                 if !texts.is_empty() {
-                    blocks.push(Block::heading(title));
+                    blocks.push(Block::heading(title.as_str()));
                     blocks.extend(texts.into_iter().map(Block::aside));
                 }
             }

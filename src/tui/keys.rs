@@ -130,6 +130,12 @@ pub static BINDINGS: &[Binding] = &[
         short: "u",
     },
     Binding {
+        msg: Msg::Variables,
+        codes: &[KeyCode::Char('v')],
+        name: "v",
+        short: "v",
+    },
+    Binding {
         msg: Msg::Yes,
         codes: &[KeyCode::Char('y')],
         name: "y",
@@ -261,6 +267,8 @@ pub enum Context {
     Question,
     /// A save's name being typed.
     Naming,
+    /// The variables panel.
+    Variables,
 }
 
 /// One key's meaning in a context: the messages that do it, what the help screen says,
@@ -320,6 +328,11 @@ static PLAY: &[Hint] = &[
     hint(&[Msg::Save], "save to a slot", "save"),
     hint(&[Msg::Load], "load a slot", "load"),
     hint(&[Msg::Undo], "undo: step back one choice", "undo"),
+    hint(
+        &[Msg::Variables],
+        "variables: every value and what last changed it",
+        "vars",
+    ),
     help_only(&[Msg::Reload], "reload a story played with --story DIR"),
     hint(&[Msg::Quit], "quit (asks first)", "quit"),
     help_only(&[Msg::Interrupt], "save and quit at once"),
@@ -337,6 +350,7 @@ static ENDING: &[Hint] = &[
     hint(&[Msg::Load], "load", "load"),
     hint(&[Msg::Help], "help", "help"),
     hint(&[Msg::Quit], "quit", "quit"),
+    help_only(&[Msg::Variables], "variables"),
 ];
 
 static TITLE: &[Hint] = &[
@@ -429,6 +443,13 @@ static NAMING: &[Hint] = &[
     hint(&[Msg::Back], "back to the slots", "back"),
 ];
 
+static VARIABLES: &[Hint] = &[
+    hint(&[Msg::Up, Msg::Down], "scroll", "scroll"),
+    help_only(&[Msg::PageUp, Msg::PageDown], "scroll a page"),
+    help_only(&[Msg::Home, Msg::End], "first or last variable"),
+    hint(&[Msg::Back, Msg::Variables], "back to the game", "back"),
+];
+
 /// The keys that work in `ctx`.
 #[must_use]
 pub fn hints(ctx: Context) -> &'static [Hint] {
@@ -451,6 +472,7 @@ pub fn hints(ctx: Context) -> &'static [Hint] {
         Context::Replay => REPLAY,
         Context::Question => QUESTION,
         Context::Naming => NAMING,
+        Context::Variables => VARIABLES,
     }
 }
 
@@ -518,6 +540,7 @@ pub fn help_lines() -> Vec<(String, &'static str)> {
         ("At an ending", Context::Ending),
         ("Menus and lists", Context::Menu),
         ("Journal", Context::Journal),
+        ("Variables", Context::Variables),
         ("Naming a save", Context::Naming),
         ("Replay", Context::Replay),
     ];

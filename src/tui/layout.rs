@@ -293,3 +293,87 @@ pub fn help_rows(width: u16) -> Vec<HelpRow> {
 pub fn note_lines(note: &[Block], area: Rect) -> Vec<wrap::Line> {
     wrap::layout(note, usize::from(column(body(area)).width))
 }
+
+/// One line of the variables panel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VariableRow {
+    /// `name = value` (or, wide, name, value and change in columns); false for the line
+    /// that says what last changed it.
+    pub value: bool,
+    /// The text, cut to the width.
+    pub text: String,
+}
+
+/// What last changed a variable, as the panel and plain `vars` say it.
+fn changed(v: &crate::engine::VariableView) -> String {
+    v.changed_by
+        .as_ref()
+        .map_or_else(|| "unchanged".to_owned(), ToString::to_string)
+}
+
+/// The variables panel laid out `width` cells wide: on a wide screen one line per
+/// variable (name, value, what last changed it, in columns); on a narrow one
+/// `name = value` with the change on the line below, so neither is cut to nothing.
+#[must_use]
+pub fn variable_rows(vars: &[crate::engine::VariableView], width: u16) -> Vec<VariableRow> {
+    let width = usize::from(width);
+    let name_w = vars.iter().map(|v| str_width(&v.name)).max().unwrap_or(0);
+    let value_w = vars.iter().map(|v| str_width(&v.value)).max().unwrap_or(0);
+    let name_w = name_w.min(width / 3);
+    let value_w = value_w.min(width / 5);
+    let mut out = Vec::new();
+    if width >= 60 {
+        for v in vars {
+            let pad = |s: &str, w: usize| {
+                let s = wrap::truncate(s, w);
+                let gap = w.saturating_sub(str_width(&s));
+                format!("{s}{}", " ".repeat(gap))
+            };
+            let text = format!(
+                "{}  {}  {}",
+                pad(&v.name, name_w),
+                pad(&v.value, value_w),
+                changed(v)
+            );
+            out.push(VariableRow {
+                value: true,
+                text: wrap::truncate(&text, width),
+            });
+        }
+        return out;
+    }
+    for v in vars {
+        out.push(VariableRow {
+            value: true,
+            text: wrap::truncate(&format!("{} = {}", v.name, v.value), width),
+        });
+        out.push(VariableRow {
+            value: false,
+            text: wrap::truncate(&format!("  {}", changed(v)), width),
+        });
+    }
+    out
+}
+
+/// A notice laid out for the footer of `area`: one line when it fits, else wrapped
+/// (words kept whole) onto at most half the screen's rows, the last cut with `…`.
+#[must_use]
+pub fn notice_lines(text: &str, area: Rect) -> Vec<String> {
+    // One cell of margin each side.
+    let width = usize::from(area.width.saturating_sub(2)).max(1);
+    let most = usize::from(area.height / 2).max(1);
+    let mut lines: Vec<String> = wrap::layout(&[Block::prose(text)], width)
+        .iter()
+        .map(|l| l.cells.iter().map(|c| c.ch).collect())
+        .collect();
+    if lines.len() > most {
+        lines.truncate(most);
+        if let Some(last) = lines.last_mut() {
+            *last = wrap::truncate(&format!("{last} …"), width);
+            if !last.ends_with('…') {
+                last.push('…');
+            }
+        }
+    }
+    lines
+}

@@ -42,7 +42,7 @@ use ratatui::crossterm::{
     terminal::{self, EnterAlternateScreen, LeaveAlternateScreen},
 };
 
-pub use app::{App, Command, Msg, Screen};
+pub use app::{App, Command, Msg, Relanguage, Screen};
 pub use update::update;
 
 use crate::engine::GameState;
@@ -245,6 +245,45 @@ pub struct Live {
     /// Saves go to a scratch folder deleted on exit (`play --from`): the game must not
     /// say they are kept.
     pub scratch: bool,
+    /// The language asked for on the command line (`--lang`): it wins over the
+    /// profile's setting for this run.
+    pub language: Option<String>,
+}
+
+/// The story in a language: the untranslated story, where its translations come from,
+/// and the language it is played in now.
+struct Language {
+    base: Story,
+    dir: Option<PathBuf>,
+    current: Option<String>,
+}
+
+impl Language {
+    /// The story to play: `base` translated into the current language (lines a
+    /// translation lacks stay in the story's own language), and a note for the player
+    /// when that translation cannot be had (the story's own language is played then).
+    fn story(&self) -> (Story, Option<String>) {
+        let Some(lang) = &self.current else {
+            return (self.base.clone(), None);
+        };
+        match crate::tools::l10n::load(self.dir.as_deref(), lang) {
+            Ok(translation) => (
+                crate::story::l10n::translate(&self.base, &translation).0,
+                None,
+            ),
+            Err(e) => (
+                self.base.clone(),
+                Some(for_terminal(&format!(
+                    "Playing in the story's own language: {e}."
+                ))),
+            ),
+        }
+    }
+
+    /// The languages offered besides the story's own.
+    fn available(&self) -> Vec<String> {
+        crate::tools::l10n::languages(self.dir.as_deref())
+    }
 }
 
 /// Plays `story` in the terminal. With a story directory in `live`, F5 (and any change
@@ -268,8 +307,21 @@ pub fn run_live(
     let watch = dir.as_deref().and_then(|d| watch::watch(d).ok());
     let opening = live.map(|l| l.opening.clone()).unwrap_or_default();
     let scratch = live.is_some_and(|l| l.scratch);
+    let mut profile = store.load_profile();
+    let mut language = Language {
+        base: story,
+        dir: dir.clone(),
+        // `--lang` for this run, else the player's setting (if the game has it).
+        current: live.and_then(|l| l.language.clone()).or_else(|| {
+            profile
+                .settings
+                .language
+                .clone()
+                .filter(|l| crate::tools::l10n::languages(dir.as_deref()).contains(l))
+        }),
+    };
     let mut session = Session::start()?;
-    let mut story = story;
+    let (mut story, mut language_note) = language.story();
     // Made at the first reload and kept: later ones recompile only the edited files.
     let mut reloader = None;
     let mut pending: Vec<Msg> = start
@@ -288,8 +340,12 @@ pub fn run_live(
         .into_iter()
         .collect();
     loop {
-        let mut app = App::new(&story, store.load_profile(), seed, no_color());
+        let mut app = App::new(&story, profile, seed, no_color());
         app.scratch = scratch;
+        app.languages = language.available();
+        if let Some(note) = language_note.take() {
+            pending.push(Msg::Notice(note));
+        }
         let end = event_loop(&mut session, app, &story, store, watch.as_ref(), pending)?;
         match end {
             LoopEnd::Quit(last_words) => {
@@ -303,12 +359,54 @@ pub fn run_live(
             LoopEnd::Reload(state, played) => {
                 let (next, msgs) = reloaded(dir.as_deref(), &opening, state, played, &mut reloader);
                 if let Some(next) = next {
-                    story = next;
+                    language.base = next;
+                    (story, language_note) = language.story();
                 }
+                profile = store.load_profile();
                 pending = msgs;
+            }
+            LoopEnd::Language(relanguage, played) => {
+                let Relanguage {
+                    language: lang,
+                    state,
+                    stack,
+                    cursor,
+                    profile: kept,
+                } = *relanguage;
+                language.current = lang;
+                (story, language_note) = language.story();
+                profile = *kept;
+                pending = reopened(state, played, stack, cursor, &language);
             }
         }
     }
+}
+
+/// What brings the player back after the story switched language: the game, then
+/// the screens they were on, and a word saying which language it is now.
+fn reopened(
+    state: Option<Box<GameState>>,
+    played: Duration,
+    stack: Vec<Screen>,
+    cursor: usize,
+    language: &Language,
+) -> Vec<Msg> {
+    let name = crate::tools::l10n::language_name(language.current.as_deref().unwrap_or("en"));
+    let note = format!("Language: {name}.");
+    let mut msgs: Vec<Msg> = state
+        .map(|state| Msg::Resume {
+            state,
+            played,
+            note: note.clone(),
+        })
+        .into_iter()
+        .collect();
+    msgs.push(Msg::Restore {
+        stack,
+        cursor,
+        note,
+    });
+    msgs
 }
 
 /// Loads the story again from `dir` and carries `state` over; the new story (if it
@@ -407,6 +505,8 @@ enum LoopEnd {
     Quit(Vec<String>),
     /// Reload the story, carrying this game (and its play time) over.
     Reload(Option<Box<GameState>>, Duration),
+    /// Translate the story into another language and come back (with the play time).
+    Language(Box<Relanguage>, Duration),
 }
 
 /// Steps through a recorded game (→ next, ← back); Enter plays on from the step shown
@@ -428,6 +528,14 @@ pub fn run_replay(story: &Story, store: &SaveStore, recording: &Recording) -> io
                     let _ = writeln!(err, "{line}");
                 }
                 return Ok(());
+            }
+            // A replay shows the story it was opened with: the setting is kept for the
+            // next start, and the replay goes on.
+            LoopEnd::Language(relanguage, _) => {
+                app = App::replaying(story, *relanguage.profile, no_color(), recording.clone());
+                pending = vec![Msg::Notice(
+                    "The language applies from the next start; a replay keeps its own.".into(),
+                )];
             }
             // A replay plays the story it was opened with: F5 has nothing to reload,
             // so the game taken over (if any) simply goes on.
@@ -465,6 +573,8 @@ struct Shell<'a> {
     pending: VecDeque<Msg>,
     /// Set by [`Command::Reload`]: leave the loop to reload, carrying this game.
     reload: Option<Carry>,
+    /// Set by [`Command::SetLanguage`]: leave the loop to switch language.
+    relanguage: Option<Box<Relanguage>>,
     /// A failed save is also printed after the terminal is restored, in case the game
     /// was quitting and the message on screen vanished with it.
     last_words: Vec<String>,
@@ -505,8 +615,10 @@ impl Shell<'_> {
                     since: Instant::now(),
                 };
             }
+            Command::ListSlots => self.pending.push_back(slots_msg(self.story, self.store)),
             Command::Quit => self.quitting = true,
             Command::Reload(state) => self.reload = Some(Carry(state)),
+            Command::SetLanguage(relanguage) => self.relanguage = Some(relanguage),
         }
     }
 
@@ -545,6 +657,7 @@ fn event_loop(
         .chain(first)
         .collect(),
         reload: None,
+        relanguage: None,
         last_words: Vec::new(),
         quitting: false,
     };
@@ -559,6 +672,9 @@ fn event_loop(
         }
         if let Some(Carry(state)) = shell.reload.take() {
             return Ok(LoopEnd::Reload(state, shell.clock.played()));
+        }
+        if let Some(relanguage) = shell.relanguage.take() {
+            return Ok(LoopEnd::Language(relanguage, shell.clock.played()));
         }
         // Failures shown on screen and survived need no repeating at exit.
         shell.last_words.clear();
@@ -637,6 +753,29 @@ mod tests {
             "{}",
             note(&msgs)
         );
+        // On screen, at the smallest size, the whole message (issue 15): wrapped, not cut.
+        let whole = note(&msgs).split_whitespace().collect::<Vec<_>>().join(" ");
+        let mut app = App::new(&story, crate::save::Profile::default(), 1, true);
+        app.stack = vec![Screen::Title];
+        update(&mut app, Msg::Resize(40, 12));
+        for msg in msgs.clone() {
+            update(&mut app, msg);
+        }
+        let mut terminal =
+            ratatui::Terminal::new(ratatui::backend::TestBackend::new(40, 12)).unwrap();
+        terminal.draw(|f| view::draw(&app, f)).unwrap();
+        let buffer = terminal.backend().buffer();
+        let shown: Vec<&str> = buffer
+            .content()
+            .iter()
+            .map(ratatui::buffer::Cell::symbol)
+            .collect();
+        let shown = shown
+            .concat()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(shown.contains(&whole), "{whole}\n---\n{shown}");
 
         std::fs::write(
             &gate,

@@ -4,6 +4,7 @@
 
 use std::time::{Duration, SystemTime};
 
+use super::screen::Screen;
 use crate::engine::GameState;
 use crate::save::{LoadedSave, Profile, SlotInfo};
 
@@ -48,6 +49,8 @@ pub enum Msg {
     Load,
     /// Step back one choice (u).
     Undo,
+    /// Open or close the variables panel (v).
+    Variables,
     /// Answer yes (y).
     Yes,
     /// Answer no (n).
@@ -107,6 +110,33 @@ pub enum Msg {
     },
     /// Something the shell wants the player to know (a reload that failed, say).
     Notice(String),
+    /// Back on the screens the player was on before the story was switched to another
+    /// language (after [`Msg::Resume`] put the game back, if there was one).
+    Restore {
+        /// The screens, bottom to top.
+        stack: Vec<Screen>,
+        /// The highlighted row.
+        cursor: usize,
+        /// Shown to the player.
+        note: String,
+    },
+}
+
+/// What the run loop needs to switch the story to another language and bring the
+/// player back where they were ([`Command::SetLanguage`]).
+#[derive(Debug, Clone)]
+pub struct Relanguage {
+    /// The language (`None`: the story's own).
+    pub language: Option<String>,
+    /// The game in progress, if any.
+    pub state: Option<Box<GameState>>,
+    /// The screens, bottom to top.
+    pub stack: Vec<Screen>,
+    /// The highlighted row.
+    pub cursor: usize,
+    /// The profile as it is now (with the new setting), so nothing the player did is
+    /// lost even if writing it failed.
+    pub profile: Box<Profile>,
 }
 
 /// I/O for the run loop to perform on the interface's behalf.
@@ -129,6 +159,8 @@ pub enum Command {
         /// The slot.
         slot: String,
     },
+    /// List the saves folder again; the loop answers with [`Msg::Slots`].
+    ListSlots,
     /// Write the profile (endings found, settings).
     SaveProfile(Box<Profile>),
     /// A game began (or was loaded) with this much play time behind it.
@@ -137,4 +169,7 @@ pub enum Command {
     Quit,
     /// Reload the story from disk, carrying `state` (the game in progress, if any) over.
     Reload(Option<Box<GameState>>),
+    /// Play on in another language: the story is translated again and the player comes
+    /// back to the same game and screen.
+    SetLanguage(Box<Relanguage>),
 }

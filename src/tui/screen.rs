@@ -35,6 +35,8 @@ pub enum Screen {
     Reading,
     /// Typing a name for a save to this slot.
     NameSave(String),
+    /// Every variable of the game, its value and what last changed it.
+    Variables,
 }
 
 impl Screen {

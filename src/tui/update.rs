@@ -22,6 +22,7 @@ fn is_key(msg: &Msg) -> bool {
             | Msg::Reload
             | Msg::Resume { .. }
             | Msg::Notice(_)
+            | Msg::Restore { .. }
     )
 }
 
@@ -98,6 +99,24 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
             app.flash(text);
             return Vec::new();
         }
+        Msg::Restore {
+            stack,
+            cursor,
+            note,
+        } => {
+            // The game screen only over a game that came back.
+            let fits = match stack.first() {
+                Some(Screen::Play) => app.game.is_some(),
+                Some(_) => true,
+                None => false,
+            };
+            if fits {
+                app.stack = stack;
+                app.cursor = cursor;
+            }
+            app.flash(note);
+            return Vec::new();
+        }
         Msg::Interrupt => {
             let mut cmds = Vec::new();
             if app.playing() {
@@ -131,6 +150,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
         Screen::Settings => screens::settings::settings(app, &msg),
         Screen::Replay => screens::replay::replay(app, &msg),
         Screen::Pause => screens::pause::pause(app, &msg),
+        Screen::Variables => screens::lists::variables(app, &msg),
     }
 }
 

@@ -12,12 +12,14 @@ use ratatui::widgets::{Block as Panel, Borders, Clear, Paragraph};
 use super::app::{App, Game, JournalEntry, MenuItem, PauseItem, Screen};
 use super::keys::{self, Context};
 use super::layout::{
-    CHOICE_INDENT, MIN_HEIGHT, MIN_WIDTH, Window, body, choice_rows, choice_window, column,
+    self, CHOICE_INDENT, MIN_HEIGHT, MIN_WIDTH, Window, body, choice_rows, choice_window, column,
     help_rows, note_lines, play_layout, window,
 };
+use super::screens::settings::LANGUAGE_ROW;
 use super::theme::Theme;
 use super::wrap::{self, Block, Role, str_width, truncate};
 use crate::save::{AUTO_SLOT, PREVIOUS_AUTO_SLOT, QUICK_SLOT, SlotInfo, TextSpeed, ThemeName};
+use crate::tools::l10n::language_name;
 
 /// Draws the whole interface.
 pub fn draw(app: &App, frame: &mut Frame) {
@@ -49,6 +51,7 @@ pub fn draw(app: &App, frame: &mut Frame) {
         Screen::Endings => endings(app, frame, area, &theme),
         Screen::Settings => settings(app, frame, area, &theme),
         Screen::Reading => reading(app, frame, area, &theme),
+        Screen::Variables => variables(app, frame, area, &theme),
         Screen::Pause => {
             play(app, frame, area, &theme);
             pause(app, frame, area, &theme);
@@ -192,9 +195,31 @@ fn footer_for(app: &App, frame: &mut Frame, area: Rect, theme: &Theme, ctx: Cont
 fn footer(app: &App, frame: &mut Frame, area: Rect, theme: &Theme, hints: &str) {
     let row = Rect::new(area.x, area.bottom().saturating_sub(1), area.width, 1);
     match &app.notice {
-        Some(n) => bar(frame, row, &format!(" {n}"), "", theme.notice),
+        Some(n) => notice(frame, area, theme, n),
         None => bar(frame, row, &format!(" {hints}"), "", theme.dim),
     }
+}
+
+/// A notice in the footer; one too long for it is wrapped onto as many rows above it
+/// as it needs (up to half the screen, the last cut with `…`), over what is there until
+/// the next key: a message that explains something (a reload's first error, where a
+/// migrated save resumes) must be read whole, not cut at the edge.
+fn notice(frame: &mut Frame, area: Rect, theme: &Theme, text: &str) {
+    let lines = layout::notice_lines(text, area);
+    let height = u16::try_from(lines.len()).unwrap_or(u16::MAX).max(1);
+    let rect = Rect::new(
+        area.x,
+        area.bottom().saturating_sub(height),
+        area.width,
+        height.min(area.height),
+    );
+    frame.render_widget(Clear, rect);
+    frame.buffer_mut().set_style(rect, theme.notice);
+    let shown: Vec<Line> = lines
+        .into_iter()
+        .map(|l| Line::styled(format!(" {l}"), theme.notice))
+        .collect();
+    frame.render_widget(Paragraph::new(shown).style(theme.notice), rect);
 }
 
 fn centred(area: Rect, width: u16, height: u16) -> Rect {
@@ -337,7 +362,7 @@ fn content_note(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     } else {
         String::new()
     };
-    header(frame, area, theme, "Content note", &more);
+    header(frame, area, theme, &app.story.words.content_note, &more);
     let shown: Vec<Line> = lines
         .iter()
         .skip(scroll)
@@ -434,6 +459,10 @@ fn play(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     if !waiting {
         choices(app, game, frame, layout.choices, theme);
     }
+    // The card first: a notice (where a loaded save resumes, say) is drawn over it.
+    if game.card {
+        card(game, frame, area, theme);
+    }
     match &app.replay {
         Some(r) if r.at == r.last() && r.recording.divergence.is_some() => {
             let d = r.recording.divergence.as_ref().map(ToString::to_string);
@@ -441,9 +470,6 @@ fn play(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
             footer(app, frame, area, theme, &text);
         }
         _ => footer_for(app, frame, area, theme, play_context(app, game)),
-    }
-    if game.card {
-        card(game, frame, area, theme);
     }
 }
 
@@ -850,6 +876,40 @@ fn endings(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     footer_for(app, frame, area, theme, Context::Endings);
 }
 
+/// The variables panel: every variable, its value as the story writes it and what
+/// last changed it (for an author testing a branch).
+fn variables(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let col = column(body(area));
+    let rows = app.variable_rows();
+    let height = usize::from(col.height);
+    let max = rows.len().saturating_sub(height);
+    let scroll = app.vars_scroll.min(max);
+    let count = app.session.variables().len();
+    let more = match (scroll > 0, scroll < max) {
+        (true, true) => "▲ ▼".to_owned(),
+        (false, true) => "▼ more".to_owned(),
+        (true, false) => "▲".to_owned(),
+        (false, false) => format!("{count} variable{}", if count == 1 { "" } else { "s" }),
+    };
+    header(frame, area, theme, "Variables", &more);
+    let lines: Vec<Line> = if rows.is_empty() {
+        let why = if app.session.state().is_some() {
+            "This story has no variables."
+        } else {
+            "No game in progress."
+        };
+        vec![Line::styled(why, theme.dim)]
+    } else {
+        rows.into_iter()
+            .skip(scroll)
+            .take(height)
+            .map(|r| Line::styled(r.text, if r.value { theme.prose } else { theme.dim }))
+            .collect()
+    };
+    frame.render_widget(Paragraph::new(lines), col);
+    footer_for(app, frame, area, theme, Context::Variables);
+}
+
 /// A text re-read: an earlier scene or an epilogue.
 fn reading(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let Some(r) = &app.reading else { return };
@@ -948,6 +1008,14 @@ fn settings(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
             },
         ),
         row(3, "Auto-advance", if s.auto_advance { "on" } else { "off" }),
+        row(
+            LANGUAGE_ROW,
+            "Language",
+            &s.language
+                .as_deref()
+                .filter(|l| app.languages.iter().any(|have| have == l))
+                .map_or_else(|| language_name("en"), language_name),
+        ),
         Line::default(),
     ];
     if app.no_color {

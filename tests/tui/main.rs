@@ -4,10 +4,13 @@
 
 #[path = "../common/mod.rs"]
 mod common;
+mod language;
 mod migration;
+mod notices;
 mod player;
 mod props;
 mod pty;
 mod render;
 mod support;
 mod update;
+mod variables;

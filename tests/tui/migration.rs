@@ -48,4 +48,9 @@ fn a_migrated_save_resumes_and_says_plainly_what_was_lost() {
         screen.contains("The story was updated; you are back at The Gate"),
         "{screen}"
     );
+    // Issue 18: at 40×12 the notice wraps above the footer instead of being cut.
+    let small = render(&app, 40, 12);
+    insta::assert_snapshot!("migrated_40x12", small);
+    let flat = small.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains(notice), "{small}");
 }

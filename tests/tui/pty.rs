@@ -223,3 +223,95 @@ fn a_from_game_says_its_saves_are_not_kept() {
         "nothing written where the player's saves are"
     );
 }
+
+/// Issue 15: the load and save screens read the saves folder each time they open, so
+/// a save that appears on disk while the game runs (another game, a copied file) is
+/// listed the next time.
+#[test]
+fn a_save_written_while_the_game_runs_is_listed_when_the_load_screen_opens_again() {
+    let saves = tempfile::tempdir().unwrap();
+    let store = SaveStore::new(saves.path().to_owned());
+    let mut profile = butterfly::save::Profile::default();
+    profile.settings.content_note_seen = true;
+    store.save_profile(&profile).unwrap();
+    let mut t = Game::start(
+        &["--story", "tests/fixtures/full", "play", "--seed", "7"],
+        saves.path(),
+    );
+    t.wait_for("New game");
+    t.press("l");
+    t.wait_for("Load — choose a save");
+    let row = |t: &Game| {
+        t.screen()
+            .lines()
+            .find(|l| l.contains("Slot 5"))
+            .map(str::to_owned)
+            .unwrap_or_default()
+    };
+    assert!(row(&t).contains("— empty —"), "{}", t.screen());
+    t.press("\x1b");
+    t.wait_for("New game");
+
+    let story = crate::support::fixture();
+    let (state, _) = butterfly::engine::start(&story, 3).unwrap();
+    store
+        .save_named(
+            "5",
+            &story,
+            &state,
+            std::time::Duration::ZERO,
+            Some("from elsewhere"),
+        )
+        .unwrap();
+
+    t.press("l");
+    t.wait_for("from elsewhere");
+    assert!(!row(&t).contains("— empty —"), "{}", t.screen());
+    t.press("\x1b");
+    t.wait_for("New game");
+    // Apart from the Esc, so the two are not read as one Alt-q.
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    t.press("q");
+    assert!(t.wait_exit().0.success());
+}
+
+/// Issue 14: the variables panel in the real binary: `v` opens it over the game with
+/// the values as the story writes them, `v` closes it.
+#[test]
+fn the_variables_panel_opens_and_closes_in_a_real_terminal() {
+    let saves = tempfile::tempdir().unwrap();
+    let store = SaveStore::new(saves.path().to_owned());
+    let mut profile = butterfly::save::Profile::default();
+    profile.settings.content_note_seen = true;
+    profile.settings.text_speed = butterfly::save::TextSpeed::Instant;
+    store.save_profile(&profile).unwrap();
+    let mut t = Game::start(
+        &["--story", "tests/fixtures/full", "play", "--seed", "7"],
+        saves.path(),
+    );
+    t.wait_for("New game");
+    t.press("\r");
+    t.wait_for("press any key");
+    t.press("x");
+    t.wait_for("Search the grass");
+    t.press("v");
+    t.wait_for("5 variables");
+    let screen = t.screen();
+    let row = |name: &str| {
+        screen
+            .lines()
+            .find(|l| l.trim_start().starts_with(name))
+            .unwrap_or_else(|| panic!("{name}:\n{screen}"))
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    assert_eq!(row("courage"), "courage 5 unchanged");
+    assert_eq!(row("has_key"), "has_key false unchanged");
+    t.press("v");
+    t.wait_for("Search the grass");
+    t.press("q");
+    t.wait_for("Leave the game?");
+    t.press("y");
+    assert!(t.wait_exit().0.success());
+}

@@ -128,7 +128,7 @@ fn title_every_key() {
         Msg::Confirm => (Screen::Title, "load:1"),
         Msg::Quit | Msg::Interrupt => (Screen::Title, "quit"),
         Msg::Help => (Screen::Help, ""),
-        Msg::Load => (Screen::LoadSlots, ""),
+        Msg::Load => (Screen::LoadSlots, "list"),
         Msg::Digit(1) => (Screen::Play, "clock profile save:auto"),
         _ => (Screen::Title, ""),
     });
@@ -176,8 +176,8 @@ fn play_every_key() {
         Msg::Quit => (Screen::ConfirmQuit, ""),
         Msg::Help => (Screen::Help, ""),
         Msg::Journal => (Screen::Journal, ""),
-        Msg::Save => (Screen::SaveSlots, ""),
-        Msg::Load => (Screen::LoadSlots, ""),
+        Msg::Save => (Screen::SaveSlots, "list"),
+        Msg::Load => (Screen::LoadSlots, "list"),
         Msg::Interrupt => (Screen::Play, "save:auto quit"),
         _ => (Screen::Play, ""),
     });
@@ -257,8 +257,8 @@ fn play_at_an_ending_every_key() {
         Msg::Quit => (Screen::ConfirmQuit, ""),
         Msg::Help => (Screen::Help, ""),
         Msg::Journal => (Screen::Journal, ""),
-        Msg::Save => (Screen::SaveSlots, ""),
-        Msg::Load => (Screen::LoadSlots, ""),
+        Msg::Save => (Screen::SaveSlots, "list"),
+        Msg::Load => (Screen::LoadSlots, "list"),
         Msg::Interrupt => (Screen::Play, "save:auto quit"),
         _ => (Screen::Play, ""),
     });
@@ -620,7 +620,11 @@ fn reaching_an_ending_records_it_once() {
 fn saving_reports_success_failure_and_keeps_autosaves_quiet() {
     let mut app = playing(story(), 80, 24);
     let cmds = send(&mut app, &[Msg::Save, Msg::Digit(3), Msg::Confirm]);
-    let Command::Save { slot, state, name } = &cmds[0] else {
+    assert!(
+        matches!(cmds[0], Command::ListSlots),
+        "the folder is read again"
+    );
+    let Command::Save { slot, state, name } = &cmds[1] else {
         panic!("{cmds:?}")
     };
     assert_eq!(slot, "3");

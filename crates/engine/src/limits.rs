@@ -72,6 +72,12 @@ pub fn saved_id_problem(id: &str) -> Option<String> {
     })
 }
 
+/// Most detours open at once (a detour taken inside a detour, and so on). The checker
+/// refuses a story whose detours can nest deeper (E0603) or re-enter themselves
+/// (E0602), so a checked story never meets it; the engine refuses the step past it
+/// rather than grow without bound on a story loaded without checks.
+pub const MAX_DETOUR_DEPTH: usize = 16;
+
 /// Columns of a source line quoted under a diagnostic: the window around the column
 /// it points at, so a story written on one long line cannot make every report as long
 /// as the file.

@@ -11,6 +11,8 @@
 //! is reduced to the truth of those comparisons; one that can only still go up and is
 //! only tested with `>=`/`>` is capped at its highest threshold. Text is ignored: `{if}`
 //! and variants change what is said, never the way on. Every chance is taken both ways.
+//! The open detours (where each will return to) are part of every state, so a return
+//! leads exactly where play would, and one with nowhere to go is a stuck state.
 //! What is left is exact, not sampled: breadth-first, so the first path found to each
 //! ending is a shortest one.
 
@@ -19,7 +21,7 @@ use std::fmt;
 
 use crate::engine::{self, Draw, Event, GameState};
 use crate::story::expr::{AssignOp, BinOp, Effect, Expr, UnOp};
-use crate::story::{Exit, Story};
+use crate::story::{Exit, RETURN, Story};
 
 /// How far the search may go.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -265,13 +267,21 @@ fn futures(story: &Story) -> Vec<Future> {
         }
         fut.push(own);
     }
+    // A return goes on wherever the detour was taken from said: any step's `goto`
+    // that follows a detour may come next.
+    let after_detours = story.return_targets();
     let targets: Vec<Vec<usize>> = story
         .scenes
         .iter()
         .map(|s| {
-            s.targets()
+            let mut to: Vec<usize> = s
+                .targets()
                 .filter_map(|(t, _)| story.scene_position(t))
-                .collect()
+                .collect();
+            if s.targets().any(|(t, _)| t == RETURN) {
+                to.extend(&after_detours);
+            }
+            to
         })
         .collect();
     loop {
@@ -301,13 +311,15 @@ fn holds(c: Cmp, v: i64, k: i64) -> bool {
     }
 }
 
-type Key = (usize, Vec<i64>, BTreeSet<String>);
+/// Scene, what later conditions can tell apart, once-only choices taken, and the open
+/// detours (where each returns to: the same scene leads on differently with another).
+type Key = (usize, Vec<i64>, BTreeSet<String>, Vec<String>);
 
 /// The part of a state that the rest of the game can still tell apart.
 fn key(story: &Story, fut: &[Future], s: &GameState) -> Key {
     let at = story.scene_position(&s.scene).unwrap_or(usize::MAX);
     let Some(f) = fut.get(at) else {
-        return (at, Vec::new(), s.taken_once.clone());
+        return (at, Vec::new(), s.taken_once.clone(), s.returns.clone());
     };
     let mut k = Vec::new();
     // Both maps are sorted by name: walk them together instead of searching.
@@ -344,7 +356,7 @@ fn key(story: &Story, fut: &[Future], s: &GameState) -> Key {
             }
         }
     }
-    (at, k, s.taken_once.clone())
+    (at, k, s.taken_once.clone(), s.returns.clone())
 }
 
 /// How a state was first reached: its parent and the step from there (by position and

@@ -1,5 +1,5 @@
 //! The screens that show a list or a text to read: the content note, the journal (and
-//! the earlier scenes it re-opens), help, and the endings gallery.
+//! the earlier scenes it re-opens), help, the endings gallery and the variables panel.
 
 use super::scroll_list;
 use crate::tui::app::{App, Command, JournalEntry, Msg, Reading, Screen};
@@ -104,6 +104,23 @@ pub fn help(app: &mut App, msg: &Msg) -> Vec<Command> {
     let page = app.list_height().max(1);
     if !scroll_list(&mut app.help_scroll, max, page, msg) {
         app.pop();
+    }
+    Vec::new()
+}
+
+/// The variables panel: scroll keys scroll, Esc, v, Enter or q go back to the game.
+pub fn variables(app: &mut App, msg: &Msg) -> Vec<Command> {
+    let height = app.list_height().max(1);
+    let max = app.variable_rows().len().saturating_sub(height);
+    if !scroll_list(&mut app.vars_scroll, max, height, msg) {
+        match msg {
+            Msg::Back | Msg::Variables | Msg::Confirm | Msg::Quit => app.pop(),
+            Msg::Help => {
+                app.help_scroll = 0;
+                app.stack.push(Screen::Help);
+            }
+            _ => {}
+        }
     }
     Vec::new()
 }

@@ -47,13 +47,11 @@ fn activate(app: &mut App, item: PauseItem) -> Vec<Command> {
         PauseItem::Resume => app.pop(),
         PauseItem::Save => {
             app.pop();
-            app.cursor = 0;
-            app.stack.push(Screen::SaveSlots);
+            return app.open_slots(Screen::SaveSlots);
         }
         PauseItem::Load => {
             app.pop();
-            app.cursor = 0;
-            app.stack.push(Screen::LoadSlots);
+            return app.open_slots(Screen::LoadSlots);
         }
         PauseItem::Journal => {
             app.pop();

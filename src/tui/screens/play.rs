@@ -65,19 +65,17 @@ pub fn play(app: &mut App, msg: &Msg) -> Vec<Command> {
         Msg::Home => app.scroll_by(isize::MIN / 2),
         Msg::End => app.scroll_by(isize::MAX / 2),
         Msg::Journal => open_journal(app),
-        Msg::Save => {
-            app.cursor = 0;
-            app.stack.push(Screen::SaveSlots);
-        }
-        Msg::Load => {
-            app.cursor = 0;
-            app.stack.push(Screen::LoadSlots);
-        }
+        Msg::Save => return app.open_slots(Screen::SaveSlots),
+        Msg::Load => return app.open_slots(Screen::LoadSlots),
         Msg::Help => {
             app.help_scroll = 0;
             app.stack.push(Screen::Help);
         }
         Msg::Undo => return app.undo(),
+        Msg::Variables => {
+            app.vars_scroll = 0;
+            app.stack.push(Screen::Variables);
+        }
         Msg::Back => {
             app.pause = crate::tui::app::PauseItem::Resume;
             app.stack.push(Screen::Pause);

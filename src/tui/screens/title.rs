@@ -48,10 +48,7 @@ fn activate(app: &mut App, item: MenuItem) -> Vec<Command> {
                 }];
             }
         }
-        MenuItem::Load => {
-            app.cursor = 0;
-            app.stack.push(Screen::LoadSlots);
-        }
+        MenuItem::Load => return app.open_slots(Screen::LoadSlots),
         MenuItem::Endings => {
             app.cursor = 0;
             app.stack.push(Screen::Endings);

@@ -46,6 +46,11 @@ pub struct GameState {
     pub path: Vec<Step>,
     /// Set when an ending is reached.
     pub ending: Option<String>,
+    /// The detours the player is inside, innermost last: for each, where play goes on
+    /// when it returns (a scene id, or `<return>` to leave the enclosing one too).
+    /// Bounded by [`MAX_DETOUR_DEPTH`](crate::limits::MAX_DETOUR_DEPTH).
+    #[serde(default)]
+    pub returns: Vec<String>,
 }
 
 impl GameState {
@@ -66,6 +71,7 @@ impl GameState {
             rng: ChaCha8Rng::seed_from_u64(seed),
             path: Vec::new(),
             ending: None,
+            returns: Vec::new(),
         }
     }
 

@@ -6,8 +6,9 @@ use std::fmt;
 use rand::Rng;
 
 use super::state::{GameState, Step, Within, shown_key};
+use crate::limits::MAX_DETOUR_DEPTH;
 use crate::story::expr::{AssignOp, Effect};
-use crate::story::model::{CONTINUE, Choice, Exit, Scene, Story};
+use crate::story::model::{CONTINUE, Choice, Exit, RETURN, Route, Scene, Story};
 
 /// Most automatic hops (junction to junction) before we call it a loop.
 const MAX_JUNCTION_HOPS: usize = 10_000;
@@ -86,6 +87,14 @@ pub enum EngineError {
     /// A scene ending in choices offers none right now.
     #[error("no choice is available in scene `{0}`")]
     Stuck(String),
+    /// A `<return>` was reached outside any detour (`check` refuses stories where
+    /// that can happen: E0601).
+    #[error("scene `{0}` returns from a detour, but no detour was taken")]
+    NowhereToReturn(String),
+    /// A detour was taken with [`MAX_DETOUR_DEPTH`] already open (`check` refuses
+    /// stories where that can happen: E0602, E0603).
+    #[error("scene `{0}` takes a detour with {MAX_DETOUR_DEPTH} already open")]
+    DetourTooDeep(String),
 }
 
 /// A choice as the player sees it.
@@ -197,7 +206,7 @@ pub fn choices(story: &Story, state: &GameState) -> Vec<ChoiceView> {
             .collect(),
         Exit::Routes(_) => vec![ChoiceView {
             id: CONTINUE.to_owned(),
-            label: "Continue".to_owned(),
+            label: story.words.continue_label.clone(),
             enabled: true,
             reason: None,
             tags: Vec::new(),
@@ -364,6 +373,8 @@ pub fn choose_at(
     let (steps, once) = (state.path.len(), state.taken_once.len());
     // Varying-block counts are few (only blocks actually shown are counted).
     let (shown, changed_at) = (state.shown.clone(), state.changed_at.clone());
+    // At most `MAX_DETOUR_DEPTH` short ids.
+    let returns = state.returns.clone();
     let mut events = Vec::new();
     let mut clamps = Vec::new();
     match apply_choice(
@@ -399,6 +410,7 @@ pub fn choose_at(
             }
             state.path.truncate(steps);
             (state.shown, state.changed_at) = (shown, changed_at);
+            state.returns = returns;
             state.scene = scene_before;
             (state.roll, state.rng, state.ending) = (roll, rng, ending);
             Err(e)
@@ -426,7 +438,9 @@ fn apply_choice(
                     choice: choice_id.to_owned(),
                 });
             }
-            pick_route(routes, state, events).ok_or_else(|| EngineError::Stuck(here.id.clone()))?
+            let route = pick_route(routes, state, events)
+                .ok_or_else(|| EngineError::Stuck(here.id.clone()))?;
+            (route.goto.as_str(), route.detour.as_deref())
         }
         Exit::Ending(_) => return Err(EngineError::GameOver),
         Exit::Choices(list) => {
@@ -485,15 +499,16 @@ fn apply_choice(
                             clamps,
                             state.path.len() + 1,
                         );
-                        ch.goto.as_str()
+                        (ch.goto.as_str(), c.detour.as_deref())
                     } else {
-                        c.goto.as_str()
+                        (c.goto.as_str(), c.detour.as_deref())
                     }
                 }
-                None => c.goto.as_str(),
+                None => (c.goto.as_str(), c.detour.as_deref()),
             }
         }
     };
+    let target = take_detour(state, &here.id, target)?;
     state.path.push(Step {
         scene: here.id.clone(),
         choice: choice_id.to_owned(),
@@ -502,18 +517,32 @@ fn apply_choice(
 }
 
 fn pick_route<'r>(
-    routes: &'r [crate::story::Route],
+    routes: &'r [Route],
     state: &GameState,
     events: &mut Vec<Event>,
-) -> Option<&'r str> {
-    routes
-        .iter()
-        .find(|r| {
-            r.when
-                .as_ref()
-                .is_none_or(|w| traced(w, state, events) != 0)
-        })
-        .map(|r| r.goto.as_str())
+) -> Option<&'r Route> {
+    routes.iter().find(|r| {
+        r.when
+            .as_ref()
+            .is_none_or(|w| traced(w, state, events) != 0)
+    })
+}
+
+/// Where a step from scene `from` leads: `goto`, or with a `detour`, the detour's scene,
+/// `goto` being kept on the return stack for when the detour returns.
+fn take_detour<'t>(
+    state: &mut GameState,
+    from: &str,
+    (goto, detour): (&'t str, Option<&'t str>),
+) -> Result<&'t str, EngineError> {
+    let Some(detour) = detour else {
+        return Ok(goto);
+    };
+    if state.returns.len() >= MAX_DETOUR_DEPTH {
+        return Err(EngineError::DetourTooDeep(from.to_owned()));
+    }
+    state.returns.push(goto.to_owned());
+    Ok(detour)
 }
 
 /// Evaluates `e`, recording an [`Event::DivisionByZero`] if it divided by zero.
@@ -538,6 +567,14 @@ pub(super) fn enter(
 ) -> Result<(), EngineError> {
     let mut target = target.to_owned();
     for _ in 0..MAX_JUNCTION_HOPS {
+        if target == RETURN {
+            // Leaving a detour: play goes on where the step that took it said.
+            target = state
+                .returns
+                .pop()
+                .ok_or_else(|| EngineError::NowhereToReturn(state.scene.clone()))?;
+            continue;
+        }
         let s = scene(story, &target)?;
         state.scene.clone_from(&s.id);
         match state.visits.get_mut(&s.id) {
@@ -559,9 +596,10 @@ pub(super) fn enter(
                 return Ok(());
             }
             Exit::Routes(routes) if s.is_junction() => {
-                target = pick_route(routes, state, events)
-                    .ok_or_else(|| EngineError::Stuck(s.id.clone()))?
-                    .to_owned();
+                let route = pick_route(routes, state, events)
+                    .ok_or_else(|| EngineError::Stuck(s.id.clone()))?;
+                target =
+                    take_detour(state, &s.id, (&route.goto, route.detour.as_deref()))?.to_owned();
             }
             _ => {
                 count_shown_blocks(story, state, s);

@@ -69,6 +69,10 @@ pub struct Settings {
     pub retype_read_text: bool,
     /// Scenes whose only way on is Continue go on by themselves once read.
     pub auto_advance: bool,
+    /// The language the story is played in, as a tag (`fr`); `None`: the story's own.
+    /// A tag the game has no translation for is ignored (the story's own language).
+    /// Older versions ignore the field; profiles without it read as `None`.
+    pub language: Option<String>,
 }
 
 /// How fast text appears in the terminal interface.

@@ -71,15 +71,16 @@ pub fn ending(story: &Story, state: &GameState) -> String {
         let _ = writeln!(out);
         let _ = writeln!(out, "{}", strip(p));
     }
+    let words = &story.words;
     for (title, texts) in [
-        ("— Afterword —", &pages.afterword),
-        ("— Credits —", &pages.credits),
+        (&words.afterword, &pages.afterword),
+        (&words.credits, &pages.credits),
     ] {
         if texts.is_empty() {
             continue;
         }
         let _ = writeln!(out);
-        let _ = writeln!(out, "{title}");
+        let _ = writeln!(out, "— {title} —");
         for t in texts {
             let _ = writeln!(out);
             let _ = writeln!(out, "{}", strip(t));
@@ -129,7 +130,7 @@ pub fn choices_tagged(choices: &[ChoiceView], tags: bool) -> String {
 #[must_use]
 pub fn taken_label(story: &Story, state: &GameState, choice: &str) -> String {
     if choice == CONTINUE {
-        return "1. Continue".to_owned();
+        return format!("1. {}", story.words.continue_label);
     }
     let enabled = engine::choices(story, state)
         .into_iter()

@@ -143,8 +143,8 @@ impl Reloader {
     }
 
     /// Recompiles only the `edited` files, if the last load was clean and the edits
-    /// keep every other file's result as it was; false (and nothing changed but the
-    /// files) otherwise.
+    /// keep every other file's result as it was; false otherwise (the story may then
+    /// be half-patched: the caller loads fully).
     fn incremental(&mut self, edited: &[usize]) -> bool {
         let Some(clean) = self.clean.as_mut() else {
             return false;
@@ -242,20 +242,30 @@ impl Reloader {
             }
         }
         story.content_hash = content_hash(&self.files);
-        if self.lints {
-            // The lints judge the whole graph: run them again, located in every file.
-            let mut cx = Ctx::new(&self.files);
+        // The detour checks and the lints judge the whole graph: run them again. Their
+        // findings are located in the files' text, which a clean story rarely needs:
+        // only then is every file's text looked at.
+        let mut cx = Ctx::new(&self.files);
+        cx.lints = self.lints;
+        super::passes::graph_checks(&mut cx, story);
+        if !cx.diags.is_empty() {
+            cx = Ctx::new(&self.files);
+            cx.lints = self.lints;
             for (i, f) in self.files.iter().enumerate() {
                 cx.texts[i] = std::str::from_utf8(&f.bytes).ok();
             }
-            super::passes::lint::run(&mut cx, story);
-            let mut found = cx.diags;
-            safe::diagnostics(&mut found);
-            let end = lints.start + found.len();
-            diags.splice(lints.clone(), found);
-            lints.end = end;
-            clean.kept.kept.ranges[1] = lints;
+            super::passes::graph_checks(&mut cx, story);
         }
+        if cx.diags.iter().any(Diagnostic::is_error) {
+            // A detour the edit broke: the full path reports it as a full load would.
+            return false;
+        }
+        let mut found = cx.diags;
+        safe::diagnostics(&mut found);
+        let end = lints.start + found.len();
+        diags.splice(lints.clone(), found);
+        lints.end = end;
+        clean.kept.kept.ranges[1] = lints;
         let mut sorted = diags.clone();
         load::sort(&mut sorted);
         self.loaded.diagnostics = sorted;

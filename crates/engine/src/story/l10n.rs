@@ -16,7 +16,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 
-use super::expr::{Scope, Type};
+use super::expr::{BinOp, Expr, Scope, Type, UnOp};
 use super::model::Story;
 use super::text::{self, Segment, Text};
 use crate::sanitize::for_terminal;
@@ -89,16 +89,48 @@ pub fn hash(source: &str) -> String {
     format!("{h:016x}")
 }
 
-/// Prints parsed text back in the story's markup. Conditions come out in their
-/// canonical form (`(a > 1)`), which parses to the same text.
+/// Prints parsed text of `story` back in the story's markup. Conditions come out in
+/// their canonical form (`(a > 1)`), which parses to the same text; an enumeration
+/// compared with one of its values shows the value's name (`(aria == vissi_darte)`),
+/// as the author wrote it, not the index it is compiled to.
 #[must_use]
-pub fn markup(text: &Text) -> String {
+pub fn markup(story: &Story, text: &Text) -> String {
     let mut out = String::new();
-    print(&text.segments, &mut out);
+    print(story, &text.segments, &mut out);
     out
 }
 
-fn print(segs: &[Segment], out: &mut String) {
+/// `expr` as the story writes it: [`Expr`]'s own form, except that an enumeration's
+/// value is named (a bare number there would not parse back, and means nothing to a
+/// translator).
+fn condition(story: &Story, expr: &Expr) -> String {
+    let value_of = |var: &Expr, value: &Expr| match (var, value) {
+        (Expr::Var(name), Expr::Int(i)) => story
+            .variable(name)
+            .filter(|v| matches!(v.ty, Type::Enum(_)))
+            .and_then(|v| usize::try_from(*i).ok().and_then(|i| v.values.get(i)))
+            .cloned(),
+        _ => None,
+    };
+    match expr {
+        Expr::Binary(op @ (BinOp::Eq | BinOp::Ne), a, b) => {
+            let a_shown = value_of(b, a).unwrap_or_else(|| condition(story, a));
+            let b_shown = value_of(a, b).unwrap_or_else(|| condition(story, b));
+            format!("({a_shown} {} {b_shown})", op.symbol())
+        }
+        Expr::Binary(op, a, b) => format!(
+            "({} {} {})",
+            condition(story, a),
+            op.symbol(),
+            condition(story, b)
+        ),
+        Expr::Unary(UnOp::Not, e) => format!("not {}", condition(story, e)),
+        Expr::Unary(UnOp::Neg, e) => format!("-{}", condition(story, e)),
+        Expr::Int(_) | Expr::Bool(_) | Expr::Var(_) | Expr::Visits(_) => expr.to_string(),
+    }
+}
+
+fn print(story: &Story, segs: &[Segment], out: &mut String) {
     for s in segs {
         match s {
             Segment::Lit(t) => out.push_str(&t.replace('{', "{{").replace('}', "}}")),
@@ -116,16 +148,16 @@ fn print(segs: &[Segment], out: &mut String) {
                     if i > 0 {
                         out.push('|');
                     }
-                    print(o, out);
+                    print(story, o, out);
                 }
                 out.push('}');
             }
             Segment::If(cond, yes, no) => {
-                let _ = write!(out, "{{if {cond}: ");
-                print(yes, out);
+                let _ = write!(out, "{{if {}: ", condition(story, cond));
+                print(story, yes, out);
                 if !no.is_empty() {
                     out.push_str(" | ");
-                    print(no, out);
+                    print(story, no, out);
                 }
                 out.push('}');
             }
@@ -135,7 +167,7 @@ fn print(segs: &[Segment], out: &mut String) {
                     if i > 0 {
                         out.push('|');
                     }
-                    print(o, out);
+                    print(story, o, out);
                 }
                 out.push('}');
             }
@@ -166,13 +198,13 @@ pub fn lines(story: &Story) -> Vec<Line> {
         ("credits", &story.credits),
     ] {
         for (i, t) in texts.iter().enumerate() {
-            push(format!("{field}.{i}"), markup(t));
+            push(format!("{field}.{i}"), markup(story, t));
         }
     }
     for e in &story.endings {
         push(format!("ending.{}.title", e.id), e.title.clone());
         for (i, t) in e.epilogue.iter().enumerate() {
-            push(format!("ending.{}.epilogue.{i}", e.id), markup(t));
+            push(format!("ending.{}.epilogue.{i}", e.id), markup(story, t));
         }
     }
     let mut labels: Vec<&str> = Vec::new();
@@ -186,14 +218,17 @@ pub fn lines(story: &Story) -> Vec<Line> {
     for l in labels {
         push(format!("label.{}", hash(l)), l.to_owned());
     }
+    for (id, word) in story.words.entries() {
+        push(id.to_owned(), word.to_owned());
+    }
     for s in &story.scenes {
         for (i, t) in s.text.iter().enumerate() {
-            push(format!("scene.{}.text.{i}", s.id), markup(t));
+            push(format!("scene.{}.text.{i}", s.id), markup(story, t));
         }
         for c in s.choices() {
             push(
                 format!("scene.{}.choice.{}.label", s.id, c.id),
-                markup(&c.label),
+                markup(story, &c.label),
             );
             if let Some(d) = &c.disabled {
                 push(
@@ -409,6 +444,9 @@ pub fn translate(story: &Story, translation: &Translation) -> (Story, Vec<Proble
         for (i, t) in e.epilogue.iter_mut().enumerate() {
             text(format!("ending.{}.epilogue.{i}", e.id), t, &mut pick);
         }
+    }
+    for (id, word) in out.words.entries_mut() {
+        plain(id.to_owned(), word, &mut pick);
     }
     let mut label_done: Vec<String> = Vec::new();
     for s in &mut out.scenes {

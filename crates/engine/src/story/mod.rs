@@ -19,11 +19,12 @@ mod safe;
 pub mod scan;
 pub mod site;
 pub mod text;
+pub mod words;
 
 pub use passes::lint;
 
 pub use diag::{Diagnostic, Label, Severity};
 pub use incremental::{Reload, Reloader};
 pub use load::{Loaded, SourceFile, load, load_limited, load_unlinted};
-pub use model::{Chance, Choice, Ending, Exit, Route, Scene, Story, Variable};
+pub use model::{Chance, Choice, Ending, Exit, RETURN, Route, Scene, Story, Variable};
 pub use text::Text;

@@ -78,8 +78,12 @@ pub struct Choice {
     pub id: String,
     /// What the player reads.
     pub label: Text,
-    /// Where it leads.
+    /// Where it leads ([`RETURN`]: back out of the detour the player is in). With a
+    /// `detour`, where play goes on once the detour returns.
     pub goto: String,
+    /// A detour taken first: the scene entered now, whose sequence ends in a return
+    /// to `goto` (see `docs/format.md`, "Detours").
+    pub detour: Option<String>,
     /// Hidden (or disabled, see `disabled`) unless this holds.
     pub when: Option<Expr>,
     /// `when` as the author wrote it, for tools that show conditions (the graph).
@@ -116,8 +120,11 @@ pub struct Route {
     pub when: Option<Expr>,
     /// `when` as the author wrote it, for tools that show conditions (the graph).
     pub when_source: Option<String>,
-    /// Where it leads.
+    /// Where it leads ([`RETURN`]: back out of the detour the player is in). With a
+    /// `detour`, where play goes on once the detour returns.
     pub goto: String,
+    /// A detour taken first, as for a [`Choice`].
+    pub detour: Option<String>,
 }
 
 /// The choice id of the single "Continue" offered by scenes that end in `next`/`routes`.
@@ -125,6 +132,11 @@ pub struct Route {
 /// saves, replays and the tools record it like any other choice
 /// (also exported as `engine::CONTINUE`).
 pub const CONTINUE: &str = "continue";
+
+/// The target that ends a detour: a `goto`, `next` or route leading here goes back to
+/// where the detour was entered (the `goto` of the choice or route that took it). Not a
+/// valid scene id, so it cannot name a scene.
+pub const RETURN: &str = "<return>";
 
 /// How a scene is left.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -176,19 +188,31 @@ impl Scene {
         }
     }
 
-    /// Every scene id this scene can lead to, with the condition guarding it if any.
+    /// Every scene id this scene can lead to, with the condition guarding it if any: a
+    /// detour's scene and where it returns to both count ([`RETURN`] is listed as
+    /// written; it names no scene).
     pub fn targets(&self) -> impl Iterator<Item = (&str, Option<&Expr>)> {
         let mut out: Vec<(&str, Option<&Expr>)> = Vec::new();
         match &self.exit {
             Exit::Choices(cs) => {
                 for c in cs {
+                    if let Some(d) = &c.detour {
+                        out.push((d, c.when.as_ref()));
+                    }
                     out.push((&c.goto, c.when.as_ref()));
                     if let Some(ch) = &c.chance {
                         out.push((&ch.goto, c.when.as_ref()));
                     }
                 }
             }
-            Exit::Routes(rs) => out.extend(rs.iter().map(|r| (r.goto.as_str(), r.when.as_ref()))),
+            Exit::Routes(rs) => {
+                for r in rs {
+                    if let Some(d) = &r.detour {
+                        out.push((d, r.when.as_ref()));
+                    }
+                    out.push((&r.goto, r.when.as_ref()));
+                }
+            }
             Exit::Ending(_) => {}
         }
         out.into_iter()
@@ -222,6 +246,9 @@ pub struct Story {
     pub files: Vec<String>,
     /// A hash of every file's bytes: saves record it to notice edits.
     pub content_hash: u64,
+    /// The words the game adds to the story's flow ("Continue", "Afterword"…), in
+    /// the story's language: translated with it.
+    pub words: super::words::Words,
     pub(crate) scene_index: HashMap<String, usize>,
     pub(crate) var_index: HashMap<String, usize>,
 }
@@ -237,6 +264,36 @@ impl Story {
     #[must_use]
     pub fn scene_position(&self, id: &str) -> Option<usize> {
         self.scene_index.get(id).copied()
+    }
+
+    /// Where a `<return>` may lead, ignoring which detour is open: the position of the
+    /// `goto` of every step that takes a detour (chances included), each once. For the
+    /// tools that follow the story's graph without playing it.
+    #[must_use]
+    pub fn return_targets(&self) -> Vec<usize> {
+        let mut out: Vec<usize> = Vec::new();
+        for s in &self.scenes {
+            let gotos: Vec<&str> = match &s.exit {
+                Exit::Choices(cs) => cs
+                    .iter()
+                    .filter(|c| c.detour.is_some())
+                    .flat_map(|c| {
+                        std::iter::once(c.goto.as_str())
+                            .chain(c.chance.as_ref().map(|ch| ch.goto.as_str()))
+                    })
+                    .collect(),
+                Exit::Routes(rs) => rs
+                    .iter()
+                    .filter(|r| r.detour.is_some())
+                    .map(|r| r.goto.as_str())
+                    .collect(),
+                Exit::Ending(_) => Vec::new(),
+            };
+            out.extend(gotos.into_iter().filter_map(|g| self.scene_position(g)));
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
     }
 
     /// The variable with this name.

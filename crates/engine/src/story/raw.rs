@@ -153,6 +153,8 @@ pub struct RawChoice {
     pub label: String,
     pub goto: String,
     #[serde(default)]
+    pub detour: Option<String>,
+    #[serde(default)]
     pub when: Option<String>,
     #[serde(default)]
     pub disabled: Option<String>,
@@ -182,6 +184,8 @@ pub struct RawChance {
 pub struct RawRoute {
     #[serde(default)]
     pub when: Option<String>,
+    #[serde(default)]
+    pub detour: Option<String>,
     pub goto: String,
 }
 

@@ -24,7 +24,8 @@ fn clean(s: &mut String) -> bool {
     let printable_ascii = s.as_bytes().chunks(64).all(|block| {
         block
             .iter()
-            .fold(true, |ok, &b| ok & (b >= 0x20) & (b < 0x7f))
+            .fold(0u8, |bad, &b| bad | u8::from(!(0x20..0x7f).contains(&b)))
+            == 0
     });
     if printable_ascii {
         return false;
@@ -111,6 +112,9 @@ pub(crate) fn scene(s: &mut Scene) -> bool {
             for c in choices {
                 clean(&mut c.id);
                 clean(&mut c.goto);
+                if let Some(d) = &mut c.detour {
+                    clean(d);
+                }
                 clean_segments(&mut c.label.segments);
                 c.tags.iter_mut().for_each(|t| _ = clean(t));
                 if let Some(d) = &mut c.disabled {
@@ -121,7 +125,14 @@ pub(crate) fn scene(s: &mut Scene) -> bool {
                 }
             }
         }
-        Exit::Routes(routes) => routes.iter_mut().for_each(|r| _ = clean(&mut r.goto)),
+        Exit::Routes(routes) => {
+            for r in routes {
+                clean(&mut r.goto);
+                if let Some(d) = &mut r.detour {
+                    clean(d);
+                }
+            }
+        }
         Exit::Ending(e) => _ = clean(e),
     }
     id_changed

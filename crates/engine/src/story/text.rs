@@ -351,9 +351,9 @@ pub fn parse_owned(
 /// comparisons (several times faster than a byte-by-byte scan on prose).
 fn has_brace(src: &str) -> bool {
     src.as_bytes().chunks(64).any(|block| {
-        block
-            .iter()
-            .fold(false, |found, &b| found | (b == b'{') | (b == b'}'))
+        block.iter().fold(0u8, |found, &b| {
+            found | u8::from(b == b'{') | u8::from(b == b'}')
+        }) != 0
     })
 }
 

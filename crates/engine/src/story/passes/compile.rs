@@ -10,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::super::diag::Diagnostic;
 use super::super::expr::{self, Effect, ErrorKind, ExprError, Scope, Type};
-use super::super::model::CONTINUE;
+use super::super::model::{CONTINUE, RETURN};
 use super::super::model::{Chance, Choice, Ending, Exit, Origin, Route, Scene};
 use super::super::named;
 use super::super::raw::{RawChapter, RawChoice, RawEnding, RawScene};
@@ -390,7 +390,8 @@ fn compile_condition(
 }
 
 fn check_target(cx: &mut Ctx<'_>, base: &Site, key: &'static str, target: &str, names: &Names<'_>) {
-    if names.has_scene(target) {
+    // `<return>` leaves a detour: whether one can be open here is the detour pass's.
+    if names.has_scene(target) || target == RETURN {
         return;
     }
     if cx.opaque {
@@ -408,6 +409,22 @@ fn check_target(cx: &mut Ctx<'_>, base: &Site, key: &'static str, target: &str, 
     cx.report(d, &base.at(Some(key), target));
 }
 
+/// A `detour:` must name a scene: `<return>` there would leave and re-enter at once.
+fn check_detour(cx: &mut Ctx<'_>, base: &Site, target: &str, names: &Names<'_>) {
+    if target == RETURN {
+        let d = Diagnostic::error(
+            "E0301",
+            format!("`detour` leads to `{RETURN}`, which is not a scene"),
+        )
+        .with_hint(format!(
+            "a detour enters a scene; to leave the current detour, write `goto: \"{RETURN}\"`"
+        ));
+        cx.report(d, &base.at(Some("detour"), target));
+        return;
+    }
+    check_target(cx, base, "detour", target, names);
+}
+
 /// Compiles one choice; `base` locates it (its scene or extension, and its index).
 /// The raw choice is taken so that its strings move into the compiled one.
 ///
@@ -421,6 +438,9 @@ pub fn compile_choice(
     slot: &mut u32,
 ) -> Choice {
     check_target(cx, base, "goto", &rc.goto, names);
+    if let Some(d) = &rc.detour {
+        check_detour(cx, base, d, names);
+    }
     let label_src = std::mem::take(&mut rc.label);
     let label = compile_owned(cx, base, "label", label_src, names, slot).unwrap_or_default();
     let when = rc
@@ -445,7 +465,12 @@ pub fn compile_choice(
         }
     });
     let explicit = rc.id.is_some();
-    let id = rc.id.take().unwrap_or_else(|| rc.goto.clone());
+    // A detour's choices usually all come back to their own scene: named after the
+    // detour, they do not collide on the shared `goto`.
+    let id = rc
+        .id
+        .take()
+        .unwrap_or_else(|| rc.detour.clone().unwrap_or_else(|| rc.goto.clone()));
     if explicit {
         cx.savable_id("a choice id", &id, &base.at(Some("id"), &id));
     }
@@ -458,6 +483,7 @@ pub fn compile_choice(
         id,
         label,
         goto: rc.goto,
+        detour: rc.detour,
         // Kept even when the condition did not compile (the story then has errors and
         // is never played): the lints still see that the author wrote one.
         when_source: rc.when,
@@ -589,12 +615,16 @@ pub(super) fn compile_scene(
             when: None,
             when_source: None,
             goto: next.clone(),
+            detour: None,
         }])
     } else if let Some(routes) = &s.routes {
         let mut out = Vec::with_capacity(routes.len());
         for (k, r) in routes.iter().enumerate() {
             let this = here.clone().item("Route", k);
             check_target(cx, &this, "goto", &r.goto, names);
+            if let Some(d) = &r.detour {
+                check_detour(cx, &this, d, names);
+            }
             let when = r
                 .when
                 .as_deref()
@@ -603,6 +633,7 @@ pub(super) fn compile_scene(
                 when_source: when.as_ref().and(r.when.clone()),
                 when,
                 goto: r.goto.clone(),
+                detour: r.detour.clone(),
             });
         }
         match routes.iter().position(|r| r.when.is_none()) {

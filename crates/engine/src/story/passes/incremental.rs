@@ -26,8 +26,8 @@ pub(crate) struct Kept {
     pub scene_map: SceneIndex,
     /// The named effects and conditions, compiled.
     named: Named,
-    /// Where the compile pass's diagnostics, then the lints', stand in the load's
-    /// diagnostics (pass order).
+    /// Where the compile pass's diagnostics, then the whole-graph checks' (detours and
+    /// lints, [`super::graph_checks`]), stand in the load's diagnostics (pass order).
     pub ranges: [Range<usize>; 2],
     /// Files whose scenes another file extends: recompiling them alone would drop the
     /// extensions, so an edit there takes the full path.

@@ -294,6 +294,7 @@ fn choices_that_change_nothing(story: &Story) -> Vec<Finding> {
             };
             let same = list[..k].iter().find(|b| {
                 b.goto == c.goto
+                    && b.detour == c.detour
                     && b.effects == c.effects
                     && b.chance == c.chance
                     && b.when == c.when

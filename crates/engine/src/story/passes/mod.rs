@@ -9,7 +9,9 @@
 //!    indices).
 //! 5. [`compile`]: scenes, choices, text and expressions, checked against the names.
 //! 6. [`extend`]: other files' choices added to the scenes they name.
-//! 7. [`lint`]: whole-story warnings (reachability, variable use, look-alike choices).
+//! 7. [`detour`]: returns outside any detour, detours that re-enter themselves or nest
+//!    too deep, over the whole story (extensions included).
+//! 8. [`lint`]: whole-story warnings (reachability, variable use, look-alike choices).
 //!
 //! Every pass reports what it finds and hands on what did work, so one run finds every
 //! problem: a file that fails to parse leaves the others to be checked, and the lints
@@ -18,6 +20,7 @@
 mod compile;
 pub mod context;
 mod declare;
+mod detour;
 mod extend;
 pub(crate) mod incremental;
 mod index;
@@ -70,7 +73,7 @@ pub(crate) fn run(cx: &mut Ctx<'_>) -> Option<(Story, incremental::Kept)> {
     let story = assemble(cx, decls, scenes, scene_index, &names);
     let lints_from = cx.diags.len();
     if let Some(story) = &story {
-        lint::run(cx, story);
+        graph_checks(cx, story);
     }
     let lints_to = cx.diags.len();
     report_unchecked(cx);
@@ -84,6 +87,13 @@ pub(crate) fn run(cx: &mut Ctx<'_>) -> Option<(Story, incremental::Kept)> {
         [compiled_from..compiled_to, lints_from..lints_to],
     );
     Some((story, kept))
+}
+
+/// The passes that judge the finished story as one graph (detours, then the lints if
+/// asked for): an incremental reload runs these again over the whole story.
+pub(crate) fn graph_checks(cx: &mut Ctx<'_>, story: &Story) {
+    detour::check(cx, story);
+    lint::run(cx, story);
 }
 
 /// Takes the scenes out of the parsed chapters, `(file, scenes)` in file order.
@@ -162,6 +172,7 @@ fn assemble(
         content_hash: super::files::content_hash(cx.files),
         scene_index,
         var_index: decls.var_index,
+        words: super::words::Words::default(),
     })
 }
 
