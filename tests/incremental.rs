@@ -23,6 +23,10 @@ enum Edit {
     Break { file: usize, at: usize },
     /// Add an `Extend` of some scene to a file.
     Extend { file: usize, target: usize },
+    /// Make a scene's first choice a detour into another scene (whole-story checks).
+    Detour { scene: usize, target: usize },
+    /// Make a scene's first choice a return (an error outside any detour).
+    Return { scene: usize },
 }
 
 const SCENES: usize = 300;
@@ -49,7 +53,9 @@ fn edit() -> impl Strategy<Value = Edit> {
         1 => (0..CHAPTERS).prop_map(|file| Edit::AddScene { file }),
         1 => scene.clone().prop_map(|scene| Edit::RemoveScene { scene }),
         1 => (0..CHAPTERS, 0..20_000usize).prop_map(|(file, at)| Edit::Break { file, at }),
-        1 => (0..CHAPTERS, scene).prop_map(|(file, target)| Edit::Extend { file, target }),
+        1 => (0..CHAPTERS, scene.clone()).prop_map(|(file, target)| Edit::Extend { file, target }),
+        1 => (scene.clone(), scene.clone()).prop_map(|(scene, target)| Edit::Detour { scene, target }),
+        1 => scene.prop_map(|scene| Edit::Return { scene }),
     ]
 }
 
@@ -105,6 +111,19 @@ fn apply(files: &mut [SourceFile], e: &Edit, serial: usize) -> Option<usize> {
             let mut src = text(files, i);
             replace_value(&mut src, *scene, "goto: \"", &format!("s{target}"))
                 .then_some((i, src))?
+        }
+        Edit::Detour { scene, target } => {
+            let i = file_of(*scene);
+            let mut src = text(files, i);
+            let (start, end) = scene_block(&src, *scene)?;
+            let at = start + src[start..end].find("goto: \"")?;
+            src.insert_str(at, &format!("detour: \"s{target}\", "));
+            (i, src)
+        }
+        Edit::Return { scene } => {
+            let i = file_of(*scene);
+            let mut src = text(files, i);
+            replace_value(&mut src, *scene, "goto: \"", "<return>").then_some((i, src))?
         }
         Edit::AddScene { file } => {
             let i = 1 + file;

@@ -128,35 +128,16 @@ pub fn reachable(story: &Story) -> Vec<bool> {
     let mut stack = vec![start];
     seen[start] = true;
     while let Some(i) = stack.pop() {
-        for_each_target(&story.scenes[i], |target| {
+        for (target, _) in story.scenes[i].targets() {
             if let Some(&j) = story.scene_index.get(target)
                 && !seen[j]
             {
                 seen[j] = true;
                 stack.push(j);
             }
-        });
+        }
     }
     seen
-}
-
-/// Calls `f` with every scene id `scene` can lead to, as [`Scene::targets`] lists them
-/// but without gathering them first (this runs for every scene of the story).
-///
-/// [`Scene::targets`]: super::super::model::Scene::targets
-fn for_each_target<'s>(scene: &'s super::super::model::Scene, mut f: impl FnMut(&'s str)) {
-    match &scene.exit {
-        Exit::Choices(cs) => {
-            for c in cs {
-                f(&c.goto);
-                if let Some(ch) = &c.chance {
-                    f(&ch.goto);
-                }
-            }
-        }
-        Exit::Routes(rs) => rs.iter().for_each(|r| f(&r.goto)),
-        Exit::Ending(_) => {}
-    }
 }
 
 fn unreachable_scenes(story: &Story, reachable: &[bool]) -> Vec<Finding> {
