@@ -325,6 +325,26 @@ fn the_built_in_story_plays_in_its_built_in_translation_from_any_folder() {
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stdout.starts_with(title.as_str()), "{}", run.stdout);
+    // `en` is the story as written.
+    let english = common::butterfly_in(
+        elsewhere.path(),
+        &[
+            "--saves", saves, "play", "--plain", "--lang", "en", "--seed", "1",
+        ],
+        "quit\n",
+    );
+    assert_eq!(english.code, 0, "{}", english.stderr);
+    let source = butterfly::story::load(&butterfly::source::embedded())
+        .story
+        .unwrap();
+    let first = |out: &str| out.lines().next().unwrap_or_default().to_owned();
+    assert_eq!(
+        first(&english.stdout),
+        format!("{} — {}", source.title, source.subtitle)
+    );
+    let subtitle = &french.get("subtitle").expect("translated").text;
+    assert_eq!(first(&run.stdout), format!("{title} — {subtitle}"));
+    assert_ne!(first(&run.stdout), first(&english.stdout));
     let missing = common::butterfly_in(
         elsewhere.path(),
         &["--saves", saves, "play", "--plain", "--lang", "xx"],

@@ -86,6 +86,9 @@ pub fn translated(
     lang: &str,
 ) -> Result<(Story, Vec<Problem>), CliError> {
     lang_ok(lang)?;
+    if po::is_source(dir, lang) {
+        return Ok((story.clone(), Vec::new()));
+    }
     let translation = po::load(dir, lang).map_err(|e| {
         let text = crate::sanitize::for_terminal(&format!("butterfly: {e}"));
         match e {

@@ -18,6 +18,7 @@ pub use butterfly_engine::session::profile::{
 use super::store::{PROFILE_STEM, read_bounded_to};
 use super::{SaveError, SaveStore};
 use crate::limits::MAX_PROFILE_BYTES;
+use crate::story::l10n::is_language_tag;
 
 fn encode(profile: &Profile) -> Result<String, SaveError> {
     let config = ron::ser::PrettyConfig::new().new_line("\n".to_owned());
@@ -40,6 +41,19 @@ fn written_len(id: &str) -> u64 {
 /// [`MAX_ENDINGS`](crate::limits::MAX_ENDINGS), which always fit); scenes seen, which
 /// only mark scenes as familiar, are cut to the budget left, in id order.
 fn bounded(profile: &Profile) -> std::borrow::Cow<'_, Profile> {
+    // A language setting is a short tag (the game only ever writes one); anything else
+    // came from a hand-edited file and is dropped, so the settings stay within the room
+    // kept for them.
+    if profile
+        .settings
+        .language
+        .as_ref()
+        .is_some_and(|l| !is_language_tag(l))
+    {
+        let mut tidy = profile.clone();
+        tidy.settings.language = None;
+        return std::borrow::Cow::Owned(bounded(&tidy).into_owned());
+    }
     // Room left for the settings and the comment line.
     let budget = MAX_PROFILE_BYTES - 64 * 1024;
     let endings: u64 = profile.endings_found.iter().map(|e| written_len(e)).sum();
@@ -145,5 +159,12 @@ mod tests {
         let text = encode(&bounded(&p)).unwrap();
         assert!(text.contains("language: Some(\"pt-BR\")"), "{text}");
         assert_eq!(parse(text.as_bytes()), Some(p));
+
+        // A hand-edited setting that is no tag is not written back.
+        let mut p = Profile::default();
+        p.settings.language = Some("x".repeat(100_000));
+        let text = encode(&bounded(&p)).unwrap();
+        assert!(text.len() < 1000, "{} bytes", text.len());
+        assert_eq!(parse(text.as_bytes()).unwrap().settings.language, None);
     }
 }

@@ -27,14 +27,10 @@ pub fn po_path(dir: &Path, lang: &str) -> PathBuf {
 }
 
 /// Whether `lang` is a plausible language tag (`fr`, `pt-BR`, `zh_Hant`): it becomes
-/// a file name, so nothing else is accepted.
+/// a file name, so nothing else is accepted ([`l10n::is_language_tag`]).
 #[must_use]
 pub fn valid_lang(lang: &str) -> bool {
-    !lang.is_empty()
-        && lang.len() <= 16
-        && lang
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    l10n::is_language_tag(lang)
 }
 
 const HASH_PREFIX: &str = "hash: ";
@@ -57,6 +53,18 @@ pub fn parse(text: &str) -> Result<Translation, String> {
     let catalog = polib::po_file::parse_from_reader(text.as_bytes())
         .map_err(|e| format!("cannot read a built-in translation: {e}"))?;
     Ok(from_catalog(&catalog))
+}
+
+/// The tag of the language stories are written in: `--lang en` plays the story
+/// untranslated (unless the story has a translation of that name), and the settings
+/// call its own language by this tag's name.
+pub const SOURCE_LANGUAGE: &str = "en";
+
+/// Whether `lang` means the story as written: the source language's tag, when the
+/// story has no translation by that name.
+#[must_use]
+pub fn is_source(dir: Option<&Path>, lang: &str) -> bool {
+    lang == SOURCE_LANGUAGE && !languages(dir).iter().any(|l| l == lang)
 }
 
 /// Most languages listed from one folder: a story has a handful of translations, and

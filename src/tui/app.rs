@@ -346,12 +346,27 @@ impl<'s> App<'s> {
         }
     }
 
-    /// The variables panel laid out for this size, from the session's one list (the
-    /// same rows plain `vars` prints).
+    /// Every variable of the game on screen, its value and what last changed it: the
+    /// session's list (the rows plain `vars` prints), or in a replay the same list for
+    /// the step shown.
+    #[must_use]
+    pub fn variables(&self) -> Vec<engine::VariableView> {
+        match &self.replay {
+            // With its path, so each change is named by the step that made it.
+            Some(r) => r
+                .recording
+                .state_at(r.at)
+                .map(|state| engine::variables(self.story, &state))
+                .unwrap_or_default(),
+            None => self.session.variables(),
+        }
+    }
+
+    /// The variables panel laid out for this size.
     #[must_use]
     pub fn variable_rows(&self) -> Vec<layout::VariableRow> {
         let width = layout::column(layout::body(self.area())).width;
-        layout::variable_rows(&self.session.variables(), width)
+        layout::variable_rows(&self.variables(), width)
     }
 
     /// Rows of the journal or help visible at this size.

@@ -428,6 +428,7 @@ static REPLAY: &[Hint] = &[
         "play on",
     ),
     hint(&[Msg::Help], "help", "help"),
+    help_only(&[Msg::Variables], "variables at the step shown"),
     hint(&[Msg::Quit, Msg::Back], "leave the replay", "leave"),
 ];
 

@@ -263,7 +263,11 @@ impl Language {
     /// translation lacks stay in the story's own language), and a note for the player
     /// when that translation cannot be had (the story's own language is played then).
     fn story(&self) -> (Story, Option<String>) {
-        let Some(lang) = &self.current else {
+        let Some(lang) = self
+            .current
+            .as_deref()
+            .filter(|l| !crate::tools::l10n::is_source(self.dir.as_deref(), l))
+        else {
             return (self.base.clone(), None);
         };
         match crate::tools::l10n::load(self.dir.as_deref(), lang) {
@@ -391,7 +395,12 @@ fn reopened(
     cursor: usize,
     language: &Language,
 ) -> Vec<Msg> {
-    let name = crate::tools::l10n::language_name(language.current.as_deref().unwrap_or("en"));
+    let name = crate::tools::l10n::language_name(
+        language
+            .current
+            .as_deref()
+            .unwrap_or(crate::tools::l10n::SOURCE_LANGUAGE),
+    );
     let note = format!("Language: {name}.");
     let mut msgs: Vec<Msg> = state
         .map(|state| Msg::Resume {

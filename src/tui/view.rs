@@ -19,7 +19,7 @@ use super::screens::settings::LANGUAGE_ROW;
 use super::theme::Theme;
 use super::wrap::{self, Block, Role, str_width, truncate};
 use crate::save::{AUTO_SLOT, PREVIOUS_AUTO_SLOT, QUICK_SLOT, SlotInfo, TextSpeed, ThemeName};
-use crate::tools::l10n::language_name;
+use crate::tools::l10n::{SOURCE_LANGUAGE, language_name};
 
 /// Draws the whole interface.
 pub fn draw(app: &App, frame: &mut Frame) {
@@ -884,7 +884,7 @@ fn variables(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let height = usize::from(col.height);
     let max = rows.len().saturating_sub(height);
     let scroll = app.vars_scroll.min(max);
-    let count = app.session.variables().len();
+    let count = app.variables().len();
     let more = match (scroll > 0, scroll < max) {
         (true, true) => "▲ ▼".to_owned(),
         (false, true) => "▼ more".to_owned(),
@@ -893,7 +893,7 @@ fn variables(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     };
     header(frame, area, theme, "Variables", &more);
     let lines: Vec<Line> = if rows.is_empty() {
-        let why = if app.session.state().is_some() {
+        let why = if app.game.is_some() {
             "This story has no variables."
         } else {
             "No game in progress."
@@ -1014,7 +1014,7 @@ fn settings(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
             &s.language
                 .as_deref()
                 .filter(|l| app.languages.iter().any(|have| have == l))
-                .map_or_else(|| language_name("en"), language_name),
+                .map_or_else(|| language_name(SOURCE_LANGUAGE), language_name),
         ),
         Line::default(),
     ];

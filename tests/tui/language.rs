@@ -199,4 +199,26 @@ fn choosing_french_switches_the_story_and_survives_a_restart() {
         store.load_profile().settings.language.as_deref(),
         Some("fr")
     );
+
+    // `--lang en`, the story's own language, plays it untranslated for one run.
+    let mut t = Game::start(
+        &["--story", d, "play", "--seed", "7", "--lang", "en"],
+        &saves,
+    );
+    t.wait_for("New game");
+    t.press("1");
+    t.wait_for("Start a new game?");
+    t.press("y");
+    t.wait_for("press any key");
+    t.press("x");
+    t.wait_for("You stand at a");
+    assert!(!t.screen().contains('«'), "{}", t.screen());
+    t.press("q");
+    t.wait_for("Leave the game?");
+    t.press("y");
+    assert!(t.wait_exit().0.success());
+    assert_eq!(
+        store.load_profile().settings.language.as_deref(),
+        Some("fr")
+    );
 }

@@ -126,3 +126,22 @@ fn the_key_is_on_the_help_screen_and_in_the_footer() {
         "{help}"
     );
 }
+
+#[test]
+fn in_a_replay_the_panel_shows_the_step_on_screen() {
+    use butterfly::engine::Step;
+    let step = Step {
+        scene: "a".into(),
+        choice: "lie".into(),
+    };
+    let mut app = crate::support::replaying(story(), &[step]);
+    update(&mut app, Msg::Resize(100, 30));
+    send(&mut app, &[Msg::Variables]);
+    assert!(render(&app, 100, 30).contains("un_bel_di"), "step 0");
+    send(&mut app, &[Msg::Back, Msg::Right, Msg::Variables]);
+    let after = render(&app, 100, 30);
+    assert!(after.contains("vissi_darte"), "{after}");
+    assert!(after.contains("step 1: `lie` in `a`"), "{after}");
+    send(&mut app, &[Msg::Back]);
+    assert_eq!(*app.screen(), Screen::Replay);
+}

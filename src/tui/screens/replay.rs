@@ -37,6 +37,11 @@ pub fn replay(app: &mut App, msg: &Msg) -> Vec<Command> {
             app.stack.push(Screen::Help);
             return Vec::new();
         }
+        Msg::Variables => {
+            app.vars_scroll = 0;
+            app.stack.push(Screen::Variables);
+            return Vec::new();
+        }
         Msg::Quit | Msg::Back => return vec![Command::Quit],
         _ => return Vec::new(),
     };

@@ -78,6 +78,18 @@ impl std::fmt::Display for Problem {
     }
 }
 
+/// Whether `lang` is a language tag (`fr`, `pt-BR`, `zh_Hant`): letters, digits, `-`
+/// and `_`, at most 16 of them. A tag names a translation file and is kept in the
+/// player's profile, so this one rule bounds both.
+#[must_use]
+pub fn is_language_tag(lang: &str) -> bool {
+    !lang.is_empty()
+        && lang.len() <= 16
+        && lang
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
 /// FNV-1a (64 bits) of a source line, in hex: stable across builds and platforms.
 #[must_use]
 pub fn hash(source: &str) -> String {
