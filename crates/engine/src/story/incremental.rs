@@ -10,7 +10,7 @@
 //! changed declarations or scene ids, a scene another file extends, a syntax error, a
 //! new error, or a last load that had errors) takes the full path: every file is
 //! compiled again from the bytes already held, so nothing is re-read from disk. Either
-//! way the [`Loaded`] is the one [`load`](super::load) would give.
+//! way the [`Loaded`] is the one [`load()`](super::load()) would give.
 
 use std::ops::Range;
 
