@@ -14,6 +14,7 @@ use std::ops::Range;
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
 use crate::sanitize::for_terminal;
+use crate::story::scan::quote_window;
 use crate::story::{Diagnostic, Label, Severity};
 
 /// Whether to colour output going to a stream: only a terminal, and only when the
@@ -90,7 +91,7 @@ fn primary<'s>(
     source: &dyn Fn(&str) -> Option<&'s str>,
 ) -> Option<Snippet<'static, annotate_snippets::Annotation<'static>>> {
     if let (Some(span), Some(text)) = (&d.span, source(&d.file)) {
-        let (lines, first_line, span) = excerpt(text, span)?;
+        let (lines, first_line, span) = excerpt(text, span, d.line)?;
         return Some(
             Snippet::source(lines)
                 .line_start(first_line)
@@ -121,7 +122,7 @@ fn secondary<'s>(
     l: &Label,
     source: &dyn Fn(&str) -> Option<&'s str>,
 ) -> Option<Snippet<'static, annotate_snippets::Annotation<'static>>> {
-    let (lines, first_line, span) = excerpt(source(&l.file)?, &l.span)?;
+    let (lines, first_line, span) = excerpt(source(&l.file)?, &l.span, l.line)?;
     Some(
         Snippet::source(lines)
             .line_start(first_line)
@@ -134,40 +135,40 @@ fn secondary<'s>(
     )
 }
 
-/// Longest stretch of one line quoted around a span, in bytes: a minified story file
-/// may hold megabytes on one line. (The renderer trims further to the terminal.)
-const WINDOW: usize = 400;
-
-/// The whole lines holding `span` (at most [`WINDOW`] bytes either side of it), the
-/// number of the first, and the span relative to them; `None` when it is not in `text`.
-fn excerpt(text: &str, span: &Range<usize>) -> Option<(String, usize, Range<usize>)> {
+/// The window of the line(s) holding `span` that a diagnostic quotes (the engine's one
+/// rule, [`quote_window`]: a minified story file may hold megabytes on one line), with
+/// `…` where the line was cut, the number of its line (`line` when known: counting
+/// would cost the whole file before it, for every diagnostic), and the span relative
+/// to it, cut to the window; `None` when the span is not in `text`.
+fn excerpt(text: &str, span: &Range<usize>, line: usize) -> Option<(String, usize, Range<usize>)> {
     if span.start > text.len() || span.end > text.len() || span.start > span.end {
         return None;
     }
-    let mut from = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
-    let mut to = text[span.end..]
-        .find('\n')
-        .map_or(text.len(), |i| span.end + i);
-    from = from.max(floor_char(text, span.start.saturating_sub(WINDOW)));
-    to = to.min(ceil_char(text, span.end.saturating_add(WINDOW)));
-    let line = text[..from].matches('\n').count() + 1;
-    let span = span.start - from..span.end - from;
-    Some((neutralise(&text[from..to]), line, span))
-}
-
-fn floor_char(text: &str, mut i: usize) -> usize {
-    while !text.is_char_boundary(i) {
-        i -= 1;
+    let w = quote_window(text, span.clone());
+    let line = if line > 0 {
+        line
+    } else {
+        text[..w.range.start].matches('\n').count() + 1
+    };
+    let mut quoted = String::with_capacity(w.range.len() + 6);
+    if w.cut_before {
+        quoted.push('…');
     }
-    i
-}
-
-fn ceil_char(text: &str, mut i: usize) -> usize {
-    i = i.min(text.len());
-    while !text.is_char_boundary(i) {
-        i += 1;
+    let shift = quoted.len();
+    quoted.push_str(&neutralise(&text[w.range.clone()]));
+    if w.cut_after {
+        quoted.push('…');
     }
-    i
+    // The window starts and ends on character boundaries; so must the span in it.
+    let inside = |mut i: usize| {
+        i = i.clamp(w.range.start, w.range.end);
+        while !text.is_char_boundary(i) {
+            i -= 1;
+        }
+        i - w.range.start + shift
+    };
+    let (start, end) = (inside(span.start), inside(span.end));
+    Some((quoted, line, start..end))
 }
 
 /// Makes quoted source safe for a terminal without moving any byte: each control or

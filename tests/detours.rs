@@ -61,7 +61,7 @@ fn a_detour_returns_to_its_goto_and_the_scene_reads_on() {
     assert_eq!(back.scene, "legation");
     assert!(back.returns.is_empty(), "the detour is closed");
     assert_eq!(back.var("kept_letter"), 1, "the detour's effect stands");
-    assert_eq!(back.visits["legation"], 2, "coming back is an arrival");
+    assert_eq!(back.visit_count("legation"), 2, "coming back is an arrival");
     assert_eq!(
         paragraphs(&story, &back),
         [

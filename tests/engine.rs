@@ -58,7 +58,7 @@ fn a_new_game_starts_at_the_start_with_initial_values() {
         0,
         "a chapter may declare variables too"
     );
-    assert_eq!(state.visits.get("gate"), Some(&1));
+    assert_eq!(state.visit_count("gate"), 1);
     assert!(state.path.is_empty());
     assert!(!state.is_over());
     assert_eq!(
@@ -120,7 +120,7 @@ fn the_key_path_home() {
 
     choose(&story, &mut state, "continue").unwrap();
     assert_eq!(state.scene, "gate");
-    assert_eq!(state.visits["gate"], 2);
+    assert_eq!(state.visit_count("gate"), 2);
     // The search was once-only; the gate opens now; the lie is gone since the grass
     // was visited (`visits(grass) == 0` no longer holds).
     assert_eq!(ids(&choices(&story, &state)), ["open", "climb"]);
@@ -162,7 +162,7 @@ fn the_key_path_home() {
         ]
     );
     assert_eq!(state.scene, "home");
-    assert_eq!(state.visits["crossroads"], 1);
+    assert_eq!(state.visit_count("crossroads"), 1);
     assert!(state.is_over());
     assert_eq!(state.ending.as_deref(), Some("home"));
     assert!(choices(&story, &state).is_empty());
@@ -539,4 +539,51 @@ fn different_seeds_give_different_generators() {
     let b = start(&story, 2).unwrap().0;
     assert_ne!(a.roll, b.roll);
     assert_ne!(a, b);
+}
+
+/// A game goes on unchanged on another load of the same story (a reload): the state
+/// adopts the new load's numbering by name, once-only choices and visits included.
+#[test]
+fn a_state_plays_on_in_another_load_of_the_story() {
+    let first = fixture();
+    let second = fixture();
+    let path = ["grass", "continue", "open", "well", "continue"];
+    let mut state = play(&first, 3, &path[..3]);
+    assert!(!state.follows(second.layout()));
+    assert!(state.has_taken_once("gate/grass"));
+    assert_eq!(choices(&first, &state), choices(&second, &state));
+    for id in &path[3..] {
+        choose(&second, &mut state, id).unwrap();
+    }
+    assert!(state.follows(second.layout()), "adopted on the first step");
+    assert!(state.has_taken_once("gate/grass"), "kept by name");
+    let straight = play(&second, 3, &path);
+    assert_eq!(state.var_map(), straight.var_map());
+    assert_eq!(state.visit_map(), straight.visit_map());
+    assert_eq!(state.taken_once(), straight.taken_once());
+    assert_eq!(render(&second, &state), render(&second, &straight));
+}
+
+/// Conditions resolved to the story's indices still read a state built by name (in
+/// another order, with other variables): reads by index are checked against the name.
+#[test]
+fn a_state_built_by_name_reads_right_under_resolved_conditions() {
+    let story = fixture();
+    let (state, _) = start(&story, 1).unwrap();
+    let mut by_name: std::collections::BTreeMap<String, i64> = state.var_map();
+    by_name.insert("aaa_not_in_the_story".into(), 7);
+    by_name.insert("coins".into(), 9);
+    let mut other = GameState::new(1, by_name);
+    other.scene.clone_from(&state.scene);
+    assert_eq!(other.var("coins"), 9);
+    let cond = story
+        .scenes
+        .iter()
+        .flat_map(butterfly::story::Scene::choices)
+        .filter_map(|c| c.when.as_ref())
+        .find(|w| w.to_string().contains("coins"))
+        .expect("the fixture tests coins somewhere");
+    let mut expected = state.clone();
+    assert!(expected.set_var("coins", 9));
+    assert_eq!(cond.eval(&other), cond.eval(&expected), "{cond}");
 }

@@ -359,3 +359,66 @@ fn the_built_in_story_plays_in_its_built_in_translation_from_any_folder() {
         missing.stderr
     );
 }
+
+/// The shipped French translates the game's own words in the story's flow (the
+/// `game.*` lines), so a French player does not meet English headings between French
+/// paragraphs; playing in French shows them where the game puts them.
+#[test]
+fn the_shipped_french_translates_the_games_own_words_and_play_shows_them() {
+    let french = po::load(None, "fr").unwrap();
+    let english = butterfly::story::words::Words::default();
+    let mut translated = std::collections::HashMap::new();
+    for (id, source) in english.entries() {
+        let line = french
+            .get(id)
+            .unwrap_or_else(|| panic!("`{id}` is not in story/l10n/fr.po"));
+        assert!(!line.text.is_empty(), "`{id}` is not translated");
+        assert_ne!(line.text, source, "`{id}` is still English");
+        translated.insert(id, line.text.clone());
+    }
+    let elsewhere = tempfile::tempdir().unwrap();
+    let saves = elsewhere.path().join("saves");
+    let run = common::butterfly_in(
+        elsewhere.path(),
+        &[
+            "--saves",
+            saves.to_str().unwrap(),
+            "play",
+            "--plain",
+            "--lang",
+            "fr",
+            "--seed",
+            "1",
+        ],
+        &"1\n".repeat(400),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    let shows = |line: String| {
+        assert!(
+            lines.contains(&line.as_str()),
+            "no `{line}` in:\n{}",
+            run.stdout
+        );
+    };
+    shows(format!("{}:", translated["game.content_note"]));
+    shows(format!("1. {}", translated["game.continue"]));
+    assert!(
+        lines.iter().any(|l| l.starts_with("ENDING: ")),
+        "{}",
+        run.stdout
+    );
+    shows(format!("— {} —", translated["game.afterword"]));
+    shows(format!("— {} —", translated["game.credits"]));
+    for english_word in [
+        "Content note:",
+        "1. Continue",
+        "— Afterword —",
+        "— Credits —",
+    ] {
+        assert!(
+            !lines.contains(&english_word),
+            "`{english_word}` shown in French"
+        );
+    }
+}

@@ -299,6 +299,31 @@ fn issue_17_every_subcommand_neutralises_every_field() {
             "{format}: the titles are shown:\n{shown}"
         );
     }
+    // `graph --svg` hands the source to Graphviz, which writes it into the picture:
+    // a stand-in `dot` that answers with its input shows what it was given.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let bin = dir.path().join("bin");
+        std::fs::create_dir(&bin).unwrap();
+        std::fs::write(bin.join("dot"), "#!/bin/sh\nexec /bin/cat\n").unwrap();
+        std::fs::set_permissions(bin.join("dot"), std::fs::Permissions::from_mode(0o755)).unwrap();
+        let svg = dir.path().join("map.svg");
+        for chapter in [None, Some("1")] {
+            let mut cmd = common::command();
+            cmd.args(["graph", story, "--svg"])
+                .arg(&svg)
+                .env("PATH", &bin);
+            if let Some(c) = chapter {
+                cmd.args(["--chapter", c]);
+            }
+            let out = common::output(cmd, "");
+            assert_eq!(out.status.code(), Some(0), "{out:?}");
+            let given = std::fs::read(&svg).unwrap();
+            assert_terminal_safe(&given, "the source given to dot");
+            assert!(String::from_utf8_lossy(&given).contains("pwned"));
+        }
+    }
     let shown = checked(&["verify", story], "", "verify");
     assert!(shown.contains("complete"), "{shown}");
     let shown = checked(&["stats", story], "", "stats");

@@ -129,7 +129,7 @@ fn script(beats: &str) -> Vec<&str> {
 }
 
 fn visited(state: &GameState, scene: &str) -> bool {
-    state.visits.get(scene).is_some_and(|&n| n > 0)
+    state.visit_count(scene) > 0
 }
 
 // The bible's (C) choices at every beat. Beats 9 and 18 have no film choice: René goes
@@ -170,7 +170,7 @@ fn e1_the_films_path_ends_in_butterfly() {
     ",
     );
     let state = play_to(1, &ids, "e1_butterfly", "end_e1_butterfly");
-    assert!(state.var("illusion") >= 70, "{:?}", state.vars);
+    assert!(state.var("illusion") >= 70, "{:?}", state.var_map());
     assert_eq!(state.var("docs_passed"), 3);
     // Jeanne left in 1967 on this path, so there is no prison visit.
     assert_eq!(state.var("jeanne_left"), 1);

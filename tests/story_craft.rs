@@ -176,7 +176,7 @@ fn a_paragraph_that_recalls_an_event_shows_only_where_it_happened() {
             checked += 1;
             match recall {
                 Recall::Visited(s) => assert!(
-                    state.visits.get(*s).is_some_and(|&n| n > 0),
+                    state.visit_count(s) > 0,
                     "seed {}: `{scene}` recalls {words:?} but `{s}` was never visited",
                     state.seed
                 ),

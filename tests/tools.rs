@@ -57,7 +57,8 @@ fn graph_of_the_fixture_as_mermaid() {
 fn graph_groups_chapters_and_marks_endings_conditions_chances_and_extensions() {
     let story = fixture();
     let dot = graph::render(&story, Format::Dot);
-    for chapter in ["The Gate", "The Yard", "Epilogue", "A Detour"] {
+    // Numbered in reading order: the detour is entered from the yard, before the end.
+    for chapter in ["1. The Gate", "2. The Yard", "3. A Detour", "4. Epilogue"] {
         assert!(dot.contains(&format!("label=\"{chapter}\"")), "{chapter}");
     }
     assert_eq!(dot.matches("subgraph cluster_").count(), 4);
@@ -67,14 +68,26 @@ fn graph_groups_chapters_and_marks_endings_conditions_chances_and_extensions() {
         "two closing scenes"
     );
     assert!(dot.contains("ENDING: Home Again"));
-    // The condition as the author wrote it, not re-parenthesised.
-    assert!(dot.contains("if not lied and visits(grass) == 0"), "{dot}");
-    assert!(dot.contains("climb (50% chance)\", style=dotted"));
-    assert!(dot.contains("+ fox\\nif not saw_fox\", style=dashed"));
-    assert!(dot.contains("grass (once)"));
+    // The condition as the author wrote it, not re-parenthesised, drawn orange.
     assert!(
-        dot.contains("label=\"otherwise\""),
-        "the fallback route is named"
+        dot.contains(
+            "[label=\"gate_lie\\nif not lied and visits(grass) == 0\", color=darkorange3, fontcolor=darkorange3]"
+        ),
+        "{dot}"
+    );
+    assert!(dot.contains("climb (50% chance)\", style=dotted"));
+    assert!(dot.contains("+ fox\\nif not saw_fox\", style=dashed, color=blue4"));
+    assert!(dot.contains("grass (once)"));
+    // Continue is drawn with a hollow arrowhead; its fallback is named. The yard is its
+    // chapter's only way in: edges into it end at the chapter's border, clear of its
+    // title; the epilogue has two ways in, so edges go to their scenes.
+    assert!(
+        dot.contains("\"fall\" -> \"yard\" [arrowhead=empty, lhead=cluster_1];"),
+        "{dot}"
+    );
+    assert!(
+        dot.contains("\"crossroads\" -> \"home\" [label=\"otherwise\", arrowhead=empty];"),
+        "{dot}"
     );
 
     let mermaid = graph::render(&story, Format::Mermaid);
@@ -88,6 +101,20 @@ fn graph_groups_chapters_and_marks_endings_conditions_chances_and_extensions() {
         "`>` is an entity in Mermaid"
     );
     assert!(mermaid.contains("class s7,s8 ending"));
+    // The conditional edges, by their place in the list of links, are orange.
+    let g = graph::Graph::of(&story);
+    let conditional: Vec<String> = g
+        .edges
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.conditional)
+        .map(|(k, _)| k.to_string())
+        .collect();
+    assert_eq!(conditional.len(), 5, "open, gate_lie, well, fox, if lied");
+    assert!(mermaid.contains(&format!(
+        "linkStyle {} stroke:#cd6600",
+        conditional.join(",")
+    )));
 }
 
 #[test]
@@ -130,7 +157,7 @@ fn graph_labels_cannot_break_out_of_their_quotes() {
     }
     assert!(mermaid.contains("#quot;End#quot;"));
     let dot = graph::render(&story, Format::Dot);
-    assert!(dot.contains(r#"label="Say \"when\" | [now]""#), "{dot}");
+    assert!(dot.contains(r#"label="1. Say \"when\" | [now]""#), "{dot}");
     assert!(dot.contains(r"if n < 3 and n >= 0"));
 }
 
@@ -152,6 +179,15 @@ fn graph_of_the_real_story_names_every_scene_and_ending() {
     }
     let edges = graph::Graph::of(&story).edges.len();
     assert_eq!(dot.matches(" -> ").count(), edges);
+    // Every scene with text is labelled with how it begins.
+    for s in story.scenes.iter().filter(|s| !s.text.is_empty()) {
+        let excerpt = graph::excerpt(s);
+        assert!(
+            !excerpt.is_empty() && excerpt.chars().count() <= graph::EXCERPT_CHARS,
+            "{}: {excerpt:?}",
+            s.id
+        );
+    }
     let arrows = ["-->", "-.->", "==>"];
     let drawn: usize = arrows.iter().map(|a| mermaid.matches(a).count()).sum();
     assert_eq!(drawn, edges, "both formats draw every edge");
@@ -858,9 +894,16 @@ fn the_walkthrough_branch_checks_graphs_explores_and_plays() {
         run.stdout
     );
 
-    // Section 5: the graph holds the new scenes, drawn as the doc shows.
+    // Section 5: the graph holds the new scenes, drawn as the doc shows, in the whole
+    // map and in the chapter's own (number 3, as the doc says).
     let run = butterfly_in(dir.path(), &["graph", "story"], "");
     assert_eq!(run.code, 0);
+    let chapter = butterfly_in(dir.path(), &["graph", "story", "--chapter", "3"], "");
+    assert_eq!(chapter.code, 0, "{}", chapter.stderr);
+    assert!(chapter.stdout.contains("label=\"3. The Theatre\""));
+    for line in doc_block_after("the branch reads:") {
+        assert!(chapter.stdout.contains(line), "--chapter 3 lacks:\n{line}");
+    }
     for scene in NEW_SCENES {
         assert!(
             run.stdout.contains(&format!("\"{scene}\" [label=")),

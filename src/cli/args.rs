@@ -40,14 +40,9 @@ pub enum Command {
         #[arg(long)]
         lang: Option<String>,
     },
-    /// Print the scene graph (Graphviz dot or Mermaid), grouped by chapter.
-    Graph {
-        /// The story directory (default: --story, or the built-in story).
-        dir: Option<PathBuf>,
-        /// Output syntax.
-        #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
-        format: GraphFormat,
-    },
+    /// Print the scene graph (Graphviz dot or Mermaid), grouped by chapter, or draw it
+    /// as SVG with Graphviz.
+    Graph(GraphArgs),
     /// Play many games automatically and report what can and cannot be reached.
     Explore(ExploreArgs),
     /// Prove the story complete: a complete search of its state space (every scene,
@@ -95,6 +90,27 @@ pub enum Command {
         /// The code, as `check` prints it.
         code: String,
     },
+}
+
+/// Options of `graph`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct GraphArgs {
+    /// The story directory (default: --story, or the built-in story).
+    pub dir: Option<PathBuf>,
+    /// Output syntax.
+    #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
+    pub format: GraphFormat,
+    /// Only this chapter (its number in the graph, its title, or its file), with the
+    /// scenes just outside it as small stubs.
+    #[arg(long, value_name = "CHAPTER")]
+    pub chapter: Option<String>,
+    /// Draw it as SVG into this file by running Graphviz's `dot` (which must be on the
+    /// PATH) instead of printing the source.
+    #[arg(long, value_name = "OUT")]
+    pub svg: Option<PathBuf>,
+    /// Seconds `dot` may run for `--svg` before it is stopped.
+    #[arg(long, value_name = "SECS", default_value_t = 120, requires = "svg")]
+    pub dot_timeout: u64,
 }
 
 /// Output syntax of `graph`.

@@ -26,7 +26,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-pub use args::{Cli, Command, ExploreArgs, GraphFormat, PlayArgs, ReplayArgs};
+pub use args::{Cli, Command, ExploreArgs, GraphArgs, GraphFormat, PlayArgs, ReplayArgs};
 pub use check::summary;
 pub use error::CliError;
 pub use story::load_story;
@@ -61,7 +61,10 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
         }
         Some(Command::Play(args)) => play::play(story.as_deref(), saves, &args),
         Some(Command::Replay(args)) => replay::replay(story.as_deref(), saves, &args),
-        Some(Command::Graph { dir, format }) => graph::graph(dir.or(story).as_deref(), format),
+        Some(Command::Graph(args)) => {
+            let dir = args.dir.clone().or(story);
+            graph::graph(dir.as_deref(), &args)
+        }
         Some(Command::Explore(args)) if args.exhaustive => verify::verify(
             args.dir.or(story).as_deref(),
             args.max_states.max(5_000_000),

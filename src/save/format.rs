@@ -120,9 +120,9 @@ impl Snapshot {
     pub fn of(state: &GameState) -> Self {
         Self {
             scene: state.scene.clone(),
-            vars: state.vars.clone(),
-            visits: state.visits.clone(),
-            taken_once: state.taken_once.clone(),
+            vars: state.var_map(),
+            visits: state.visit_map(),
+            taken_once: state.taken_once(),
             roll: state.roll,
             // Only an absurdly long game could pass 2^64 words; saturate rather than wrap.
             rng_word_pos: u64::try_from(state.rng.get_word_pos()).unwrap_or(u64::MAX),
@@ -195,8 +195,9 @@ impl SaveFile {
     pub fn record(story: &Story, state: &GameState, play_time: Duration, now: SystemTime) -> Self {
         let steps = &state.path;
         let mut checks = Vec::with_capacity(steps.len());
+        let names = state.var_map();
         let _ = engine::replay_checked(story, state.seed, steps, |_, s| {
-            checks.push(checksum(state.vars.keys().map(String::as_str), s));
+            checks.push(checksum(names.keys().map(String::as_str), s));
             Ok(())
         });
         let path = steps
@@ -480,7 +481,8 @@ fn listed(returns: &[String]) -> String {
 
 fn first_var_difference(saved: &Snapshot, state: &GameState) -> Option<String> {
     saved.vars.iter().find_map(|(name, &was)| {
-        let now = *state.vars.get(name)?;
+        let i = state.layout().var_ix(name)?;
+        let now = state.value(i);
         (now != was).then(|| format!("`{name}` is {now} where the save has {was}"))
     })
 }
@@ -513,10 +515,11 @@ fn compare(saved: &Snapshot, state: &GameState, exact: bool) -> Option<String> {
     if let Some(d) = first_var_difference(saved, state) {
         return Some(d);
     }
-    if saved.taken_once != state.taken_once {
+    let taken_once = state.taken_once();
+    if saved.taken_once != taken_once {
         let key = saved
             .taken_once
-            .symmetric_difference(&state.taken_once)
+            .symmetric_difference(&taken_once)
             .next()
             .cloned()
             .unwrap_or_default();
@@ -585,10 +588,9 @@ mod tests {
 
     #[test]
     fn checksums_depend_on_values_and_names() {
-        let mut s = blank(1);
-        s.vars.insert("a".into(), 1);
+        let mut s = GameState::new(1, BTreeMap::from([("a".to_owned(), 1)]));
         let one = checksum(["a"], &s);
-        s.vars.insert("a".into(), 2);
+        s.set_var("a", 2);
         assert_ne!(one, checksum(["a"], &s));
         assert_ne!(checksum(["a"], &s), checksum(["b"], &s));
         assert_eq!(one.len(), 8);

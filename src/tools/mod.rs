@@ -4,13 +4,15 @@
 //! can still be reached; these answer from the command line (`graph`, `explore`,
 //! `stats`) and, for front ends, notice edits (`watch`; carrying the game over is the
 //! session's `reload`). `graph`, `explore` and `stats` are pure functions of a
-//! [`Story`]; only `watch` and `witness` touch the file system.
+//! [`Story`]; only `watch` and `witness` touch the file system, and `graphviz` runs
+//! Graphviz for `graph --svg`.
 //!
 //! [`Story`]: crate::story::Story
 
 pub mod diff;
 pub mod explore;
 pub mod graph;
+pub mod graphviz;
 pub mod l10n;
 pub mod playtest;
 pub mod search;

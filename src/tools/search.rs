@@ -174,20 +174,22 @@ impl<'s> Codec<'s> {
         let mut out = Vec::with_capacity(8 + self.vars.len() + self.counted.len());
         let scene = self.story.scene_position(&state.scene).unwrap_or(0);
         write_varint(&mut out, scene as u64);
+        let by_index = state.follows(self.story.layout());
         for &i in &self.vars {
-            let v = state.var(&self.story.variables[i].name);
+            let v = if by_index {
+                state.value(i)
+            } else {
+                state.var(&self.story.variables[i].name)
+            };
             // Zigzag, so small negative numbers stay short.
             write_varint(&mut out, ((v << 1) ^ (v >> 63)) as u64);
         }
         for s in &self.counted {
-            write_varint(
-                &mut out,
-                u64::from(state.visits.get(*s).copied().unwrap_or(0)),
-            );
+            write_varint(&mut out, u64::from(state.visit_count(s)));
         }
         let mut bits = vec![0u8; self.once.len().div_ceil(8)];
-        for k in &state.taken_once {
-            if let Some(&i) = self.once_index.get(k) {
+        for &slot in state.taken_slots() {
+            if let Some(&i) = self.once_index.get(state.layout().once_key(slot)) {
                 bits[i / 8] |= 1 << (i % 8);
             }
         }
@@ -206,41 +208,36 @@ impl<'s> Codec<'s> {
     pub fn state(&self, key: &[u8], seed: u64) -> GameState {
         let mut at = 0;
         let scene = &self.story.scenes[read_varint(key, &mut at) as usize];
-        let mut vars: std::collections::BTreeMap<String, i64> = self
-            .story
-            .variables
-            .iter()
-            .map(|v| (v.name.clone(), v.initial))
-            .collect();
+        let layout = self.story.layout();
+        let mut state = GameState::fresh(seed, std::sync::Arc::clone(layout));
         for &i in &self.vars {
             let z = read_varint(key, &mut at);
             let v = ((z >> 1) as i64) ^ -((z & 1) as i64);
-            vars.insert(self.story.variables[i].name.clone(), v);
+            // The layout numbers variables as the story declares them.
+            state.set_value(i, v);
         }
-        let mut visits = std::collections::BTreeMap::new();
         for s in &self.counted {
             let n = read_varint(key, &mut at) as u32;
-            if n > 0 {
-                visits.insert((*s).to_owned(), n);
+            if let Some(i) = layout.scene_ix(s) {
+                state.set_visit_count(i, n);
             }
         }
-        let taken_once = (0..self.once.len())
+        for i in (0..self.once.len())
             .filter(|&i| key.get(at + i / 8).is_some_and(|b| b & (1 << (i % 8)) != 0))
-            .map(|i| self.once[i].clone())
-            .collect();
+        {
+            if let Some(slot) = layout.once_slot_of(&self.once[i]) {
+                state.take(slot);
+            }
+        }
         at += self.once.len().div_ceil(8);
         let open = read_varint(key, &mut at);
-        let returns = (0..open)
+        state.returns = (0..open)
             .map(|_| match read_varint(key, &mut at) {
                 0 => RETURN.to_owned(),
                 i => self.story.scenes[i as usize - 1].id.clone(),
             })
             .collect();
-        let mut state = GameState::new(seed, vars);
-        state.returns = returns;
         state.scene.clone_from(&scene.id);
-        state.visits = visits;
-        state.taken_once = taken_once;
         state.ending = match &scene.exit {
             Exit::Ending(e) => Some(e.clone()),
             _ => None,
@@ -332,14 +329,23 @@ struct Next {
     step: (u32, u32),
 }
 
-/// Every successor of `state`, both ways for chances; reports what it sees.
-fn successors(
-    story: &Story,
-    codec: &Codec<'_>,
+/// One way on from a state: a choice (by id and position) and how its chance falls.
+struct Move<'s> {
+    id: &'s str,
+    position: Option<usize>,
+    draw: Draw,
+}
+
+/// Every way on from `state` (each chance both ways), as moves to apply one at a time:
+/// a scene with `c` choices in a story with `v` variables would cost `c × v` if every
+/// successor were built before the first is looked at. Reports what is offered, and a
+/// state with nothing to take.
+fn moves<'s>(
+    story: &'s Story,
     state: &GameState,
     observer: &mut dyn Observer,
     path: &dyn Fn() -> Vec<Step>,
-) -> Vec<Next> {
+) -> Vec<Move<'s>> {
     let ids = enabled(story, state);
     observer.offered(&state.scene, &ids);
     if ids.is_empty() && !state.is_over() {
@@ -348,7 +354,6 @@ fn successors(
     let Some(scene) = story.scene(&state.scene) else {
         return Vec::new();
     };
-    let scene_ix = story.scene_position(&scene.id).unwrap_or(0) as u32;
     // Positions found in one walk of the list (ids are unique in a scene), not by a
     // scan per choice: a scene may have thousands.
     let positions: HashMap<&str, usize> = if ids.len() > 1 {
@@ -374,36 +379,50 @@ fn successors(
             &[Draw::Random]
         };
         for &draw in draws {
-            let mut next = state.clone();
-            let entered: Vec<String> = match engine::choose_at(story, &mut next, id, position, draw)
-            {
-                Ok((events, mut clamps)) => {
-                    // Variables outside the key are not real in the search: say nothing
-                    // about their bounds.
-                    clamps.retain(|c| codec.tracks(&c.name));
-                    observer.events(&events, &clamps, &state.scene, id);
-                    events
-                        .into_iter()
-                        .filter_map(|e| match e {
-                            Event::SceneEntered { scene } => Some(scene),
-                            _ => None,
-                        })
-                        .collect()
-                }
-                Err(e) => {
-                    observer.stuck(&state.scene, &path(), e.to_string());
-                    continue;
-                }
-            };
-            next.path.clear();
-            out.push(Next {
-                state: next,
-                entered,
-                step: (scene_ix, position.map_or(u32::MAX, |p| p as u32)),
-            });
+            out.push(Move { id, position, draw });
         }
     }
     out
+}
+
+/// The successor of `state` by `m`, or `None` when the engine refuses it (reported as
+/// stuck).
+fn apply(
+    story: &Story,
+    codec: &Codec<'_>,
+    state: &GameState,
+    m: &Move<'_>,
+    observer: &mut dyn Observer,
+    path: &dyn Fn() -> Vec<Step>,
+) -> Option<Next> {
+    let mut next = state.clone();
+    let entered: Vec<String> =
+        match engine::choose_at(story, &mut next, m.id, m.position, m.draw) {
+            Ok((events, mut clamps)) => {
+                // Variables outside the key are not real in the search: say nothing
+                // about their bounds.
+                clamps.retain(|c| codec.tracks(&c.name));
+                observer.events(&events, &clamps, &state.scene, m.id);
+                events
+                    .into_iter()
+                    .filter_map(|e| match e {
+                        Event::SceneEntered { scene } => Some(scene),
+                        _ => None,
+                    })
+                    .collect()
+            }
+            Err(e) => {
+                observer.stuck(&state.scene, &path(), e.to_string());
+                return None;
+            }
+        };
+    next.path.clear();
+    let scene_ix = story.scene_position(&state.scene).unwrap_or(0) as u32;
+    Some(Next {
+        state: next,
+        entered,
+        step: (scene_ix, m.position.map_or(u32::MAX, |p| p as u32)),
+    })
 }
 
 /// Successor states one exhaustive search may make per state of its cap: the cap
@@ -414,6 +433,11 @@ pub const WORK_PER_STATE: usize = 64;
 /// Bytes of state keys one search may hold: a state of a story with 10,000 variables
 /// is 10,000 numbers, so a cap on states alone is not a cap on memory.
 pub const KEY_BYTES: usize = 256 * 1024 * 1024;
+
+/// Bytes of state keys one search may compute in all, kept or not: each successor
+/// costs its key's length (a story's tracked variables), so this caps the work of a
+/// search in a story with many variables as [`KEY_BYTES`] caps its memory.
+pub const KEY_WORK: usize = 1 << 30;
 
 /// Choices of shortest paths to endings the exhaustive search records in all: the
 /// path to the thousandth ending of a chain is a thousand steps, so recording one per
@@ -464,6 +488,7 @@ pub fn exhaustive(
     // The caps besides `cap` (see WORK_PER_STATE, KEY_BYTES, WITNESS_STEPS).
     let mut work = 0usize;
     let mut key_bytes = 0usize;
+    let mut key_work = 0usize;
     let mut witness_steps = 0usize;
     let max_work = cap.saturating_mul(WORK_PER_STATE);
 
@@ -471,7 +496,7 @@ pub fn exhaustive(
         if n % 1024 == 0 {
             progress(tree.len());
         }
-        if work > max_work || key_bytes > KEY_BYTES {
+        if work > max_work || key_bytes > KEY_BYTES || key_work > KEY_WORK {
             // Out of budget: what is left unexplored makes the search incomplete.
             complete = false;
             expanded[n as usize] = false;
@@ -492,14 +517,25 @@ pub fn exhaustive(
             expanded[n as usize] = true;
             continue;
         }
-        let nexts = successors(story, &codec, &state, observer, &|| tree.path(story, n));
-        work += nexts.len();
-        if nexts.is_empty() {
-            dead.insert(n);
-        }
+        let moves = moves(story, &state, observer, &|| tree.path(story, n));
+        let mut produced = 0usize;
         let mut all = true;
-        for next in nexts {
+        for mv in &moves {
+            if work > max_work || key_work > KEY_WORK {
+                // Out of budget part-way through a state's choices.
+                complete = false;
+                all = false;
+                break;
+            }
+            let Some(next) = apply(story, &codec, &state, mv, observer, &|| {
+                tree.path(story, n)
+            }) else {
+                continue;
+            };
+            produced += 1;
+            work += 1;
             let key = codec.key(&next.state);
+            key_work += key.len();
             let m = if let Some(&m) = tree.index.get(&key) {
                 m
             } else if tree.len() >= cap || key_bytes > KEY_BYTES {
@@ -516,6 +552,9 @@ pub fn exhaustive(
                 m
             };
             edges.push((n, m));
+        }
+        if produced == 0 && all {
+            dead.insert(n);
         }
         expanded[n as usize] = all;
     }
@@ -915,6 +954,7 @@ pub fn guided(
     let mut layer = vec![(root, first)];
     let mut work = 0usize;
     let mut key_bytes = 0usize;
+    let mut key_work = 0usize;
     for _ in 0..max_steps {
         let mut next_layer: Vec<(f64, u32, GameState)> = Vec::new();
         for (n, state) in &layer {
@@ -922,9 +962,17 @@ pub fn guided(
             if work > GUIDED_WORK {
                 return Ok(None);
             }
-            let nexts = successors(story, &codec, state, observer, &|| tree.path(story, n));
-            work += nexts.len();
-            for next in nexts {
+            let moves = moves(story, state, observer, &|| tree.path(story, n));
+            for mv in &moves {
+                if work > GUIDED_WORK || key_work > KEY_WORK {
+                    return Ok(None);
+                }
+                let Some(next) = apply(story, &codec, state, mv, observer, &|| {
+                    tree.path(story, n)
+                }) else {
+                    continue;
+                };
+                work += 1;
                 let i = story.scene_position(&next.state.scene).unwrap_or(0);
                 let hit = reached(&next.state, &next.entered);
                 if !hit && !leads[i] {
@@ -933,6 +981,7 @@ pub fn guided(
                 let step = Some((n, next.step.0, next.step.1));
                 let key = codec.key(&next.state);
                 key_bytes += key.len();
+                key_work += key.len();
                 if key_bytes > KEY_BYTES {
                     return Ok(None);
                 }
@@ -945,6 +994,13 @@ pub fn guided(
                     return Ok(Some(tree.path(story, m)));
                 }
                 next_layer.push((score(&next.state), m, next.state));
+                // Only the best `width` are kept: trim as the layer grows, so that it
+                // holds at most twice that many states (a stable sort keeps the order
+                // of equal scores, so trimming early keeps the same ones).
+                if next_layer.len() >= width.saturating_mul(2).max(2) {
+                    next_layer.sort_by(|a, b| a.0.total_cmp(&b.0));
+                    next_layer.truncate(width);
+                }
             }
         }
         if next_layer.is_empty() {

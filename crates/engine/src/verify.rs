@@ -16,7 +16,7 @@
 //! What is left is exact, not sampled: breadth-first, so the first path found to each
 //! ending is a shortest one.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::fmt;
 
 use crate::engine::{self, Draw, Event, GameState};
@@ -311,52 +311,94 @@ fn holds(c: Cmp, v: i64, k: i64) -> bool {
     }
 }
 
-/// Scene, what later conditions can tell apart, once-only choices taken, and the open
-/// detours (where each returns to: the same scene leads on differently with another).
-type Key = (usize, Vec<i64>, BTreeSet<String>, Vec<String>);
+/// Scene, what later conditions can tell apart, once-only choices taken (layout
+/// slots), and the open detours (where each returns to: the same scene leads on
+/// differently with another).
+type Key = (usize, Vec<i64>, Vec<u32>, Vec<String>);
+
+/// Where a kept value is read: a variable or a scene's visit count, by layout index.
+#[derive(Clone, Copy)]
+enum Source {
+    Var(usize),
+    Visits(usize),
+}
+
+/// How one value enters a scene's key.
+enum Part {
+    /// As it is.
+    Exact(Source),
+    /// Only the truth of each comparison.
+    Tests(Source, Vec<(Cmp, i64)>),
+    /// Capped at the highest threshold it is tested against.
+    Capped(Source, i64),
+}
+
+/// For every scene: what of a state its key keeps, worked out once from its [`Future`]
+/// so that keying a state is a walk over a short list of indices.
+fn plans(story: &Story, fut: &[Future]) -> Vec<Vec<Part>> {
+    let layout = story.layout();
+    fut.iter()
+        .map(|f| {
+            let mut parts = Vec::new();
+            for (v, us) in &f.uses {
+                let source = match v.strip_prefix('@') {
+                    Some(scene) => layout.scene_ix(scene).map(Source::Visits),
+                    None => layout.var_ix(v).map(Source::Var),
+                };
+                // A name the layout lacks reads as 0 in every state: nothing to keep.
+                let Some(source) = source else { continue };
+                let cmps: Vec<(Cmp, i64)> = us
+                    .iter()
+                    .filter_map(|u| match u {
+                        Use::Cmp(c, k) => Some((*c, *k)),
+                        Use::Exact => None,
+                    })
+                    .collect();
+                if us.contains(&Use::Exact) || v.starts_with('@') {
+                    parts.push(Part::Exact(source));
+                } else {
+                    match f.writes.get(v) {
+                        None => parts.push(Part::Tests(source, cmps)),
+                        Some(true) if cmps.iter().all(|(c, _)| matches!(c, Cmp::Ge | Cmp::Gt)) => {
+                            let cap = cmps
+                                .iter()
+                                .map(|&(c, t)| if c == Cmp::Gt { t.saturating_add(1) } else { t })
+                                .max()
+                                .unwrap_or(0);
+                            parts.push(Part::Capped(source, cap));
+                        }
+                        Some(_) => parts.push(Part::Exact(source)),
+                    }
+                }
+            }
+            parts
+        })
+        .collect()
+}
 
 /// The part of a state that the rest of the game can still tell apart.
-fn key(story: &Story, fut: &[Future], s: &GameState) -> Key {
+fn key(story: &Story, plans: &[Vec<Part>], s: &GameState) -> Key {
     let at = story.scene_position(&s.scene).unwrap_or(usize::MAX);
-    let Some(f) = fut.get(at) else {
-        return (at, Vec::new(), s.taken_once.clone(), s.returns.clone());
+    let taken = s.taken_slots().to_vec();
+    let Some(parts) = plans.get(at) else {
+        return (at, Vec::new(), taken, s.returns.clone());
     };
-    let mut k = Vec::new();
-    // Both maps are sorted by name: walk them together instead of searching.
-    let mut vars = s.vars.iter().peekable();
-    for (v, us) in &f.uses {
-        let val = if let Some(scene) = v.strip_prefix('@') {
-            i64::from(s.visits.get(scene).copied().unwrap_or(0))
-        } else {
-            while vars
-                .next_if(|(name, _)| name.as_str() < v.as_str())
-                .is_some()
-            {}
-            vars.next_if(|(name, _)| *name == v).map_or(0, |(_, &x)| x)
-        };
-        let cmps = || {
-            us.iter().filter_map(|u| match u {
-                Use::Cmp(c, k) => Some((*c, *k)),
-                Use::Exact => None,
-            })
-        };
-        if us.contains(&Use::Exact) || v.starts_with('@') {
-            k.push(val);
-        } else {
-            match f.writes.get(v) {
-                None => k.extend(cmps().map(|(c, t)| i64::from(holds(c, val, t)))),
-                Some(true) if cmps().all(|(c, _)| matches!(c, Cmp::Ge | Cmp::Gt)) => {
-                    let cap = cmps()
-                        .map(|(c, t)| if c == Cmp::Gt { t + 1 } else { t })
-                        .max()
-                        .unwrap_or(0);
-                    k.push(val.min(cap));
-                }
-                Some(_) => k.push(val),
+    let read = |src: Source| match src {
+        Source::Var(i) => s.value(i),
+        Source::Visits(i) => i64::from(s.visit_count_at(i)),
+    };
+    let mut k = Vec::with_capacity(parts.len());
+    for part in parts {
+        match part {
+            Part::Exact(src) => k.push(read(*src)),
+            Part::Tests(src, cmps) => {
+                let val = read(*src);
+                k.extend(cmps.iter().map(|&(c, t)| i64::from(holds(c, val, t))));
             }
+            Part::Capped(src, cap) => k.push(read(*src).min(*cap)),
         }
     }
-    (at, k, s.taken_once.clone(), s.returns.clone())
+    (at, k, taken, s.returns.clone())
 }
 
 /// How a state was first reached: its parent and the step from there (by position and
@@ -411,13 +453,23 @@ pub fn verify(story: &Story, options: &Options) -> Result<Report, engine::Engine
         ..Report::default()
     };
 
+    let plans = plans(story, &fut);
+    let layout = story.layout();
+    let mut visits_read = vec![false; story.scenes.len()];
+    for s in &uses_visits {
+        if let Some(i) = layout.scene_ix(s) {
+            visits_read[i] = true;
+        }
+    }
+    // Where each scene's choices start in one numbering of every choice.
+    let mut first_choice = Vec::with_capacity(story.scenes.len());
+    let mut total = 0usize;
+    for s in &story.scenes {
+        first_choice.push(total);
+        total += s.choices().len();
+    }
     let (mut start, events) = engine::start(story, 1)?;
     start.path.clear();
-    // Variables no condition, route or effect reads cannot change the way on: drop them
-    // from stored states so that each successor's clone stays small (a story's many
-    // text-only flags would otherwise be copied with every state).
-    start.vars.retain(|name, _| read.contains(name.as_str()));
-    let kept = start.vars.len();
     let mut seen = vec![false; story.scenes.len()];
     note_entered(story, &events, &mut seen);
     let mut index: HashMap<Key, usize> = HashMap::new();
@@ -425,8 +477,8 @@ pub fn verify(story: &Story, options: &Options) -> Result<Report, engine::Engine
     let mut parents: Vec<Option<Parent>> = vec![None];
     let mut is_end = vec![false];
     let mut endings: BTreeMap<String, usize> = BTreeMap::new();
-    let mut taken: HashSet<(usize, &str)> = HashSet::new();
-    index.insert(key(story, &fut, &start), 0);
+    let mut taken = vec![false; total];
+    index.insert(key(story, &plans, &start), 0);
     let mut queue = VecDeque::from([(0usize, start)]);
     report.complete = true;
 
@@ -441,18 +493,18 @@ pub fn verify(story: &Story, options: &Options) -> Result<Report, engine::Engine
         // What the player could take (labels are not rendered: they never change the
         // way on), each chance both ways.
         let scene = &story.scenes[here];
-        let mut moves: Vec<(&str, Draw, Option<bool>)> = Vec::new();
-        for choice in engine::available(scene, &state) {
-            taken.insert((here, choice));
-            let has_chance = scene
-                .choices()
-                .iter()
-                .any(|c| c.id == choice && c.chance.is_some());
-            if has_chance {
-                moves.push((choice, Draw::Hit, Some(true)));
-                moves.push((choice, Draw::Miss, Some(false)));
+        let mut moves: Vec<(&str, Option<usize>, Draw, Option<bool>)> = Vec::new();
+        if let Exit::Routes(_) = scene.exit {
+            moves.push((engine::CONTINUE, None, Draw::Random, None));
+        }
+        for at in engine::available_positions(scene, &state) {
+            taken[first_choice[here] + at] = true;
+            let c = &scene.choices()[at];
+            if c.chance.is_some() {
+                moves.push((&c.id, Some(at), Draw::Hit, Some(true)));
+                moves.push((&c.id, Some(at), Draw::Miss, Some(false)));
             } else {
-                moves.push((choice, Draw::Random, None));
+                moves.push((&c.id, Some(at), Draw::Random, None));
             }
         }
         if moves.is_empty() {
@@ -467,13 +519,13 @@ pub fn verify(story: &Story, options: &Options) -> Result<Report, engine::Engine
         // most states are never copied.
         let mut state = Some(state);
         let last = moves.len() - 1;
-        for (n, &(choice, draw, chance)) in moves.iter().enumerate() {
+        for (n, &(choice, position, draw, chance)) in moves.iter().enumerate() {
             let mut next = if n == last {
                 state.take().expect("kept for the last move")
             } else {
                 state.clone().expect("kept until the last move")
             };
-            let events = match engine::choose_with(story, &mut next, choice, draw) {
+            let events = match engine::choose_at(story, &mut next, choice, position, draw) {
                 Ok((events, _)) => events,
                 Err(e) => {
                     report.stuck.push(Trap {
@@ -488,12 +540,9 @@ pub fn verify(story: &Story, options: &Options) -> Result<Report, engine::Engine
             next.path.clear();
             // Text counts and change records never decide a way on.
             next.shown.clear();
-            next.changed_at.clear();
-            next.visits.retain(|s, _| uses_visits.contains(s.as_str()));
-            if next.vars.len() > kept {
-                next.vars.retain(|name, _| read.contains(name.as_str()));
-            }
-            let k = key(story, &fut, &next);
+            next.clear_changes();
+            next.retain_visits(|i| visits_read[i]);
+            let k = key(story, &plans, &next);
             let target = if let Some(&t) = index.get(&k) {
                 t
             } else {
@@ -524,8 +573,8 @@ pub fn verify(story: &Story, options: &Options) -> Result<Report, engine::Engine
             report.unreachable_scenes.push(s.id.clone());
             continue;
         }
-        for c in s.choices() {
-            if !taken.contains(&(i, c.id.as_str())) {
+        for (at, c) in s.choices().iter().enumerate() {
+            if !taken[first_choice[i] + at] {
                 report.never_available.push(format!("{}/{}", s.id, c.id));
             }
         }

@@ -144,7 +144,7 @@ pub fn start_at(
     let mut state = initial_state(story, seed);
     for (name, value) in overrides {
         let v = parse_value(story, name, value)?;
-        state.vars.insert(name.clone(), v);
+        state.set_var(name, v);
     }
     let mut events = Vec::new();
     enter(story, &mut state, scene, &mut events, &mut Vec::new()).map_err(StartAtError::Engine)?;

@@ -18,8 +18,8 @@ pub use migrate::{Migration, migrate};
 pub use state::{GameState, Step};
 pub use step::{
     ChoiceView, Clamped, Divergence, Draw, EndingView, EngineError, Event, SceneView, available,
-    choices, choose, choose_at, choose_with, is_available, render, replay, replay_checked,
-    replay_from, start,
+    available_positions, choices, choose, choose_at, choose_with, is_available, render, replay,
+    replay_checked, replay_from, start,
 };
 pub use undo::{UndoError, undo};
 pub use vars::{Change, VariableView, variables};

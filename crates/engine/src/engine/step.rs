@@ -1,11 +1,13 @@
 //! The rules: starting a game, listing choices, applying one, replaying a path.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 
 use rand::Rng;
 
-use super::state::{GameState, Step, Within, shown_key};
+use super::state::{GameState, Indexed, Step, Within, shown_key};
 use crate::limits::MAX_DETOUR_DEPTH;
 use crate::story::expr::{AssignOp, Effect};
 use crate::story::model::{CONTINUE, Choice, Exit, RETURN, Route, Scene, Story};
@@ -163,14 +165,19 @@ pub fn start(story: &Story, seed: u64) -> Result<(GameState, Vec<Event>), Engine
 
 /// A state before any scene is entered: every variable at its initial value.
 pub(super) fn initial_state(story: &Story, seed: u64) -> GameState {
-    GameState::new(
-        seed,
-        story
-            .variables
-            .iter()
-            .map(|v| (v.name.clone(), v.initial))
-            .collect::<BTreeMap<_, _>>(),
-    )
+    GameState::fresh(seed, Arc::clone(story.layout()))
+}
+
+/// `state` numbered as `story` numbers things: itself, unless it was built on another
+/// load of the story (then a renumbered copy).
+fn bound<'a>(story: &Story, state: &'a GameState) -> Cow<'a, GameState> {
+    if state.follows(story.layout()) {
+        Cow::Borrowed(state)
+    } else {
+        let mut copy = state.clone();
+        copy.adopt(story.layout());
+        Cow::Owned(copy)
+    }
 }
 
 fn scene<'s>(story: &'s Story, id: &str) -> Result<&'s Scene, EngineError> {
@@ -186,6 +193,7 @@ pub fn choices(story: &Story, state: &GameState) -> Vec<ChoiceView> {
     if state.is_over() {
         return Vec::new();
     }
+    let state = &*bound(story, state);
     let Some(scene) = story.scene(&state.scene) else {
         return Vec::new();
     };
@@ -224,8 +232,9 @@ fn shown_choices<'s>(
     scene
         .choices()
         .iter()
-        .filter(|c| !(c.once && state.taken_once.contains(&once_key(&scene.id, &c.id))))
-        .filter_map(|c| {
+        .enumerate()
+        .filter(|&(at, c)| !(c.once && taken(state, &scene.id, at)))
+        .filter_map(|(_, c)| {
             let ok = condition_holds(c, state);
             (ok || c.disabled.is_some()).then_some((c, ok))
         })
@@ -266,8 +275,13 @@ fn count_shown_blocks(story: &Story, state: &mut GameState, s: &Scene) {
     }
 }
 
-fn once_key(scene: &str, choice: &str) -> String {
-    format!("{scene}/{choice}")
+/// Whether the once-only choice at `position` in scene `scene` was taken.
+fn taken(state: &GameState, scene: &str, position: usize) -> bool {
+    let layout = state.layout();
+    layout
+        .scene_ix(scene)
+        .and_then(|s| layout.once_slot(s, position))
+        .is_some_and(|k| state.has_taken(k))
 }
 
 fn condition_holds(choice: &Choice, state: &GameState) -> bool {
@@ -280,7 +294,7 @@ fn condition_holds(choice: &Choice, state: &GameState) -> bool {
 #[must_use]
 pub fn is_available(scene: &str, choice: &Choice, state: &GameState) -> bool {
     condition_holds(choice, state)
-        && !(choice.once && state.taken_once.contains(&once_key(scene, &choice.id)))
+        && !(choice.once && state.has_taken_once(&format!("{scene}/{}", choice.id)))
 }
 
 /// The ids of what can be taken now in `scene` (`continue` for routes, nothing at an
@@ -291,12 +305,28 @@ pub fn available<'s>(scene: &'s Scene, state: &GameState) -> Vec<&'s str> {
     match &scene.exit {
         Exit::Choices(list) => list
             .iter()
-            .filter(|c| is_available(&scene.id, c, state))
-            .map(|c| c.id.as_str())
+            .enumerate()
+            .filter(|&(at, c)| {
+                condition_holds(c, state) && !(c.once && taken(state, &scene.id, at))
+            })
+            .map(|(_, c)| c.id.as_str())
             .collect(),
         Exit::Routes(_) => vec![CONTINUE],
         Exit::Ending(_) => Vec::new(),
     }
+}
+
+/// Where in `scene`'s list of choices the ones that can be taken now stand (empty for
+/// routes and endings): [`available`] by position, for searches that index by it.
+#[must_use]
+pub fn available_positions(scene: &Scene, state: &GameState) -> Vec<usize> {
+    scene
+        .choices()
+        .iter()
+        .enumerate()
+        .filter(|&(at, c)| condition_holds(c, state) && !(c.once && taken(state, &scene.id, at)))
+        .map(|(at, _)| at)
+        .collect()
 }
 
 /// How the chance of a choice (if it has one) is decided.
@@ -368,11 +398,12 @@ pub fn choose_at(
     // are only found part-way through entering the next scene. Rather than copying the
     // state on every step (visits and flags grow with the game), undo what the events
     // say happened: they record every variable's old value and every scene entered.
+    state.adopt(story.layout());
     let scene_before = state.scene.clone();
     let (roll, rng, ending) = (state.roll, state.rng.clone(), state.ending.clone());
-    let (steps, once) = (state.path.len(), state.taken_once.len());
+    let (steps, once) = (state.path.len(), state.taken_slots().to_vec());
     // Varying-block counts are few (only blocks actually shown are counted).
-    let (shown, changed_at) = (state.shown.clone(), state.changed_at.clone());
+    let (shown, changed_at) = (state.shown.clone(), state.changes().to_vec());
     // At most `MAX_DETOUR_DEPTH` short ids.
     let returns = state.returns.clone();
     let mut events = Vec::new();
@@ -390,14 +421,11 @@ pub fn choose_at(
             for ev in events.iter().rev() {
                 match ev {
                     Event::VariableChanged { name, from, .. } => {
-                        state.vars.insert(name.clone(), *from);
+                        state.set_var(name, *from);
                     }
                     Event::SceneEntered { scene } => {
-                        if let Some(n) = state.visits.get_mut(scene) {
-                            *n -= 1;
-                            if *n == 0 {
-                                state.visits.remove(scene);
-                            }
+                        if let Some(i) = story.scene_position(scene) {
+                            state.uncount_visit(i);
                         }
                     }
                     Event::ChanceDrawn { .. }
@@ -405,11 +433,10 @@ pub fn choose_at(
                     | Event::DivisionByZero { .. } => {}
                 }
             }
-            if state.taken_once.len() > once {
-                state.taken_once.remove(&once_key(&scene_before, choice_id));
-            }
+            state.restore_taken(once);
             state.path.truncate(steps);
-            (state.shown, state.changed_at) = (shown, changed_at);
+            state.shown = shown;
+            state.restore_changes(changed_at);
             state.returns = returns;
             state.scene = scene_before;
             (state.roll, state.rng, state.ending) = (roll, rng, ending);
@@ -445,21 +472,26 @@ fn apply_choice(
         Exit::Ending(_) => return Err(EngineError::GameOver),
         Exit::Choices(list) => {
             let at = position
-                .and_then(|p| list.get(p))
-                .filter(|c| c.id == choice_id);
-            let c = at
-                .or_else(|| list.iter().find(|c| c.id == choice_id))
+                .filter(|&p| list.get(p).is_some_and(|c| c.id == choice_id))
+                .or_else(|| list.iter().position(|c| c.id == choice_id))
                 .ok_or_else(|| EngineError::UnknownChoice {
                     scene: here.id.clone(),
                     choice: choice_id.to_owned(),
                 })?;
-            // Only once-only choices need the key: most steps allocate nothing here.
-            let key = c.once.then(|| once_key(&here.id, &c.id));
+            let c = &list[at];
+            // Only once-only choices have a slot.
+            let key = if c.once {
+                story
+                    .scene_position(&here.id)
+                    .and_then(|s| story.layout().once_slot(s, at))
+            } else {
+                None
+            };
             let available = c
                 .when
                 .as_ref()
                 .is_none_or(|w| traced(w, state, events) != 0)
-                && key.as_ref().is_none_or(|k| !state.taken_once.contains(k));
+                && key.is_none_or(|k| !state.has_taken(k));
             if !available {
                 return Err(EngineError::Unavailable {
                     scene: here.id.clone(),
@@ -467,7 +499,7 @@ fn apply_choice(
                 });
             }
             if let Some(key) = key {
-                state.taken_once.insert(key);
+                state.take(key);
             }
             apply_effects(
                 story,
@@ -548,7 +580,7 @@ fn take_detour<'t>(
 /// Evaluates `e`, recording an [`Event::DivisionByZero`] if it divided by zero.
 fn traced(e: &crate::story::expr::Expr, state: &GameState, events: &mut Vec<Event>) -> i64 {
     let mut divided_by_zero = false;
-    let value = e.eval_traced(state, &mut divided_by_zero);
+    let value = e.eval_traced(&Indexed(state), &mut divided_by_zero);
     if divided_by_zero {
         events.push(Event::DivisionByZero {
             scene: state.scene.clone(),
@@ -575,14 +607,12 @@ pub(super) fn enter(
                 .ok_or_else(|| EngineError::NowhereToReturn(state.scene.clone()))?;
             continue;
         }
-        let s = scene(story, &target)?;
+        let at = story
+            .scene_position(&target)
+            .ok_or_else(|| EngineError::MissingScene(target.clone()))?;
+        let s = &story.scenes[at];
         state.scene.clone_from(&s.id);
-        match state.visits.get_mut(&s.id) {
-            Some(n) => *n += 1,
-            None => {
-                state.visits.insert(s.id.clone(), 1);
-            }
-        }
+        state.count_visit(at);
         state.roll = state.rng.next_u64();
         events.push(Event::SceneEntered {
             scene: s.id.clone(),
@@ -598,8 +628,8 @@ pub(super) fn enter(
             Exit::Routes(routes) if s.is_junction() => {
                 let route = pick_route(routes, state, events)
                     .ok_or_else(|| EngineError::Stuck(s.id.clone()))?;
-                target =
-                    take_detour(state, &s.id, (&route.goto, route.detour.as_deref()))?.to_owned();
+                take_detour(state, &s.id, (&route.goto, route.detour.as_deref()))?
+                    .clone_into(&mut target);
             }
             _ => {
                 count_shown_blocks(story, state, s);
@@ -625,10 +655,16 @@ fn apply_effects(
         {
             continue;
         }
-        let Some(var) = story.variable(&e.target) else {
+        let Some((at, var)) = e
+            .target
+            .index()
+            .map(|i| i as usize)
+            .or_else(|| story.layout().var_ix(&e.target))
+            .and_then(|i| Some((i, story.variables.get(i)?)))
+        else {
             continue;
         };
-        let from = state.var(&var.name);
+        let from = state.value(at);
         let amount = traced(&e.value, state, events);
         let raw = match e.op {
             AssignOp::Set => amount,
@@ -637,8 +673,8 @@ fn apply_effects(
         };
         let to = var.clamp(raw);
         if to != from {
-            state.vars.insert(var.name.clone(), to);
-            state.changed_at.insert(var.name.clone(), step);
+            state.set_at(at, to);
+            state.note_change(at, step);
             events.push(Event::VariableChanged {
                 name: var.name.clone(),
                 from,
@@ -660,6 +696,7 @@ fn apply_effects(
 /// # Errors
 /// When the state names a scene the story does not have.
 pub fn render(story: &Story, state: &GameState) -> Result<SceneView, EngineError> {
+    let state = &*bound(story, state);
     let s = scene(story, &state.scene)?;
     let within = Within {
         state,

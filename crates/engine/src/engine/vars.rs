@@ -52,7 +52,7 @@ pub fn variables(story: &Story, state: &GameState) -> Vec<VariableView> {
         .iter()
         .map(|v| {
             let value = v.show(state.var(&v.name));
-            let changed_by = state.changed_at.get(&v.name).map(|&step| {
+            let changed_by = state.changed_at(&v.name).map(|step| {
                 match step.checked_sub(1).and_then(|i| state.path.get(i)) {
                     Some(s) => Change::Step {
                         step,

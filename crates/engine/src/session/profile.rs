@@ -106,9 +106,11 @@ impl Profile {
     /// was new (and the profile is worth writing).
     pub fn record(&mut self, state: &GameState) -> bool {
         let mut changed = false;
-        for scene in state.visits.keys() {
+        let layout = state.layout();
+        for (i, _) in state.visited() {
+            let scene = layout.scene_id(i);
             if !self.scenes_seen.contains(scene) {
-                self.scenes_seen.insert(scene.clone());
+                self.scenes_seen.insert(scene.to_owned());
                 changed = true;
             }
         }

@@ -9,7 +9,8 @@
 //! and visit counts, and nothing here knows about game state or I/O.
 
 use std::fmt;
-use std::sync::Arc;
+
+pub use super::id::IdRef;
 
 /// The two value types of the language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,6 +80,17 @@ pub trait Env {
     fn var(&self, name: &str) -> i64;
     /// How many times a scene has been entered.
     fn visits(&self, scene: &str) -> i64;
+    /// [`Env::var`] for a variable the loader resolved to index `ix` of the story's
+    /// [`Layout`](super::layout::Layout) ([`UNRESOLVED`](super::layout::UNRESOLVED) when
+    /// it did not): an environment that keeps values by index reads them without
+    /// hashing the name.
+    fn var_at(&self, _ix: u32, name: &str) -> i64 {
+        self.var(name)
+    }
+    /// [`Env::visits`] for a scene resolved to index `ix`, as [`Env::var_at`].
+    fn visits_at(&self, _ix: u32, scene: &str) -> i64 {
+        self.visits(scene)
+    }
     /// How many times the varying text block `slot` of the text being rendered has been
     /// shown, this showing included (0 outside a game: the block shows its first option).
     fn shown(&self, _slot: u32) -> u32 {
@@ -104,6 +116,8 @@ pub enum ErrorKind {
     UnknownScene,
     /// A value of the wrong type: a number where a flag is needed, or the reverse.
     Type,
+    /// A division whose divisor is always 0 (`x / 0`, `x / (2 - 2)`).
+    DivisionByZero,
 }
 
 /// A problem in an expression, with the character offset where it starts.
@@ -218,24 +232,20 @@ impl BinOp {
 }
 
 /// A parsed, type-checked expression.
-///
-/// Subexpressions and names are shared (`Arc`): stories repeat their conditions and
-/// effects, each distinct text is parsed once, and every use is a cheap copy of the one
-/// tree rather than a new tree of boxes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Expr {
     /// A number literal.
     Int(i64),
     /// `true` / `false`.
     Bool(bool),
-    /// A declared variable, by name.
-    Var(Arc<str>),
+    /// A declared variable, by name (and, once loaded, by index: [`IdRef`]).
+    Var(IdRef),
     /// `visits(scene_id)`.
-    Visits(Arc<str>),
+    Visits(IdRef),
     /// `not x`, `-x`.
-    Unary(UnOp, Arc<Expr>),
+    Unary(UnOp, Box<Expr>),
     /// `a op b`.
-    Binary(BinOp, Arc<Expr>, Arc<Expr>),
+    Binary(BinOp, Box<Expr>, Box<Expr>),
 }
 
 impl Expr {
@@ -257,8 +267,8 @@ impl Expr {
         match self {
             Expr::Int(n) => *n,
             Expr::Bool(b) => i64::from(*b),
-            Expr::Var(name) => env.var(name),
-            Expr::Visits(scene) => env.visits(scene),
+            Expr::Var(name) => env.var_at(name.raw_index(), name),
+            Expr::Visits(scene) => env.visits_at(scene.raw_index(), scene),
             Expr::Unary(UnOp::Not, e) => i64::from(e.eval_traced(env, divided_by_zero) == 0),
             Expr::Unary(UnOp::Neg, e) => e.eval_traced(env, divided_by_zero).saturating_neg(),
             Expr::Binary(BinOp::And, a, b) => i64::from(
@@ -341,6 +351,20 @@ impl Expr {
             Expr::Int(_) | Expr::Bool(_) | Expr::Visits(_) => {}
         }
     }
+
+    /// Resolves every variable (`var`) and scene (`scene`) name to its index.
+    pub(crate) fn resolve(&mut self, var: &dyn Fn(&mut IdRef), scene: &dyn Fn(&mut IdRef)) {
+        match self {
+            Expr::Var(name) => var(name),
+            Expr::Visits(id) => scene(id),
+            Expr::Unary(_, e) => e.resolve(var, scene),
+            Expr::Binary(_, a, b) => {
+                a.resolve(var, scene);
+                b.resolve(var, scene);
+            }
+            Expr::Int(_) | Expr::Bool(_) => {}
+        }
+    }
 }
 
 impl fmt::Display for Expr {
@@ -373,8 +397,8 @@ pub enum AssignOp {
 pub struct Effect {
     /// Only applied when this holds.
     pub guard: Option<Expr>,
-    /// The variable written.
-    pub target: Arc<str>,
+    /// The variable written (by name, and once loaded by index).
+    pub target: IdRef,
     /// How it is written.
     pub op: AssignOp,
     /// The value (or amount).
@@ -786,7 +810,7 @@ fn check(node: &Node, scope: &dyn Scope) -> Result<(Expr, Type), ExprError> {
                     type_hint(want),
                 ));
             }
-            (Expr::Unary(*op, Arc::new(e)), want)
+            (Expr::Unary(*op, Box::new(e)), want)
         }
         Ast::Binary(op, op_at, a, b) => {
             // A bare enumeration value takes its type from the other side.
@@ -829,10 +853,12 @@ fn check(node: &Node, scope: &dyn Scope) -> Result<(Expr, Type), ExprError> {
                 _ => {}
             }
             if *op == BinOp::Div && rhs.constant() == Some(0) {
-                return Err(ExprError::new(b.at, "division by zero")
-                    .hint("the divisor is always 0 here; divide by something else"));
+                return Err(
+                    ExprError::of(ErrorKind::DivisionByZero, b.at, "division by zero")
+                        .hint("the divisor is always 0 here; divide by something else"),
+                );
             }
-            (Expr::Binary(*op, Arc::new(lhs), Arc::new(rhs)), result)
+            (Expr::Binary(*op, Box::new(lhs), Box::new(rhs)), result)
         }
     })
 }
@@ -1158,6 +1184,7 @@ mod tests {
         ] {
             let err = parse_effect(&format!("devotion = {src}"), &S).unwrap_err();
             assert!(err.message.contains("division by zero"), "{src}: {err:?}");
+            assert_eq!(err.kind, ErrorKind::DivisionByZero, "its own kind: E0205");
         }
         assert!(parse_condition("devotion / (illusion - illusion) > 1", &S).is_ok());
     }

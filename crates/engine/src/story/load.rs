@@ -113,6 +113,7 @@ pub(crate) fn finish_keeping(mut cx: Ctx<'_>, keep: bool) -> (Loaded, Option<Kep
     // Sanitise once, here: nothing downstream neutralises story text again.
     if let Some(s) = &mut story {
         safe::story(s);
+        super::resolve::index(s);
     }
     safe::diagnostics(&mut diagnostics);
     let has_errors = diagnostics.iter().any(Diagnostic::is_error);

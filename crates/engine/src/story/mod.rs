@@ -7,14 +7,17 @@ pub mod diag;
 pub mod emphasis;
 pub mod expr;
 mod files;
+mod id;
 pub mod incremental;
 pub mod l10n;
+pub mod layout;
 pub mod load;
 pub mod model;
 mod named;
 mod passes;
 #[allow(missing_docs)] // every field is documented in docs/format.md
 pub mod raw;
+mod resolve;
 mod safe;
 pub mod scan;
 pub mod site;

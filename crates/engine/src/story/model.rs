@@ -4,8 +4,10 @@
 //! events); the indices here are only a lookup cache.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use super::expr::{Effect, Expr, Type};
+use super::layout::Layout;
 use super::text::Text;
 
 /// A declared variable.
@@ -251,6 +253,9 @@ pub struct Story {
     pub words: super::words::Words,
     pub(crate) scene_index: HashMap<String, usize>,
     pub(crate) var_index: HashMap<String, usize>,
+    /// Dense numbering of variables, scenes and once-only choices, built by the loader
+    /// (see [`Layout`]); game states share it.
+    pub(crate) layout: Arc<Layout>,
 }
 
 impl Story {
@@ -264,6 +269,13 @@ impl Story {
     #[must_use]
     pub fn scene_position(&self, id: &str) -> Option<usize> {
         self.scene_index.get(id).copied()
+    }
+
+    /// The numbering of this story's variables, scenes and once-only choices that game
+    /// states use.
+    #[must_use]
+    pub fn layout(&self) -> &Arc<Layout> {
+        &self.layout
     }
 
     /// Where a `<return>` may lead, ignoring which detour is open: the position of the

@@ -8,6 +8,7 @@
 //! `(` inside a string or a comment is never mistaken for a bracket.
 
 use std::collections::HashMap;
+use std::ops::Range;
 
 /// What a token is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -522,31 +523,89 @@ fn key_before(src: &str, quote: usize) -> Option<String> {
     (!key.is_empty()).then(|| key.to_owned())
 }
 
-/// At most [`QUOTE_COLUMNS`](crate::limits::QUOTE_COLUMNS) characters of `line` around
-/// byte `at`, tabs shown as one space (they would misalign the caret), with `…` at a
-/// cut end; and the 1-based column of `at` in that window. Walks only the window.
+/// The part of a source text that a diagnostic quotes for the bytes `span`, and
+/// whether it was cut short of the line at either end.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Window {
+    /// Bytes of the text, on character boundaries.
+    pub range: Range<usize>,
+    /// The line goes on before the window.
+    pub cut_before: bool,
+    /// The line goes on after the window.
+    pub cut_after: bool,
+}
+
+/// The one rule for how much of its line a diagnostic quotes: the whole line when it
+/// is at most [`QUOTE_COLUMNS`](crate::limits::QUOTE_COLUMNS) characters; else that
+/// many characters around `span`, half before it (more when the line ends soon after)
+/// and the rest from its start on. Never past the ends of the line(s) holding the span
+/// (a line break inside the span does not end the window; `\r` before a line break is
+/// left out). Walks only the window, so any number of diagnostics on one long line
+/// stays linear in the output. Both the diagnostic's own quoted line
+/// ([`quote_around`]) and the front end's snippets use it.
+#[must_use]
+pub fn quote_window(text: &str, span: Range<usize>) -> Window {
+    let width = crate::limits::QUOTE_COLUMNS;
+    let mut start = span.start.min(text.len());
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = span.end.clamp(start, text.len());
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    // What the line offers on each side of the span's start, up to the whole width.
+    let mut before = Vec::with_capacity(width.min(start));
+    for (i, c) in text[..start].char_indices().rev() {
+        if c == '\n' || before.len() == width {
+            break;
+        }
+        before.push(i);
+    }
+    let mut after = Vec::with_capacity(width.min(text.len() - start));
+    for (i, c) in text[start..].char_indices() {
+        let at = start + i;
+        if (c == '\n' && at >= end) || after.len() == width {
+            break;
+        }
+        after.push(at + c.len_utf8());
+    }
+    let back = before.len().min((width / 2).max(width - after.len()));
+    let ahead = after.len().min(width - back);
+    let from = if back == 0 { start } else { before[back - 1] };
+    let mut to = if ahead == 0 { start } else { after[ahead - 1] };
+    let line_goes_on = |c: Option<char>| c.is_some_and(|c| c != '\n');
+    let cut_before = line_goes_on(text[..from].chars().next_back());
+    let cut_after = line_goes_on(text[to..].chars().next()) && !text[to..].starts_with("\r\n");
+    if text[to..].starts_with('\n') && text[from..to].ends_with('\r') {
+        to -= 1;
+    }
+    Window {
+        range: from..to,
+        cut_before,
+        cut_after,
+    }
+}
+
+/// The window ([`quote_window`]) of `line` around byte `at`, tabs shown as one space
+/// (they would misalign the caret), with `…` at a cut end; and the 1-based column of
+/// `at` in that window.
 #[must_use]
 pub fn quote_around(line: &str, at: usize) -> (String, usize) {
-    let width = crate::limits::QUOTE_COLUMNS;
     let mut at = at.min(line.len());
     while !line.is_char_boundary(at) {
         at -= 1;
     }
-    let (before, after) = line.split_at(at);
-    let back: Vec<char> = before.chars().rev().take(width / 2).collect();
-    let cut_before = before.chars().rev().nth(back.len()).is_some();
-    let mut forward = after.chars();
-    let ahead: Vec<char> = forward.by_ref().take(width - back.len()).collect();
-    let cut_after = forward.next().is_some();
+    let w = quote_window(line, at..at);
     let tab = |c: char| if c == '\t' { ' ' } else { c };
     let mut text = String::new();
-    if cut_before {
+    if w.cut_before {
         text.push('…');
     }
-    text.extend(back.iter().rev().copied().map(tab));
+    text.extend(line[w.range.start..at].chars().map(tab));
     let caret = text.chars().count() + 1;
-    text.extend(ahead.into_iter().map(tab));
-    if cut_after {
+    text.extend(line[at..w.range.end].chars().map(tab));
+    if w.cut_after {
         text.push('…');
     }
     (text, caret)
@@ -555,6 +614,49 @@ pub fn quote_around(line: &str, at: usize) -> (String, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::limits::QUOTE_COLUMNS;
+
+    fn quoted<'t>(text: &'t str, w: &Window) -> &'t str {
+        &text[w.range.clone()]
+    }
+
+    #[test]
+    fn a_short_line_is_quoted_whole_and_a_long_one_in_a_window_around_the_span() {
+        let text = "first\n    Choice(goto: \"hal\"),\r\nlast";
+        let at = text.find("\"hal").unwrap();
+        let w = quote_window(text, at..at + 5);
+        assert_eq!(quoted(text, &w), "    Choice(goto: \"hal\"),", "no `\\r`");
+        assert!(!w.cut_before && !w.cut_after);
+
+        let long = format!("{}TARGET{}", "a".repeat(1_000_000), "b".repeat(1_000_000));
+        let at = long.find("TARGET").unwrap();
+        let w = quote_window(&long, at..at + 6);
+        assert_eq!(quoted(&long, &w).chars().count(), QUOTE_COLUMNS);
+        assert_eq!(w.range.start, at - QUOTE_COLUMNS / 2, "half before");
+        assert!(w.cut_before && w.cut_after);
+
+        // Near the end of a long line the window takes more before the span.
+        let at = long.len() - 3;
+        let w = quote_window(&long, at..long.len());
+        assert_eq!(w.range, long.len() - QUOTE_COLUMNS..long.len());
+        assert!(w.cut_before && !w.cut_after);
+    }
+
+    #[test]
+    fn a_span_over_a_line_break_keeps_both_lines_and_characters_stay_whole() {
+        let text = "x = \"one\ntwo\" + y\nnext";
+        let w = quote_window(text, 4..13);
+        assert_eq!(quoted(text, &w), "x = \"one\ntwo\" + y");
+        let wide = "漢".repeat(500);
+        // A span starting mid-character is moved to the character's start.
+        let w = quote_window(&wide, 301..302);
+        assert!(wide.is_char_boundary(w.range.start) && wide.is_char_boundary(w.range.end));
+        assert_eq!(quoted(&wide, &w).chars().count(), QUOTE_COLUMNS);
+        // `quote_around` is the same window, with `…` and the caret's column.
+        let (line, caret) = quote_around(&wide, 300);
+        assert_eq!(line.chars().count(), QUOTE_COLUMNS + 2);
+        assert_eq!(caret, QUOTE_COLUMNS / 2 + 2);
+    }
 
     #[test]
     fn a_key_after_a_multibyte_character_is_found_without_panicking() {

@@ -17,6 +17,7 @@ use super::super::raw::{RawChapter, RawChoice, RawEnding, RawScene};
 use super::super::text::{self, Text};
 use super::context::{Ctx, Site};
 use super::index::SceneIndex;
+use super::printable::{self, LookAlikes};
 
 /// The names an expression may use, built once the whole story has been read.
 pub struct Names<'a> {
@@ -35,9 +36,6 @@ pub struct Names<'a> {
     /// first [`HINTS`] errors get one and a story with 100,000 broken names stays linear.
     hints_left: std::cell::Cell<usize>,
 }
-
-/// Up to this many choices in a scene, repeated ids are found by a scan, not a map.
-const FEW_CHOICES: usize = 16;
 
 /// How many errors get a "did you mean" hint.
 const HINTS: usize = 100;
@@ -243,6 +241,7 @@ pub fn expr_code(kind: ErrorKind) -> &'static str {
         ErrorKind::UnknownVariable => "E0202",
         ErrorKind::Type => "E0203",
         ErrorKind::Markup => "E0204",
+        ErrorKind::DivisionByZero => "E0205",
         ErrorKind::UnknownScene => "E0301",
     }
 }
@@ -560,18 +559,13 @@ pub(super) fn compile_scene(
         let explicit: Vec<bool> = choices.iter().map(|rc| rc.id.is_some()).collect();
         let id_key = |k: usize| if explicit[k] { "id" } else { "goto" };
         // Each kept id and its index in `list`: a map, not a scan of `list`, since a
-        // scene may have thousands of choices (a few are scanned faster than hashed).
-        let many = choices.len() > FEW_CHOICES;
-        let mut kept: HashMap<String, usize> = HashMap::new();
+        // scene may have thousands of choices.
+        let mut kept: HashMap<String, usize> = HashMap::with_capacity(choices.len());
+        let mut look_alikes = LookAlikes::default();
         for (k, rc) in choices.into_iter().enumerate() {
             let this = here.clone().item("Choice", k);
             let ch = compile_choice(cx, &this, rc, names, &mut slot);
-            let seen = if many {
-                kept.get(&ch.id).copied()
-            } else {
-                list.iter().position(|c| c.id == ch.id)
-            };
-            if let Some(j) = seen {
+            if let Some(&j) = kept.get(&ch.id) {
                 let first = written_at[j];
                 let first_site = here
                     .clone()
@@ -594,9 +588,27 @@ pub(super) fn compile_scene(
                 cx.report(d, &this.at(Some(key), &ch.id));
                 continue;
             }
-            if many {
-                kept.insert(ch.id.clone(), list.len());
+            if let Some(earlier) = look_alikes.check(&ch.id, |x| kept.contains_key(x)) {
+                let msg = printable::message(
+                    "choice ids",
+                    &earlier,
+                    &ch.id,
+                    &format!(" of scene `{id}`"),
+                );
+                let mut d = Diagnostic::error("E0117", msg).with_hint(printable::HINT);
+                if let Some(&j) = kept.get(earlier.as_str()) {
+                    let first = written_at[j];
+                    let first_site = here
+                        .clone()
+                        .item("Choice", first)
+                        .at(Some(id_key(first)), &earlier);
+                    if let Some(l) = cx.label(&first_site, "the other one") {
+                        d = d.with_label(l);
+                    }
+                }
+                cx.report(d, &this.clone().at(Some(id_key(k)), &ch.id));
             }
+            kept.insert(ch.id.clone(), list.len());
             list.push(ch);
             written_at.push(k);
         }

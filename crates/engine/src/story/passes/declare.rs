@@ -11,6 +11,7 @@ use super::super::files::limits;
 use super::super::model::{Origin, Variable};
 use super::super::raw::{RawEnding, RawFile, RawHeader, RawVariable};
 use super::context::{Ctx, Site};
+use super::printable::{self, LookAlikes};
 
 /// Everything declared outside scenes.
 pub struct Declarations<'r> {
@@ -66,6 +67,7 @@ pub fn declare<'r>(cx: &mut Ctx<'_>, parsed: &'r [(usize, RawFile)]) -> Declarat
     };
     // Where each ending was first declared: a set, not a scan, for thousands of endings.
     let mut ending_files: HashMap<&str, usize> = HashMap::new();
+    let mut look_alikes = LookAlikes::default();
     for (file, vars, ends) in decl_files {
         for v in vars {
             let Some(var) = variable(cx, file, v) else {
@@ -108,6 +110,20 @@ pub fn declare<'r>(cx: &mut Ctx<'_>, parsed: &'r [(usize, RawFile)]) -> Declarat
                 }
                 report_second(cx, d, &first, &Site::literal(file, Some("id"), &e.id));
                 continue;
+            }
+            if let Some(earlier) = look_alikes.check(&e.id, |x| ending_files.contains_key(x)) {
+                let mut d = Diagnostic::error(
+                    "E0117",
+                    printable::message("ending ids", &earlier, &e.id, ""),
+                )
+                .with_hint(printable::HINT);
+                if let Some(&first) = ending_files.get(earlier.as_str())
+                    && let Some(l) =
+                        cx.label(&Site::literal(first, Some("id"), &earlier), "the other one")
+                {
+                    d = d.with_label(l);
+                }
+                cx.report(d, &Site::literal(file, Some("id"), &e.id));
             }
             ending_files.insert(e.id.as_str(), file);
             out.endings.push((file, e));

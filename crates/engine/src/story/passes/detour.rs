@@ -350,6 +350,45 @@ mod tests {
     use crate::story::SourceFile;
     use crate::verify::{Options, verify};
 
+    /// A story `check` refuses (E0602), compiled anyway: the engine still stops the
+    /// return stack at its bound instead of letting it grow.
+    #[test]
+    fn the_engine_refuses_a_detour_past_the_bound() {
+        let files = [
+            SourceFile {
+                path: "h.ron".into(),
+                bytes: br#"Story(id: "d", title: "D", start: "hall", endings: [Ending(id: "end", title: "End")])"#.to_vec(),
+            },
+            SourceFile {
+                path: "c.ron".into(),
+                bytes: br#"Chapter(title: "T", date: "Day", place: "Here", scenes: [
+                    Scene(id: "hall", text: ["Hall."], choices: [
+                        Choice(id: "again", label: "Again", detour: "hall", goto: "out"),
+                        Choice(id: "out", label: "Out", goto: "out"),
+                    ]),
+                    Scene(id: "out", text: ["Out."], ending: "end"),
+                ])"#
+                .to_vec(),
+            },
+        ];
+        let mut cx = Ctx::new(&files);
+        let (story, _) = run(&mut cx).expect("a header, so a story");
+        let codes: Vec<&str> = cx.diags.iter().map(|d| d.code).collect();
+        assert_eq!(codes, ["E0602"]);
+        let (mut state, _) = crate::engine::start(&story, 1).unwrap();
+        for _ in 0..crate::limits::MAX_DETOUR_DEPTH {
+            crate::engine::choose(&story, &mut state, "again").unwrap();
+        }
+        assert_eq!(state.returns.len(), crate::limits::MAX_DETOUR_DEPTH);
+        let before = state.clone();
+        let err = crate::engine::choose(&story, &mut state, "again").unwrap_err();
+        assert_eq!(
+            err,
+            crate::engine::EngineError::DetourTooDeep("hall".to_owned())
+        );
+        assert_eq!(state, before);
+    }
+
     /// A story `check` refuses (E0601), compiled anyway: `verify` must still report
     /// the return with nowhere to go as a stuck state, not panic or pass it.
     #[test]

@@ -11,6 +11,7 @@ use super::super::model::{Exit, Scene};
 use super::super::raw::RawChapter;
 use super::compile::{Names, compile_choice};
 use super::context::{Ctx, Site};
+use super::printable::{self, LookAlikes};
 
 /// Applies every chapter's extensions to `scenes` (found by `scene_index`).
 pub fn extend(
@@ -23,6 +24,9 @@ pub fn extend(
     // Each extended scene's choice ids, gathered the first time it is extended:
     // thousands of `Extend`s must not each scan every choice.
     let mut extended_ids: HashMap<usize, HashSet<String>> = HashMap::new();
+    // The same, as they print (see `printable`), for the scenes that have any id that
+    // does not print as written.
+    let mut look_alikes: HashMap<usize, LookAlikes> = HashMap::new();
     for (file, c) in chapters {
         for (n, ext) in c.extend.iter().enumerate() {
             let this = Site::extension(*file, n);
@@ -74,7 +78,30 @@ pub fn extend(
                 let ids = extended_ids
                     .entry(target)
                     .or_insert_with(|| list.iter().map(|c| c.id.clone()).collect());
+                let look = look_alikes.entry(target).or_insert_with(|| {
+                    let mut look = LookAlikes::default();
+                    for c in list.iter() {
+                        // The scene's own look-alikes were reported when it was compiled.
+                        let _ = look.check(&c.id, |_| false);
+                    }
+                    look
+                });
                 for (site, explicit, ch) in added {
+                    if !ids.contains(&ch.id)
+                        && let Some(earlier) = look.check(&ch.id, |x| ids.contains(x))
+                    {
+                        let d = Diagnostic::error(
+                            "E0117",
+                            printable::message(
+                                "choice ids",
+                                &earlier,
+                                &ch.id,
+                                &format!(" of scene `{target_id}`"),
+                            ),
+                        )
+                        .with_hint(printable::HINT);
+                        cx.report(d, &site);
+                    }
                     if !ids.insert(ch.id.clone()) {
                         let hint = if explicit {
                             "choice ids must be unique within their scene: rename this `id:`"

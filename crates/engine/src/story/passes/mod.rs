@@ -27,6 +27,7 @@ mod index;
 pub mod lint;
 mod named;
 mod parse;
+mod printable;
 mod read;
 
 use std::collections::HashMap;
@@ -172,6 +173,7 @@ fn assemble(
         content_hash: super::files::content_hash(cx.files),
         scene_index,
         var_index: decls.var_index,
+        layout: std::sync::Arc::default(),
         words: super::words::Words::default(),
     })
 }
