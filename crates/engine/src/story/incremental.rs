@@ -266,6 +266,8 @@ impl Reloader {
         diags.splice(lints.clone(), found);
         lints.end = end;
         clean.kept.kept.ranges[1] = lints;
+        // Numbered and resolved as a full load ends (the new scenes' names too).
+        super::resolve::index(story);
         let mut sorted = diags.clone();
         load::sort(&mut sorted);
         self.loaded.diagnostics = sorted;
