@@ -1,13 +1,14 @@
-//! Engine benchmarks: parsing floor, full load, check, steps and replays, at 1k/10k/100k
-//! scenes of the synthetic story (`butterfly::synth`). See docs/performance.md.
+//! Engine benchmarks: parsing floor, full load, check, reload of one edited file, steps
+//! and replays, at 1k/10k/100k scenes of the synthetic story (`butterfly::synth`). See
+//! docs/performance.md; `benches/ratios.sh` prints the load group's ratios.
 
 use std::hint::black_box;
 use std::time::Duration;
 
 use butterfly::engine::{self, Step};
-use butterfly::story::{self, SourceFile, raw::RawFile};
+use butterfly::story::{self, Reload, Reloader, SourceFile, raw::RawFile};
 use butterfly::{source, synth};
-use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 
 const SIZES: [usize; 3] = [1_000, 10_000, 100_000];
 
@@ -59,9 +60,53 @@ fn loading(c: &mut Criterion) {
         g.bench_with_input(BenchmarkId::new("check_lints", n), &loaded, |b, s| {
             b.iter(|| black_box(story::lint::lint(s)));
         });
+        // 4. Reload after an author saves one file (the middle chapter, a paragraph
+        // changed): read that file, recompile what depends on it. Each run alternates
+        // between two versions, so every reload sees a real edit.
+        let mut reloader = Reloader::new(files.clone(), false);
+        let edited = files.len() / 2;
+        let path = dir.join(&files[edited].path);
+        let versions = edited_versions(&files[edited]);
+        let mut turn = 0usize;
+        g.bench_function(BenchmarkId::new("reload_one_file", n), |b| {
+            b.iter_batched(
+                || {
+                    turn += 1;
+                    std::fs::write(&path, &versions[turn % 2]).unwrap();
+                },
+                |()| {
+                    let bytes = std::fs::read(&path).unwrap();
+                    let how = reloader.edit(vec![(files[edited].path.clone(), bytes)]);
+                    assert_eq!(how, Some(Reload::Incremental));
+                    black_box(reloader.loaded().story.as_ref().unwrap().scenes.len())
+                },
+                BatchSize::PerIteration,
+            );
+        });
+        // What a front end that keeps its own copy of the story pays on top.
+        g.bench_with_input(BenchmarkId::new("story_clone", n), &loaded, |b, s| {
+            b.iter(|| black_box(s.clone()));
+        });
         let _ = std::fs::remove_dir_all(dir);
     }
     g.finish();
+}
+
+/// Two edits of a chapter file: its first paragraph rewritten two ways.
+fn edited_versions(file: &SourceFile) -> [Vec<u8>; 2] {
+    let text = std::str::from_utf8(&file.bytes).unwrap();
+    let open = text.find("text: [\n").unwrap() + "text: [\n".len();
+    let open = open + text[open..].find('"').unwrap() + 1;
+    let close = open + text[open..].find('"').unwrap();
+    [
+        "Rain on the roofs.",
+        "Rain on the {if lucky: lucky | other} roofs.",
+    ]
+    .map(|p| {
+        let mut t = text.to_owned();
+        t.replace_range(open..close, p);
+        t.into_bytes()
+    })
 }
 
 /// A path of `len` steps through the synthetic story, always walking on.

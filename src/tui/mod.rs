@@ -50,7 +50,7 @@ use crate::sanitize::for_terminal;
 use crate::save::{AUTO_SLOT, SaveError, SaveStore};
 use crate::session::Recording;
 use crate::session::reload::{self, Opening, ReloadOutcome};
-use crate::story::Story;
+use crate::story::{Reloader, Story};
 use crate::tools::watch::{self, StoryWatch};
 
 /// Mouse reporting for the wheel only: button events in SGR encoding. crossterm's
@@ -326,6 +326,8 @@ pub fn run_live(
     };
     let mut session = Session::start()?;
     let (mut story, mut language_note) = language.story();
+    // Made at the first reload and kept: later ones recompile only the edited files.
+    let mut reloader = None;
     let mut pending: Vec<Msg> = start
         .map(|state| Msg::Resume {
             note: if scratch {
@@ -359,7 +361,7 @@ pub fn run_live(
                 return Ok(());
             }
             LoopEnd::Reload(state, played) => {
-                let (next, msgs) = reloaded(dir.as_deref(), &opening, state, played);
+                let (next, msgs) = reloaded(dir.as_deref(), &opening, state, played, &mut reloader);
                 if let Some(next) = next {
                     language.base = next;
                     (story, language_note) = language.story();
@@ -417,12 +419,14 @@ fn reopened(
 }
 
 /// Loads the story again from `dir` and carries `state` over; the new story (if it
-/// loaded) and what to tell the app.
+/// loaded) and what to tell the app. `reloader` keeps the last load, so that only the
+/// files that changed since are compiled again.
 fn reloaded(
     dir: Option<&Path>,
     opening: &Opening,
     state: Option<Box<GameState>>,
     played: Duration,
+    reloader: &mut Option<Reloader>,
 ) -> (Option<Story>, Vec<Msg>) {
     let resume = |state: Box<GameState>, note: String| Msg::Resume {
         state,
@@ -443,13 +447,20 @@ fn reloaded(
         );
     };
     let loaded = match crate::source::read_dir(dir) {
-        Ok(files) => crate::story::load_unlinted(&files),
+        Ok(files) => match reloader {
+            Some(r) => {
+                r.replace(files);
+                r.loaded()
+            }
+            None => reloader.insert(Reloader::new(files, false)).loaded(),
+        },
         Err(e) => {
             let note = for_terminal(&format!("Cannot reload: {e}"));
             return (None, keep_old(state, note));
         }
     };
-    let Some(new) = loaded.story else {
+    // The game keeps its own copy: the reloader's is patched by the next edit.
+    let Some(new) = loaded.story.clone() else {
         let first = loaded
             .diagnostics
             .iter()
@@ -729,15 +740,16 @@ mod tests {
         crate::engine::choose(&story, &mut state, "grass").unwrap();
         let carried = || Some(Box::new(state.clone()));
         let opening = Opening::default();
+        let mut kept = None;
 
-        let (new, msgs) = reloaded(Some(&dir), &opening, carried(), Duration::ZERO);
+        let (new, msgs) = reloaded(Some(&dir), &opening, carried(), Duration::ZERO, &mut kept);
         assert!(new.is_some());
         assert_eq!(note(&msgs), "Story reloaded; your game still fits it.");
 
         let gate = dir.join("chapters/a_gate.ron");
         let text = std::fs::read_to_string(&gate).unwrap();
         std::fs::write(&gate, text.replace("goto: \"grass\"", "goto: \"gras\"")).unwrap();
-        let (new, msgs) = reloaded(Some(&dir), &opening, carried(), Duration::ZERO);
+        let (new, msgs) = reloaded(Some(&dir), &opening, carried(), Duration::ZERO, &mut kept);
         assert!(new.is_none(), "the old story plays on");
         assert!(
             note(&msgs).starts_with("The edited story has 1 error(s)"),
@@ -782,7 +794,7 @@ mod tests {
             ),
         )
         .unwrap();
-        let (new, msgs) = reloaded(Some(&dir), &opening, carried(), Duration::ZERO);
+        let (new, msgs) = reloaded(Some(&dir), &opening, carried(), Duration::ZERO, &mut kept);
         assert!(new.is_some());
         assert!(
             note(&msgs).contains("no longer fits at step 1"),
@@ -794,7 +806,27 @@ mod tests {
             other => panic!("{other:?}"),
         }
 
-        let (new, msgs) = reloaded(None, &opening, None, Duration::ZERO);
+        // An edit of a paragraph only: recompiled alone, and the game plays the new text.
+        let edited = std::fs::read_to_string(&gate)
+            .unwrap()
+            .replace("{{braces}} stay *literal*.", "Rain on the gate.");
+        std::fs::write(&gate, edited).unwrap();
+        let (new, msgs) = reloaded(Some(&dir), &opening, carried(), Duration::ZERO, &mut kept);
+        let new = new.expect("the edited story loads");
+        assert!(
+            format!("{:?}", new.scene("gate").unwrap().text).contains("Rain on the gate."),
+            "the edit is in the story"
+        );
+        assert_eq!(
+            Some(&new),
+            crate::story::load_unlinted(&crate::source::read_dir(&dir).unwrap())
+                .story
+                .as_ref(),
+            "the same story as a full load"
+        );
+        assert!(!msgs.is_empty());
+
+        let (new, msgs) = reloaded(None, &opening, None, Duration::ZERO, &mut kept);
         assert!(new.is_none());
         assert!(note(&msgs).contains("--story DIR"));
     }

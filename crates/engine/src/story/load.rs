@@ -82,9 +82,32 @@ fn load_with(files: &[SourceFile], lints: bool) -> Loaded {
     finish(cx)
 }
 
-fn finish(mut cx: Ctx<'_>) -> Loaded {
+/// A load that keeps what an incremental reload needs, when it is clean.
+pub(crate) fn load_keeping(files: &[SourceFile], lints: bool) -> (Loaded, Option<KeptLoad>) {
+    let mut cx = Ctx::new(files);
+    cx.lints = lints;
+    finish_keeping(cx, true)
+}
+
+fn finish(cx: Ctx<'_>) -> Loaded {
+    finish_keeping(cx, false).0
+}
+
+/// What a clean load leaves for an incremental reload ([`super::incremental`]): the
+/// compiler's kept state and the diagnostics in the order the passes found them.
+pub(crate) struct KeptLoad {
+    pub kept: passes::incremental::Kept,
+    pub in_pass_order: Vec<Diagnostic>,
+}
+
+/// Finishes a load; with `keep`, also what an incremental reload needs (clean loads
+/// only).
+pub(crate) fn finish_keeping(mut cx: Ctx<'_>, keep: bool) -> (Loaded, Option<KeptLoad>) {
     let files = cx.files;
-    let mut story = passes::run(&mut cx);
+    let (mut story, kept) = match passes::run(&mut cx) {
+        Some((story, kept)) => (Some(story), Some(kept)),
+        None => (None, None),
+    };
     let lints = cx.lints;
     let mut diagnostics = cx.diags;
     // Sanitise once, here: nothing downstream neutralises story text again.
@@ -94,15 +117,39 @@ fn finish(mut cx: Ctx<'_>) -> Loaded {
     }
     safe::diagnostics(&mut diagnostics);
     let has_errors = diagnostics.iter().any(Diagnostic::is_error);
+    let stats = stats(story.as_ref(), lints);
+    let kept = match kept {
+        Some(kept) if keep && !has_errors => Some(KeptLoad {
+            kept,
+            in_pass_order: diagnostics.clone(),
+        }),
+        _ => None,
+    };
+    sort(&mut diagnostics);
+    let loaded = Loaded {
+        story: if has_errors { None } else { story },
+        diagnostics,
+        file_count: files.len(),
+        stats,
+    };
+    (loaded, kept)
+}
+
+/// The summary's counts of what compiled.
+pub(crate) fn stats(story: Option<&Story>, lints: bool) -> Stats {
     // Counting every word of a large story is real work: only the checker's summary
     // needs it, and the checker is the caller that asks for the lints.
     let words = |s: &Story| if lints { s.word_count() } else { 0 };
-    let stats = story.as_ref().map_or_else(Stats::default, |s| Stats {
+    story.map_or_else(Stats::default, |s| Stats {
         scenes: s.scenes.len(),
         choices: s.choice_count(),
         words: words(s),
         endings: s.endings.len(),
-    });
+    })
+}
+
+/// Diagnostics in file order, then line and column (stable: ties keep pass order).
+pub(crate) fn sort(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| {
         (a.file.is_empty(), &a.file, a.line, a.col).cmp(&(
             b.file.is_empty(),
@@ -111,10 +158,4 @@ fn finish(mut cx: Ctx<'_>) -> Loaded {
             b.col,
         ))
     });
-    Loaded {
-        story: if has_errors { None } else { story },
-        diagnostics,
-        file_count: files.len(),
-        stats,
-    }
 }

@@ -8,6 +8,7 @@ pub mod emphasis;
 pub mod expr;
 mod files;
 mod id;
+pub mod incremental;
 pub mod l10n;
 pub mod layout;
 pub mod load;
@@ -26,6 +27,7 @@ pub mod words;
 pub use passes::lint;
 
 pub use diag::{Diagnostic, Label, Severity};
+pub use incremental::{Reload, Reloader};
 pub use load::{Loaded, SourceFile, load, load_limited, load_unlinted};
 pub use model::{Chance, Choice, Ending, Exit, RETURN, Route, Scene, Story, Variable};
 pub use text::Text;

@@ -7,7 +7,7 @@
 use serde::Deserialize;
 
 /// One `*.ron` file: the story header or a chapter.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub enum RawFile {
     /// The header: exactly one per story.
@@ -17,7 +17,7 @@ pub enum RawFile {
 }
 
 /// `Story(...)`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, rename = "Story")]
 pub struct RawHeader {
     pub id: String,
@@ -42,7 +42,7 @@ pub struct RawHeader {
 }
 
 /// `Int(...)` or `Flag(...)`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, rename = "Variable")]
 pub enum RawVariable {
     /// An integer, optionally bounded.
@@ -71,7 +71,7 @@ pub enum RawVariable {
 }
 
 /// `Ending(...)`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, rename = "Ending")]
 pub struct RawEnding {
     pub id: String,
@@ -83,7 +83,7 @@ pub struct RawEnding {
 }
 
 /// `Chapter(...)`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, rename = "Chapter")]
 pub struct RawChapter {
     pub title: String,
@@ -107,7 +107,7 @@ pub struct RawChapter {
 
 /// `Named(name: "...", do: [...])` in `effects:`, `Named(name: "...", when: "...")` in
 /// `conditions:`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, rename = "Named")]
 pub struct RawNamed {
     pub name: String,
@@ -118,7 +118,7 @@ pub struct RawNamed {
 }
 
 /// `Scene(...)`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, rename = "Scene")]
 pub struct RawScene {
     pub id: String,
@@ -145,7 +145,7 @@ pub struct RawScene {
 }
 
 /// `Choice(...)`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, rename = "Choice")]
 pub struct RawChoice {
     #[serde(default)]
@@ -169,7 +169,7 @@ pub struct RawChoice {
 }
 
 /// `(percent: 30, goto: "x", effects: [...])`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, rename = "Chance")]
 pub struct RawChance {
     pub percent: u8,
@@ -179,7 +179,7 @@ pub struct RawChance {
 }
 
 /// `Route(when: "...", goto: "...")`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, rename = "Route")]
 pub struct RawRoute {
     #[serde(default)]
@@ -190,7 +190,7 @@ pub struct RawRoute {
 }
 
 /// `Extend(scene: "...", choices: [...])`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, rename = "Extend")]
 pub struct RawExtend {
     pub scene: String,

@@ -12,22 +12,37 @@
 //! refuse ids with control characters); the scene index is rebuilt to match.
 
 use super::diag::Diagnostic;
-use super::model::{Exit, Story};
+use super::model::{Exit, Scene, Story};
 use super::text::{Segment, Text};
 use crate::sanitize::for_terminal;
 
-fn clean(s: &mut String) {
+/// Neutralises `s` if it holds a control or bidirectional-override character; true
+/// when it changed.
+fn clean(s: &mut String) -> bool {
+    // Printable ASCII (nearly all story text) needs no look at its characters; checked
+    // a block at a time without stopping early, which compiles to wide comparisons.
+    let printable_ascii = s.as_bytes().chunks(64).all(|block| {
+        block
+            .iter()
+            .fold(0u8, |bad, &b| bad | u8::from(!(0x20..0x7f).contains(&b)))
+            == 0
+    });
+    if printable_ascii {
+        return false;
+    }
     if s.chars()
         .any(|c| c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'))
     {
         *s = for_terminal(s);
+        return true;
     }
+    false
 }
 
 fn clean_segments(segments: &mut [Segment]) {
     for seg in segments {
         match seg {
-            Segment::Lit(s) | Segment::Tag(s) => clean(s),
+            Segment::Lit(s) | Segment::Tag(s) => _ = clean(s),
             Segment::Var(_) | Segment::EnumVar(..) => {}
             Segment::If(_, then, otherwise) => {
                 clean_segments(then);
@@ -61,51 +76,66 @@ pub(crate) fn story(story: &mut Story) {
     clean_texts(&mut story.content_note);
     clean_texts(&mut story.afterword);
     clean_texts(&mut story.credits);
-    story.files.iter_mut().for_each(clean);
+    story.files.iter_mut().for_each(|f| _ = clean(f));
     for e in &mut story.endings {
         clean(&mut e.id);
         clean(&mut e.title);
         clean_texts(&mut e.epilogue);
     }
+    let mut ids_changed = false;
     for s in &mut story.scenes {
-        for f in [&mut s.id, &mut s.chapter, &mut s.date, &mut s.place] {
-            clean(f);
-        }
-        clean_texts(&mut s.text);
-        s.tags.iter_mut().for_each(clean);
-        match &mut s.exit {
-            Exit::Choices(choices) => {
-                for c in choices {
-                    clean(&mut c.id);
-                    clean(&mut c.goto);
-                    if let Some(d) = &mut c.detour {
-                        clean(d);
-                    }
-                    clean_segments(&mut c.label.segments);
-                    c.tags.iter_mut().for_each(clean);
-                    if let Some(d) = &mut c.disabled {
-                        clean(d);
-                    }
-                    if let Some(chance) = &mut c.chance {
-                        clean(&mut chance.goto);
-                    }
+        ids_changed |= scene(s);
+    }
+    // Scene ids are checked to be letters, digits, `_` and `-`, so this happens only in
+    // a story with errors; the index must then follow the neutralised ids.
+    if ids_changed {
+        story.scene_index = story
+            .scenes
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.clone(), i))
+            .collect();
+    }
+}
+
+/// Makes every string of one scene terminal-safe (an incremental reload cleans only the
+/// scenes it recompiled); true when its id changed.
+pub(crate) fn scene(s: &mut Scene) -> bool {
+    let id_changed = clean(&mut s.id);
+    for f in [&mut s.chapter, &mut s.date, &mut s.place] {
+        clean(f);
+    }
+    clean_texts(&mut s.text);
+    s.tags.iter_mut().for_each(|t| _ = clean(t));
+    match &mut s.exit {
+        Exit::Choices(choices) => {
+            for c in choices {
+                clean(&mut c.id);
+                clean(&mut c.goto);
+                if let Some(d) = &mut c.detour {
+                    clean(d);
+                }
+                clean_segments(&mut c.label.segments);
+                c.tags.iter_mut().for_each(|t| _ = clean(t));
+                if let Some(d) = &mut c.disabled {
+                    clean(d);
+                }
+                if let Some(chance) = &mut c.chance {
+                    clean(&mut chance.goto);
                 }
             }
-            Exit::Routes(routes) => routes.iter_mut().for_each(|r| {
+        }
+        Exit::Routes(routes) => {
+            for r in routes {
                 clean(&mut r.goto);
                 if let Some(d) = &mut r.detour {
                     clean(d);
                 }
-            }),
-            Exit::Ending(e) => clean(e),
+            }
         }
+        Exit::Ending(e) => _ = clean(e),
     }
-    story.scene_index = story
-        .scenes
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.id.clone(), i))
-        .collect();
+    id_changed
 }
 
 /// Makes every string of each diagnostic terminal-safe.

@@ -299,10 +299,11 @@ fn compile_text(
     }
 }
 
-/// Like `compile_text`, taking the paragraph so that plain text is moved, not copied.
-fn compile_paragraph(
+/// Like `compile_text`, taking the text so that plain text is moved, not copied.
+fn compile_owned(
     cx: &mut Ctx<'_>,
     base: &Site,
+    key: &'static str,
     src: String,
     names: &Names<'_>,
     slot: &mut u32,
@@ -313,7 +314,7 @@ fn compile_paragraph(
     match text::parse_owned(src, names, slot) {
         Ok(t) => Some(t),
         Err((e, src)) => {
-            expr_error(cx, e, &base.at(Some("text"), &src));
+            expr_error(cx, e, &base.at(Some(key), &src));
             None
         }
     }
@@ -424,13 +425,14 @@ fn check_detour(cx: &mut Ctx<'_>, base: &Site, target: &str, names: &Names<'_>) 
 }
 
 /// Compiles one choice; `base` locates it (its scene or extension, and its index).
+/// The raw choice is taken so that its strings move into the compiled one.
 ///
 /// Every part is checked even when another part is broken; a label that does not
 /// compile is left empty (the story has errors, so it is never shown).
 pub fn compile_choice(
     cx: &mut Ctx<'_>,
     base: &Site,
-    rc: &RawChoice,
+    mut rc: RawChoice,
     names: &Names<'_>,
     slot: &mut u32,
 ) -> Choice {
@@ -438,7 +440,8 @@ pub fn compile_choice(
     if let Some(d) = &rc.detour {
         check_detour(cx, base, d, names);
     }
-    let label = compile_text(cx, base, "label", &rc.label, names, slot).unwrap_or_default();
+    let label_src = std::mem::take(&mut rc.label);
+    let label = compile_owned(cx, base, "label", label_src, names, slot).unwrap_or_default();
     let when = rc
         .when
         .as_deref()
@@ -460,13 +463,14 @@ pub fn compile_choice(
             effects: compile_effects(cx, base, &c.effects, names),
         }
     });
+    let explicit = rc.id.is_some();
     // A detour's choices usually all come back to their own scene: named after the
     // detour, they do not collide on the shared `goto`.
     let id = rc
         .id
-        .clone()
+        .take()
         .unwrap_or_else(|| rc.detour.clone().unwrap_or_else(|| rc.goto.clone()));
-    if rc.id.is_some() {
+    if explicit {
         cx.savable_id("a choice id", &id, &base.at(Some("id"), &id));
     }
     if id == CONTINUE {
@@ -477,23 +481,23 @@ pub fn compile_choice(
     Choice {
         id,
         label,
-        goto: rc.goto.clone(),
-        detour: rc.detour.clone(),
+        goto: rc.goto,
+        detour: rc.detour,
         // Kept even when the condition did not compile (the story then has errors and
         // is never played): the lints still see that the author wrote one.
-        when_source: rc.when.clone(),
+        when_source: rc.when,
         when,
-        disabled: rc.disabled.clone(),
+        disabled: rc.disabled,
         effects,
         once: rc.once,
         chance,
-        tags: rc.tags.clone(),
+        tags: rc.tags,
         origin: Origin { file: base.file },
     }
 }
 
 #[allow(clippy::too_many_lines)]
-fn compile_scene(
+pub(super) fn compile_scene(
     cx: &mut Ctx<'_>,
     file: usize,
     chapter: &RawChapter,
@@ -501,8 +505,13 @@ fn compile_scene(
     names: &Names<'_>,
 ) -> Scene {
     let paragraphs = std::mem::take(&mut s.text);
+    let raw_choices = s.choices.take();
+    let has_choices = raw_choices.is_some();
+    let tags = std::mem::take(&mut s.tags);
+    let scene_id = std::mem::take(&mut s.id);
+    let scene_chapter = s.chapter.take();
     let s = &s;
-    let id = s.id.as_str();
+    let id = scene_id.as_str();
     let here = Site::scene(file, id);
     if is_scene_id(id) {
         cx.savable_id("a scene id", id, &here);
@@ -514,7 +523,7 @@ fn compile_scene(
     let mut slot = 0;
     let mut text = Vec::with_capacity(paragraphs.len());
     for p in paragraphs {
-        if let Some(t) = compile_paragraph(cx, &here, p, names, &mut slot) {
+        if let Some(t) = compile_owned(cx, &here, "text", p, names, &mut slot) {
             text.push(t);
         }
     }
@@ -530,7 +539,7 @@ fn compile_scene(
             cx.report(d, &here);
         }
     }
-    let exits = usize::from(s.choices.is_some())
+    let exits = usize::from(has_choices)
         + usize::from(s.next.is_some())
         + usize::from(s.routes.is_some())
         + usize::from(s.ending.is_some());
@@ -542,16 +551,18 @@ fn compile_scene(
         .with_hint("use exactly one of `choices`, `next`, `routes` or `ending`");
         cx.report(d, &here);
     }
-    let exit = if let Some(choices) = &s.choices {
+    let exit = if let Some(choices) = raw_choices {
         let mut list: Vec<Choice> = Vec::with_capacity(choices.len());
         // Where each kept choice is in the file's list, to point back at it.
         let mut written_at: Vec<usize> = Vec::with_capacity(choices.len());
-        let id_key = |rc: &RawChoice| if rc.id.is_some() { "id" } else { "goto" };
+        // Whether each choice of the file's list has an explicit `id:`.
+        let explicit: Vec<bool> = choices.iter().map(|rc| rc.id.is_some()).collect();
+        let id_key = |k: usize| if explicit[k] { "id" } else { "goto" };
         // Each kept id and its index in `list`: a map, not a scan of `list`, since a
         // scene may have thousands of choices.
         let mut kept: HashMap<String, usize> = HashMap::with_capacity(choices.len());
         let mut look_alikes = LookAlikes::default();
-        for (k, rc) in choices.iter().enumerate() {
+        for (k, rc) in choices.into_iter().enumerate() {
             let this = here.clone().item("Choice", k);
             let ch = compile_choice(cx, &this, rc, names, &mut slot);
             if let Some(&j) = kept.get(&ch.id) {
@@ -559,10 +570,10 @@ fn compile_scene(
                 let first_site = here
                     .clone()
                     .item("Choice", first)
-                    .at(Some(id_key(&choices[first])), &ch.id);
+                    .at(Some(id_key(first)), &ch.id);
                 let label = cx.label(&first_site, "first used here");
                 let msg = format!("choice id `{}` is used twice in scene `{id}`", ch.id);
-                let (key, hint) = if rc.id.is_some() {
+                let (key, hint) = if explicit[k] {
                     ("id", "choice ids must be unique within their scene")
                 } else {
                     (
@@ -590,12 +601,12 @@ fn compile_scene(
                     let first_site = here
                         .clone()
                         .item("Choice", first)
-                        .at(Some(id_key(&choices[first])), &earlier);
+                        .at(Some(id_key(first)), &earlier);
                     if let Some(l) = cx.label(&first_site, "the other one") {
                         d = d.with_label(l);
                     }
                 }
-                cx.report(d, &this.clone().at(Some(id_key(rc)), &ch.id));
+                cx.report(d, &this.clone().at(Some(id_key(k)), &ch.id));
             }
             kept.insert(ch.id.clone(), list.len());
             list.push(ch);
@@ -679,14 +690,14 @@ fn compile_scene(
         Exit::Routes(Vec::new())
     };
     Scene {
-        id: s.id.clone(),
-        chapter: s.chapter.clone().unwrap_or_else(|| chapter.title.clone()),
+        id: scene_id,
+        chapter: scene_chapter.unwrap_or_else(|| chapter.title.clone()),
         date: date.unwrap_or_default(),
         place: place.unwrap_or_default(),
         on_enter,
         text,
         exit,
-        tags: s.tags.clone(),
+        tags,
         origin: Origin { file },
     }
 }

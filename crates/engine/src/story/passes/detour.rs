@@ -372,7 +372,7 @@ mod tests {
             },
         ];
         let mut cx = Ctx::new(&files);
-        let story = run(&mut cx).expect("a header, so a story");
+        let (story, _) = run(&mut cx).expect("a header, so a story");
         let codes: Vec<&str> = cx.diags.iter().map(|d| d.code).collect();
         assert_eq!(codes, ["E0602"]);
         let (mut state, _) = crate::engine::start(&story, 1).unwrap();
@@ -411,7 +411,7 @@ mod tests {
             },
         ];
         let mut cx = Ctx::new(&files);
-        let story = run(&mut cx).expect("a header, so a story");
+        let (story, _) = run(&mut cx).expect("a header, so a story");
         let codes: Vec<&str> = cx.diags.iter().map(|d| d.code).collect();
         assert_eq!(codes, ["E0601"]);
         let report = verify(&story, &Options::default()).unwrap();

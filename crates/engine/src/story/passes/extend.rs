@@ -69,7 +69,7 @@ pub fn extend(
             let mut added = Vec::new();
             for (k, rc) in ext.choices.iter().enumerate() {
                 let site = this.clone().item("Choice", k);
-                let ch = compile_choice(cx, &site, rc, names, &mut slot);
+                let ch = compile_choice(cx, &site, rc.clone(), names, &mut slot);
                 let explicit = rc.id.is_some();
                 let key = if explicit { "id" } else { "goto" };
                 added.push((site.at(Some(key), &ch.id), explicit, ch));

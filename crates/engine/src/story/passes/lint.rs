@@ -30,7 +30,7 @@ pub fn lint(story: &Story) -> Vec<Finding> {
 }
 
 /// Runs the lints the loader was asked for, over a story that may have errors.
-pub(super) fn run(cx: &mut Ctx<'_>, story: &Story) {
+pub(crate) fn run(cx: &mut Ctx<'_>, story: &Story) {
     if !cx.lints {
         return;
     }
@@ -182,12 +182,12 @@ fn unreached_endings(story: &Story, reachable: &[bool]) -> Vec<Finding> {
 }
 
 fn unused_variables(story: &Story) -> Vec<Finding> {
-    let mut read: HashSet<&str> = HashSet::new();
-    let mut written: HashSet<&str> = HashSet::new();
+    // By position among the variables: one lookup per use, no set of names to hash into.
+    let mut read = vec![false; story.variables.len()];
+    let mut written = vec![false; story.variables.len()];
     let mut note_read = |name: &str| {
-        // Names live in the story; look them up to borrow from it rather than `name`.
-        if let Some(v) = story.variable(name) {
-            read.insert(v.name.as_str());
+        if let Some(&i) = story.var_index.get(name) {
+            read[i] = true;
         }
     };
     for s in &story.scenes {
@@ -217,8 +217,8 @@ fn unused_variables(story: &Story) -> Vec<Finding> {
                 g.for_each_var(&mut note_read);
             }
             e.value.for_each_var(&mut note_read);
-            if let Some(v) = story.variable(&e.target) {
-                written.insert(v.name.as_str());
+            if let Some(&i) = story.var_index.get(&*e.target) {
+                written[i] = true;
             }
         }
     }
@@ -226,10 +226,10 @@ fn unused_variables(story: &Story) -> Vec<Finding> {
         t.for_each_var(&mut note_read);
     }
     let mut out = Vec::new();
-    for v in &story.variables {
+    for (i, v) in story.variables.iter().enumerate() {
         let site = Site::literal(v.origin.file, Some("name"), &v.name);
         let name = v.name.as_str();
-        let finding = match (written.contains(name), read.contains(name)) {
+        let finding = match (written[i], read[i]) {
             (true, true) => continue,
             (false, false) => {
                 Diagnostic::warning("W0407", format!("variable `{name}` is never used"))

@@ -22,6 +22,7 @@ pub mod context;
 mod declare;
 mod detour;
 mod extend;
+pub(crate) mod incremental;
 mod index;
 pub mod lint;
 mod named;
@@ -38,8 +39,9 @@ use compile::Names;
 pub use context::Ctx;
 
 /// Runs the passes in order. Returns the story when a header was found (even with
-/// errors: the caller keeps it only without them).
-pub fn run(cx: &mut Ctx<'_>) -> Option<Story> {
+/// errors: the caller keeps it only without them), with what an incremental reload
+/// needs to recompile one file later without redoing the others (see [`incremental`]).
+pub(crate) fn run(cx: &mut Ctx<'_>) -> Option<(Story, incremental::Kept)> {
     if let read::Read::Stop = read::read(cx) {
         return None;
     }
@@ -64,16 +66,35 @@ pub fn run(cx: &mut Ctx<'_>) -> Option<Story> {
         .collect();
     names.named = named::declare(cx, &parsed, &names);
     let chapters = chapters(&parsed);
+    let compiled_from = cx.diags.len();
     let mut scenes = compile::compile_scenes(cx, with_bodies(&chapters, bodies), &names);
+    let compiled_to = cx.diags.len();
     let scene_index = index_of(&scenes);
     extend::extend(cx, &chapters, &mut scenes, &scene_index, &names);
     let story = assemble(cx, decls, scenes, scene_index, &names);
+    let lints_from = cx.diags.len();
     if let Some(story) = &story {
-        detour::check(cx, story);
-        lint::run(cx, story);
+        graph_checks(cx, story);
     }
+    let lints_to = cx.diags.len();
     report_unchecked(cx);
-    story
+    let named = std::mem::take(&mut names.named);
+    drop(names);
+    let story = story?;
+    let kept = incremental::Kept::new(
+        parsed,
+        scene_map,
+        named,
+        [compiled_from..compiled_to, lints_from..lints_to],
+    );
+    Some((story, kept))
+}
+
+/// The passes that judge the finished story as one graph (detours, then the lints if
+/// asked for): an incremental reload runs these again over the whole story.
+pub(crate) fn graph_checks(cx: &mut Ctx<'_>, story: &Story) {
+    detour::check(cx, story);
+    lint::run(cx, story);
 }
 
 /// Takes the scenes out of the parsed chapters, `(file, scenes)` in file order.
