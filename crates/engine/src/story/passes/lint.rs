@@ -173,8 +173,11 @@ fn unreached_endings(story: &Story, reachable: &[bool]) -> Vec<Finding> {
         .map(|e| {
             let file = e.origin.file;
             (
-                Diagnostic::warning("W0402", format!("no path reaches ending `{}`", e.id))
-                    .with_hint("end a reachable scene with `ending: \"...\"` naming it"),
+                Diagnostic::warning(
+                    "W0402",
+                    format!("no path reaches ending `{}`", e.id.escape_debug()),
+                )
+                .with_hint("end a reachable scene with `ending: \"...\"` naming it"),
                 Site::literal(file, Some("id"), &e.id),
             )
         })
@@ -286,7 +289,9 @@ fn choices_that_change_nothing(story: &Story) -> Vec<Finding> {
                         "W0408",
                         format!(
                             "choices `{}` and `{}` of scene `{}` lead to the same scene with the same effects",
-                            b.id, c.id, s.id
+                            b.id.escape_debug(),
+                            c.id.escape_debug(),
+                            s.id
                         ),
                     )
                     .with_hint("whichever the player picks, the story goes on the same way: give one an effect that is read later, or another scene"),
@@ -306,7 +311,10 @@ fn disabled_without_condition(story: &Story) -> Vec<Finding> {
                 out.push((
                     Diagnostic::warning(
                         "W0405",
-                        format!("choice `{}` has a `disabled` reason but no `when`", c.id),
+                        format!(
+                            "choice `{}` has a `disabled` reason but no `when`",
+                            c.id.escape_debug()
+                        ),
                     )
                     .with_hint(
                         "`disabled` explains why a `when` condition fails; add the condition",
