@@ -473,19 +473,9 @@ fn the_branch_plays_to_its_own_ending_by_scripted_input_and_a_save_inside_its_de
     let dir = dir.to_str().unwrap();
     let saves = tempfile::tempdir().unwrap();
     let saves = saves.path().join("saves");
-    let args = [
-        "--saves",
-        saves.to_str().unwrap(),
-        "play",
-        "--plain",
-        "--seed",
-        "4",
-        "--story",
-        dir,
-    ];
     // To the opera, into the programme (a detour), save there; read her name twice,
     // back in the foyer (its second reading), to the wings, stay.
-    let run = common::butterfly(&args, "3\n1\nsave programme\n1\n1\n1\n");
+    let run = common::play_plain(dir, &saves, 4, "3\n1\nsave programme\n1\n1\n1\n");
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
     for line in [
         "The foyer smells of oranges and coal smoke.",
@@ -508,7 +498,7 @@ fn the_branch_plays_to_its_own_ending_by_scripted_input_and_a_save_inside_its_de
     );
 
     // A second game loads the save: inside the detour, the other way out of it.
-    let run = common::butterfly(&args, "load programme\n2\n1\n1\n");
+    let run = common::play_plain(dir, &saves, 4, "load programme\n2\n1\n1\n");
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
     let after_load = run
         .stdout

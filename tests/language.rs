@@ -606,17 +606,12 @@ fn plain_vars_lists_every_variable() {
     std::fs::write(dir.path().join("road.ron"), NAMED_ROAD).unwrap();
     let save_dir = tempfile::tempdir().unwrap();
     let saves = save_dir.path().join("saves");
-    let args = [
-        "--saves",
-        saves.to_str().unwrap(),
-        "play",
-        "--plain",
-        "--seed",
-        "1",
-        "--story",
+    let run = common::play_plain(
         dir.path().to_str().unwrap(),
-    ];
-    let run = common::butterfly(&args, "vars\n1\nvars\nquit\n");
+        &saves,
+        1,
+        "vars\n1\nvars\nquit\n",
+    );
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
         run.stdout.contains(
@@ -660,17 +655,7 @@ fn a_branch_in_the_new_language_checks_clean_plays_to_its_ending_and_verifies() 
     // warms), stay.
     let save_dir = tempfile::tempdir().unwrap();
     let saves = save_dir.path().join("saves");
-    let args = [
-        "--saves",
-        saves.to_str().unwrap(),
-        "play",
-        "--plain",
-        "--seed",
-        "3",
-        "--story",
-        dir,
-    ];
-    let run = common::butterfly(&args, "1\n1\n1\n4\n1\n4\n2\n");
+    let run = common::play_plain(dir, &saves, 3, "1\n1\n1\n4\n1\n4\n2\n");
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
     for line in [
         "You copy the first page slowly, checking every word.",

@@ -141,6 +141,18 @@ pub fn butterfly_in(dir: &Path, args: &[&str], stdin: &str) -> Run {
     run(cmd, stdin)
 }
 
+/// A scripted plain-mode game of the story in `story`: `butterfly --saves SAVES play
+/// --plain --seed SEED --story STORY` with `stdin` piped in. The saves folder is the
+/// caller's, so a later run can load what this one saved.
+pub fn play_plain(story: &str, saves: &Path, seed: u64, stdin: &str) -> Run {
+    let seed = seed.to_string();
+    let saves = saves.to_str().expect("a UTF-8 temporary path");
+    let args = [
+        "--saves", saves, "play", "--plain", "--seed", &seed, "--story", story,
+    ];
+    butterfly(&args, stdin)
+}
+
 /// Like [`butterfly`], the raw bytes: for tests that inspect exactly what was written.
 pub fn butterfly_bytes(args: &[&str], stdin: &str) -> Output {
     let (cmd, _saves) = in_temp_saves(&root(), args);

@@ -348,12 +348,12 @@ fn too_deep(cx: &mut Ctx<'_>, story: &Story, graph: &[Vec<(usize, bool, usize)>]
 mod tests {
     use super::super::{Ctx, run};
     use crate::story::SourceFile;
+    use crate::story::model::Story;
     use crate::verify::{Options, verify};
 
-    /// A story `check` refuses (E0602), compiled anyway: the engine still stops the
-    /// return stack at its bound instead of letting it grow.
-    #[test]
-    fn the_engine_refuses_a_detour_past_the_bound() {
+    /// A one-chapter story whose start is `hall` and whose one ending is `end`, compiled
+    /// even if `check` refuses it, with the codes of what it reported.
+    fn compiled(chapter: &[u8]) -> (Story, Vec<&'static str>) {
         let files = [
             SourceFile {
                 path: "h.ron".into(),
@@ -361,19 +361,28 @@ mod tests {
             },
             SourceFile {
                 path: "c.ron".into(),
-                bytes: br#"Chapter(title: "T", date: "Day", place: "Here", scenes: [
+                bytes: chapter.to_vec(),
+            },
+        ];
+        let mut cx = Ctx::new(&files);
+        let (story, _) = run(&mut cx).expect("a header, so a story");
+        let codes = cx.diags.iter().map(|d| d.code).collect();
+        (story, codes)
+    }
+
+    /// A story `check` refuses (E0602), compiled anyway: the engine still stops the
+    /// return stack at its bound instead of letting it grow.
+    #[test]
+    fn the_engine_refuses_a_detour_past_the_bound() {
+        let (story, codes) = compiled(
+            br#"Chapter(title: "T", date: "Day", place: "Here", scenes: [
                     Scene(id: "hall", text: ["Hall."], choices: [
                         Choice(id: "again", label: "Again", detour: "hall", goto: "out"),
                         Choice(id: "out", label: "Out", goto: "out"),
                     ]),
                     Scene(id: "out", text: ["Out."], ending: "end"),
-                ])"#
-                .to_vec(),
-            },
-        ];
-        let mut cx = Ctx::new(&files);
-        let (story, _) = run(&mut cx).expect("a header, so a story");
-        let codes: Vec<&str> = cx.diags.iter().map(|d| d.code).collect();
+                ])"#,
+        );
         assert_eq!(codes, ["E0602"]);
         let (mut state, _) = crate::engine::start(&story, 1).unwrap();
         for _ in 0..crate::limits::MAX_DETOUR_DEPTH {
@@ -393,26 +402,15 @@ mod tests {
     /// the return with nowhere to go as a stuck state, not panic or pass it.
     #[test]
     fn verify_reports_a_return_with_nowhere_to_go_as_stuck() {
-        let files = [
-            SourceFile {
-                path: "h.ron".into(),
-                bytes: br#"Story(id: "d", title: "D", start: "hall", endings: [Ending(id: "end", title: "End")])"#.to_vec(),
-            },
-            SourceFile {
-                path: "c.ron".into(),
-                bytes: br#"Chapter(title: "T", date: "Day", place: "Here", scenes: [
+        let (story, codes) = compiled(
+            br#"Chapter(title: "T", date: "Day", place: "Here", scenes: [
                     Scene(id: "hall", text: ["Hall."], choices: [
                         Choice(id: "back", label: "Back", goto: "<return>"),
                         Choice(id: "out", label: "Out", goto: "out"),
                     ]),
                     Scene(id: "out", text: ["Out."], ending: "end"),
-                ])"#
-                .to_vec(),
-            },
-        ];
-        let mut cx = Ctx::new(&files);
-        let (story, _) = run(&mut cx).expect("a header, so a story");
-        let codes: Vec<&str> = cx.diags.iter().map(|d| d.code).collect();
+                ])"#,
+        );
         assert_eq!(codes, ["E0601"]);
         let report = verify(&story, &Options::default()).unwrap();
         assert!(!report.is_clean());
