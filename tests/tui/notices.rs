@@ -3,7 +3,7 @@
 
 use std::sync::OnceLock;
 
-use butterfly::story::{self, SourceFile, Story};
+use butterfly::story::Story;
 use butterfly::tui::{Msg, Screen, update};
 
 use crate::support::{at_title, playing, render, send};
@@ -30,17 +30,7 @@ fn buggy() -> &'static Story {
             ]),
             Scene(id: "c", text: ["x"], ending: "end"),
         ])"#;
-        let files = [
-            SourceFile {
-                path: "story.ron".into(),
-                bytes: header.as_bytes().to_vec(),
-            },
-            SourceFile {
-                path: "one.ron".into(),
-                bytes: chapter.as_bytes().to_vec(),
-            },
-        ];
-        let loaded = story::load(&files);
+        let loaded = crate::common::load_files(&[("story.ron", header), ("one.ron", chapter)]);
         loaded
             .story
             .unwrap_or_else(|| panic!("{:?}", loaded.diagnostics))

@@ -4,7 +4,7 @@
 
 use std::sync::OnceLock;
 
-use butterfly::story::{self, SourceFile, Story};
+use butterfly::story::Story;
 use butterfly::tui::{Msg, Screen, update};
 
 use crate::support::{playing, render, send};
@@ -32,17 +32,7 @@ fn story() -> &'static Story {
             ]),
             Scene(id: "b", text: ["The end."], ending: "e"),
         ])"#;
-        let files = [
-            SourceFile {
-                path: "story.ron".into(),
-                bytes: header.as_bytes().to_vec(),
-            },
-            SourceFile {
-                path: "one.ron".into(),
-                bytes: chapter.as_bytes().to_vec(),
-            },
-        ];
-        let loaded = story::load(&files);
+        let loaded = crate::common::load_files(&[("story.ron", header), ("one.ron", chapter)]);
         loaded
             .story
             .unwrap_or_else(|| panic!("{:?}", loaded.diagnostics))
