@@ -52,7 +52,7 @@ pub enum Command {
         /// The story directory (default: --story, or the built-in story).
         dir: Option<PathBuf>,
         /// Cap on distinct abstract states; past it nothing is proved.
-        #[arg(long, default_value_t = 5_000_000)]
+        #[arg(long, default_value_t = crate::tools::verify::MAX_STATES)]
         max_states: usize,
     },
     /// Count words, scenes, choices and endings, and measure game lengths.

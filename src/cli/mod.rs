@@ -67,7 +67,7 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
         }
         Some(Command::Explore(args)) if args.exhaustive => verify::verify(
             args.dir.or(story).as_deref(),
-            args.max_states.max(5_000_000),
+            args.max_states.max(crate::tools::verify::MAX_STATES),
         ),
         Some(Command::Explore(args)) => {
             let dir = args.dir.clone().or(story);

@@ -67,6 +67,12 @@ const SEED_TRIES: u64 = 4096;
 /// bound its time.
 pub const GUIDED_TARGETS: usize = 50;
 
+/// Choices and paragraphs the random runs may look at in all. Each step looks at every
+/// choice of its scene and every paragraph of the scene it enters, so a scene with
+/// millions of choices, met in every run, would cost runs × millions; past this budget
+/// no further run starts, and the report says how many were made.
+pub const RUN_WORK: usize = 50_000_000;
+
 /// Most examples kept of each kind of problem, so reports stay readable.
 const EXAMPLES: usize = 5;
 
@@ -219,6 +225,8 @@ impl RunLengths {
 pub struct Report {
     /// The options used.
     pub options: Options,
+    /// Random runs made: `options.runs`, or fewer when [`RUN_WORK`] ran out.
+    pub runs_made: u32,
     /// One entry per declared ending, in declaration order.
     pub endings: Vec<EndingReport>,
     /// The exhaustive search, if it ran.
@@ -266,7 +274,7 @@ pub fn explore(
     let mut runs_reached: HashMap<String, u32> = HashMap::new();
     let mut lengths = RunLengths::default();
 
-    random_runs(
+    let runs_made = random_runs(
         story,
         options,
         &mut seen,
@@ -294,7 +302,7 @@ pub fn explore(
             }
         }
         for (scene, count, path) in found.no_exit {
-            seen.no_exit.push(Trap {
+            seen.no_exit.list.push(Trap {
                 scene,
                 count,
                 example: path,
@@ -349,27 +357,34 @@ pub fn explore(
             if tried >= GUIDED_TARGETS {
                 break;
             }
-            let goals: Vec<search::Goal<'_>> = if seen.scenes.contains(&scene.id) {
+            // Each goal with the choice's position (`None`: the scene itself).
+            let goals: Vec<(Option<usize>, search::Goal<'_>)> = if seen.scenes[i] {
                 scene
                     .choices()
                     .iter()
-                    .filter(|c| !seen.was_offered(&scene.id, &c.id))
-                    .map(|c| search::Goal::Choice {
-                        scene: i,
-                        choice: &c.id,
+                    .enumerate()
+                    .filter(|&(p, _)| !seen.was_offered(i, p))
+                    .map(|(p, c)| {
+                        (
+                            Some(p),
+                            search::Goal::Choice {
+                                scene: i,
+                                choice: &c.id,
+                            },
+                        )
                     })
                     .collect()
             } else {
-                vec![search::Goal::Scenes(std::slice::from_ref(&i))]
+                vec![(None, search::Goal::Scenes(std::slice::from_ref(&i)))]
             };
-            for goal in goals {
+            for (position, goal) in goals {
                 if tried >= GUIDED_TARGETS {
                     break;
                 }
                 // An earlier search may have settled this one on its way.
-                let settled = match goal {
-                    search::Goal::Scenes(_) => seen.scenes.contains(&scene.id),
-                    search::Goal::Choice { choice, .. } => seen.was_offered(&scene.id, choice),
+                let settled = match position {
+                    None => seen.scenes[i],
+                    Some(p) => seen.was_offered(i, p),
                 };
                 if settled {
                     continue;
@@ -423,25 +438,34 @@ pub fn explore(
             }
         })
         .collect();
-    Ok(seen.finish(*options, endings, summary, lengths))
+    let mut report = seen.finish(*options, endings, summary, lengths);
+    report.runs_made = runs_made;
+    Ok(report)
 }
 
 /// Where explored games turned away from `targets` (scene indices): exits from visited
-/// scenes toward unvisited scenes that lead to them, with the condition that stopped
-/// them.
-fn blocked(story: &Story, targets: &[usize], visited: &HashSet<String>) -> Vec<String> {
+/// scenes (`visited`, by index) toward unvisited scenes that lead to them, with the
+/// condition that stopped them.
+fn blocked(story: &Story, targets: &[usize], visited: &[bool]) -> Vec<String> {
     // Only the nearest turns: ways in that run through unvisited scenes alone.
-    let leads =
-        search::leads_to_through(story, targets, |i| !visited.contains(&story.scenes[i].id));
-    let toward =
-        |t: &str| !visited.contains(t) && story.scene_position(t).is_some_and(|j| leads[j]);
+    let leads = search::leads_to_through(story, targets, |i| !visited[i]);
+    let toward = |t: &str| {
+        story
+            .scene_position(t)
+            .is_some_and(|j| !visited[j] && leads[j])
+    };
     let cond = |src: &Option<String>, e: &Option<crate::story::expr::Expr>| {
         src.clone()
             .or_else(|| e.as_ref().map(ToString::to_string))
             .unwrap_or_default()
     };
     let mut out = Vec::new();
-    for s in story.scenes.iter().filter(|s| visited.contains(&s.id)) {
+    for s in story
+        .scenes
+        .iter()
+        .zip(visited)
+        .filter_map(|(s, &v)| v.then_some(s))
+    {
         match &s.exit {
             Exit::Choices(list) => {
                 for c in list {
@@ -501,90 +525,135 @@ fn seed_for(story: &Story, from: u64, steps: &[Step], ending: &str) -> Option<Wi
     })
 }
 
-/// What was observed anywhere: scenes entered, choices offered, bounds hit, traps.
-struct Seen<'s> {
-    story: &'s Story,
-    scenes: HashSet<String>,
-    /// Choice ids ever on offer, by scene.
-    offered: HashMap<String, HashSet<String>>,
-    clamps: Vec<Clamp>,
-    stuck: Vec<Trap>,
-    no_exit: Vec<Trap>,
-    too_long: Vec<Trap>,
+/// Traps of one kind, grouped by scene (found by index, not by a scan: a story may
+/// have as many as it has scenes). Only the first [`search::TRAP_PATHS`] get a way in,
+/// which costs its length; reports show fewer.
+#[derive(Default)]
+struct Traps {
+    list: Vec<Trap>,
+    index: HashMap<String, usize>,
 }
 
-fn note_trap(list: &mut Vec<Trap>, scene: &str, path: &[Step], reason: String) {
-    match list.iter_mut().find(|t| t.scene == scene) {
-        Some(t) => {
+impl Traps {
+    /// A trap met at the end of `path` (a random run's, already built): the shortest
+    /// way in is kept.
+    fn note_path(&mut self, scene: &str, path: &[Step], reason: String) {
+        if let Some(&k) = self.index.get(scene) {
+            let t = &mut self.list[k];
             t.count += 1;
-            if path.len() < t.example.len() {
+            if k < search::TRAP_PATHS && path.len() < t.example.len() {
                 t.example = path.to_vec();
             }
+        } else {
+            let keep = self.list.len() < search::TRAP_PATHS;
+            self.add(scene, if keep { path.to_vec() } else { Vec::new() }, reason);
         }
-        None => list.push(Trap {
+    }
+
+    /// A trap met by a search, which builds the way in (breadth-first, so the first is
+    /// a shortest) only when it is kept.
+    fn note_lazy(&mut self, scene: &str, path: &dyn Fn() -> Vec<Step>, reason: String) {
+        if let Some(&k) = self.index.get(scene) {
+            self.list[k].count += 1;
+        } else {
+            let keep = self.list.len() < search::TRAP_PATHS;
+            self.add(scene, if keep { path() } else { Vec::new() }, reason);
+        }
+    }
+
+    fn add(&mut self, scene: &str, example: Vec<Step>, reason: String) {
+        self.index.insert(scene.to_owned(), self.list.len());
+        self.list.push(Trap {
             scene: scene.to_owned(),
             count: 1,
-            example: path.to_vec(),
+            example,
             reason,
-        }),
+        });
     }
+}
+
+/// What was observed anywhere: scenes entered, choices offered, bounds hit, traps. All
+/// by the story's dense numbering: a search meets a scene with 100,000 choices in every
+/// state, and looking each id up in a set of strings made that the whole cost.
+struct Seen<'s> {
+    story: &'s Story,
+    /// Scenes entered, by index.
+    scenes: Vec<bool>,
+    /// Choices ever on offer, by scene index, then position (empty until the scene
+    /// offers one).
+    offered: Vec<Vec<bool>>,
+    /// How many of each scene's choices were ever offered: once all were, an offer
+    /// costs nothing.
+    offered_count: Vec<usize>,
+    clamps: Vec<Clamp>,
+    /// Where each (variable, upper bound?) stands in `clamps`.
+    clamp_index: HashMap<(String, bool), usize>,
+    stuck: Traps,
+    no_exit: Traps,
+    too_long: Traps,
 }
 
 impl<'s> Seen<'s> {
     fn new(story: &'s Story) -> Self {
         Self {
             story,
-            scenes: HashSet::new(),
-            offered: HashMap::new(),
+            scenes: vec![false; story.scenes.len()],
+            offered: vec![Vec::new(); story.scenes.len()],
+            offered_count: vec![0; story.scenes.len()],
             clamps: Vec::new(),
-            stuck: Vec::new(),
-            no_exit: Vec::new(),
-            too_long: Vec::new(),
+            clamp_index: HashMap::new(),
+            stuck: Traps::default(),
+            no_exit: Traps::default(),
+            too_long: Traps::default(),
         }
     }
 
     fn note(&mut self, events: &[Event], clamps: &[Clamped], at: (&str, &str)) {
         for e in events {
             if let Event::SceneEntered { scene } = e
-                && !self.scenes.contains(scene)
+                && let Some(i) = self.story.scene_position(scene)
             {
-                self.scenes.insert(scene.clone());
+                self.scenes[i] = true;
             }
         }
         for Clamped { name, kept, .. } in clamps {
             let at_max = self.story.variable(name).is_some_and(|v| *kept == v.max);
-            match self
-                .clamps
-                .iter_mut()
-                .find(|c| c.name == *name && c.at_max == at_max)
-            {
-                Some(c) => c.hits += 1,
-                None => self.clamps.push(Clamp {
+            if let Some(&k) = self.clamp_index.get(&(name.clone(), at_max)) {
+                self.clamps[k].hits += 1;
+            } else {
+                self.clamp_index
+                    .insert((name.clone(), at_max), self.clamps.len());
+                self.clamps.push(Clamp {
                     name: name.clone(),
                     bound: *kept,
                     at_max,
                     hits: 1,
                     first: (at.0.to_owned(), at.1.to_owned()),
-                }),
+                });
             }
         }
     }
 
-    fn offer(&mut self, scene: &str, ids: &[&str]) {
-        // Called for every state explored: look up before allocating anything.
-        let fresh: Vec<&str> = ids
-            .iter()
-            .copied()
-            .filter(|id| *id != CONTINUE && !self.was_offered(scene, id))
-            .collect();
-        if !fresh.is_empty() {
-            let set = self.offered.entry(scene.to_owned()).or_default();
-            set.extend(fresh.into_iter().map(str::to_owned));
+    fn offer(&mut self, scene: usize, positions: &[usize]) {
+        // Called for every state explored: nothing to do once the scene offered all.
+        let total = self.story.scenes[scene].choices().len();
+        if self.offered_count[scene] == total {
+            return;
+        }
+        let marks = &mut self.offered[scene];
+        if marks.is_empty() {
+            *marks = vec![false; total];
+        }
+        for &p in positions {
+            if !marks[p] {
+                marks[p] = true;
+                self.offered_count[scene] += 1;
+            }
         }
     }
 
-    fn was_offered(&self, scene: &str, choice: &str) -> bool {
-        self.offered.get(scene).is_some_and(|s| s.contains(choice))
+    fn was_offered(&self, scene: usize, position: usize) -> bool {
+        self.offered[scene].get(position).copied().unwrap_or(false)
     }
 
     fn finish(
@@ -603,7 +672,7 @@ impl<'s> Seen<'s> {
             .scenes
             .iter()
             .enumerate()
-            .filter(|(_, s)| !self.scenes.contains(&s.id))
+            .filter(|&(i, _)| !self.scenes[i])
             .map(|(i, s)| Unvisited {
                 scene: s.id.clone(),
                 blocked: if walks_left > 0 {
@@ -617,12 +686,15 @@ impl<'s> Seen<'s> {
         let unavailable_choices = story
             .scenes
             .iter()
-            .filter(|s| self.scenes.contains(&s.id))
-            .flat_map(|s| {
+            .enumerate()
+            .filter(|&(i, _)| self.scenes[i])
+            .flat_map(|(i, s)| {
+                let seen = &self;
                 s.choices()
                     .iter()
-                    .filter(|c| !self.was_offered(&s.id, &c.id))
-                    .map(|c| Unoffered {
+                    .enumerate()
+                    .filter(move |&(p, _)| !seen.was_offered(i, p))
+                    .map(move |(_, c)| Unoffered {
                         scene: s.id.clone(),
                         choice: c.id.clone(),
                         condition: c
@@ -632,32 +704,39 @@ impl<'s> Seen<'s> {
                     })
             })
             .collect();
-        let order = |name: &str| story.variables.iter().position(|v| v.name == name);
-        self.clamps.sort_by_key(|c| (order(&c.name), c.at_max));
+        let order: HashMap<&str, usize> = story
+            .variables
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (v.name.as_str(), i))
+            .collect();
+        self.clamps
+            .sort_by_key(|c| (order.get(c.name.as_str()).copied(), c.at_max));
         Report {
             options,
+            runs_made: options.runs,
             endings,
             search,
             lengths,
             unvisited_scenes,
             unavailable_choices,
             clamps: self.clamps,
-            stuck: self.stuck,
-            no_exit: self.no_exit,
-            too_long: self.too_long,
+            stuck: self.stuck.list,
+            no_exit: self.no_exit.list,
+            too_long: self.too_long.list,
         }
     }
 }
 
 impl search::Observer for Seen<'_> {
-    fn offered(&mut self, scene: &str, ids: &[&str]) {
-        self.offer(scene, ids);
+    fn offered(&mut self, scene: usize, positions: &[usize]) {
+        self.offer(scene, positions);
     }
     fn events(&mut self, events: &[Event], clamps: &[Clamped], scene: &str, choice: &str) {
         self.note(events, clamps, (scene, choice));
     }
-    fn stuck(&mut self, scene: &str, path: &[Step], reason: String) {
-        note_trap(&mut self.stuck, scene, path, reason);
+    fn stuck(&mut self, scene: &str, path: &dyn Fn() -> Vec<Step>, reason: String) {
+        self.stuck.note_lazy(scene, path, reason);
     }
 }
 
@@ -669,12 +748,18 @@ fn random_runs(
     reached: &mut HashMap<String, u32>,
     lengths: &mut RunLengths,
     progress: &mut dyn FnMut(Progress),
-) -> Result<(), EngineError> {
+) -> Result<u32, EngineError> {
     // The picks have their own generator, so the game's draws are exactly those of a
     // player making the same choices with the same seed: every run is a witness.
     let mut picker = ChaCha8Rng::seed_from_u64(options.seed ^ 0x6275_7474_6572_666c);
     let mut best: HashMap<String, usize> = HashMap::new();
+    let mut work = 0usize;
+    let mut made = 0;
     for run in 0..options.runs {
+        if work > RUN_WORK {
+            break;
+        }
+        made += 1;
         if run % 64 == 0 {
             progress(Progress {
                 phase: Phase::Runs,
@@ -707,31 +792,43 @@ fn random_runs(
                 break;
             }
             if state.path.len() >= options.max_steps {
-                note_trap(
-                    &mut seen.too_long,
+                seen.too_long.note_path(
                     &state.scene,
                     &state.path,
                     format!("still playing after {} choices", options.max_steps),
                 );
                 break;
             }
-            let ids = search::enabled(story, &state);
-            seen.offer(&state.scene, &ids);
-            if ids.is_empty() {
-                note_trap(
-                    &mut seen.stuck,
+            // What is on offer, by position (`None`: continue), as the engine decides
+            // it; no id is looked up.
+            let Some(at) = story.scene_position(&state.scene) else {
+                break;
+            };
+            let here = &story.scenes[at];
+            work += here.choices().len() + here.text.len() + 1;
+            let moves: Vec<Option<usize>> = match &here.exit {
+                Exit::Choices(_) => {
+                    let positions = engine::available_positions(here, &state);
+                    seen.offer(at, &positions);
+                    positions.into_iter().map(Some).collect()
+                }
+                Exit::Routes(_) => vec![None],
+                Exit::Ending(_) => Vec::new(),
+            };
+            if moves.is_empty() {
+                seen.stuck.note_path(
                     &state.scene,
                     &state.path,
                     "no choice is available".to_owned(),
                 );
                 break;
             }
-            let id = ids[(picker.next_u64() % ids.len() as u64) as usize];
-            let scene = state.scene.clone();
-            match engine::choose_with(story, &mut state, id, Draw::Random) {
-                Ok((events, clamps)) => seen.note(&events, &clamps, (&scene, id)),
+            let position = moves[(picker.next_u64() % moves.len() as u64) as usize];
+            let id = position.map_or(CONTINUE, |p| here.choices()[p].id.as_str());
+            match engine::choose_at(story, &mut state, id, position, Draw::Random) {
+                Ok((events, clamps)) => seen.note(&events, &clamps, (&here.id, id)),
                 Err(e) => {
-                    note_trap(&mut seen.stuck, &scene, &state.path, e.to_string());
+                    seen.stuck.note_path(&here.id, &state.path, e.to_string());
                     break;
                 }
             }
@@ -742,17 +839,25 @@ fn random_runs(
         done: u64::from(options.runs),
         total: u64::from(options.runs),
     });
-    Ok(())
+    Ok(made)
 }
 
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let o = &self.options;
-        writeln!(
-            f,
-            "explored: {} random run(s) from seed {} (at most {} choices each)",
-            o.runs, o.seed, o.max_steps
-        )?;
+        if self.runs_made < o.runs {
+            writeln!(
+                f,
+                "explored: {} of {} random run(s) from seed {} (at most {} choices each): stopped at the work cap of {RUN_WORK} choices and paragraphs looked at",
+                self.runs_made, o.runs, o.seed, o.max_steps
+            )?;
+        } else {
+            writeln!(
+                f,
+                "explored: {} random run(s) from seed {} (at most {} choices each)",
+                o.runs, o.seed, o.max_steps
+            )?;
+        }
         match &self.search {
             Some(s) if s.complete => writeln!(
                 f,
@@ -776,10 +881,10 @@ impl fmt::Display for Report {
         writeln!(f)?;
         writeln!(f, "endings:")?;
         for e in &self.endings {
-            let pct = if o.runs == 0 {
+            let pct = if self.runs_made == 0 {
                 0.0
             } else {
-                f64::from(e.runs) * 100.0 / f64::from(o.runs)
+                f64::from(e.runs) * 100.0 / f64::from(self.runs_made)
             };
             let mark = if e.witness.is_some() { "ok " } else { "!! " };
             writeln!(

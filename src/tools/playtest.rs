@@ -16,8 +16,10 @@ use std::fmt;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::engine::{self, Draw, EngineError};
-use crate::story::Story;
+use crate::engine::{self, CONTINUE, Draw, EngineError};
+use crate::story::model::Exit;
+use crate::story::text::Segment;
+use crate::story::{Story, Text};
 
 /// What to measure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,11 +51,19 @@ pub struct ForcedMenu {
     pub choice: String,
 }
 
+/// Choices and paragraphs one measurement may look at in all. Every step looks at
+/// every choice of its scene (and renders its paragraphs when their words can change),
+/// so a scene with millions of choices, met in every game, would cost games × millions;
+/// past this budget no further game starts, and the report says how many were played.
+pub const WORK: usize = 50_000_000;
+
 /// The figures `butterfly stats` prints about random play.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PlayReport {
-    /// Games played.
+    /// Games played (fewer than asked for when [`WORK`] ran out).
     pub games: u32,
+    /// Games asked for.
+    pub asked: u32,
     /// Decisions in each finished game.
     pub decisions: Vec<usize>,
     /// Words shown between one decision and the next (and before the first), over all
@@ -77,23 +87,56 @@ fn words_in(paragraphs: &[String]) -> usize {
         .sum()
 }
 
-/// Plays `options.games` random games of `story` and measures them.
+/// Whether `texts` say the same words in every game: nothing but literal words and
+/// tags, so rendering them once is enough.
+fn fixed(texts: &[Text]) -> bool {
+    texts.iter().all(|t| {
+        t.segments
+            .iter()
+            .all(|s| matches!(s, Segment::Lit(_) | Segment::Tag(_)))
+    })
+}
+
+/// Plays `options.games` random games of `story` and measures them, or as many as
+/// [`WORK`] allows.
 ///
 /// # Errors
 /// When the engine cannot render or apply a step (a broken story).
 pub fn measure(story: &Story, options: &Options) -> Result<PlayReport, EngineError> {
     let mut report = PlayReport {
-        games: options.games,
+        asked: options.games,
         ..PlayReport::default()
     };
     let mut picker = ChaCha8Rng::seed_from_u64(options.seed ^ 0x7061_7373_696f_6e73);
+    // Words of each scene whose text is fixed, counted the first time it is shown
+    // (a scene of 100,000 paragraphs is rendered once, not once per game).
+    let fixed: Vec<bool> = story.scenes.iter().map(|s| fixed(&s.text)).collect();
+    let mut words_of: Vec<Option<usize>> = vec![None; story.scenes.len()];
+    let mut work = 0usize;
     for game in 0..options.games {
+        if work > WORK {
+            break;
+        }
+        report.games += 1;
         let seed = options.seed.wrapping_add(u64::from(game));
         let (mut state, _) = engine::start(story, seed)?;
         let (mut decisions, mut since, mut shown) = (0usize, 0usize, 0usize);
         loop {
-            let view = engine::render(story, &state)?;
-            let w = words_in(&view.paragraphs);
+            let at = story.scene_position(&state.scene);
+            let w = match at.and_then(|i| words_of[i]) {
+                Some(w) => w,
+                None => {
+                    let view = engine::render(story, &state)?;
+                    let w = words_in(&view.paragraphs);
+                    if let Some(i) = at {
+                        work += story.scenes[i].text.len();
+                        if fixed[i] {
+                            words_of[i] = Some(w);
+                        }
+                    }
+                    w
+                }
+            };
             since += w;
             shown += w;
             if let Some(ending) = &state.ending {
@@ -106,29 +149,39 @@ pub fn measure(story: &Story, options: &Options) -> Result<PlayReport, EngineErr
                 report.unfinished += 1;
                 break;
             }
-            let offered = engine::choices(story, &state);
-            let enabled: Vec<&str> = offered
-                .iter()
-                .filter(|c| c.enabled)
-                .map(|c| c.id.as_str())
-                .collect();
+            // What is enabled, by position (`None`: continue), as `engine::choices`
+            // decides it but without rendering every label.
+            let Some(here) = at.map(|i| &story.scenes[i]) else {
+                report.unfinished += 1;
+                break;
+            };
+            work += here.choices().len() + 1;
+            let enabled: Vec<Option<usize>> = match &here.exit {
+                Exit::Choices(_) => engine::available_positions(here, &state)
+                    .into_iter()
+                    .map(Some)
+                    .collect(),
+                Exit::Routes(_) => vec![None],
+                Exit::Ending(_) => Vec::new(),
+            };
             if enabled.is_empty() {
                 report.unfinished += 1;
                 break;
             }
+            let id_of = |p: Option<usize>| p.map_or(CONTINUE, |p| here.choices()[p].id.as_str());
             if enabled.len() >= 2 {
                 decisions += 1;
                 report.gaps.push(since);
                 since = 0;
-            } else if offered.len() == 1 && enabled[0] != crate::engine::CONTINUE {
+            } else if enabled[0].is_some() && engine::shown_count(here, &state) == 1 {
                 let menu = ForcedMenu {
                     scene: state.scene.clone(),
-                    choice: enabled[0].to_owned(),
+                    choice: id_of(enabled[0]).to_owned(),
                 };
                 *report.forced.entry(menu).or_insert(0) += 1;
             }
-            let id = enabled[picker.random_range(0..enabled.len())].to_owned();
-            engine::choose_with(story, &mut state, &id, Draw::Random)?;
+            let position = enabled[picker.random_range(0..enabled.len())];
+            engine::choose_at(story, &mut state, id_of(position), position, Draw::Random)?;
         }
     }
     Ok(report)
@@ -197,7 +250,15 @@ struct Shown<'a> {
 impl fmt::Display for Shown<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let r = self.report;
-        writeln!(f, "random play ({} games):", r.games)?;
+        if r.games < r.asked {
+            writeln!(
+                f,
+                "random play ({} of {} games: stopped at the work cap of {} choices and paragraphs looked at):",
+                r.games, r.asked, WORK
+            )?;
+        } else {
+            writeln!(f, "random play ({} games):", r.games)?;
+        }
         writeln!(
             f,
             "  decisions per game: median {}, fewest {}, most {}",

@@ -26,13 +26,29 @@ use crate::story::model::{Exit, RETURN, Story};
 
 /// What the searches report back besides their result.
 pub trait Observer {
-    /// Choices `ids` were on offer in `scene`.
-    fn offered(&mut self, scene: &str, ids: &[&str]);
+    /// The choices at `positions` (in the scene's list) were on offer in the scene at
+    /// `scene` (its index in the story): by number, so that a scene with 100,000
+    /// choices met in every state costs no hashing of ids.
+    fn offered(&mut self, scene: usize, positions: &[usize]);
     /// A step from `scene` by `choice` produced `events`, and effects ran into bounds
     /// as `clamps` says.
     fn events(&mut self, events: &[Event], clamps: &[Clamped], scene: &str, choice: &str);
-    /// In `scene`, reached by `path`, the game cannot go on (`reason`).
-    fn stuck(&mut self, scene: &str, path: &[Step], reason: String);
+    /// In `scene` the game cannot go on (`reason`); `path` builds a way there, which
+    /// costs the path's length, so it is only called when the observer keeps it.
+    fn stuck(&mut self, scene: &str, path: &dyn Fn() -> Vec<Step>, reason: String);
+}
+
+/// Reports to `observer` what `state` offers now (nothing at an ending or for routes).
+pub fn offer_now(story: &Story, state: &GameState, observer: &mut dyn Observer) {
+    if state.is_over() {
+        return;
+    }
+    if let Some(ix) = story.scene_position(&state.scene) {
+        let scene = &story.scenes[ix];
+        if let Exit::Choices(_) = scene.exit {
+            observer.offered(ix, &engine::available_positions(scene, state));
+        }
+    }
 }
 
 /// The ids of what can be taken now (`continue` for scenes with routes).
@@ -273,6 +289,8 @@ struct Tree {
     keys: Vec<Box<[u8]>>,
     /// Parent node, scene index and choice index (`u32::MAX`: continue).
     parents: Vec<Option<(u32, u32, u32)>>,
+    /// Steps from the root: a path's length, known without building it.
+    depths: Vec<u32>,
     index: HashMap<Box<[u8]>, u32>,
 }
 
@@ -281,6 +299,7 @@ impl Tree {
         Self {
             keys: Vec::new(),
             parents: Vec::new(),
+            depths: Vec::new(),
             index: HashMap::new(),
         }
     }
@@ -297,6 +316,8 @@ impl Tree {
         let n = self.keys.len() as u32;
         self.index.insert(key.clone(), n);
         self.keys.push(key);
+        self.depths
+            .push(parent.map_or(0, |(p, _, _)| self.depths[p as usize].saturating_add(1)));
         self.parents.push(parent);
         Some(n)
     }
@@ -346,41 +367,43 @@ fn moves<'s>(
     observer: &mut dyn Observer,
     path: &dyn Fn() -> Vec<Step>,
 ) -> Vec<Move<'s>> {
-    let ids = enabled(story, state);
-    observer.offered(&state.scene, &ids);
-    if ids.is_empty() && !state.is_over() {
-        observer.stuck(&state.scene, &path(), "no choice is available".to_owned());
-    }
-    let Some(scene) = story.scene(&state.scene) else {
-        return Vec::new();
-    };
-    // Positions found in one walk of the list (ids are unique in a scene), not by a
-    // scan per choice: a scene may have thousands.
-    let positions: HashMap<&str, usize> = if ids.len() > 1 {
-        scene
-            .choices()
-            .iter()
-            .enumerate()
-            .map(|(p, c)| (c.id.as_str(), p))
-            .collect()
-    } else {
-        HashMap::new()
-    };
     let mut out = Vec::new();
-    for id in ids {
-        let position = positions
-            .get(id)
-            .copied()
-            .or_else(|| scene.choices().iter().position(|c| c.id == id));
-        let has_chance = position.is_some_and(|p| scene.choices()[p].chance.is_some());
-        let draws: &[Draw] = if has_chance {
-            &[Draw::Miss, Draw::Hit]
-        } else {
-            &[Draw::Random]
-        };
-        for &draw in draws {
-            out.push(Move { id, position, draw });
+    if state.is_over() {
+        return out;
+    }
+    let Some(ix) = story.scene_position(&state.scene) else {
+        return out;
+    };
+    let scene = &story.scenes[ix];
+    match &scene.exit {
+        Exit::Routes(_) => out.push(Move {
+            id: CONTINUE,
+            position: None,
+            draw: Draw::Random,
+        }),
+        Exit::Choices(list) => {
+            // Positions, not ids: no choice is looked up by a scan or a hash.
+            let positions = engine::available_positions(scene, state);
+            observer.offered(ix, &positions);
+            for p in positions {
+                let draws: &[Draw] = if list[p].chance.is_some() {
+                    &[Draw::Miss, Draw::Hit]
+                } else {
+                    &[Draw::Random]
+                };
+                for &draw in draws {
+                    out.push(Move {
+                        id: &list[p].id,
+                        position: Some(p),
+                        draw,
+                    });
+                }
+            }
         }
+        Exit::Ending(_) => {}
+    }
+    if out.is_empty() {
+        observer.stuck(&state.scene, path, "no choice is available".to_owned());
     }
     out
 }
@@ -411,7 +434,7 @@ fn apply(
                 .collect()
         }
         Err(e) => {
-            observer.stuck(&state.scene, &path(), e.to_string());
+            observer.stuck(&state.scene, path, e.to_string());
             return None;
         }
     };
@@ -447,6 +470,11 @@ pub const WITNESS_STEPS: usize = 1_000_000;
 /// round, each of which may offer thousands of choices).
 pub const GUIDED_WORK: usize = 2_000_000;
 
+/// Traps (stuck scenes, loops with no exit) of one kind given a way in: each path
+/// costs its length, and a chain of scenes each with a trap beside it would make
+/// recording them all quadratic. Reports show fewer than this; the rest are counted.
+pub const TRAP_PATHS: usize = 20;
+
 /// What the exhaustive search found.
 pub struct Exhaustive {
     /// Distinct states met.
@@ -456,7 +484,7 @@ pub struct Exhaustive {
     /// Each ending met, with a shortest path to it (chances forced).
     pub endings: Vec<(String, Vec<Step>)>,
     /// Scenes of states from which no ending can be reached: how many such states, and
-    /// a shortest path to one.
+    /// a shortest path to one (for the first [`TRAP_PATHS`] scenes; empty after).
     pub no_exit: Vec<(String, u64, Vec<Step>)>,
 }
 
@@ -504,11 +532,13 @@ pub fn exhaustive(
         let state = codec.state(&tree.keys[n as usize], seed);
         if let Some(e) = &state.ending {
             if !ending_ids.contains(e) {
-                let path = tree.path(story, n);
-                if witness_steps + path.len() <= WITNESS_STEPS {
-                    witness_steps += path.len();
+                // Measured before it is built: past the budget, building every path
+                // only to drop it was the quadratic part.
+                let len = tree.depths[n as usize] as usize;
+                if witness_steps + len <= WITNESS_STEPS {
+                    witness_steps += len;
                     ending_ids.insert(e.clone());
-                    endings.push((e.clone(), path));
+                    endings.push((e.clone(), tree.path(story, n)));
                 } else {
                     complete = false;
                 }
@@ -584,13 +614,23 @@ pub fn exhaustive(
             }
         }
     }
-    // Grouped by scene: the first state met (BFS order) has a shortest path.
+    // Grouped by scene (found by index, not by a scan of the groups: there may be as
+    // many as scenes): the first state met (BFS order) has a shortest path, and only
+    // the first `TRAP_PATHS` groups get one (each costs its length).
     let mut no_exit: Vec<(String, u64, Vec<Step>)> = Vec::new();
+    let mut group: HashMap<usize, usize> = HashMap::new();
     for n in (0..tree.len() as u32).filter(|n| !can_end[*n as usize] && !dead.contains(n)) {
-        let scene = &story.scenes[Codec::scene_of(&tree.keys[n as usize])].id;
-        match no_exit.iter_mut().find(|(s, _, _)| s == scene) {
-            Some(entry) => entry.1 += 1,
-            None => no_exit.push((scene.clone(), 1, tree.path(story, n))),
+        let at = Codec::scene_of(&tree.keys[n as usize]);
+        if let Some(&g) = group.get(&at) {
+            no_exit[g].1 += 1;
+        } else {
+            group.insert(at, no_exit.len());
+            let path = if no_exit.len() < TRAP_PATHS {
+                tree.path(story, n)
+            } else {
+                Vec::new()
+            };
+            no_exit.push((story.scenes[at].id.clone(), 1, path));
         }
     }
     Ok(Exhaustive {
@@ -944,7 +984,7 @@ pub fn guided(
         })
         .collect();
     if reached(&first, &first_entered) {
-        observer.offered(&first.scene, &enabled(story, &first));
+        offer_now(story, &first, observer);
         return Ok(Some(Vec::new()));
     }
     // The kept states travel with the layer (at most `width` of them), so they are not
@@ -987,7 +1027,7 @@ pub fn guided(
                 };
                 if hit {
                     // The state is not expanded: report what it offers here.
-                    observer.offered(&next.state.scene, &enabled(story, &next.state));
+                    offer_now(story, &next.state, observer);
                     return Ok(Some(tree.path(story, m)));
                 }
                 next_layer.push((score(&next.state), m, next.state));

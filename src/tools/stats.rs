@@ -127,7 +127,7 @@ pub fn compute(story: &Story, report: &Report) -> Stats {
         chapters,
         epilogue_words: story.endings.iter().map(|e| words(&e.epilogue)).sum(),
         other_words: words(&story.content_note) + words(&story.afterword) + words(&story.credits),
-        runs: report.options.runs,
+        runs: report.runs_made,
         lengths: l.mean().map(|m| (l.min, m, l.max)),
         shortest: report
             .endings

@@ -30,13 +30,40 @@ pub struct Options {
     pub max_states: usize,
 }
 
+/// The default cap on distinct abstract states: the shipped story needs about 900,000;
+/// a search costs about 5 µs and a few hundred bytes per state, so this keeps a search
+/// that cannot finish to seconds (and [`MEMORY_BYTES`] keeps its memory bounded).
+pub const MAX_STATES: usize = 1_500_000;
+
 impl Default for Options {
     fn default() -> Self {
         Self {
-            max_states: 5_000_000,
+            max_states: MAX_STATES,
         }
     }
 }
+
+/// Steps of witnesses (shortest paths to endings) one report keeps in all: the path to
+/// the thousandth ending of a chain is a thousand steps, so keeping one per ending is
+/// quadratic (10,000 endings in a chain took 5.8 GB). Past it, an ending's shortest
+/// game is reported by its length alone.
+pub const WITNESS_STEPS: usize = 1_000_000;
+
+/// Traps (stuck states) reported with a way in; each path costs its length. The rest are
+/// counted (`Report::more_stuck`).
+pub const TRAP_PATHS: usize = 20;
+
+/// Comparisons and writes the abstraction may record over all scenes (each scene's
+/// future holds what any later scene reads): a chain of scenes each reading its own
+/// variable makes this quadratic in the story. Past it the search does not start and
+/// says so; nothing is proved.
+pub const FUTURE_WORK: usize = 20_000_000;
+
+/// Bytes the search may hold, estimated from what it stores per state (its key, its
+/// edges, and the whole game state while it waits in the queue): a state count alone
+/// does not bound memory when each state carries 100,000 variables. Past it the search
+/// stops as at the state cap, and says which cap stopped it.
+pub const MEMORY_BYTES: usize = 512 << 20;
 
 /// One step of a witness: the choice taken and, when it carries a chance, which way
 /// the chance fell.
@@ -83,8 +110,18 @@ pub struct Report {
     pub inescapable: usize,
     /// A few of them, with a way in.
     pub loops: Vec<Trap>,
-    /// Each declared ending with its shortest witness, in declaration order.
+    /// Each declared ending with its shortest witness, in declaration order (`None`
+    /// when unreachable, or when [`WITNESS_STEPS`] was spent: see `shortest`).
     pub witnesses: Vec<(String, Option<Vec<WitnessStep>>)>,
+    /// The length of each ending's shortest game, in the order of `witnesses` (`None`:
+    /// unreachable), known even when its path is not kept.
+    pub shortest: Vec<Option<usize>>,
+    /// Stuck states met beyond the [`TRAP_PATHS`] listed in `stuck`.
+    pub more_stuck: usize,
+    /// Set when [`FUTURE_WORK`] stopped the search before it began.
+    pub too_large: bool,
+    /// Set when [`MEMORY_BYTES`] (not the state cap) stopped the search.
+    pub memory_cap: bool,
 }
 
 /// Figures describing the abstraction used.
@@ -104,6 +141,7 @@ impl Report {
     #[must_use]
     pub fn is_clean(&self) -> bool {
         self.complete
+            && !self.too_large
             && self.unreachable_scenes.is_empty()
             && self.unreachable_endings.is_empty()
             && self.never_available.is_empty()
@@ -214,6 +252,11 @@ impl Future {
         }
     }
 
+    /// Entries held: comparisons and writes.
+    fn size(&self) -> usize {
+        self.uses.values().map(BTreeSet::len).sum::<usize>() + self.writes.len()
+    }
+
     fn merge(&mut self, other: &Future) -> bool {
         let mut changed = false;
         for (v, us) in &other.uses {
@@ -238,7 +281,8 @@ impl Future {
 
 /// For every scene (by position): what can still be read or written once the player
 /// stands in it (its own `on_enter` has run; its exits and everything after have not).
-fn futures(story: &Story) -> Vec<Future> {
+/// `None` when the futures grow past [`FUTURE_WORK`] entries.
+fn futures(story: &Story) -> Option<Vec<Future>> {
     let mut on_enter = Vec::with_capacity(story.scenes.len());
     let mut fut = Vec::with_capacity(story.scenes.len());
     for s in &story.scenes {
@@ -284,20 +328,46 @@ fn futures(story: &Story) -> Vec<Future> {
             to
         })
         .collect();
-    loop {
-        let mut changed = false;
-        for i in 0..story.scenes.len() {
-            let mut acc = fut[i].clone();
-            for &t in &targets[i] {
-                changed |= acc.merge(&on_enter[t]);
-                changed |= acc.merge(&fut[t]);
-            }
-            fut[i] = acc;
-        }
-        if !changed {
-            return fut;
+    // A work list, not passes over every scene until nothing changes: a chain whose
+    // scenes come in story order took one pass per scene (quadratic). Scenes are taken
+    // last first, and a scene whose future grew puts its predecessors back on the list.
+    let n = story.scenes.len();
+    let mut preds: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (i, to) in targets.iter().enumerate() {
+        for &t in to {
+            preds[t].push(i);
         }
     }
+    let mut size: usize = fut.iter().map(Future::size).sum();
+    let mut queued = vec![true; n];
+    let mut work: Vec<usize> = (0..n).collect();
+    while let Some(i) = work.pop() {
+        queued[i] = false;
+        // Taken out, not cloned; merging a scene's own future into itself is a no-op.
+        let mut acc = std::mem::take(&mut fut[i]);
+        let before = acc.size();
+        let mut changed = false;
+        for &t in &targets[i] {
+            changed |= acc.merge(&on_enter[t]);
+            if t != i {
+                changed |= acc.merge(&fut[t]);
+            }
+        }
+        size = size + acc.size() - before;
+        fut[i] = acc;
+        if size > FUTURE_WORK {
+            return None;
+        }
+        if changed {
+            for &p in &preds[i] {
+                if !queued[p] {
+                    queued[p] = true;
+                    work.push(p);
+                }
+            }
+        }
+    }
+    Some(fut)
 }
 
 fn holds(c: Cmp, v: i64, k: i64) -> bool {
@@ -429,7 +499,16 @@ fn path_to(story: &Story, parents: &[Option<Parent>], mut id: usize) -> Vec<Witn
 /// # Errors
 /// When the story cannot even start (its opening routes loop, say).
 pub fn verify(story: &Story, options: &Options) -> Result<Report, engine::EngineError> {
-    let fut = futures(story);
+    let Some(fut) = futures(story) else {
+        return Ok(Report {
+            too_large: true,
+            abstraction: Abstraction {
+                variables: story.variables.len(),
+                ..Abstraction::default()
+            },
+            ..Report::default()
+        });
+    };
     let uses_visits: BTreeSet<&str> = fut
         .iter()
         .flat_map(|f| f.uses.keys())
@@ -476,13 +555,27 @@ pub fn verify(story: &Story, options: &Options) -> Result<Report, engine::Engine
     let mut edges: Vec<Vec<usize>> = vec![Vec::new()];
     let mut parents: Vec<Option<Parent>> = vec![None];
     let mut is_end = vec![false];
+    // Steps from the start to each state (its witness's length, without building it).
+    let mut depth: Vec<u32> = vec![0];
     let mut endings: BTreeMap<String, usize> = BTreeMap::new();
     let mut taken = vec![false; total];
     index.insert(key(story, &plans, &start), 0);
+    // What a state costs while it waits in the queue, and once it is kept: its key and
+    // index entry, parent, depth and edge list (the key's own size is added per state).
+    let queued_bytes = std::mem::size_of::<GameState>()
+        + 8 * story.variables.len()
+        + 64
+        + 8 * story.scenes.len().min(64);
+    let kept_bytes = 2 * std::mem::size_of::<Key>()
+        + std::mem::size_of::<Option<Parent>>()
+        + std::mem::size_of::<Vec<usize>>()
+        + 32;
+    let mut bytes = queued_bytes + kept_bytes;
     let mut queue = VecDeque::from([(0usize, start)]);
     report.complete = true;
 
     while let Some((id, state)) = queue.pop_front() {
+        bytes -= queued_bytes;
         let here = story.scene_position(&state.scene).unwrap_or(0);
         seen[here] = true;
         if let Some(e) = &state.ending {
@@ -508,11 +601,15 @@ pub fn verify(story: &Story, options: &Options) -> Result<Report, engine::Engine
             }
         }
         if moves.is_empty() {
-            report.stuck.push(Trap {
-                scene: state.scene.clone(),
-                reason: "no choice is available".to_owned(),
-                path: path_to(story, &parents, id),
-            });
+            if report.stuck.len() < TRAP_PATHS {
+                report.stuck.push(Trap {
+                    scene: state.scene.clone(),
+                    reason: "no choice is available".to_owned(),
+                    path: path_to(story, &parents, id),
+                });
+            } else {
+                report.more_stuck += 1;
+            }
             continue;
         }
         // The last move takes the state itself: most scenes have a single way on, so
@@ -528,11 +625,15 @@ pub fn verify(story: &Story, options: &Options) -> Result<Report, engine::Engine
             let events = match engine::choose_at(story, &mut next, choice, position, draw) {
                 Ok((events, _)) => events,
                 Err(e) => {
-                    report.stuck.push(Trap {
-                        scene: scene.id.clone(),
-                        reason: format!("`{choice}`: {e}"),
-                        path: path_to(story, &parents, id),
-                    });
+                    if report.stuck.len() < TRAP_PATHS {
+                        report.stuck.push(Trap {
+                            scene: scene.id.clone(),
+                            reason: format!("`{choice}`: {e}"),
+                            path: path_to(story, &parents, id),
+                        });
+                    } else {
+                        report.more_stuck += 1;
+                    }
                     continue;
                 }
             };
@@ -550,10 +651,18 @@ pub fn verify(story: &Story, options: &Options) -> Result<Report, engine::Engine
                     report.complete = false;
                     continue;
                 }
+                let cost = kept_bytes + queued_bytes + 8 * k.1.len() + 4 * k.2.len();
+                if bytes + cost > MEMORY_BYTES {
+                    report.complete = false;
+                    report.memory_cap = true;
+                    continue;
+                }
+                bytes += cost;
                 let t = edges.len();
                 index.insert(k, t);
                 edges.push(Vec::new());
                 is_end.push(false);
+                depth.push(depth[id].saturating_add(1));
                 parents.push(Some(Parent {
                     from: id,
                     scene: here,
@@ -564,6 +673,7 @@ pub fn verify(story: &Story, options: &Options) -> Result<Report, engine::Engine
                 t
             };
             edges[id].push(target);
+            bytes += 8;
         }
     }
     report.states = edges.len();
@@ -579,12 +689,21 @@ pub fn verify(story: &Story, options: &Options) -> Result<Report, engine::Engine
             }
         }
     }
+    let mut witness_steps = 0usize;
     for e in &story.endings {
-        let w = endings.get(&e.id).map(|&id| path_to(story, &parents, id));
-        if w.is_none() {
+        let at = endings.get(&e.id).copied();
+        let len = at.map(|id| depth[id] as usize);
+        let w = at.zip(len).and_then(|(id, len)| {
+            (witness_steps + len <= WITNESS_STEPS).then(|| {
+                witness_steps += len;
+                path_to(story, &parents, id)
+            })
+        });
+        if at.is_none() {
             report.unreachable_endings.push(e.id.clone());
         }
         report.witnesses.push((e.id.clone(), w));
+        report.shortest.push(len);
     }
 
     // No loop without an exit: from every reachable state some ending is reachable.
@@ -649,12 +768,21 @@ fn steps(path: &[WitnessStep]) -> String {
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let a = &self.abstraction;
+        if self.too_large {
+            writeln!(
+                f,
+                "exhaustive search: NOT RUN — the story's abstraction passed its cap of {FUTURE_WORK} comparisons and writes recorded: nothing is proved"
+            )?;
+            return writeln!(f, "NOT verified");
+        }
         writeln!(
             f,
             "exhaustive search: {} states{}",
             self.states,
             if self.complete {
                 ", complete"
+            } else if self.memory_cap {
+                " — STOPPED at the memory cap (verify::MEMORY_BYTES, 512 MiB of states): nothing is proved"
             } else {
                 " — STOPPED at the state cap: nothing is proved"
             }
@@ -665,10 +793,14 @@ impl fmt::Display for Report {
             a.never_read, a.variables, a.visit_counts
         )?;
         writeln!(f, "shortest game to each ending:")?;
-        for (ending, w) in &self.witnesses {
-            match w {
-                Some(w) => writeln!(f, "  {ending}: {} steps: {}", w.len(), steps(w))?,
-                None => writeln!(f, "  {ending}: UNREACHABLE")?,
+        for (k, (ending, w)) in self.witnesses.iter().enumerate() {
+            match (w, self.shortest.get(k).copied().flatten()) {
+                (Some(w), _) => writeln!(f, "  {ending}: {} steps: {}", w.len(), steps(w))?,
+                (None, Some(n)) => writeln!(
+                    f,
+                    "  {ending}: {n} steps (path not shown: the report's {WITNESS_STEPS} witness steps are spent)"
+                )?,
+                (None, None) => writeln!(f, "  {ending}: UNREACHABLE")?,
             }
         }
         for s in &self.unreachable_scenes {
@@ -685,6 +817,9 @@ impl fmt::Display for Report {
                 t.reason,
                 steps(&t.path)
             )?;
+        }
+        if self.more_stuck > 0 {
+            writeln!(f, "… and {} more stuck states", self.more_stuck)?;
         }
         if self.inescapable > 0 {
             writeln!(

@@ -19,7 +19,7 @@ pub use state::{GameState, Opening, Step};
 pub use step::{
     ChoiceView, Clamped, Divergence, Draw, EndingView, EngineError, Event, SceneView, available,
     available_positions, choices, choose, choose_at, choose_with, is_available, render, replay,
-    replay_checked, replay_from, replay_from_checked, start,
+    replay_checked, replay_from, replay_from_checked, shown_count, start,
 };
 pub use undo::{UndoError, undo};
 pub use vars::{Change, VariableView, variables};

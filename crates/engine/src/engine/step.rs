@@ -240,6 +240,14 @@ fn shown_choices<'s>(
         })
 }
 
+/// How many choices a player sees in `scene` now (enabled, or dimmed with a reason):
+/// what [`choices`] would list, without rendering a label. For the authoring tools,
+/// which only need to know whether a menu offers anything to decide.
+#[must_use]
+pub fn shown_count(scene: &Scene, state: &GameState) -> usize {
+    shown_choices(scene, state).count()
+}
+
 /// Counts one showing of every varying block (`{seq:}` and kin) the player is about to
 /// see in the scene just entered: its paragraphs and choice labels, or at an ending its
 /// epilogue. Counting here, once per entry, keeps rendering pure and redraws stable.
