@@ -153,6 +153,16 @@ fn issue_17_sigquit_autosaves_and_restores_the_terminal() {
     check_signal("QUIT");
 }
 
+/// Issue 17: every other signal whose default action ends the process (`kill -USR1`, a
+/// CPU-time limit's SIGXCPU, a stray SIGALRM) also left the terminal raw and the game
+/// unsaved; they now end it like SIGTERM.
+#[test]
+fn issue_17_other_terminating_signals_autosave_and_restore_the_terminal() {
+    for signal in ["USR1", "USR2", "ALRM", "XCPU"] {
+        check_signal(signal);
+    }
+}
+
 /// The process state letter from `/proc/PID/stat` (`T` when stopped).
 #[cfg(target_os = "linux")]
 fn process_state(pid: u32) -> char {

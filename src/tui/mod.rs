@@ -91,8 +91,9 @@ fn restore_terminal() {
 /// How often an idle game looks for a SIGTERM or SIGHUP that did not interrupt the wait.
 const SIGNAL_POLL: Duration = Duration::from_millis(250);
 
-/// Set by SIGTERM, SIGHUP, SIGINT and SIGQUIT (a closed terminal window, `kill`, a
-/// logout or a shutdown) while the game runs; registered once per process.
+/// Set by SIGTERM, SIGHUP, SIGINT, SIGQUIT (a closed terminal window, `kill`, a logout
+/// or a shutdown) and the other signals that would end the process by default, while the
+/// game runs; registered once per process.
 fn stop_requested() -> &'static Arc<AtomicBool> {
     static FLAG: std::sync::OnceLock<Arc<AtomicBool>> = std::sync::OnceLock::new();
     FLAG.get_or_init(|| {
@@ -106,6 +107,15 @@ fn stop_requested() -> &'static Arc<AtomicBool> {
             // In raw mode Ctrl-\ is a key too; left to its default, a SIGQUIT from
             // outside would end the game with the terminal raw and nothing saved.
             signal_hook::consts::SIGQUIT,
+            // Every other signal whose default is to end the process (sent by `kill`,
+            // a resource limit, a stray timer) ends it the same clean way instead.
+            signal_hook::consts::SIGUSR1,
+            signal_hook::consts::SIGUSR2,
+            signal_hook::consts::SIGALRM,
+            signal_hook::consts::SIGVTALRM,
+            signal_hook::consts::SIGPROF,
+            signal_hook::consts::SIGXCPU,
+            signal_hook::consts::SIGXFSZ,
         ] {
             // A second signal while the first is still being handled (a hung disk, say)
             // ends the process at once, as the signal would have without the game.
