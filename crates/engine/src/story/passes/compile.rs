@@ -290,12 +290,26 @@ fn compile_text(
     if too_long(cx, base, src) {
         return None;
     }
+    glued_words(cx, base, key, src);
     match text::parse(src, names, slot) {
         Ok(t) => Some(t),
         Err(e) => {
             expr_error(cx, e, &base.at(Some(key), src));
             None
         }
+    }
+}
+
+/// W0206: a block whose shown words run into the text beside it (see
+/// [`crate::story::spacing`]).
+fn glued_words(cx: &mut Ctx<'_>, base: &Site, key: &'static str, src: &str) {
+    for offset in crate::story::spacing::glued_words(src) {
+        let d = Diagnostic::warning(
+            "W0206",
+            "when this block shows, its words run into the text beside it: the space inside the braces is layout, and is removed",
+        )
+        .with_hint("write the space outside the block (`cup. {if t: You…}`, `…or} the`); if the words are meant to join, remove the space inside");
+        cx.report(d, &base.at(Some(key), src).char_at(offset));
     }
 }
 
@@ -311,6 +325,7 @@ fn compile_owned(
     if too_long(cx, base, &src) {
         return None;
     }
+    glued_words(cx, base, key, &src);
     match text::parse_owned(src, names, slot) {
         Ok(t) => Some(t),
         Err((e, src)) => {
