@@ -1,16 +1,18 @@
 //! Scaling benchmarks (issue 17): each dimension a story can grow in, alone, at
 //! 1k/10k/100k — choices in one scene, `Extend` blocks, endings, variables, scenes in a
 //! branching tree, paragraphs in one file — through `check` (load with lints), play
-//! start-up (load, start, first menu) and `stats` (explore with fixed small caps, then
-//! the counts). Linear work shows as time growing ten-fold per step; a quadratic spot
-//! as a hundred-fold. Stories come from `butterfly::synth::shaped`. See
-//! docs/performance.md.
+//! start-up (load, start, first menu), `stats` (explore with fixed small caps, then
+//! the counts), and with the commands' default options: `explore`, `stats`' random
+//! play (`playtest`, 1,000 games), `verify` and `graph`. Linear work shows as time
+//! growing ten-fold per step; a quadratic spot as a hundred-fold. Stories come from
+//! `butterfly::synth::shaped`. See docs/performance.md and docs/guarantees.md
+//! ("Scaling").
 
 use std::hint::black_box;
 use std::time::Duration;
 
 use butterfly::synth::{self, SHAPES, Shape};
-use butterfly::tools::{explore, stats};
+use butterfly::tools::{explore, graph, playtest, stats, verify};
 use butterfly::{engine, story};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 
@@ -67,6 +69,28 @@ fn scaling(c: &mut Criterion) {
                         explore::explore(s, &explore_options(), &mut |_| {}).expect("explores");
                     black_box(stats::compute(s, &report).to_string().len())
                 });
+            });
+            g.bench_with_input(BenchmarkId::new("explore_default", n), &loaded, |b, s| {
+                b.iter(|| {
+                    let report = explore::explore(s, &explore::Options::default(), &mut |_| {})
+                        .expect("explores");
+                    black_box(report.to_string().len())
+                });
+            });
+            g.bench_with_input(BenchmarkId::new("random_play", n), &loaded, |b, s| {
+                b.iter(|| {
+                    let play = playtest::measure(s, &playtest::Options::default()).expect("plays");
+                    black_box(play.display(s).to_string().len())
+                });
+            });
+            g.bench_with_input(BenchmarkId::new("verify", n), &loaded, |b, s| {
+                b.iter(|| {
+                    let report = verify::verify(s, &verify::Options::default()).expect("verifies");
+                    black_box(report.to_string().len())
+                });
+            });
+            g.bench_with_input(BenchmarkId::new("graph", n), &loaded, |b, s| {
+                b.iter(|| black_box(graph::render(s, graph::Format::Dot).len()));
             });
         }
         g.finish();

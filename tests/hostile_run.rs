@@ -5,8 +5,9 @@
 //! byte (other than `\n` and `\t`) or bidi override, and leave any save it wrote
 //! loadable.
 //!
-//! In `cargo test` the stories are 10,000 large in their dimension and the deadline is
-//! a generous hang guard for a debug build, not a speed test. `.ci/hostile` runs the
+//! In `cargo test` the stories are 10,000 large in their dimension, `stats` and
+//! `explore` play 20 games, and the deadline is a generous hang guard for a debug
+//! build, not a speed test. `.ci/hostile` runs the
 //! same test on the release binary with `BUTTERFLY_HOSTILE=full`: every shape at its
 //! largest legal size, a story just under the whole-story limit, and a 10-second
 //! deadline per command (docs/guarantees.md, "The hostile run").
@@ -50,7 +51,7 @@ impl Scale {
 
     fn deadline(self) -> Duration {
         match self {
-            Scale::Suite => Duration::from_secs(300),
+            Scale::Suite => Duration::from_mins(5),
             Scale::Full => Duration::from_secs(10),
         }
     }
@@ -64,20 +65,59 @@ fn write_files(dir: &Path, files: &[SourceFile]) {
     }
 }
 
-/// The largest `n` at which `shape`'s biggest file stays under the per-file limit
-/// (with 2% to spare), or its own limit (endings).
-fn largest(shape: Shape) -> usize {
-    let probe = 1000;
-    let biggest = synth::shaped(shape, probe)
-        .iter()
-        .map(|f| f.bytes.len())
-        .max()
-        .unwrap();
-    let n = limits::MAX_FILE_BYTES / 100 * 98 / biggest * probe;
-    match shape {
-        Shape::Endings => n.min(limits::MAX_ENDINGS),
-        _ => n,
+/// A large `n` at which `shape`'s biggest file stays under the per-file limit (within
+/// 3% of it), or its own limit (endings).
+fn largest(shape: Shape) -> (usize, Vec<SourceFile>) {
+    let biggest = |n| {
+        synth::shaped(shape, n)
+            .iter()
+            .map(|f| f.bytes.len())
+            .max()
+            .unwrap()
+    };
+    // Ids grow a digit now and then, so estimate from a probe, then step down.
+    let probe = 100_000;
+    let mut n = limits::MAX_FILE_BYTES / biggest(probe) * probe;
+    if shape == Shape::Endings {
+        n = n.min(limits::MAX_ENDINGS);
     }
+    loop {
+        let files = synth::shaped(shape, n);
+        if files
+            .iter()
+            .all(|f| f.bytes.len() <= limits::MAX_FILE_BYTES)
+        {
+            return (n, files);
+        }
+        n = n / 100 * 97;
+    }
+}
+
+/// `n` one-line scenes no game can enter, a warning each, spread over files under the
+/// per-file limit.
+fn unreachable_scenes(n: usize) -> Vec<SourceFile> {
+    let mut files = vec![SourceFile {
+        path: "header.ron".into(),
+        bytes:
+            br#"Story(id: "t", title: "T", start: "a", endings: [Ending(id: "end", title: "End")])"#
+                .to_vec(),
+    }];
+    let per_file = 200_000;
+    for (k, from) in (0..n).step_by(per_file).enumerate() {
+        let mut s = String::from("Chapter(title: \"C\", date: \"D\", place: \"P\", scenes: [\n");
+        if k == 0 {
+            s.push_str("Scene(id: \"a\", text: [\"x\"], ending: \"end\"),\n");
+        }
+        for i in from..n.min(from + per_file) {
+            let _ = writeln!(s, r#"Scene(id: "u{i}", text: ["x"], ending: "end"),"#);
+        }
+        s.push_str("])");
+        files.push(SourceFile {
+            path: format!("c{k}.ron"),
+            bytes: s.into_bytes(),
+        });
+    }
+    files
 }
 
 /// A story on one line that declares `vars` unused variables: a warning each, all
@@ -314,8 +354,31 @@ fn run_all(name: &str, dir: &Path, scale: Scale, log: &std::cell::RefCell<String
         &["--saves", s, "play", "--plain", "--seed", "1", "--story", d],
         script,
     );
-    go("stats", &["stats", d], "");
-    go("explore", &["explore", d], "");
+    // The suite's debug build plays fewer random games (the searches' work is what the
+    // scale tests and benchmarks measure); the full run uses the defaults.
+    match scale {
+        Scale::Suite => {
+            go("stats", &["stats", "--games", "20", d], "");
+            go(
+                "explore",
+                &[
+                    "explore",
+                    "--runs",
+                    "20",
+                    "--max-states",
+                    "2000",
+                    "--beam",
+                    "20",
+                    d,
+                ],
+                "",
+            );
+        }
+        Scale::Full => {
+            go("stats", &["stats", d], "");
+            go("explore", &["explore", d], "");
+        }
+    }
     go("graph", &["graph", d], "");
     go("verify", &["verify", d], "");
     let slot = saves.path().join("hostile.ron");
@@ -367,14 +430,20 @@ fn hostile_stories_under_a_2_gb_cap_never_crash_hang_or_leak_control_bytes() {
         stories.push((name, dir));
     };
     for shape in SHAPES {
-        let n = match scale {
-            Scale::Suite => 10_000,
+        let (n, files) = match scale {
+            Scale::Suite => (10_000, synth::shaped(shape, 10_000)),
             Scale::Full => largest(shape),
         };
-        add(format!("{shape:?} {n}"), &synth::shaped(shape, n));
+        add(format!("{shape:?} {n}"), &files);
     }
     match scale {
-        Scale::Suite => add("one-line warnings 10000".into(), &one_line_warnings(10_000)),
+        Scale::Suite => {
+            add("one-line warnings 10000".into(), &one_line_warnings(10_000));
+            add(
+                "unreachable scenes 10000".into(),
+                &unreachable_scenes(10_000),
+            );
+        }
         Scale::Full => {
             // One file at the per-file limit (about 30 bytes a variable).
             let vars = limits::MAX_FILE_BYTES / 100 * 95 / 40;
@@ -382,6 +451,9 @@ fn hostile_stories_under_a_2_gb_cap_never_crash_hang_or_leak_control_bytes() {
                 format!("one-line warnings {vars}"),
                 &one_line_warnings(vars),
             );
+            // As many scenes as a story may have, each a warning.
+            let n = limits::MAX_SCENES - 1;
+            add(format!("unreachable scenes {n}"), &unreachable_scenes(n));
             // Just under the whole-story limit: synth's scenes are about 1,210 bytes.
             let scenes = limits::MAX_TOTAL_BYTES / 1220;
             let files = synth::generate(scenes);

@@ -275,3 +275,57 @@ fn check_refuses_a_20_mb_file_on_disk() {
         "{shown}"
     );
 }
+
+/// A slot name is at most `limits::MAX_SLOT_BYTES` bytes: one more is refused before
+/// anything is written, with the reason.
+#[test]
+fn a_slot_name_longer_than_the_limit_is_refused() {
+    use butterfly::save::validate_slot;
+    let longest = "s".repeat(limits::MAX_SLOT_BYTES);
+    assert!(validate_slot(&longest).is_ok());
+    let e = validate_slot(&format!("{longest}s")).unwrap_err();
+    assert!(e.to_string().contains("longer than 64"), "{e}");
+}
+
+/// "Did you mean" compares a wrong name with every name the story has: only the first
+/// 100 errors of a load get a suggestion, so 150 misspelt targets stay linear; the rest
+/// get the plain hint.
+#[test]
+fn only_the_first_hundred_errors_get_a_did_you_mean() {
+    use std::fmt::Write as _;
+    let mut chapter = String::from(
+        "Chapter(title: \"C\", date: \"D\", place: \"P\", scenes: [\nScene(id: \"hall\", text: [\"x\"], ending: \"end\"),\n",
+    );
+    for i in 0..150 {
+        let _ = writeln!(
+            chapter,
+            "Scene(id: \"s{i}\", text: [\"x\"], choices: [Choice(label: \"go\", goto: \"hal\")]),"
+        );
+    }
+    chapter.push_str("])");
+    let loaded = load_small_stack(
+        vec![
+            file(
+                "header.ron",
+                HEADER.replace("start: \"a\"", "start: \"hall\""),
+            ),
+            file("chapter.ron", chapter),
+        ],
+        Limits::default(),
+    );
+    let missing: Vec<&Diagnostic> = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.message.contains("`hal`"))
+        .collect();
+    assert_eq!(missing.len(), 150);
+    let suggested = missing
+        .iter()
+        .filter(|d| {
+            d.hint
+                .as_deref()
+                .is_some_and(|h| h.contains("did you mean `hall`"))
+        })
+        .count();
+    assert_eq!(suggested, 100);
+}

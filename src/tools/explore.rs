@@ -268,21 +268,38 @@ pub fn explore(
     options: &Options,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Report, EngineError> {
+    explore_capped(story, options, RUN_WORK, progress)
+}
+
+/// [`explore`] with the random runs' work cap as given instead of [`RUN_WORK`], so
+/// that tests can show the cap at work with small numbers.
+///
+/// # Errors
+/// When the story cannot even start (its first scene's routes loop).
+pub fn explore_capped(
+    story: &Story,
+    options: &Options,
+    run_work: usize,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Report, EngineError> {
     let mut seen = Seen::new(story);
     let by_ending = search::ending_scenes_all(story);
     let mut candidates: HashMap<String, Vec<Witness>> = HashMap::new();
-    let mut runs_reached: HashMap<String, u32> = HashMap::new();
-    let mut lengths = RunLengths::default();
+    let mut tally = Tally::default();
 
     let runs_made = random_runs(
         story,
         options,
+        run_work,
         &mut seen,
         &mut candidates,
-        &mut runs_reached,
-        &mut lengths,
+        &mut tally,
         progress,
     )?;
+    let Tally {
+        reached: runs_reached,
+        lengths,
+    } = tally;
 
     let mut searched: HashSet<String> = HashSet::new();
     let summary = if options.max_states > 0 {
@@ -743,15 +760,23 @@ impl search::Observer for Seen<'_> {
     }
 }
 
+/// What the random runs counted: runs that reached each ending, and how long they were.
+#[derive(Default)]
+struct Tally {
+    reached: HashMap<String, u32>,
+    lengths: RunLengths,
+}
+
 fn random_runs(
     story: &Story,
     options: &Options,
+    run_work: usize,
     seen: &mut Seen,
     candidates: &mut HashMap<String, Vec<Witness>>,
-    reached: &mut HashMap<String, u32>,
-    lengths: &mut RunLengths,
+    tally: &mut Tally,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<u32, EngineError> {
+    let Tally { reached, lengths } = tally;
     // The picks have their own generator, so the game's draws are exactly those of a
     // player making the same choices with the same seed: every run is a witness.
     let mut picker = ChaCha8Rng::seed_from_u64(options.seed ^ 0x6275_7474_6572_666c);
@@ -759,7 +784,7 @@ fn random_runs(
     let mut work = 0usize;
     let mut made = 0;
     for run in 0..options.runs {
-        if work > RUN_WORK {
+        if work > run_work {
             break;
         }
         made += 1;
@@ -851,7 +876,7 @@ impl fmt::Display for Report {
         if self.runs_made < o.runs {
             writeln!(
                 f,
-                "explored: {} of {} random run(s) from seed {} (at most {} choices each): stopped at the work cap of {RUN_WORK} choices and paragraphs looked at",
+                "explored: {} of {} random run(s) from seed {} (at most {} choices each): stopped at the work cap on choices and paragraphs looked at (explore::RUN_WORK)",
                 self.runs_made, o.runs, o.seed, o.max_steps
             )?;
         } else {

@@ -103,6 +103,19 @@ fn fixed(texts: &[Text]) -> bool {
 /// # Errors
 /// When the engine cannot render or apply a step (a broken story).
 pub fn measure(story: &Story, options: &Options) -> Result<PlayReport, EngineError> {
+    measure_capped(story, options, WORK)
+}
+
+/// [`measure`] with the work cap as given instead of [`WORK`], so that tests can show
+/// the cap at work with small numbers.
+///
+/// # Errors
+/// When the engine cannot render or apply a step (a broken story).
+pub fn measure_capped(
+    story: &Story,
+    options: &Options,
+    cap: usize,
+) -> Result<PlayReport, EngineError> {
     let mut report = PlayReport {
         asked: options.games,
         ..PlayReport::default()
@@ -114,7 +127,7 @@ pub fn measure(story: &Story, options: &Options) -> Result<PlayReport, EngineErr
     let mut words_of: Vec<Option<usize>> = vec![None; story.scenes.len()];
     let mut work = 0usize;
     for game in 0..options.games {
-        if work > WORK {
+        if work > cap {
             break;
         }
         report.games += 1;
@@ -253,8 +266,8 @@ impl fmt::Display for Shown<'_> {
         if r.games < r.asked {
             writeln!(
                 f,
-                "random play ({} of {} games: stopped at the work cap of {} choices and paragraphs looked at):",
-                r.games, r.asked, WORK
+                "random play ({} of {} games: stopped at the work cap on choices and paragraphs looked at, playtest::WORK):",
+                r.games, r.asked
             )?;
         } else {
             writeln!(f, "random play ({} games):", r.games)?;

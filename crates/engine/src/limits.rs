@@ -11,16 +11,20 @@ pub const MAX_FILE_BYTES: usize = 16 * 1024 * 1024;
 pub const MAX_FILES: usize = 20_000;
 /// Deepest folder nesting read under a story directory; a file deeper is an error.
 pub const MAX_FOLDER_DEPTH: usize = 32;
-/// Most scenes in one story.
-pub const MAX_SCENES: usize = 1_000_000;
+/// Most scenes in one story. A scene costs about a kilobyte loaded whatever its size
+/// in the source, and `check` may hold a warning for each (a million unreachable
+/// one-line scenes, 48 MB of source, took 2.3 GB to check): this keeps the worst
+/// case near 500 MB, under the 2 GB every command must stay within.
+pub const MAX_SCENES: usize = 200_000;
 /// Longest single string (paragraph, label, expression), in bytes.
 pub const MAX_STRING_BYTES: usize = 64 * 1024;
 /// Most bytes in all of a story's files together: many files each under
 /// [`MAX_FILE_BYTES`] must still not add up to more memory than a machine has.
-/// Loading peaks at about 4.7 times the source (`examples/peak_memory.rs`), so a story
-/// at this limit checks and plays in about 1.2 GB, under the 2 GB a command may use
-/// (`.ci/hostile` runs every command under that cap). 256 MiB is hundreds of novels.
-pub const MAX_TOTAL_BYTES: usize = 256 * 1024 * 1024;
+/// Loading peaks at about four times the source (`examples/peak_memory.rs`), and a
+/// story at 256 MiB took about 1 GB and 5–8 CPU seconds to check, play or graph: at
+/// this limit every command stays near 500 MB and a few seconds, under the 2 GB and
+/// 10 seconds `.ci/hostile` holds it to. 128 MiB is a hundred novels.
+pub const MAX_TOTAL_BYTES: usize = 128 * 1024 * 1024;
 
 /// Longest id or name a story may use (scene, choice, ending and variable ids), in
 /// bytes. Saves and the profile record these ids, and their readers refuse longer ones,

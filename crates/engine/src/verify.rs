@@ -30,6 +30,28 @@ pub struct Options {
     pub max_states: usize,
 }
 
+/// The search's bounds besides the state cap, each with its default constant; tests
+/// use [`verify_capped`] to show each at work with small numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Caps {
+    /// See [`WITNESS_STEPS`].
+    pub witness_steps: usize,
+    /// See [`FUTURE_WORK`].
+    pub future_work: usize,
+    /// See [`MEMORY_BYTES`].
+    pub memory_bytes: usize,
+}
+
+impl Default for Caps {
+    fn default() -> Self {
+        Self {
+            witness_steps: WITNESS_STEPS,
+            future_work: FUTURE_WORK,
+            memory_bytes: MEMORY_BYTES,
+        }
+    }
+}
+
 /// The default cap on distinct abstract states: the shipped story needs about 900,000;
 /// a search costs about 5 µs and a few hundred bytes per state, so this keeps a search
 /// that cannot finish to seconds (and [`MEMORY_BYTES`] keeps its memory bounded).
@@ -281,8 +303,8 @@ impl Future {
 
 /// For every scene (by position): what can still be read or written once the player
 /// stands in it (its own `on_enter` has run; its exits and everything after have not).
-/// `None` when the futures grow past [`FUTURE_WORK`] entries.
-fn futures(story: &Story) -> Option<Vec<Future>> {
+/// `None` when the futures grow past `cap` entries ([`FUTURE_WORK`]).
+fn futures(story: &Story, cap: usize) -> Option<Vec<Future>> {
     let mut on_enter = Vec::with_capacity(story.scenes.len());
     let mut fut = Vec::with_capacity(story.scenes.len());
     for s in &story.scenes {
@@ -355,7 +377,7 @@ fn futures(story: &Story) -> Option<Vec<Future>> {
         }
         size = size + acc.size() - before;
         fut[i] = acc;
-        if size > FUTURE_WORK {
+        if size > cap {
             return None;
         }
         if changed {
@@ -499,7 +521,19 @@ fn path_to(story: &Story, parents: &[Option<Parent>], mut id: usize) -> Vec<Witn
 /// # Errors
 /// When the story cannot even start (its opening routes loop, say).
 pub fn verify(story: &Story, options: &Options) -> Result<Report, engine::EngineError> {
-    let Some(fut) = futures(story) else {
+    verify_capped(story, options, Caps::default())
+}
+
+/// [`verify`] under `caps` instead of the default bounds.
+///
+/// # Errors
+/// When the story cannot even start (its opening routes loop, say).
+pub fn verify_capped(
+    story: &Story,
+    options: &Options,
+    caps: Caps,
+) -> Result<Report, engine::EngineError> {
+    let Some(fut) = futures(story, caps.future_work) else {
         return Ok(Report {
             too_large: true,
             abstraction: Abstraction {
@@ -652,7 +686,7 @@ pub fn verify(story: &Story, options: &Options) -> Result<Report, engine::Engine
                     continue;
                 }
                 let cost = kept_bytes + queued_bytes + 8 * k.1.len() + 4 * k.2.len();
-                if bytes + cost > MEMORY_BYTES {
+                if bytes + cost > caps.memory_bytes {
                     report.complete = false;
                     report.memory_cap = true;
                     continue;
@@ -694,7 +728,7 @@ pub fn verify(story: &Story, options: &Options) -> Result<Report, engine::Engine
         let at = endings.get(&e.id).copied();
         let len = at.map(|id| depth[id] as usize);
         let w = at.zip(len).and_then(|(id, len)| {
-            (witness_steps + len <= WITNESS_STEPS).then(|| {
+            (witness_steps + len <= caps.witness_steps).then(|| {
                 witness_steps += len;
                 path_to(story, &parents, id)
             })
@@ -771,7 +805,7 @@ impl fmt::Display for Report {
         if self.too_large {
             writeln!(
                 f,
-                "exhaustive search: NOT RUN — the story's abstraction passed its cap of {FUTURE_WORK} comparisons and writes recorded: nothing is proved"
+                "exhaustive search: NOT RUN — the story's abstraction passed its cap on comparisons and writes recorded (verify::FUTURE_WORK): nothing is proved"
             )?;
             return writeln!(f, "NOT verified");
         }
@@ -798,7 +832,7 @@ impl fmt::Display for Report {
                 (Some(w), _) => writeln!(f, "  {ending}: {} steps: {}", w.len(), steps(w))?,
                 (None, Some(n)) => writeln!(
                     f,
-                    "  {ending}: {n} steps (path not shown: the report's {WITNESS_STEPS} witness steps are spent)"
+                    "  {ending}: {n} steps (path not shown: the report's witness steps are spent, verify::WITNESS_STEPS)"
                 )?,
                 (None, None) => writeln!(f, "  {ending}: UNREACHABLE")?,
             }
