@@ -77,7 +77,7 @@ fn largest(shape: Shape) -> (usize, Vec<SourceFile>) {
     };
     // Ids grow a digit now and then, so estimate from a probe, then step down.
     let probe = 100_000;
-    let mut n = limits::MAX_FILE_BYTES / biggest(probe) * probe;
+    let mut n = limits::MAX_FILE_BYTES * probe / biggest(probe);
     if shape == Shape::Endings {
         n = n.min(limits::MAX_ENDINGS);
     }

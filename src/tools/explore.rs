@@ -24,7 +24,7 @@ use std::fmt::{self, Write as _};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use super::search;
+use super::{playtest, search};
 use crate::engine::CONTINUE;
 use crate::engine::{self, Clamped, Draw, EngineError, Event, Step};
 use crate::story::model::{Exit, Story};
@@ -71,7 +71,7 @@ pub const GUIDED_TARGETS: usize = 50;
 /// choice of its scene and every paragraph of the scene it enters, so a scene with
 /// millions of choices, met in every run, would cost runs × millions; past this budget
 /// no further run starts, and the report says how many were made.
-pub const RUN_WORK: usize = 50_000_000;
+pub const RUN_WORK: usize = 20_000_000;
 
 /// Most examples kept of each kind of problem, so reports stay readable.
 const EXAMPLES: usize = 5;
@@ -337,6 +337,9 @@ pub fn explore_capped(
 
     // A complete search has the last word; otherwise aim at what is still missing.
     let mut guided: HashSet<String> = HashSet::new();
+    // Ways into each scene, built once for every guided search and "blocked by" walk,
+    // and the guided searches' shared budget.
+    let mut guide = search::Guide::new(story);
     if options.beam > 0 && !summary.is_some_and(|s| s.complete) {
         // Each guided search costs up to beam × steps states: only the first
         // GUIDED_TARGETS missing endings get one, whatever the number of endings.
@@ -361,6 +364,7 @@ pub fn explore_capped(
                 options.beam,
                 options.max_steps,
                 &mut seen,
+                &mut guide,
             )?;
             if let Some(w) = path.and_then(|p| seed_for(story, options.seed, &p, id)) {
                 guided.insert((*id).to_owned());
@@ -419,6 +423,7 @@ pub fn explore_capped(
                     options.beam,
                     options.max_steps,
                     &mut seen,
+                    &mut guide,
                 )?;
             }
         }
@@ -442,7 +447,7 @@ pub fn explore_capped(
             } else {
                 blocked_left -= 1;
                 let targets = by_ending.get(e.id.as_str()).map_or(&[][..], Vec::as_slice);
-                blocked(story, targets, &seen.scenes)
+                blocked(story, &guide.preds, targets, &seen.scenes)
             };
             EndingReport {
                 id: e.id.clone(),
@@ -455,7 +460,7 @@ pub fn explore_capped(
             }
         })
         .collect();
-    let mut report = seen.finish(*options, endings, summary, lengths);
+    let mut report = seen.finish(*options, endings, summary, lengths, &guide.preds);
     report.runs_made = runs_made;
     Ok(report)
 }
@@ -463,9 +468,14 @@ pub fn explore_capped(
 /// Where explored games turned away from `targets` (scene indices): exits from visited
 /// scenes (`visited`, by index) toward unvisited scenes that lead to them, with the
 /// condition that stopped them.
-fn blocked(story: &Story, targets: &[usize], visited: &[bool]) -> Vec<String> {
+fn blocked(
+    story: &Story,
+    preds: &[Vec<usize>],
+    targets: &[usize],
+    visited: &[bool],
+) -> Vec<String> {
     // Only the nearest turns: ways in that run through unvisited scenes alone.
-    let leads = search::leads_to_through(story, targets, |i| !visited[i]);
+    let leads = search::leads_to_through_in(preds, targets, |i| !visited[i]);
     let toward = |t: &str| {
         story
             .scene_position(t)
@@ -681,6 +691,7 @@ impl<'s> Seen<'s> {
         endings: Vec<EndingReport>,
         search: Option<Search>,
         lengths: RunLengths,
+        preds: &[Vec<usize>],
     ) -> Report {
         let story = self.story;
         // Each "blocked by" walk is a walk over the whole story: only the first
@@ -696,7 +707,7 @@ impl<'s> Seen<'s> {
                 scene: s.id.clone(),
                 blocked: if walks_left > 0 {
                     walks_left -= 1;
-                    blocked(story, &[i], &self.scenes)
+                    blocked(story, preds, &[i], &self.scenes)
                 } else {
                     Vec::new()
                 },
@@ -833,7 +844,7 @@ fn random_runs(
                 break;
             };
             let here = &story.scenes[at];
-            work += here.choices().len() + here.text.len() + 1;
+            work += here.choices().len() + here.text.len() + playtest::STEP_WORK;
             let moves: Vec<Option<usize>> = match &here.exit {
                 Exit::Choices(_) => {
                     let positions = engine::available_positions(here, &state);

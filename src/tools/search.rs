@@ -458,9 +458,10 @@ pub const WORK_PER_STATE: usize = 64;
 /// is 10,000 numbers, so a cap on states alone is not a cap on memory.
 pub const KEY_BYTES: usize = 256 * 1024 * 1024;
 
-/// Bytes of state keys one search may compute in all, kept or not: each successor
-/// costs its key's length (a story's tracked variables), so this caps the work of a
-/// search in a story with many variables as [`KEY_BYTES`] caps its memory.
+/// Bytes of state keys one search may compute in all, kept or not, and of game states
+/// copied to make successors: each successor costs its key's length (a story's tracked
+/// variables) and a copy of every variable, so this caps the work of a search in a
+/// story with many variables as [`KEY_BYTES`] caps its memory.
 pub const KEY_WORK: usize = 1 << 30;
 
 /// Choices of shortest paths to endings the exhaustive search records in all: the
@@ -471,6 +472,12 @@ pub const WITNESS_STEPS: usize = 1_000_000;
 /// Successor states one guided search may make in all (it keeps `width` states per
 /// round, each of which may offer thousands of choices).
 pub const GUIDED_WORK: usize = 2_000_000;
+
+/// Work all the guided searches of one exploration may do together: successors made
+/// plus the gate conditions weighed to rank them (a state ahead of 100,000 gates costs
+/// 100,000). Up to a hundred guided searches run, each bounded by [`GUIDED_WORK`]
+/// successors, but on a 110,000-scene story weighing the gates alone took minutes.
+pub const GUIDED_TOTAL_WORK: usize = 4_000_000;
 
 /// Traps (stuck scenes, loops with no exit) of one kind given a way in: each path
 /// costs its length, and a chain of scenes each with a trap beside it would make
@@ -503,6 +510,8 @@ pub fn exhaustive(
     progress: &mut dyn FnMut(usize),
 ) -> Result<Exhaustive, engine::EngineError> {
     let codec = Codec::new(story);
+    // What copying a state to make a successor costs, counted with the keys.
+    let state_bytes = 8 * story.variables.len();
     let (first, events) = engine::start(story, seed)?;
     observer.events(&events, &[], &story.start, "");
     let mut tree = Tree::new();
@@ -565,7 +574,7 @@ pub fn exhaustive(
             produced += 1;
             work += 1;
             let key = codec.key(&next.state);
-            key_work += key.len();
+            key_work += key.len() + state_bytes;
             let m = if let Some(&m) = tree.index.get(&key) {
                 m
             } else if tree.len() >= cap || key_bytes > KEY_BYTES {
@@ -656,8 +665,18 @@ pub fn leads_to_through(
     targets: &[usize],
     through: impl Fn(usize) -> bool,
 ) -> Vec<bool> {
-    let n = story.scenes.len();
-    let preds = predecessors(story);
+    leads_to_through_in(&predecessors(story), targets, through)
+}
+
+/// [`leads_to_through`] over predecessors already worked out by [`predecessors`]: a
+/// caller asking for many targets builds them once (building them per target made
+/// `explore`'s hundred "blocked by" walks and guided searches quadratic).
+pub fn leads_to_through_in(
+    preds: &[Vec<usize>],
+    targets: &[usize],
+    through: impl Fn(usize) -> bool,
+) -> Vec<bool> {
+    let n = preds.len();
     let mut ok = vec![false; n];
     let mut work: Vec<usize> = targets.to_vec();
     for &i in &work {
@@ -678,7 +697,8 @@ pub fn leads_to_through(
 
 /// For each scene, the scenes with a step into it, ignoring conditions. A `<return>`
 /// counts as a step to every scene a detour may return to.
-fn predecessors(story: &Story) -> Vec<Vec<usize>> {
+#[must_use]
+pub fn predecessors(story: &Story) -> Vec<Vec<usize>> {
     let mut preds: Vec<Vec<usize>> = vec![Vec::new(); story.scenes.len()];
     let after_return = story.return_targets();
     for (i, s) in story.scenes.iter().enumerate() {
@@ -759,6 +779,9 @@ fn gates<'s>(story: &'s Story, leads: &[bool]) -> Vec<Gate<'s>> {
     out
 }
 
+/// Distinct definitions of one flag the guided search weighs (see [`Distance`]).
+const DEFINITIONS: usize = 16;
+
 /// Measures how far a state is from making a condition hold.
 struct Distance<'s> {
     story: &'s Story,
@@ -769,11 +792,20 @@ struct Distance<'s> {
 
 impl<'s> Distance<'s> {
     fn new(story: &'s Story) -> Self {
+        // Each distinct definition once, and at most DEFINITIONS per flag: every scene
+        // of a story may set `tired = steps > 40`, and weighing a flag weighs each of
+        // its definitions (110,000 copies made one weighing cost 110,000).
         let mut defs: HashMap<&str, Vec<&Expr>> = HashMap::new();
+        let mut distinct: HashSet<(&str, String)> = HashSet::new();
         let mut note = |effects: &'s [Effect]| {
             for e in effects {
                 if e.op == AssignOp::Set && !matches!(e.value, Expr::Bool(_) | Expr::Int(_)) {
-                    defs.entry(e.target.as_ref()).or_default().push(&e.value);
+                    let list = defs.entry(e.target.as_ref()).or_default();
+                    if list.len() < DEFINITIONS
+                        && distinct.insert((e.target.as_ref(), e.value.to_string()))
+                    {
+                        list.push(&e.value);
+                    }
                 }
             }
         };
@@ -852,14 +884,13 @@ fn scale(story: &Story, a: &Expr, b: &Expr) -> f64 {
 }
 
 /// For each scene, which gates lie ahead of it (reachable ignoring conditions).
-fn gates_ahead(story: &Story, gates: &[Gate<'_>]) -> Vec<Vec<u64>> {
+fn gates_ahead(story: &Story, preds: &[Vec<usize>], gates: &[Gate<'_>]) -> Vec<Vec<u64>> {
     let words = gates.len().div_ceil(64).max(1);
     let n = story.scenes.len();
     let mut ahead = vec![vec![0u64; words]; n];
     for (g, gate) in gates.iter().enumerate() {
         ahead[gate.scene][g / 64] |= 1 << (g % 64);
     }
-    let preds = predecessors(story);
     let mut work: Vec<usize> = (0..n).collect();
     let mut queued = vec![true; n];
     while let Some(i) = work.pop() {
@@ -902,6 +933,26 @@ pub fn ending_scenes_all(story: &Story) -> HashMap<&str, Vec<usize>> {
     out
 }
 
+/// What the guided searches of one exploration share: the story's [`predecessors`],
+/// built once, and what is left of [`GUIDED_TOTAL_WORK`].
+pub struct Guide {
+    /// Ways into each scene.
+    pub preds: Vec<Vec<usize>>,
+    /// Work left for this and later searches.
+    pub budget: usize,
+}
+
+impl Guide {
+    /// A fresh budget over `story`.
+    #[must_use]
+    pub fn new(story: &Story) -> Self {
+        Self {
+            preds: predecessors(story),
+            budget: GUIDED_TOTAL_WORK,
+        }
+    }
+}
+
 /// What [`guided`] looks for.
 #[derive(Debug, Clone, Copy)]
 pub enum Goal<'a> {
@@ -918,7 +969,8 @@ pub enum Goal<'a> {
 
 /// Looks for a way to `goal` by beam search: each round expands the kept states and
 /// keeps the `width` new ones nearest to passing the gates still ahead of them.
-/// Returns a path (chances forced) when it finds one.
+/// Returns a path (chances forced) when it finds one. `guide` holds what the guided
+/// searches of one exploration share; when its budget is spent the search gives up.
 ///
 /// # Errors
 /// When the story cannot start.
@@ -929,7 +981,12 @@ pub fn guided(
     width: usize,
     max_steps: usize,
     observer: &mut dyn Observer,
+    guide: &mut Guide,
 ) -> Result<Option<Vec<Step>>, engine::EngineError> {
+    if guide.budget == 0 {
+        return Ok(None);
+    }
+    let (preds, budget) = (&guide.preds, &mut guide.budget);
     let single;
     let (targets, need) = match goal {
         Goal::Scenes(t) => (t, None),
@@ -942,7 +999,7 @@ pub fn guided(
             (&single[..], c)
         }
     };
-    let leads = leads_to(story, targets);
+    let leads = leads_to_through_in(preds, targets, |_| true);
     let mut gates = gates(story, &leads);
     if let Some(w) = need.and_then(|c| c.when.as_ref()) {
         gates.push(Gate {
@@ -951,16 +1008,25 @@ pub fn guided(
             negated: false,
         });
     }
-    let ahead = gates_ahead(story, &gates);
+    let ahead = gates_ahead(story, preds, &gates);
     let distance = Distance::new(story);
-    let score = |state: &GameState| -> f64 {
+    // The gates ahead, by their set bits (not a test of every gate), and what weighing
+    // them cost, for the budget.
+    let score = |state: &GameState| -> (f64, usize) {
         let i = story.scene_position(&state.scene).unwrap_or(0);
-        gates
-            .iter()
-            .enumerate()
-            .filter(|(g, _)| ahead[i][g / 64] & (1 << (g % 64)) != 0)
-            .map(|(_, gate)| distance.of(gate.expr, state, gate.negated, 0))
-            .sum()
+        let mut sum = 0.0;
+        let mut cost = ahead[i].len();
+        for (w, &bits) in ahead[i].iter().enumerate() {
+            let mut bits = bits;
+            while bits != 0 {
+                let g = w * 64 + bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                let gate = &gates[g];
+                sum += distance.of(gate.expr, state, gate.negated, 0);
+                cost += 1;
+            }
+        }
+        (sum, cost)
     };
     let reached = |state: &GameState, entered: &[String]| match need {
         None => entered.iter().any(|s| {
@@ -974,6 +1040,7 @@ pub fn guided(
         }
     };
     let codec = Codec::new(story);
+    let state_bytes = 8 * story.variables.len();
     let (first, events) = engine::start(story, seed)?;
     observer.events(&events, &[], &story.start, "");
     let mut tree = Tree::new();
@@ -999,12 +1066,12 @@ pub fn guided(
         let mut next_layer: Vec<(f64, u32, GameState)> = Vec::new();
         for (n, state) in &layer {
             let n = *n;
-            if work > GUIDED_WORK {
+            if work > GUIDED_WORK || *budget == 0 {
                 return Ok(None);
             }
             let moves = moves(story, state, observer, &|| tree.path(story, n));
             for mv in &moves {
-                if work > GUIDED_WORK || key_work > KEY_WORK {
+                if work > GUIDED_WORK || key_work > KEY_WORK || *budget == 0 {
                     return Ok(None);
                 }
                 let Some(next) = apply(story, &codec, state, mv, observer, &|| tree.path(story, n))
@@ -1012,6 +1079,8 @@ pub fn guided(
                     continue;
                 };
                 work += 1;
+                // A successor costs about as much as weighing 16 gates.
+                *budget = budget.saturating_sub(16);
                 let i = story.scene_position(&next.state.scene).unwrap_or(0);
                 let hit = reached(&next.state, &next.entered);
                 if !hit && !leads[i] {
@@ -1020,7 +1089,7 @@ pub fn guided(
                 let step = Some((n, next.step.0, next.step.1));
                 let key = codec.key(&next.state);
                 key_bytes += key.len();
-                key_work += key.len();
+                key_work += key.len() + state_bytes;
                 if key_bytes > KEY_BYTES {
                     return Ok(None);
                 }
@@ -1032,7 +1101,9 @@ pub fn guided(
                     offer_now(story, &next.state, observer);
                     return Ok(Some(tree.path(story, m)));
                 }
-                next_layer.push((score(&next.state), m, next.state));
+                let (value, cost) = score(&next.state);
+                *budget = budget.saturating_sub(cost);
+                next_layer.push((value, m, next.state));
                 // Only the best `width` are kept: trim as the layer grows, so that it
                 // holds at most twice that many states (a stable sort keeps the order
                 // of equal scores, so trimming early keeps the same ones).
