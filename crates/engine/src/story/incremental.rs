@@ -237,9 +237,11 @@ impl Reloader {
                 let new: usize = scenes.iter().map(scene_words).sum();
                 words = words - old + new;
             }
-            for (slot, scene) in story.scenes[range].iter_mut().zip(scenes) {
+            for (slot, scene) in story.scenes[range.clone()].iter_mut().zip(scenes) {
                 *slot = scene;
             }
+            // Names resolved as a full load resolves them, before the checks below.
+            super::resolve::names_in(story, range);
         }
         story.content_hash = content_hash(&self.files);
         // The detour checks and the lints judge the whole graph: run them again. Their
@@ -266,7 +268,7 @@ impl Reloader {
         diags.splice(lints.clone(), found);
         lints.end = end;
         clean.kept.kept.ranges[1] = lints;
-        // Numbered and resolved as a full load ends (the new scenes' names too).
+        // Numbered as a full load ends.
         super::resolve::index(story);
         let mut sorted = diags.clone();
         load::sort(&mut sorted);

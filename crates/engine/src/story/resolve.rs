@@ -1,6 +1,8 @@
-//! Numbering a loaded story ([`Layout`]) and resolving the names in its conditions and
-//! effects to those numbers, once, at the end of loading.
+//! Resolving the names in a story's conditions and effects to the positions of what
+//! they name, once, before the whole-story checks (which count uses by position); and
+//! numbering the loaded story ([`Layout`]) in the same order at the end of loading.
 
+use std::ops::Range;
 use std::sync::Arc;
 
 use super::expr::{Effect, Expr};
@@ -29,16 +31,34 @@ pub(crate) fn layout_of(story: &Story) -> Layout {
     out
 }
 
-/// Numbers `story` and resolves every name in its conditions and effects to that
-/// numbering. Called once by the loader, after the story is sanitised.
+/// Numbers `story` (its names were resolved by [`names`], in the same order). Called
+/// once by the loader, after the story is sanitised.
 pub(crate) fn index(story: &mut Story) {
-    let layout = layout_of(story);
+    story.layout = Arc::new(layout_of(story));
+}
+
+/// Resolves every name in the conditions and effects of `story` to the position of
+/// the variable or scene it names ([`Story::variables`], [`Story::scenes`]: the
+/// numbering of its [`Layout`]).
+pub(crate) fn names(story: &mut Story) {
+    names_in(story, 0..story.scenes.len());
+}
+
+/// [`names`] for the scenes in `range` only (an incremental reload resolves the scenes
+/// it recompiled).
+pub(crate) fn names_in(story: &mut Story, range: Range<usize>) {
+    let Story {
+        scenes,
+        var_index,
+        scene_index,
+        ..
+    } = story;
     let var = |r: &mut IdRef| {
-        let i = layout.var_ix(r);
+        let i = var_index.get(&**r).copied();
         r.resolve(i);
     };
     let scene = |r: &mut IdRef| {
-        let i = layout.scene_ix(r);
+        let i = scene_index.get(&**r).copied();
         r.resolve(i);
     };
     let mut expr = |e: &mut Expr| e.resolve(&var, &scene);
@@ -51,7 +71,7 @@ pub(crate) fn index(story: &mut Story) {
             var(&mut e.target);
         }
     };
-    for s in &mut story.scenes {
+    for s in &mut scenes[range] {
         effects(&mut s.on_enter, &mut expr);
         match &mut s.exit {
             Exit::Choices(cs) => {
@@ -75,5 +95,4 @@ pub(crate) fn index(story: &mut Story) {
             Exit::Ending(_) => {}
         }
     }
-    story.layout = Arc::new(layout);
 }
