@@ -375,7 +375,7 @@ impl<'s> PlainPlayer<'s> {
         let note = session::content_note(s);
         if !note.is_empty() && self.state().path.is_empty() {
             writeln!(out)?;
-            writeln!(out, "{}:", s.words.content_note)?;
+            writeln!(out, "{}", s.words.introducing(&s.words.content_note))?;
             for p in &note {
                 writeln!(out, "{}", crate::story::emphasis::strip(p))?;
             }

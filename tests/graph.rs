@@ -247,7 +247,7 @@ fn every_chapter_of_the_real_story_draws_alone() {
     assert!(g.clusters.len() > 10);
     assert_eq!(
         g.clusters[0].title,
-        story.scenes[story.scene_position(&story.start).unwrap()].chapter
+        *story.scenes[story.scene_position(&story.start).unwrap()].chapter
     );
     let mut scenes = 0;
     for k in 0..g.clusters.len() {

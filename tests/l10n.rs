@@ -401,13 +401,20 @@ fn the_shipped_french_translates_the_games_own_words_and_play_shows_them() {
             run.stdout
         );
     };
-    shows(format!("{}:", translated["game.content_note"]));
+    shows(format!(
+        "{}{}",
+        translated["game.content_note"],
+        translated["game.separator"].trim_end()
+    ));
     shows(format!("1. {}", translated["game.continue"]));
     assert!(
         lines.iter().any(|l| l.starts_with("ENDING: ")),
         "{}",
         run.stdout
     );
+    // French typography: a non-breaking space before the colon, which the game does not
+    // add itself (the heading and its colon come from the translation).
+    assert_eq!(translated["game.separator"], "\u{a0}: ");
     shows(format!("— {} —", translated["game.afterword"]));
     shows(format!("— {} —", translated["game.credits"]));
     for english_word in [

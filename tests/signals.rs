@@ -1,6 +1,8 @@
-//! SIGTERM, SIGHUP and SIGINT in the terminal game: the real binary in a pseudo-terminal gets
-//! the signal (sent with `kill`, as a shutdown or a closed window would) while a game
-//! is in progress; it must write the autosave, put the terminal back and exit.
+//! SIGTERM, SIGHUP, SIGINT and SIGQUIT in the terminal game: the real binary in a
+//! pseudo-terminal gets the signal (sent with `kill`, as a shutdown or a closed window
+//! would) while a game is in progress; it must write the autosave, put the terminal back
+//! and exit. SIGTSTP and Ctrl-Z suspend it with the terminal given back, and SIGCONT
+//! brings it back whole.
 
 #![cfg(unix)]
 
@@ -141,4 +143,98 @@ fn closing_the_terminal_ends_the_game() {
         std::thread::sleep(Duration::from_millis(20));
     };
     assert!(ended, "the game outlived its terminal");
+}
+
+/// Issue 17: SIGQUIT (`kill -QUIT`; in raw mode Ctrl-\\ is only a key) ended the game by
+/// its default action: exit 131, the terminal left raw on the alternate screen, nothing
+/// saved.
+#[test]
+fn issue_17_sigquit_autosaves_and_restores_the_terminal() {
+    check_signal("QUIT");
+}
+
+/// Issue 17: every other signal whose default action ends the process (`kill -USR1`, a
+/// CPU-time limit's SIGXCPU, a stray SIGALRM) also left the terminal raw and the game
+/// unsaved; they now end it like SIGTERM.
+#[test]
+fn issue_17_other_terminating_signals_autosave_and_restore_the_terminal() {
+    for signal in ["USR1", "USR2", "ALRM", "XCPU"] {
+        check_signal(signal);
+    }
+}
+
+/// The process state letter from `/proc/PID/stat` (`T` when stopped).
+#[cfg(target_os = "linux")]
+fn process_state(pid: u32) -> char {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    // The command name is in parentheses and may hold spaces: the state follows it.
+    let after = &stat[stat.rfind(')').unwrap() + 1..];
+    after.trim_start().chars().next().unwrap()
+}
+
+#[cfg(target_os = "linux")]
+fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !done() {
+        assert!(start.elapsed() < PATIENCE, "waited too long: {what}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// The terminal as a shell needs it back: main screen, cursor shown, no mouse reports.
+#[cfg(target_os = "linux")]
+fn handed_back(game: &Game) -> bool {
+    let parser = game.parser.lock().unwrap();
+    let screen = parser.screen();
+    !screen.alternate_screen()
+        && !screen.hide_cursor()
+        && screen.mouse_protocol_mode() == vt100::MouseProtocolMode::None
+}
+
+/// Issue 17: SIGTSTP from outside stopped the game with the terminal raw and on the
+/// alternate screen. Now SIGTSTP, and Ctrl-Z as a key, save the game, give the
+/// terminal back and stop; SIGCONT (`fg`) takes the terminal again and redraws it.
+#[cfg(target_os = "linux")]
+#[test]
+fn issue_17_sigtstp_and_ctrl_z_suspend_with_the_terminal_given_back() {
+    let saves = tempfile::tempdir().unwrap();
+    let (mut game, first_saved) = one_choice_in(saves.path());
+    let pid = game.pid();
+    for (how, suspend) in [("SIGTSTP", None), ("Ctrl-Z", Some("\x1a"))] {
+        match suspend {
+            None => game.signal("TSTP"),
+            Some(key) => game.press(key),
+        }
+        wait_until(&format!("{how}: stopped"), || process_state(pid) == 'T');
+        wait_until(&format!("{how}: the terminal handed back"), || {
+            handed_back(&game)
+        });
+        let auto = save::read_file(&saves.path().join("auto.ron")).unwrap();
+        assert_eq!(auto.path.len(), 1, "{how}: the game so far");
+        assert!(
+            auto.saved_at() > first_saved,
+            "{how}: saved before stopping"
+        );
+        // What the shell printed meanwhile must not survive the redraw.
+        game.parser
+            .lock()
+            .unwrap()
+            .process(b"$ jobs\r\n[1]+ Stopped\r\n");
+        game.signal("CONT");
+        wait_until(&format!("{how}: back on the alternate screen"), || {
+            game.parser.lock().unwrap().screen().alternate_screen()
+        });
+        let start = Instant::now();
+        loop {
+            let screen = game.screen();
+            if screen.contains("Continue") && !screen.contains("Stopped") {
+                break;
+            }
+            assert!(start.elapsed() < PATIENCE, "{how}: not redrawn:\n{screen}");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert_ne!(process_state(pid), 'T', "{how}: running again");
+    }
+    // And it still plays, and still leaves cleanly.
+    check_clean_exit(game, first_saved, saves.path(), "TERM");
 }

@@ -332,7 +332,7 @@ fn choice_details(old: &[Choice], new: &[Choice]) -> Vec<String> {
             parts.push(format!("once {} -> {}", was.once, c.once));
         }
         if was.chance != c.chance {
-            let show = |ch: &Option<crate::story::Chance>| {
+            let show = |ch: &Option<Box<crate::story::Chance>>| {
                 ch.as_ref().map_or_else(
                     || "none".to_owned(),
                     |ch| format!("{}% to `{}` {}", ch.percent, ch.goto, effects(&ch.effects)),

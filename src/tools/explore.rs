@@ -435,8 +435,10 @@ fn blocked(story: &Story, targets: &[usize], visited: &HashSet<String>) -> Vec<S
         search::leads_to_through(story, targets, |i| !visited.contains(&story.scenes[i].id));
     let toward =
         |t: &str| !visited.contains(t) && story.scene_position(t).is_some_and(|j| leads[j]);
-    let cond = |src: &Option<String>, e: &Option<crate::story::expr::Expr>| {
-        src.clone()
+    let cond = |src: &Option<std::sync::Arc<str>>,
+                e: &Option<std::sync::Arc<crate::story::expr::Expr>>| {
+        src.as_deref()
+            .map(str::to_owned)
             .or_else(|| e.as_ref().map(ToString::to_string))
             .unwrap_or_default()
     };
@@ -627,7 +629,8 @@ impl<'s> Seen<'s> {
                         choice: c.id.clone(),
                         condition: c
                             .when_source
-                            .clone()
+                            .as_deref()
+                            .map(str::to_owned)
                             .or_else(|| c.when.as_ref().map(ToString::to_string)),
                     })
             })

@@ -132,7 +132,7 @@ pub struct Graph {
 pub const EXCERPT_CHARS: usize = 40;
 
 /// The condition as the author wrote it, or its parsed form when the text is not kept.
-fn condition(source: Option<&String>, expr: Option<&crate::story::expr::Expr>) -> Option<String> {
+fn condition(source: Option<&str>, expr: Option<&crate::story::expr::Expr>) -> Option<String> {
     source
         .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "))
         .or_else(|| expr.map(ToString::to_string))
@@ -260,7 +260,7 @@ impl Builder<'_> {
             first.push_str(" (once)");
         }
         let mut label = vec![first];
-        let cond = condition(c.when_source.as_ref(), c.when.as_ref());
+        let cond = condition(c.when_source.as_deref(), c.when.as_deref());
         if let Some(cond) = &cond {
             label.push(format!("if {cond}"));
         }
@@ -324,7 +324,7 @@ impl Graph {
                 _ => NodeKind::Scene,
             };
             let file = story.files.get(s.origin.file).map_or("", String::as_str);
-            let chapter = *chapters.entry(s.chapter.as_str()).or_insert_with(|| {
+            let chapter = *chapters.entry(&*s.chapter).or_insert_with(|| {
                 b.graph.clusters.push(Cluster {
                     number: 0,
                     title: for_terminal(&s.chapter),
@@ -356,7 +356,7 @@ impl Graph {
                 Exit::Routes(routes) => {
                     let several = routes.len() > 1;
                     for r in routes {
-                        let cond = condition(r.when_source.as_ref(), r.when.as_ref());
+                        let cond = condition(r.when_source.as_deref(), r.when.as_deref());
                         let mut label = match &cond {
                             Some(c) => vec![format!("if {c}")],
                             None if several => vec!["otherwise".to_owned()],

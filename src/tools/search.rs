@@ -91,7 +91,7 @@ impl<'s> Codec<'s> {
             match &s.exit {
                 Exit::Choices(list) => {
                     for c in list {
-                        conditions.extend(&c.when);
+                        conditions.extend(c.when.as_deref());
                         effects.extend(&c.effects);
                         if let Some(ch) = &c.chance {
                             effects.extend(&ch.effects);
@@ -101,7 +101,9 @@ impl<'s> Codec<'s> {
                         }
                     }
                 }
-                Exit::Routes(routes) => conditions.extend(routes.iter().flat_map(|r| &r.when)),
+                Exit::Routes(routes) => {
+                    conditions.extend(routes.iter().filter_map(|r| r.when.as_deref()));
+                }
                 Exit::Ending(_) => {}
             }
         }

@@ -93,9 +93,9 @@ pub fn compute(story: &Story, report: &Report) -> Stats {
                 .iter()
                 .map(|c| c.label.word_count())
                 .sum::<usize>();
-        let k = *index.entry(s.chapter.as_str()).or_insert_with(|| {
+        let k = *index.entry(&*s.chapter).or_insert_with(|| {
             chapters.push(ChapterStats {
-                title: s.chapter.clone(),
+                title: s.chapter.to_string(),
                 scenes: 0,
                 choices: 0,
                 words: 0,

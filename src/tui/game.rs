@@ -61,10 +61,7 @@ impl Game {
         let mut blocks: Vec<Block> = scene.paragraphs.iter().map(Block::prose).collect();
         if let Some(ending) = session::ending_pages(story, &state) {
             let words = &story.words;
-            blocks.push(Block::heading(format!(
-                "{}: {}",
-                words.ending, ending.title
-            )));
+            blocks.push(Block::heading(words.labelled(&words.ending, &ending.title)));
             blocks.extend(ending.epilogue.into_iter().map(Block::prose));
             for (title, texts) in [
                 (&words.afterword, ending.afterword),

@@ -34,6 +34,7 @@ fn map_typing(key: &KeyEvent) -> Option<Msg> {
     }
     Some(match key.code {
         KeyCode::Char('c' | 'C') if key.modifiers.contains(KeyModifiers::CONTROL) => Msg::Interrupt,
+        KeyCode::Char('z' | 'Z') if key.modifiers.contains(KeyModifiers::CONTROL) => Msg::Suspend,
         KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => Msg::Type(c),
         KeyCode::Backspace => Msg::Erase,
         KeyCode::Enter => Msg::Confirm,
@@ -51,6 +52,7 @@ pub fn map_key(key: &KeyEvent) -> Option<Msg> {
     if key.modifiers.contains(KeyModifiers::CONTROL) {
         return Some(match key.code {
             KeyCode::Char('c' | 'C') => Msg::Interrupt,
+            KeyCode::Char('z' | 'Z') => Msg::Suspend,
             _ => Msg::OtherKey,
         });
     }
@@ -124,6 +126,15 @@ mod tests {
         assert_eq!(typed(KeyCode::Esc), "Some(Back)");
         let ctrl_c = Event::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
         assert_eq!(name(map(&ctrl_c, true)), "Some(Interrupt)");
+    }
+
+    #[test]
+    fn ctrl_z_suspends_even_while_a_name_is_typed() {
+        let ctrl_z = Event::Key(KeyEvent::new(KeyCode::Char('z'), KeyModifiers::CONTROL));
+        assert_eq!(name(map(&ctrl_z, false)), "Some(Suspend)");
+        assert_eq!(name(map(&ctrl_z, true)), "Some(Suspend)");
+        let z = Event::Key(KeyEvent::new(KeyCode::Char('z'), KeyModifiers::NONE));
+        assert_eq!(name(map(&z, true)), "Some(Type('z'))");
     }
 
     #[test]

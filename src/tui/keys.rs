@@ -172,6 +172,12 @@ pub static BINDINGS: &[Binding] = &[
         short: "Ctrl-C",
     },
     Binding {
+        msg: Msg::Suspend,
+        codes: &[],
+        name: "Ctrl-Z",
+        short: "Ctrl-Z",
+    },
+    Binding {
         msg: Msg::WheelDown,
         codes: &[],
         name: "mouse wheel",
@@ -336,6 +342,10 @@ static PLAY: &[Hint] = &[
     help_only(&[Msg::Reload], "reload a story played with --story DIR"),
     hint(&[Msg::Quit], "quit (asks first)", "quit"),
     help_only(&[Msg::Interrupt], "save and quit at once"),
+    help_only(
+        &[Msg::Suspend],
+        "save and suspend to the shell (fg to come back)",
+    ),
 ];
 
 static CARD: &[Hint] = &[hint(&[Msg::OtherKey], "dismiss the card", "go on")];

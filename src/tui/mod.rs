@@ -6,7 +6,8 @@
 //! keymap in [`keys`], which also writes the help screen and the footers; [`theme`]
 //! holds every colour.
 //! This file is the shell around them: it sets the terminal up and always puts it back
-//! (normal exit, error, Ctrl-C, SIGTERM, SIGHUP, panic), and runs the loop that feeds
+//! (normal exit, error, Ctrl-C, SIGTERM, SIGHUP, SIGINT, SIGQUIT, panic; and while
+//! suspended by Ctrl-Z or SIGTSTP), and runs the loop that feeds
 //! events to `update` and carries out the [`Command`]s it returns: saving, loading, the
 //! play clock.
 //!
@@ -92,8 +93,9 @@ fn restore_terminal() {
 /// How often an idle game looks for a SIGTERM or SIGHUP that did not interrupt the wait.
 const SIGNAL_POLL: Duration = Duration::from_millis(250);
 
-/// Set by SIGTERM, SIGHUP and SIGINT (a closed terminal window, `kill`, a logout or a shutdown)
-/// while the game runs; registered once per process.
+/// Set by SIGTERM, SIGHUP, SIGINT, SIGQUIT (a closed terminal window, `kill`, a logout
+/// or a shutdown) and the other signals that would end the process by default, while the
+/// game runs; registered once per process.
 fn stop_requested() -> &'static Arc<AtomicBool> {
     static FLAG: std::sync::OnceLock<Arc<AtomicBool>> = std::sync::OnceLock::new();
     FLAG.get_or_init(|| {
@@ -104,6 +106,18 @@ fn stop_requested() -> &'static Arc<AtomicBool> {
             signal_hook::consts::SIGTERM,
             signal_hook::consts::SIGHUP,
             signal_hook::consts::SIGINT,
+            // In raw mode Ctrl-\ is a key too; left to its default, a SIGQUIT from
+            // outside would end the game with the terminal raw and nothing saved.
+            signal_hook::consts::SIGQUIT,
+            // Every other signal whose default is to end the process (sent by `kill`,
+            // a resource limit, a stray timer) ends it the same clean way instead.
+            signal_hook::consts::SIGUSR1,
+            signal_hook::consts::SIGUSR2,
+            signal_hook::consts::SIGALRM,
+            signal_hook::consts::SIGVTALRM,
+            signal_hook::consts::SIGPROF,
+            signal_hook::consts::SIGXCPU,
+            signal_hook::consts::SIGXFSZ,
         ] {
             // A second signal while the first is still being handled (a hung disk, say)
             // ends the process at once, as the signal would have without the game.
@@ -126,6 +140,18 @@ fn stop_requested() -> &'static Arc<AtomicBool> {
     })
 }
 
+/// Set by SIGTSTP (`kill -TSTP`, a job-control shell; in raw mode Ctrl-Z is a key and
+/// reaches the game as [`Msg::Suspend`] instead). Caught rather than left to its default,
+/// which would stop the game with the terminal still raw and on the alternate screen.
+fn suspend_requested() -> &'static Arc<AtomicBool> {
+    static FLAG: std::sync::OnceLock<Arc<AtomicBool>> = std::sync::OnceLock::new();
+    FLAG.get_or_init(|| {
+        let flag = Arc::new(AtomicBool::new(false));
+        let _ = signal_hook::flag::register(signal_hook::consts::SIGTSTP, Arc::clone(&flag));
+        flag
+    })
+}
+
 /// How long the game has, after SIGTERM or SIGHUP, to save and leave by itself.
 const SIGNAL_GRACE: Duration = Duration::from_secs(3);
 
@@ -134,11 +160,15 @@ const SIGNAL_GRACE: Duration = Duration::from_secs(3);
 /// events that mean nothing to the game.
 fn next_msg(animating: bool, typing: bool, watch: Option<&StoryWatch>) -> io::Result<Option<Msg>> {
     let stop = stop_requested();
+    let suspend = suspend_requested();
     let started = Instant::now();
     let mut empty_wakeups = 0u32;
     loop {
         if stop.load(Ordering::SeqCst) {
             return Ok(Some(Msg::Interrupt));
+        }
+        if suspend.swap(false, Ordering::SeqCst) {
+            return Ok(Some(Msg::Suspend));
         }
         if watch.is_some_and(StoryWatch::changed) {
             return Ok(Some(Msg::Reload));
@@ -202,6 +232,33 @@ impl Session {
                 Err(e)
             }
         }
+    }
+}
+
+impl Session {
+    /// Gives the terminal back to the shell and stops the process (what SIGTSTP would
+    /// have done by default); once continued (`fg`, SIGCONT), takes the terminal again
+    /// and clears it so the next frame is drawn whole.
+    fn suspend(&mut self) -> io::Result<()> {
+        restore_terminal();
+        let _ = io::stdout().flush();
+        // Stops here until continued.
+        let _ = signal_hook::low_level::raise(signal_hook::consts::SIGSTOP);
+        terminal::enable_raw_mode()?;
+        ACTIVE.store(true, Ordering::SeqCst);
+        execute!(
+            io::stdout(),
+            EnterAlternateScreen,
+            terminal::Clear(terminal::ClearType::All),
+            WheelCapture(true),
+            cursor::Hide
+        )?;
+        // Both of ratatui's buffers emptied, so the next frame is drawn whole.
+        // (`Terminal::clear` would do it too, but asks the terminal where its cursor is
+        // and waits for an answer some terminals never give.)
+        self.terminal.swap_buffers();
+        self.terminal.swap_buffers();
+        Ok(())
     }
 }
 
@@ -470,6 +527,8 @@ struct Shell<'a> {
     /// was quitting and the message on screen vanished with it.
     last_words: Vec<String>,
     quitting: bool,
+    /// Set by [`Command::Suspend`]: stop once the commands before it are carried out.
+    suspending: bool,
 }
 
 impl Shell<'_> {
@@ -508,6 +567,7 @@ impl Shell<'_> {
             }
             Command::ListSlots => self.pending.push_back(slots_msg(self.story, self.store)),
             Command::Quit => self.quitting = true,
+            Command::Suspend => self.suspending = true,
             Command::Reload(state) => self.reload = Some(Carry(state)),
             Command::SetLanguage(relanguage) => self.relanguage = Some(relanguage),
         }
@@ -551,6 +611,7 @@ fn event_loop(
         relanguage: None,
         last_words: Vec::new(),
         quitting: false,
+        suspending: false,
     };
     loop {
         while let Some(msg) = shell.pending.pop_front() {
@@ -560,6 +621,15 @@ fn event_loop(
         }
         if shell.quitting {
             return Ok(LoopEnd::Quit(shell.last_words));
+        }
+        if std::mem::take(&mut shell.suspending) {
+            session.suspend()?;
+            // The window may have been resized while the game was stopped.
+            let size = session.terminal.size()?;
+            shell
+                .pending
+                .push_back(Msg::Resize(size.width, size.height));
+            continue;
         }
         if let Some(Carry(state)) = shell.reload.take() {
             return Ok(LoopEnd::Reload(state, shell.clock.played()));

@@ -65,6 +65,9 @@ pub enum Msg {
     OtherKey,
     /// Ctrl-C: save if playing and leave at once.
     Interrupt,
+    /// Ctrl-Z, or SIGTSTP from outside: save if playing, give the terminal back to the
+    /// shell and stop until continued (`fg`).
+    Suspend,
     /// Time passed while the typewriter runs.
     Tick,
     /// The terminal now has this many columns and rows.
@@ -167,6 +170,9 @@ pub enum Command {
     StartClock(Duration),
     /// Leave the program (after the commands before this one).
     Quit,
+    /// Give the terminal back and stop the process until it is continued (SIGCONT),
+    /// then take the terminal again and redraw.
+    Suspend,
     /// Reload the story from disk, carrying `state` (the game in progress, if any) over.
     Reload(Option<Box<GameState>>),
     /// Play on in another language: the story is translated again and the player comes

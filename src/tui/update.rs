@@ -19,6 +19,7 @@ fn is_key(msg: &Msg) -> bool {
             | Msg::Loaded { .. }
             | Msg::ProfileFailed(_)
             | Msg::Interrupt
+            | Msg::Suspend
             | Msg::Reload
             | Msg::Resume { .. }
             | Msg::Notice(_)
@@ -123,6 +124,16 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
                 cmds.extend(app.autosave());
             }
             cmds.push(Command::Quit);
+            return cmds;
+        }
+        Msg::Suspend => {
+            // Saved first: a stopped game may never be continued (the shell's job
+            // killed, the machine shut down).
+            let mut cmds = Vec::new();
+            if app.playing() {
+                cmds.extend(app.autosave());
+            }
+            cmds.push(Command::Suspend);
             return cmds;
         }
         _ => {}

@@ -155,6 +155,21 @@ impl Game {
         (status, screen)
     }
 
+    /// Sends `signal` with the `kill` command, without waiting for anything.
+    pub fn signal(&self, signal: &str) {
+        let pid = self.child.process_id().expect("a running child");
+        let sent = Command::new("kill")
+            .args([&format!("-{signal}"), &pid.to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success(), "kill -{signal} {pid}");
+    }
+
+    /// The game's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.process_id().expect("a running child")
+    }
+
     /// Sends `signal` with the `kill` command and waits for the game to exit.
     pub fn signal_and_wait(self, signal: &str) -> vt100::Screen {
         let pid = self.child.process_id().expect("a running child");

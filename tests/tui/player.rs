@@ -103,6 +103,10 @@ fn issue_13_1_keys_do_nothing_behind_the_enlarge_screen() {
     let g = app.game.as_ref().unwrap();
     assert_eq!((g.state.path.len(), g.selected), (0, before));
     assert_eq!(*app.screen(), Screen::Play);
+    // Ctrl-Z suspends, saving first (a stopped game may never be continued), and
+    // stays where it was.
+    assert_eq!(kinds(&update(&mut app, Msg::Suspend)), "save:auto suspend");
+    assert_eq!(*app.screen(), Screen::Play);
     // Ctrl-C still leaves, saving.
     assert_eq!(kinds(&update(&mut app, Msg::Interrupt)), "save:auto quit");
 }

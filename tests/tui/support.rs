@@ -131,6 +131,7 @@ pub fn kinds(cmds: &[Command]) -> String {
             Command::SaveProfile(_) => "profile".to_owned(),
             Command::StartClock(_) => "clock".to_owned(),
             Command::Quit => "quit".to_owned(),
+            Command::Suspend => "suspend".to_owned(),
             Command::ListSlots => "list".to_owned(),
             Command::Reload(state) => format!("reload:{}", u8::from(state.is_some())),
             Command::SetLanguage(to) => {

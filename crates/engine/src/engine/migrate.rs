@@ -56,7 +56,7 @@ pub fn migrate(story: &Story, recorded: usize, divergence: Divergence) -> Migrat
     let scene = divergence.last_good.scene.clone();
     let (chapter, place) = story
         .scene(&scene)
-        .map(|s| (s.chapter.clone(), s.place.clone()))
+        .map(|s| (s.chapter.to_string(), s.place.to_string()))
         .unwrap_or_default();
     Migration {
         recorded,

@@ -737,9 +737,9 @@ pub fn render(story: &Story, state: &GameState) -> Result<SceneView, EngineError
         paragraph_tags,
         tags: s.tags.clone(),
         id: s.id.clone(),
-        chapter: s.chapter.clone(),
-        date: s.date.clone(),
-        place: s.place.clone(),
+        chapter: s.chapter.to_string(),
+        date: s.date.to_string(),
+        place: s.place.to_string(),
         paragraphs,
         ending,
     })

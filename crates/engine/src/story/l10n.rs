@@ -221,8 +221,8 @@ pub fn lines(story: &Story) -> Vec<Line> {
     }
     let mut labels: Vec<&str> = Vec::new();
     for s in &story.scenes {
-        for l in [&s.chapter, &s.date, &s.place] {
-            if !l.is_empty() && !labels.contains(&l.as_str()) {
+        for l in [&*s.chapter, &*s.date, &*s.place] {
+            if !l.is_empty() && !labels.contains(&l) {
                 labels.push(l);
             }
         }
@@ -470,12 +470,14 @@ pub fn translate(story: &Story, translation: &Translation) -> (Story, Vec<Proble
             // Report each shared label once, translate it everywhere.
             if label_done.contains(&id) {
                 if let Some(t) = translation.get(&id).filter(|t| !t.text.is_empty()) {
-                    *l = for_terminal(&t.text);
+                    *l = for_terminal(&t.text).into();
                 }
                 continue;
             }
             label_done.push(id.clone());
-            plain(id, l, &mut pick);
+            let mut label = l.to_string();
+            plain(id, &mut label, &mut pick);
+            *l = label.into();
         }
         let sid = s.id.clone();
         for (i, t) in s.text.iter_mut().enumerate() {

@@ -21,6 +21,7 @@ mod resolve;
 mod safe;
 pub mod scan;
 pub mod site;
+pub mod spacing;
 pub mod text;
 pub mod words;
 

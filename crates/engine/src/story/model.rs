@@ -86,18 +86,20 @@ pub struct Choice {
     /// A detour taken first: the scene entered now, whose sequence ends in a return
     /// to `goto` (see `docs/format.md`, "Detours").
     pub detour: Option<String>,
-    /// Hidden (or disabled, see `disabled`) unless this holds.
-    pub when: Option<Expr>,
-    /// `when` as the author wrote it, for tools that show conditions (the graph).
-    pub when_source: Option<String>,
+    /// Hidden (or disabled, see `disabled`) unless this holds. Shared by every choice
+    /// and route written with the same condition.
+    pub when: Option<Arc<Expr>>,
+    /// `when` as the author wrote it, for tools that show conditions (the graph);
+    /// shared like `when`.
+    pub when_source: Option<Arc<str>>,
     /// When set and `when` fails, the choice is shown dimmed with this reason.
     pub disabled: Option<String>,
     /// Applied in order when chosen.
-    pub effects: Vec<Effect>,
+    pub effects: Effects,
     /// Offered only until taken once.
     pub once: bool,
-    /// A seeded detour.
-    pub chance: Option<Chance>,
+    /// A seeded detour (boxed: most choices have none).
+    pub chance: Option<Box<Chance>>,
     /// Free-text tags for front ends and tools (`sfx:gong`); no effect on play.
     pub tags: Vec<String>,
     /// The file it was written in (extensions come from other files).
@@ -112,16 +114,61 @@ pub struct Chance {
     /// The alternative target.
     pub goto: String,
     /// Extra effects of the alternative.
-    pub effects: Vec<Effect>,
+    pub effects: Effects,
+}
+
+/// A list of effects, shared by every place that wrote the same list (stories repeat
+/// them: a choice's effects are mostly one of a few). Reads as a slice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Effects(Arc<[Effect]>);
+
+impl Effects {
+    /// The shared list itself (the loader resolves names in it once per list).
+    pub(crate) fn shared_mut(&mut self) -> &mut Arc<[Effect]> {
+        &mut self.0
+    }
+}
+
+impl Default for Effects {
+    fn default() -> Self {
+        Effects(Arc::from([]))
+    }
+}
+
+impl From<Vec<Effect>> for Effects {
+    fn from(list: Vec<Effect>) -> Self {
+        Effects(list.into())
+    }
+}
+
+impl From<Arc<[Effect]>> for Effects {
+    fn from(list: Arc<[Effect]>) -> Self {
+        Effects(list)
+    }
+}
+
+impl std::ops::Deref for Effects {
+    type Target = [Effect];
+    fn deref(&self) -> &[Effect] {
+        &self.0
+    }
+}
+
+impl<'a> IntoIterator for &'a Effects {
+    type Item = &'a Effect;
+    type IntoIter = std::slice::Iter<'a, Effect>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
 }
 
 /// An automatic exit, taken when `when` holds (or always, without one).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Route {
-    /// The condition, or `None` for the fallback.
-    pub when: Option<Expr>,
+    /// The condition, or `None` for the fallback (shared, as for a [`Choice`]).
+    pub when: Option<Arc<Expr>>,
     /// `when` as the author wrote it, for tools that show conditions (the graph).
-    pub when_source: Option<String>,
+    pub when_source: Option<Arc<str>>,
     /// Where it leads ([`RETURN`]: back out of the detour the player is in). With a
     /// `detour`, where play goes on once the detour returns.
     pub goto: String,
@@ -156,14 +203,15 @@ pub enum Exit {
 pub struct Scene {
     /// Unique id.
     pub id: String,
-    /// Chapter title shown in the status bar.
-    pub chapter: String,
+    /// Chapter title shown in the status bar (shared by the scenes that show the
+    /// same one, as are the date and place).
+    pub chapter: Arc<str>,
     /// Date label.
-    pub date: String,
+    pub date: Arc<str>,
     /// Place label.
-    pub place: String,
+    pub place: Arc<str>,
     /// Applied each time the scene is entered.
-    pub on_enter: Vec<Effect>,
+    pub on_enter: Effects,
     /// Paragraphs.
     pub text: Vec<Text>,
     /// How it is left.
@@ -199,20 +247,20 @@ impl Scene {
             Exit::Choices(cs) => {
                 for c in cs {
                     if let Some(d) = &c.detour {
-                        out.push((d, c.when.as_ref()));
+                        out.push((d, c.when.as_deref()));
                     }
-                    out.push((&c.goto, c.when.as_ref()));
+                    out.push((&c.goto, c.when.as_deref()));
                     if let Some(ch) = &c.chance {
-                        out.push((&ch.goto, c.when.as_ref()));
+                        out.push((&ch.goto, c.when.as_deref()));
                     }
                 }
             }
             Exit::Routes(rs) => {
                 for r in rs {
                     if let Some(d) = &r.detour {
-                        out.push((d, r.when.as_ref()));
+                        out.push((d, r.when.as_deref()));
                     }
-                    out.push((&r.goto, r.when.as_ref()));
+                    out.push((&r.goto, r.when.as_deref()));
                 }
             }
             Exit::Ending(_) => {}

@@ -1,14 +1,18 @@
 //! Resolving the names in a story's conditions and effects to the positions of what
 //! they name, once, before the whole-story checks (which count uses by position); and
 //! numbering the loaded story ([`Layout`]) in the same order at the end of loading.
+//!
+//! Conditions and effect lists are shared between the choices that wrote the same
+//! ones (`Arc`s, see `model`): each shared one is resolved once and stays shared.
 
+use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
 
 use super::expr::{Effect, Expr};
 use super::id::IdRef;
 use super::layout::{Layout, ix};
-use super::model::{Exit, Story};
+use super::model::{Effects, Exit, Story};
 
 /// The numbering of `story`.
 pub(crate) fn layout_of(story: &Story) -> Layout {
@@ -29,6 +33,44 @@ pub(crate) fn layout_of(story: &Story) -> Layout {
         }
     }
     out
+}
+
+/// Resolves shared values once each: the first time one is met it is resolved (in
+/// place when nothing else holds it, else into a copy that every later holder of the
+/// same value is given).
+struct Once<T: ?Sized> {
+    /// By the address of the value as it was: (that value, kept alive so that no other
+    /// value can take its address meanwhile; its resolved replacement).
+    done: HashMap<usize, (Arc<T>, Arc<T>)>,
+}
+
+impl<T: ?Sized> Once<T> {
+    fn new() -> Self {
+        Self {
+            done: HashMap::new(),
+        }
+    }
+
+    fn resolve(
+        &mut self,
+        slot: &mut Arc<T>,
+        copy: impl FnOnce(&T) -> Arc<T>,
+        fix: impl FnOnce(&mut T),
+    ) {
+        if let Some(unique) = Arc::get_mut(slot) {
+            fix(unique);
+            return;
+        }
+        let key = Arc::as_ptr(slot).cast::<u8>() as usize;
+        if let Some((_, resolved)) = self.done.get(&key) {
+            *slot = Arc::clone(resolved);
+            return;
+        }
+        let mut resolved = copy(slot);
+        fix(Arc::get_mut(&mut resolved).expect("a fresh copy is not shared"));
+        let old = std::mem::replace(slot, Arc::clone(&resolved));
+        self.done.insert(key, (old, resolved));
+    }
 }
 
 /// Numbers `story` (its names were resolved by [`names`], in the same order). Called
@@ -61,8 +103,8 @@ pub(crate) fn names_in(story: &mut Story, range: Range<usize>) {
         let i = scene_index.get(&**r).copied();
         r.resolve(i);
     };
-    let mut expr = |e: &mut Expr| e.resolve(&var, &scene);
-    let effects = |list: &mut [Effect], expr: &mut dyn FnMut(&mut Expr)| {
+    let expr = |e: &mut Expr| e.resolve(&var, &scene);
+    let effect_list = |list: &mut [Effect]| {
         for e in list {
             if let Some(g) = &mut e.guard {
                 expr(g);
@@ -71,24 +113,32 @@ pub(crate) fn names_in(story: &mut Story, range: Range<usize>) {
             var(&mut e.target);
         }
     };
+    let mut conditions: Once<Expr> = Once::new();
+    let mut lists: Once<[Effect]> = Once::new();
+    let mut condition = |w: &mut Arc<Expr>| {
+        conditions.resolve(w, |e| Arc::new(e.clone()), expr);
+    };
+    let mut effects = |list: &mut Effects| {
+        lists.resolve(list.shared_mut(), |l| Arc::from(l), effect_list);
+    };
     for s in &mut scenes[range] {
-        effects(&mut s.on_enter, &mut expr);
+        effects(&mut s.on_enter);
         match &mut s.exit {
             Exit::Choices(cs) => {
                 for c in cs {
                     if let Some(w) = &mut c.when {
-                        expr(w);
+                        condition(w);
                     }
-                    effects(&mut c.effects, &mut expr);
+                    effects(&mut c.effects);
                     if let Some(ch) = &mut c.chance {
-                        effects(&mut ch.effects, &mut expr);
+                        effects(&mut ch.effects);
                     }
                 }
             }
             Exit::Routes(rs) => {
                 for r in rs {
                     if let Some(w) = &mut r.when {
-                        expr(w);
+                        condition(w);
                     }
                 }
             }

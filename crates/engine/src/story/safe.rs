@@ -19,6 +19,22 @@ use crate::sanitize::for_terminal;
 /// Neutralises `s` if it holds a control or bidirectional-override character; true
 /// when it changed.
 fn clean(s: &mut String) -> bool {
+    if needs_cleaning(s) {
+        *s = for_terminal(s);
+        return true;
+    }
+    false
+}
+
+/// [`clean`] for a label shared between scenes (each scene's copy is cleaned alike).
+fn clean_shared(s: &mut std::sync::Arc<str>) {
+    if needs_cleaning(s) {
+        *s = for_terminal(s).into();
+    }
+}
+
+/// Whether `s` holds a control or bidirectional-override character.
+fn needs_cleaning(s: &str) -> bool {
     // Printable ASCII (nearly all story text) needs no look at its characters; checked
     // a block at a time without stopping early, which compiles to wide comparisons.
     let printable_ascii = s.as_bytes().chunks(64).all(|block| {
@@ -30,13 +46,8 @@ fn clean(s: &mut String) -> bool {
     if printable_ascii {
         return false;
     }
-    if s.chars()
+    s.chars()
         .any(|c| c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'))
-    {
-        *s = for_terminal(s);
-        return true;
-    }
-    false
 }
 
 fn clean_segments(segments: &mut [Segment]) {
@@ -103,7 +114,7 @@ pub(crate) fn story(story: &mut Story) {
 pub(crate) fn scene(s: &mut Scene) -> bool {
     let id_changed = clean(&mut s.id);
     for f in [&mut s.chapter, &mut s.date, &mut s.place] {
-        clean(f);
+        clean_shared(f);
     }
     clean_texts(&mut s.text);
     s.tags.iter_mut().for_each(|t| _ = clean(t));

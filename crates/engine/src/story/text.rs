@@ -17,8 +17,9 @@ pub enum Segment {
     Lit(String),
     /// `{name}`: a variable's value.
     Var(Box<str>),
-    /// `{if cond: then | else}`.
-    If(Expr, Vec<Segment>, Vec<Segment>),
+    /// `{if cond: then | else}` (boxed, like the branches, so that a segment stays
+    /// small: most are plain words).
+    If(Box<Expr>, Box<[Segment]>, Box<[Segment]>),
     /// `{~a|b|c}`; `slot` keeps separate blocks of one text independent.
     OneOf(u32, Vec<Vec<Segment>>),
     /// `{name}` of an enumeration: its value's name (the values, in order).
@@ -99,15 +100,75 @@ fn shuffle_round(n: usize, seed: u64, round: usize) -> Vec<usize> {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Text {
     /// The parsed pieces.
-    pub segments: Vec<Segment>,
+    pub segments: Segments,
+}
+
+/// A text's segments, read as a slice. Most texts of a story (paragraphs without
+/// markup, labels) are one literal: that one is kept in place, without a list to hold
+/// it, which saves an allocation and the list's spare room per paragraph.
+#[derive(Debug, Clone, Eq)]
+pub enum Segments {
+    /// Exactly one segment.
+    One(Segment),
+    /// Any other number, sized exactly.
+    Many(Box<[Segment]>),
+}
+
+impl Default for Segments {
+    fn default() -> Self {
+        Segments::Many(Box::default())
+    }
+}
+
+impl std::ops::Deref for Segments {
+    type Target = [Segment];
+    fn deref(&self) -> &[Segment] {
+        match self {
+            Segments::One(s) => std::slice::from_ref(s),
+            Segments::Many(list) => list,
+        }
+    }
+}
+
+impl std::ops::DerefMut for Segments {
+    fn deref_mut(&mut self) -> &mut [Segment] {
+        match self {
+            Segments::One(s) => std::slice::from_mut(s),
+            Segments::Many(list) => list,
+        }
+    }
+}
+
+/// Equal when they hold the same segments, however they are kept.
+impl PartialEq for Segments {
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+
+impl From<Vec<Segment>> for Segments {
+    fn from(mut list: Vec<Segment>) -> Self {
+        if list.len() == 1
+            && let Some(one) = list.pop()
+        {
+            return Segments::One(one);
+        }
+        Segments::Many(list.into_boxed_slice())
+    }
 }
 
 impl Text {
     /// Text with no markup.
     #[must_use]
     pub fn plain(s: &str) -> Self {
+        Self::literal(s.to_owned())
+    }
+
+    /// Text with no markup, taking the string.
+    #[must_use]
+    pub fn literal(s: String) -> Self {
         Self {
-            segments: vec![Segment::Lit(s.to_owned())],
+            segments: Segments::One(Segment::Lit(s)),
         }
     }
 
@@ -321,7 +382,9 @@ pub fn parse(src: &str, scope: &dyn Scope, slot_base: &mut u32) -> Result<Text, 
     // The parser works in byte offsets (every markup character is ASCII, so slicing at
     // them is safe); errors are turned into character offsets once, here.
     parse_run(src, 0, src.len(), scope, slot_base, 0)
-        .map(|segments| Text { segments })
+        .map(|segments| Text {
+            segments: segments.into(),
+        })
         .map_err(|mut e| {
             e.offset = src[..e.offset.min(src.len())].chars().count();
             e
@@ -339,9 +402,7 @@ pub fn parse_owned(
     slot_base: &mut u32,
 ) -> Result<Text, (ExprError, String)> {
     if !has_brace(&src) {
-        return Ok(Text {
-            segments: vec![Segment::Lit(src)],
-        });
+        return Ok(Text::literal(src));
     }
     parse(&src, scope, slot_base).map_err(|e| (e, src))
 }
@@ -404,7 +465,7 @@ fn parse_run(
             _ => {
                 let close = matching_brace(b, i, to)?;
                 if !lit.is_empty() {
-                    segs.push(Segment::Lit(std::mem::take(&mut lit)));
+                    segs.push(literal(&mut lit));
                 }
                 segs.push(parse_block(src, i + 1, close, scope, slot, depth)?);
                 i = close + 1;
@@ -412,9 +473,17 @@ fn parse_run(
         }
     }
     if !lit.is_empty() {
-        segs.push(Segment::Lit(lit));
+        segs.push(literal(&mut lit));
     }
     Ok(segs)
+}
+
+/// The words gathered so far, as a segment sized exactly (they are kept for the
+/// story's lifetime).
+fn literal(lit: &mut String) -> Segment {
+    let mut words = std::mem::take(lit);
+    words.shrink_to_fit();
+    Segment::Lit(words)
 }
 
 fn matching_brace(b: &[u8], open: usize, to: usize) -> Result<usize, ExprError> {
@@ -489,6 +558,7 @@ fn parse_block(
         for (a, z) in parts {
             let mut opt = parse_run(src, a, z, scope, slot, depth + 1)?;
             trim_edges(&mut opt);
+            opt.shrink_to_fit();
             opts.push(opt);
         }
         return Ok(Segment::OneOf(this_slot, opts));
@@ -513,6 +583,7 @@ fn parse_block(
         for (a, z) in parts {
             let mut opt = parse_run(src, a, z, scope, slot, depth + 1)?;
             trim_edges(&mut opt);
+            opt.shrink_to_fit();
             opts.push(opt);
         }
         if kind != Vary::Once && opts.len() < 2 {
@@ -560,7 +631,11 @@ fn parse_block(
         };
         trim_edges(&mut yes);
         trim_edges(&mut no);
-        return Ok(Segment::If(cond, yes, no));
+        return Ok(Segment::If(
+            Box::new(cond),
+            yes.into_boxed_slice(),
+            no.into_boxed_slice(),
+        ));
     }
     let name = trimmed;
     if name.is_empty() {

@@ -12,6 +12,10 @@ pub struct Words {
     pub continue_label: String,
     /// Before an ending's title ("Ending: The Letter").
     pub ending: String,
+    /// Between a heading and what it introduces: `": "` in English, `"\u{a0}: "` in
+    /// French, whose typography puts a (non-breaking) space before a colon. A word of
+    /// its own so a translation can set it; front ends never write a colon themselves.
+    pub separator: String,
     /// The heading of the afterword.
     pub afterword: String,
     /// The heading of the credits.
@@ -27,6 +31,7 @@ impl Default for Words {
         Self {
             continue_label: "Continue".to_owned(),
             ending: "Ending".to_owned(),
+            separator: ": ".to_owned(),
             afterword: "Afterword".to_owned(),
             credits: "Credits".to_owned(),
             content_note: "Content note".to_owned(),
@@ -36,11 +41,25 @@ impl Default for Words {
 }
 
 impl Words {
+    /// A heading followed by what it introduces: "Ending: The Letter".
+    #[must_use]
+    pub fn labelled(&self, heading: &str, what: &str) -> String {
+        format!("{heading}{}{what}", self.separator)
+    }
+
+    /// A heading that introduces the lines below it: "Content note:" (the separator
+    /// without its trailing space).
+    #[must_use]
+    pub fn introducing(&self, heading: &str) -> String {
+        format!("{heading}{}", self.separator.trim_end())
+    }
+
     /// Each word with its translation id, in a fixed order.
-    pub fn entries_mut(&mut self) -> [(&'static str, &mut String); 6] {
+    pub fn entries_mut(&mut self) -> [(&'static str, &mut String); 7] {
         [
             ("game.continue", &mut self.continue_label),
             ("game.ending", &mut self.ending),
+            ("game.separator", &mut self.separator),
             ("game.afterword", &mut self.afterword),
             ("game.credits", &mut self.credits),
             ("game.content_note", &mut self.content_note),
@@ -50,14 +69,41 @@ impl Words {
 
     /// Each word with its translation id, in the order of [`Words::entries_mut`].
     #[must_use]
-    pub fn entries(&self) -> [(&'static str, &str); 6] {
+    pub fn entries(&self) -> [(&'static str, &str); 7] {
         [
             ("game.continue", &self.continue_label),
             ("game.ending", &self.ending),
+            ("game.separator", &self.separator),
             ("game.afterword", &self.afterword),
             ("game.credits", &self.credits),
             ("game.content_note", &self.content_note),
             ("game.you_chose", &self.you_chose),
         ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Words;
+
+    #[test]
+    fn headings_take_their_colon_from_the_separator_word() {
+        let mut words = Words::default();
+        assert_eq!(
+            words.labelled(&words.ending, "Butterfly"),
+            "Ending: Butterfly"
+        );
+        assert_eq!(words.introducing(&words.content_note), "Content note:");
+        words.ending = "Fin".into();
+        words.content_note = "Avertissement".into();
+        words.separator = "\u{a0}: ".into();
+        assert_eq!(
+            words.labelled(&words.ending, "Butterfly"),
+            "Fin\u{a0}: Butterfly"
+        );
+        assert_eq!(
+            words.introducing(&words.content_note),
+            "Avertissement\u{a0}:"
+        );
     }
 }

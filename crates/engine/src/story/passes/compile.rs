@@ -7,15 +7,16 @@
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use super::super::diag::Diagnostic;
-use super::super::expr::{self, Effect, ErrorKind, ExprError, Scope, Type};
+use super::super::expr::{self, ErrorKind, ExprError, Scope, Type};
 use super::super::model::{CONTINUE, RETURN};
-use super::super::model::{Chance, Choice, Ending, Exit, Origin, Route, Scene};
+use super::super::model::{Chance, Choice, Effects, Ending, Exit, Origin, Route, Scene};
 use super::super::named;
 use super::super::raw::{RawChapter, RawChoice, RawEnding, RawScene};
 use super::super::text::{self, Text};
-use super::context::{Ctx, Site};
+use super::context::{Ctx, SharedCondition, Site};
 use super::index::SceneIndex;
 use super::printable::{self, LookAlikes};
 
@@ -35,6 +36,11 @@ pub struct Names<'a> {
     /// "Did you mean" hints left: each compares a name with every other, so only the
     /// first [`HINTS`] errors get one and a story with 100,000 broken names stays linear.
     hints_left: std::cell::Cell<usize>,
+    /// Effect lists that compiled cleanly, by their sources: the choices that wrote the
+    /// same list share one.
+    effect_lists: RefCell<HashMap<Vec<String>, Effects>>,
+    /// Chapter titles, dates and places: one shared copy of each.
+    labels: RefCell<HashMap<String, Arc<str>>>,
 }
 
 /// How many errors get a "did you mean" hint.
@@ -61,7 +67,20 @@ impl<'a> Names<'a> {
             named: named::Named::default(),
             enums: HashMap::new(),
             hints_left: std::cell::Cell::new(HINTS),
+            effect_lists: RefCell::default(),
+            labels: RefCell::default(),
         }
+    }
+
+    /// The one shared copy of a chapter title, date or place.
+    fn label(&self, text: &str) -> Arc<str> {
+        let mut labels = self.labels.borrow_mut();
+        if let Some(shared) = labels.get(text) {
+            return Arc::clone(shared);
+        }
+        let shared: Arc<str> = Arc::from(text);
+        labels.insert(text.to_owned(), Arc::clone(&shared));
+        shared
     }
 
     /// Whether `name` is a declared variable.
@@ -290,12 +309,26 @@ fn compile_text(
     if too_long(cx, base, src) {
         return None;
     }
+    glued_words(cx, base, key, src);
     match text::parse(src, names, slot) {
         Ok(t) => Some(t),
         Err(e) => {
             expr_error(cx, e, &base.at(Some(key), src));
             None
         }
+    }
+}
+
+/// W0206: a block whose shown words run into the text beside it (see
+/// [`crate::story::spacing`]).
+fn glued_words(cx: &mut Ctx<'_>, base: &Site, key: &'static str, src: &str) {
+    for offset in crate::story::spacing::glued_words(src) {
+        let d = Diagnostic::warning(
+            "W0206",
+            "when this block shows, its words run into the text beside it: the space inside the braces is layout, and is removed",
+        )
+        .with_hint("write the space outside the block (`cup. {if t: You…}`, `…or} the`); if the words are meant to join, remove the space inside");
+        cx.report(d, &base.at(Some(key), src).char_at(offset));
     }
 }
 
@@ -311,6 +344,7 @@ fn compile_owned(
     if too_long(cx, base, &src) {
         return None;
     }
+    glued_words(cx, base, key, &src);
     match text::parse_owned(src, names, slot) {
         Ok(t) => Some(t),
         Err((e, src)) => {
@@ -320,12 +354,11 @@ fn compile_owned(
     }
 }
 
-fn compile_effects(
-    cx: &mut Ctx<'_>,
-    base: &Site,
-    list: &[String],
-    names: &Names<'_>,
-) -> Vec<Effect> {
+fn compile_effects(cx: &mut Ctx<'_>, base: &Site, list: &[String], names: &Names<'_>) -> Effects {
+    if let Some(shared) = names.effect_lists.borrow().get(list) {
+        return shared.clone();
+    }
+    let (diags, suppressed) = (cx.diags.len(), cx.suppressed);
     let mut out = Vec::with_capacity(list.len());
     for src in list {
         if too_long(cx, base, src) {
@@ -359,6 +392,14 @@ fn compile_effects(
             Err(e) => expr_error(cx, e, &base.at(None, src)),
         }
     }
+    let out = Effects::from(out);
+    // Only a list that compiled without a word said about it is the same anywhere.
+    if cx.diags.len() == diags && cx.suppressed == suppressed {
+        names
+            .effect_lists
+            .borrow_mut()
+            .insert(list.to_vec(), out.clone());
+    }
     out
 }
 
@@ -367,20 +408,20 @@ fn compile_condition(
     base: &Site,
     src: &str,
     names: &Names<'_>,
-) -> Option<expr::Expr> {
+) -> Option<SharedCondition> {
     if too_long(cx, base, src) {
         return None;
     }
     let parsed = match cx.cond_memo.get(src) {
         Some(hit) => hit.clone(),
         None => {
-            let r = expr::parse_condition(src, names);
+            let r = expr::parse_condition(src, names).map(|e| (Arc::from(src), Arc::new(e)));
             cx.cond_memo.insert(src.to_owned(), r.clone());
             r
         }
     };
     match parsed {
-        Ok(e) => Some(e),
+        Ok(shared) => Some(shared),
         Err(e) => {
             expr_error(cx, e, &base.at(Some("when"), src));
             None
@@ -457,11 +498,11 @@ pub fn compile_choice(
             cx.report(d, &base.value_of("percent"));
         }
         check_target(cx, base, "goto", &c.goto, names);
-        Chance {
+        Box::new(Chance {
             percent: c.percent,
             goto: c.goto.clone(),
             effects: compile_effects(cx, base, &c.effects, names),
-        }
+        })
     });
     let explicit = rc.id.is_some();
     // A detour's choices usually all come back to their own scene: named after the
@@ -478,14 +519,18 @@ pub fn compile_choice(
             .with_hint("pick another `id:`");
         cx.report(d, &base.at(Some("id"), &id));
     }
+    let (when_source, when) = match when {
+        Some((source, when)) => (Some(source), Some(when)),
+        // Kept even when the condition did not compile (the story then has errors and
+        // is never played): the lints still see that the author wrote one.
+        None => (rc.when.as_deref().map(Arc::from), None),
+    };
     Choice {
         id,
         label,
         goto: rc.goto,
         detour: rc.detour,
-        // Kept even when the condition did not compile (the story then has errors and
-        // is never played): the lints still see that the author wrote one.
-        when_source: rc.when,
+        when_source,
         when,
         disabled: rc.disabled,
         effects,
@@ -528,8 +573,16 @@ pub(super) fn compile_scene(
         }
     }
     let on_enter = compile_effects(cx, &here, &s.on_enter, names);
-    let date = s.date.clone().or_else(|| chapter.date.clone());
-    let place = s.place.clone().or_else(|| chapter.place.clone());
+    let date = s
+        .date
+        .as_ref()
+        .or(chapter.date.as_ref())
+        .map(|l| names.label(l));
+    let place = s
+        .place
+        .as_ref()
+        .or(chapter.place.as_ref())
+        .map(|l| names.label(l));
     for (missing, value) in [("date", &date), ("place", &place)] {
         if value.is_none() {
             let d = Diagnostic::error("E0305", format!("scene `{id}` has no {missing} label"))
@@ -637,12 +690,13 @@ pub(super) fn compile_scene(
             if let Some(d) = &r.detour {
                 check_detour(cx, &this, d, names);
             }
-            let when = r
+            let (when_source, when) = r
                 .when
                 .as_deref()
-                .and_then(|w| compile_condition(cx, &this, w, names));
+                .and_then(|w| compile_condition(cx, &this, w, names))
+                .unzip();
             out.push(Route {
-                when_source: when.as_ref().and(r.when.clone()),
+                when_source,
                 when,
                 goto: r.goto.clone(),
                 detour: r.detour.clone(),
@@ -691,9 +745,9 @@ pub(super) fn compile_scene(
     };
     Scene {
         id: scene_id,
-        chapter: scene_chapter.unwrap_or_else(|| chapter.title.clone()),
-        date: date.unwrap_or_default(),
-        place: place.unwrap_or_default(),
+        chapter: names.label(scene_chapter.as_ref().unwrap_or(&chapter.title)),
+        date: date.unwrap_or_else(|| Arc::from("")),
+        place: place.unwrap_or_else(|| Arc::from("")),
         on_enter,
         text,
         exit,

@@ -82,9 +82,14 @@ pub struct Ctx<'a> {
     pub lints: bool,
     pub limits: limits::Limits,
     /// Stories repeat their conditions and effects; each distinct text is parsed once.
-    pub cond_memo: HashMap<String, Result<expr::Expr, ExprError>>,
+    /// A condition is kept with its source, both shared by every place that wrote it.
+    pub cond_memo: HashMap<String, Result<SharedCondition, ExprError>>,
     pub effect_memo: HashMap<String, Result<Effect, ExprError>>,
 }
+
+/// A compiled condition and its source text, shared by the choices and routes that
+/// wrote it.
+pub type SharedCondition = (std::sync::Arc<str>, std::sync::Arc<expr::Expr>);
 
 impl<'a> Ctx<'a> {
     pub fn new(files: &'a [SourceFile]) -> Self {
