@@ -513,4 +513,46 @@ mod tests {
         assert!(source.story().scene("grass").is_some());
         assert!(source.story().scene("meadow").is_none());
     }
+
+    /// The story folder named through a link (or relatively): the watch reports the
+    /// saved file by its real path, which still names one of the story's files.
+    #[cfg(unix)]
+    #[test]
+    fn a_watched_path_in_the_folders_real_form_is_read_alone() {
+        let (tmp, dir, story, _) = fixture();
+        let link = tmp.path().join("link");
+        std::os::unix::fs::symlink(&dir, &link).unwrap();
+        let opening = Opening::default();
+        let mut source = Source::new(story);
+        let _ = reloaded(
+            &mut source,
+            Some(&link),
+            &[],
+            &opening,
+            None,
+            Duration::ZERO,
+        );
+        let gate = dir.canonicalize().unwrap().join("chapters/a_gate.ron");
+        let text = std::fs::read_to_string(&gate)
+            .unwrap()
+            .replace("{{braces}} stay *literal*.", "Rain on the gate.");
+        std::fs::write(&gate, text).unwrap();
+        let (_, reread) = reloaded(
+            &mut source,
+            Some(&link),
+            std::slice::from_ref(&gate),
+            &opening,
+            None,
+            Duration::ZERO,
+        );
+        assert_eq!(
+            reread,
+            Reread {
+                files_read: 1,
+                how: Some(Reload::Incremental)
+            }
+        );
+        let gate = source.story().scene("gate").unwrap();
+        assert!(format!("{:?}", gate.text).contains("Rain on the gate."));
+    }
 }
