@@ -389,6 +389,12 @@ fn a_choice_made_once_only_is_numbered_as_a_full_load_numbers_it() {
     assert_ne!(j, i);
     let how = reloader.edit(vec![(files[j].path.clone(), files[j].bytes.clone())]);
     assert_eq!(how, Some(Reload::Incremental));
-    assert!(std::sync::Arc::ptr_eq(&before, reloader.story().unwrap().layout()));
-    assert_eq!(reloader.story(), story::load_unlinted(&files).story.as_ref());
+    assert!(std::sync::Arc::ptr_eq(
+        &before,
+        reloader.story().unwrap().layout()
+    ));
+    assert_eq!(
+        reloader.story(),
+        story::load_unlinted(&files).story.as_ref()
+    );
 }
