@@ -2,7 +2,7 @@
 # Every row of issue 16's table, measured in one run on the release build, printed as
 # a markdown table for docs/performance.md ("How to rerun"):
 #
-#   sh benches/issue16.sh            # about 10 minutes on 2 cores
+#   sh benches/issue16.sh            # about 5 minutes on 2 cores
 #
 # - load ÷ floor at 1k/10k/100k scenes, lints ÷ floor, 100k ÷ 10k, reload of one edited
 #   file ÷ load at 100k: the `load` group of benches/engine.rs (criterion medians);
