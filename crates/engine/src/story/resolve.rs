@@ -1,10 +1,12 @@
-//! Numbering a loaded story ([`Layout`]) and resolving the names in its conditions and
-//! effects to those numbers, once, at the end of loading.
+//! Resolving the names in a story's conditions and effects to the positions of what
+//! they name, once, before the whole-story checks (which count uses by position); and
+//! numbering the loaded story ([`Layout`]) in the same order at the end of loading.
 //!
 //! Conditions and effect lists are shared between the choices that wrote the same
 //! ones (`Arc`s, see `model`): each shared one is resolved once and stays shared.
 
 use std::collections::HashMap;
+use std::ops::Range;
 use std::sync::Arc;
 
 use super::expr::{Effect, Expr};
@@ -98,16 +100,34 @@ impl<T: ?Sized> Once<T> {
     }
 }
 
-/// Numbers `story` and resolves every name in its conditions and effects to that
-/// numbering. Called once by the loader, after the story is sanitised.
+/// Numbers `story` (its names were resolved by [`names`], in the same order). Called
+/// once by the loader, after the story is sanitised.
 pub(crate) fn index(story: &mut Story) {
-    let layout = layout_of(story);
+    story.layout = Arc::new(layout_of(story));
+}
+
+/// Resolves every name in the conditions and effects of `story` to the position of
+/// the variable or scene it names ([`Story::variables`], [`Story::scenes`]: the
+/// numbering of its [`Layout`]).
+pub(crate) fn names(story: &mut Story) {
+    names_in(story, 0..story.scenes.len());
+}
+
+/// [`names`] for the scenes in `range` only (an incremental reload resolves the scenes
+/// it recompiled).
+pub(crate) fn names_in(story: &mut Story, range: Range<usize>) {
+    let Story {
+        scenes,
+        var_index,
+        scene_index,
+        ..
+    } = story;
     let var = |r: &mut IdRef| {
-        let i = layout.var_ix(r);
+        let i = var_index.get(&**r).copied();
         r.resolve(i);
     };
     let scene = |r: &mut IdRef| {
-        let i = layout.scene_ix(r);
+        let i = scene_index.get(&**r).copied();
         r.resolve(i);
     };
     let expr = |e: &mut Expr| e.resolve(&var, &scene);
@@ -128,7 +148,7 @@ pub(crate) fn index(story: &mut Story) {
     let mut effects = |list: &mut Effects| {
         lists.resolve(list.shared_mut(), |l| Arc::from(l), effect_list);
     };
-    for s in &mut story.scenes {
+    for s in &mut scenes[range] {
         effects(&mut s.on_enter);
         match &mut s.exit {
             Exit::Choices(cs) => {
@@ -152,5 +172,4 @@ pub(crate) fn index(story: &mut Story) {
             Exit::Ending(_) => {}
         }
     }
-    story.layout = Arc::new(layout);
 }

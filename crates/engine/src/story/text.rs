@@ -510,7 +510,7 @@ fn literal(lit: &mut String) -> Segment {
     Segment::Lit(words)
 }
 
-fn matching_brace(b: &[u8], open: usize, to: usize) -> Result<usize, ExprError> {
+pub(crate) fn matching_brace(b: &[u8], open: usize, to: usize) -> Result<usize, ExprError> {
     let mut depth = 0usize;
     for (i, &c) in b.iter().enumerate().take(to).skip(open) {
         match c {
@@ -532,7 +532,7 @@ fn matching_brace(b: &[u8], open: usize, to: usize) -> Result<usize, ExprError> 
 }
 
 /// Splits `b[from..to]` at top-level `|`.
-fn split_bars(b: &[u8], from: usize, to: usize) -> Vec<(usize, usize)> {
+pub(crate) fn split_bars(b: &[u8], from: usize, to: usize) -> Vec<(usize, usize)> {
     let mut parts = Vec::new();
     let mut depth = 0usize;
     let mut start = from;
