@@ -39,15 +39,24 @@ pub(crate) fn layout_of(story: &Story) -> Layout {
 /// place when nothing else holds it, else into a copy that every later holder of the
 /// same value is given).
 struct Once<T: ?Sized> {
-    /// By the address of the value as it was: (that value, kept alive so that no other
-    /// value can take its address meanwhile; its resolved replacement).
-    done: HashMap<usize, (Arc<T>, Arc<T>)>,
+    /// By the address of the value as it was: where its resolved replacement is.
+    done: HashMap<usize, usize>,
+    /// The values as they were, kept alive so that no other value can take their
+    /// address meanwhile.
+    originals: Vec<Arc<T>>,
+    /// Their resolved replacements.
+    resolved: Vec<Arc<T>>,
+    /// The last few met (address, replacement), newest last.
+    recent: Vec<(usize, usize)>,
 }
 
 impl<T: ?Sized> Once<T> {
     fn new() -> Self {
         Self {
             done: HashMap::new(),
+            originals: Vec::new(),
+            resolved: Vec::new(),
+            recent: Vec::new(),
         }
     }
 
@@ -62,14 +71,32 @@ impl<T: ?Sized> Once<T> {
             return;
         }
         let key = Arc::as_ptr(slot).cast::<u8>() as usize;
-        if let Some((_, resolved)) = self.done.get(&key) {
-            *slot = Arc::clone(resolved);
+        // Stories repeat a few conditions and lists in a row: the last ones met are
+        // found without hashing.
+        if let Some(&(_, i)) = self.recent.iter().find(|(k, _)| *k == key) {
+            *slot = Arc::clone(&self.resolved[i]);
+            return;
+        }
+        if let Some(&i) = self.done.get(&key) {
+            *slot = Arc::clone(&self.resolved[i]);
+            self.remember(key, i);
             return;
         }
         let mut resolved = copy(slot);
         fix(Arc::get_mut(&mut resolved).expect("a fresh copy is not shared"));
         let old = std::mem::replace(slot, Arc::clone(&resolved));
-        self.done.insert(key, (old, resolved));
+        let i = self.resolved.len();
+        self.originals.push(old);
+        self.resolved.push(resolved);
+        self.done.insert(key, i);
+        self.remember(key, i);
+    }
+
+    fn remember(&mut self, key: usize, i: usize) {
+        if self.recent.len() == 8 {
+            self.recent.remove(0);
+        }
+        self.recent.push((key, i));
     }
 }
 

@@ -77,7 +77,11 @@ fn scan(
                 block(src, i + 1, close, prev, next, depth, found);
                 i = close + 1;
             }
-            _ => i += 1,
+            _ => {
+                // Straight to the next brace: prose is most of what is scanned.
+                i += 1;
+                i += crate::story::text::find_brace(&b[i..to]).unwrap_or(to - i);
+            }
         }
     }
 }
