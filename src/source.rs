@@ -126,8 +126,14 @@ pub fn read_changed(
     known: impl Fn(&str) -> bool,
 ) -> Option<Vec<SourceFile>> {
     let mut files = Vec::with_capacity(paths.len());
+    // A watch may report paths from the folder's canonical form (absolute, links
+    // resolved) whatever form the folder was named in.
+    let canonical = std::cell::OnceCell::new();
     for p in paths {
-        let rel = p.strip_prefix(dir).ok()?;
+        let rel = p.strip_prefix(dir).ok().or_else(|| {
+            let full = canonical.get_or_init(|| dir.canonicalize().ok());
+            full.as_deref().and_then(|d| p.strip_prefix(d).ok())
+        })?;
         if p.extension().is_none_or(|e| e != "ron") {
             return None;
         }

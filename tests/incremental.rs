@@ -354,3 +354,47 @@ fn a_broken_edit_leaves_the_last_good_story_to_play() {
         story::load_unlinted(&mended).story.as_ref()
     );
 }
+
+/// Making a choice once-only (or no longer) in an edited file changes the story's
+/// numbering of once-only choices: the incremental reload renumbers it as a full load
+/// does, and keeps the numbering when the edit leaves it as it was.
+#[test]
+fn a_choice_made_once_only_is_numbered_as_a_full_load_numbers_it() {
+    let mut files = synth::generate(SCENES);
+    let mut reloader = Reloader::new(files.clone(), false);
+    let i = 2;
+    let text = String::from_utf8(files[i].bytes.clone()).unwrap();
+    let once = text.replacen("Choice(id: \"on\",", "Choice(id: \"on\", once: true,", 1);
+    assert_ne!(once, text, "the file has a choice to change");
+    for version in [once.clone(), text.clone(), once] {
+        files[i].bytes = version.into_bytes();
+        let how = reloader.edit(vec![(files[i].path.clone(), files[i].bytes.clone())]);
+        assert_eq!(how, Some(Reload::Incremental));
+        let full = story::load_unlinted(&files).story.unwrap();
+        let now = reloader.story().unwrap();
+        assert_eq!(now, &full);
+        assert_eq!(**now.layout(), **full.layout());
+    }
+    // A paragraph edit leaves the once-only choices, and the numbering, as they were.
+    let before = std::sync::Arc::clone(reloader.story().unwrap().layout());
+    let j = apply(
+        &mut files,
+        &Edit::Paragraph {
+            scene: 250,
+            text: "Rain.".into(),
+        },
+        0,
+    )
+    .unwrap();
+    assert_ne!(j, i);
+    let how = reloader.edit(vec![(files[j].path.clone(), files[j].bytes.clone())]);
+    assert_eq!(how, Some(Reload::Incremental));
+    assert!(std::sync::Arc::ptr_eq(
+        &before,
+        reloader.story().unwrap().layout()
+    ));
+    assert_eq!(
+        reloader.story(),
+        story::load_unlinted(&files).story.as_ref()
+    );
+}

@@ -467,4 +467,92 @@ mod tests {
         );
         assert_eq!(reread.files_read, all + 1);
     }
+
+    /// A game begun in a scene (`play --from grass`) that the edited story no longer
+    /// has: the old story plays on (from a copy taken for such games only), and the
+    /// next edit that brings the scene back is played.
+    #[test]
+    fn a_game_begun_in_a_removed_scene_keeps_the_old_story() {
+        let (_tmp, dir, story, _) = fixture();
+        let opening = Opening {
+            scene: Some("grass".into()),
+            overrides: Vec::new(),
+        };
+        let state = crate::engine::begin(&story, 5, &opening).unwrap();
+        let mut source = Source::new(story.clone());
+        let gate = dir.join("chapters/a_gate.ron");
+        let text = std::fs::read_to_string(&gate).unwrap();
+        let renamed = text
+            .replace("goto: \"grass\"", "goto: \"meadow\"")
+            .replace("visits(grass)", "visits(meadow)")
+            .replace("id: \"grass\"", "id: \"meadow\"");
+        std::fs::write(&gate, &renamed).unwrap();
+        let (msgs, reread) = reloaded(
+            &mut source,
+            Some(&dir),
+            &[],
+            &opening,
+            Some(Box::new(state.clone())),
+            Duration::ZERO,
+        );
+        assert_eq!(reread.how, Some(Reload::Full), "the first reload");
+        assert!(note(&msgs).contains("cannot start"), "{}", note(&msgs));
+        assert_eq!(source.story(), &story, "the old story plays on");
+
+        std::fs::write(&gate, &text).unwrap();
+        let (msgs, reread) = reloaded(
+            &mut source,
+            Some(&dir),
+            std::slice::from_ref(&gate),
+            &opening,
+            Some(Box::new(state)),
+            Duration::ZERO,
+        );
+        assert_eq!(reread.files_read, 1);
+        assert_eq!(note(&msgs), "Story reloaded; your game still fits it.");
+        assert!(source.story().scene("grass").is_some());
+        assert!(source.story().scene("meadow").is_none());
+    }
+
+    /// The story folder named through a link (or relatively): the watch reports the
+    /// saved file by its real path, which still names one of the story's files.
+    #[cfg(unix)]
+    #[test]
+    fn a_watched_path_in_the_folders_real_form_is_read_alone() {
+        let (tmp, dir, story, _) = fixture();
+        let link = tmp.path().join("link");
+        std::os::unix::fs::symlink(&dir, &link).unwrap();
+        let opening = Opening::default();
+        let mut source = Source::new(story);
+        let _ = reloaded(
+            &mut source,
+            Some(&link),
+            &[],
+            &opening,
+            None,
+            Duration::ZERO,
+        );
+        let gate = dir.canonicalize().unwrap().join("chapters/a_gate.ron");
+        let text = std::fs::read_to_string(&gate)
+            .unwrap()
+            .replace("{{braces}} stay *literal*.", "Rain on the gate.");
+        std::fs::write(&gate, text).unwrap();
+        let (_, reread) = reloaded(
+            &mut source,
+            Some(&link),
+            std::slice::from_ref(&gate),
+            &opening,
+            None,
+            Duration::ZERO,
+        );
+        assert_eq!(
+            reread,
+            Reread {
+                files_read: 1,
+                how: Some(Reload::Incremental)
+            }
+        );
+        let gate = source.story().scene("gate").unwrap();
+        assert!(format!("{:?}", gate.text).contains("Rain on the gate."));
+    }
 }

@@ -302,8 +302,8 @@ impl Reloader {
         diags.splice(lints.clone(), found);
         lints.end = end;
         clean.kept.kept.ranges[1] = lints;
-        // Numbered as a full load ends.
-        super::resolve::index(story);
+        // Numbered as a full load ends (the numbering is kept when it is the same).
+        super::resolve::renumber(story);
         let mut sorted = diags.clone();
         load::sort(&mut sorted);
         self.loaded.diagnostics = sorted;

@@ -106,6 +106,30 @@ pub(crate) fn index(story: &mut Story) {
     story.layout = Arc::new(layout_of(story));
 }
 
+/// Numbers `story` again after an incremental reload, which kept its variables and
+/// scene ids as they were: only its once-only choices can have changed, so the layout
+/// is kept (no hash map rebuilt) unless they did.
+pub(crate) fn renumber(story: &mut Story) {
+    let layout = &story.layout;
+    let mut slot = 0;
+    let mut same = layout.scenes.len() == story.scenes.len();
+    'scenes: for (si, s) in story.scenes.iter().enumerate() {
+        for (ci, c) in s.choices().iter().enumerate().filter(|(_, c)| c.once) {
+            let key = format!("{}/{}", s.id, c.id);
+            if layout.once.get(slot) != Some(&(ix(si), ix(ci)))
+                || layout.once_keys.get(slot).map(|k| &**k) != Some(key.as_str())
+            {
+                same = false;
+                break 'scenes;
+            }
+            slot += 1;
+        }
+    }
+    if !same || slot != layout.once.len() {
+        index(story);
+    }
+}
+
 /// Resolves every name in the conditions and effects of `story` to the position of
 /// the variable or scene it names ([`Story::variables`], [`Story::scenes`]: the
 /// numbering of its [`Layout`]).

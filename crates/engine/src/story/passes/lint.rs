@@ -6,7 +6,7 @@
 //! simply not followed. When files failed to load, reachability is marked partial.
 //!
 //! Every lint is linear in the story's size: the graph lints walk scenes by position
-//! ([`Graph`], each target resolved once), variable use is tallied by the indices the
+//! (`passes/graph.rs`: each target resolved once), variable use is tallied by the indices the
 //! loader resolved names to, and look-alike choices are found by hashing each choice
 //! once rather than comparing every pair of a menu.
 
