@@ -1,6 +1,7 @@
 //! Engine benchmarks: parsing floor, full load, check, reload of one edited file, steps
 //! and replays, at 1k/10k/100k scenes of the synthetic story (`butterfly::synth`). See
-//! docs/performance.md; `benches/ratios.sh` prints the load group's ratios.
+//! docs/performance.md; `benches/ratios.sh` prints the load group's ratios, and
+//! `benches/issue16.sh` runs these with `benches/frame.rs` and prints issue 16's table.
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -8,7 +9,9 @@ use std::time::Duration;
 use butterfly::engine::{self, Step};
 use butterfly::story::{self, Reload, Reloader, SourceFile, raw::RawFile};
 use butterfly::{source, synth};
-use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{
+    BatchSize, BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,
+};
 
 const SIZES: [usize; 3] = [1_000, 10_000, 100_000];
 
@@ -28,7 +31,12 @@ fn bytes(files: &[SourceFile]) -> u64 {
 
 fn loading(c: &mut Criterion) {
     let mut g = c.benchmark_group("load");
-    g.sample_size(10).warm_up_time(Duration::from_secs(1) / 2);
+    // Loads of the 100k story take seconds: flat sampling runs each of the 10 samples
+    // for the same number of iterations (at least one), where linear sampling would
+    // run 1 + 2 + … + 10 = 55 of them.
+    g.sample_size(10)
+        .warm_up_time(Duration::from_secs(1) / 2)
+        .sampling_mode(SamplingMode::Flat);
     for n in SIZES {
         let files = synth::generate(n);
         let dir = write_story(&files, n);
@@ -83,7 +91,8 @@ fn loading(c: &mut Criterion) {
                 BatchSize::PerIteration,
             );
         });
-        // What a front end that keeps its own copy of the story pays on top.
+        // What a front end that kept its own copy of the story would pay on top (the
+        // TUI borrows the reloader's instead).
         g.bench_with_input(BenchmarkId::new("story_clone", n), &loaded, |b, s| {
             b.iter(|| black_box(s.clone()));
         });

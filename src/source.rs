@@ -113,6 +113,53 @@ pub fn read_dir(dir: &Path) -> Result<Vec<SourceFile>, SourceError> {
     Ok(files)
 }
 
+/// Reads again the files `paths` under `dir` that a watch reported changed, each as
+/// [`read_dir`] reads it and named as it names it, so that a reload need not read the
+/// whole directory. Only files `known` says are already the story's are opened (a new
+/// file, or one outside the folder, is never read here). `None` when a path is not a
+/// known `*.ron` under `dir`, or cannot be read as a regular file (removed, replaced
+/// by a link): the caller then reads the whole directory with [`read_dir`].
+#[must_use]
+pub fn read_changed(
+    dir: &Path,
+    paths: &[PathBuf],
+    known: impl Fn(&str) -> bool,
+) -> Option<Vec<SourceFile>> {
+    let mut files = Vec::with_capacity(paths.len());
+    // A watch may report paths from the folder's canonical form (absolute, links
+    // resolved) whatever form the folder was named in.
+    let canonical = std::cell::OnceCell::new();
+    for p in paths {
+        let rel = p.strip_prefix(dir).ok().or_else(|| {
+            let full = canonical.get_or_init(|| dir.canonicalize().ok());
+            full.as_deref().and_then(|d| p.strip_prefix(d).ok())
+        })?;
+        if p.extension().is_none_or(|e| e != "ron") {
+            return None;
+        }
+        let rel = rel
+            .components()
+            .map(|c| match c {
+                std::path::Component::Normal(part) => Some(part.to_string_lossy()),
+                _ => None,
+            })
+            .collect::<Option<Vec<_>>>()?
+            .join("/");
+        let path = display_path(dir, &rel);
+        if !known(&path) {
+            return None;
+        }
+        let mut bytes = Vec::new();
+        open_regular(p)
+            .ok()?
+            .take(limits::MAX_FILE_BYTES as u64 + 1)
+            .read_to_end(&mut bytes)
+            .ok()?;
+        files.push(SourceFile { path, bytes });
+    }
+    Some(files)
+}
+
 /// A file as named in diagnostics (see [`read_dir`]), or a location starting with one,
 /// made relative to the story directory again: `chapters/a.ron:3:5` instead of
 /// `/home/me/stories/mine/chapters/a.ron:3:5`, for places with little room.

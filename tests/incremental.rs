@@ -286,3 +286,115 @@ fn edits_other_files_depend_on_take_the_full_path() {
         None
     );
 }
+
+/// An edit that breaks the story leaves the last story that loaded cleanly to play —
+/// also when the edit compiled alone and only the whole-story check refused it after
+/// its scenes were put in place — and the next good edit replaces it.
+#[test]
+fn a_broken_edit_leaves_the_last_good_story_to_play() {
+    let mut files = synth::generate(SCENES);
+    let original = story::load_unlinted(&files)
+        .story
+        .expect("the synthetic story loads");
+    let mut reloader = Reloader::new(files.clone(), false);
+    assert_eq!(reloader.story(), Some(&original));
+
+    // A return outside any detour (E0601): found only by the whole-graph check.
+    let i = apply(&mut files, &Edit::Return { scene: 150 }, 0).unwrap();
+    let how = reloader.edit(vec![(files[i].path.clone(), files[i].bytes.clone())]);
+    assert_eq!(how, Some(Reload::Full));
+    assert!(reloader.loaded().story.is_none());
+    assert!(
+        reloader
+            .loaded()
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "E0601"),
+        "{:?}",
+        reloader.loaded().diagnostics
+    );
+    assert_eq!(reloader.story(), Some(&original), "the old story plays on");
+
+    // A syntax error on top: still the same old story.
+    let j = apply(&mut files, &Edit::Break { file: 2, at: 500 }, 1).unwrap();
+    reloader.edit(vec![(files[j].path.clone(), files[j].bytes.clone())]);
+    assert!(reloader.loaded().story.is_none());
+    assert_eq!(reloader.story(), Some(&original));
+
+    // Mended, with a new paragraph: the new story is the one to play.
+    let mut mended = synth::generate(SCENES);
+    let k = apply(
+        &mut mended,
+        &Edit::Paragraph {
+            scene: 150,
+            text: "Rain again.".into(),
+        },
+        2,
+    )
+    .unwrap();
+    assert_eq!(reloader.replace(mended.clone()), Reload::Full);
+    let now = story::load_unlinted(&mended).story;
+    assert!(now.is_some() && now.as_ref() != Some(&original));
+    assert_eq!(reloader.story(), now.as_ref());
+    // And an incremental edit from there plays at once.
+    let again = apply(
+        &mut mended,
+        &Edit::Paragraph {
+            scene: 151,
+            text: "Rain once more.".into(),
+        },
+        3,
+    )
+    .unwrap();
+    assert_eq!(again, k, "scenes 150 and 151 share a file");
+    let how = reloader.edit(vec![(mended[k].path.clone(), mended[k].bytes.clone())]);
+    assert_eq!(how, Some(Reload::Incremental));
+    assert_eq!(
+        reloader.story(),
+        story::load_unlinted(&mended).story.as_ref()
+    );
+}
+
+/// Making a choice once-only (or no longer) in an edited file changes the story's
+/// numbering of once-only choices: the incremental reload renumbers it as a full load
+/// does, and keeps the numbering when the edit leaves it as it was.
+#[test]
+fn a_choice_made_once_only_is_numbered_as_a_full_load_numbers_it() {
+    let mut files = synth::generate(SCENES);
+    let mut reloader = Reloader::new(files.clone(), false);
+    let i = 2;
+    let text = String::from_utf8(files[i].bytes.clone()).unwrap();
+    let once = text.replacen("Choice(id: \"on\",", "Choice(id: \"on\", once: true,", 1);
+    assert_ne!(once, text, "the file has a choice to change");
+    for version in [once.clone(), text.clone(), once] {
+        files[i].bytes = version.into_bytes();
+        let how = reloader.edit(vec![(files[i].path.clone(), files[i].bytes.clone())]);
+        assert_eq!(how, Some(Reload::Incremental));
+        let full = story::load_unlinted(&files).story.unwrap();
+        let now = reloader.story().unwrap();
+        assert_eq!(now, &full);
+        assert_eq!(**now.layout(), **full.layout());
+    }
+    // A paragraph edit leaves the once-only choices, and the numbering, as they were.
+    let before = std::sync::Arc::clone(reloader.story().unwrap().layout());
+    let j = apply(
+        &mut files,
+        &Edit::Paragraph {
+            scene: 250,
+            text: "Rain.".into(),
+        },
+        0,
+    )
+    .unwrap();
+    assert_ne!(j, i);
+    let how = reloader.edit(vec![(files[j].path.clone(), files[j].bytes.clone())]);
+    assert_eq!(how, Some(Reload::Incremental));
+    assert!(std::sync::Arc::ptr_eq(
+        &before,
+        reloader.story().unwrap().layout()
+    ));
+    assert_eq!(
+        reloader.story(),
+        story::load_unlinted(&files).story.as_ref()
+    );
+}

@@ -44,15 +44,16 @@ pub fn play(
 ) -> Result<(), CliError> {
     let base = load_story(story_dir)?;
     // Checked here, before any terminal is set up, so a missing translation is a
-    // plain error message.
-    let story = match &args.lang {
-        Some(lang) => super::l10n::translated(&base, story_dir, lang)?.0,
-        None => base.clone(),
+    // plain error message. Untranslated, the story is borrowed, not copied.
+    let translated = match &args.lang {
+        Some(lang) => Some(super::l10n::translated(&base, story_dir, lang)?.0),
+        None => None,
     };
+    let story = translated.as_ref().unwrap_or(&base);
     let seed = args.seed.unwrap_or_else(clock_seed);
     let interactive = io::stdin().is_terminal() && io::stdout().is_terminal();
     let store = SaveStore::new(SaveStore::resolve_dir(saves));
-    let start = opening(&story, seed, args)?;
+    let start = opening(story, seed, args)?;
     if !args.plain && interactive {
         // The terminal game translates the story itself: its language setting can
         // switch it while it runs.
@@ -61,8 +62,8 @@ pub fn play(
     let player = match start {
         // A game begun in the middle is an author's test: it must not take the
         // player's autosave or mark endings found in their profile, so it has no saves.
-        Some(state) => PlainPlayer::resume(&story, state),
-        None => PlainPlayer::new(&story, seed)
+        Some(state) => PlainPlayer::resume(story, state),
+        None => PlainPlayer::new(story, seed)
             .map_err(|e| CliError::Input(format!("butterfly: {e}")))?
             .with_saves(&store),
     };

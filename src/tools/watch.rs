@@ -6,7 +6,8 @@
 //! reloads anything; the front end decides what to do with a notification (carrying
 //! the game over is the session's `reload`). The debouncing is `notify-debouncer-mini`'s.
 
-use std::path::Path;
+use std::cell::RefCell;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver};
 use std::time::Duration;
 
@@ -20,26 +21,41 @@ pub const QUIET: Duration = Duration::from_millis(200);
 
 /// A running watch; dropping it stops watching.
 pub struct StoryWatch {
-    changes: Receiver<()>,
+    changes: Receiver<Vec<PathBuf>>,
+    /// Story files reported changed since [`StoryWatch::take_paths`] last took them.
+    paths: RefCell<Vec<PathBuf>>,
     // Held only to keep the OS watch and the debounce thread alive.
     _debouncer: Debouncer<EditsOnly>,
 }
 
 impl StoryWatch {
-    /// Receives `()` once per burst of changes to story files.
+    /// Receives the story files (`*.ron`) changed in each burst, once per burst.
     #[must_use]
-    pub fn changes(&self) -> &Receiver<()> {
+    pub fn changes(&self) -> &Receiver<Vec<PathBuf>> {
         &self.changes
     }
 
     /// Whether anything changed since the last call, without blocking (for a UI tick).
+    /// The changed files are kept for [`StoryWatch::take_paths`].
     #[must_use]
     pub fn changed(&self) -> bool {
         let mut any = false;
-        while self.changes.try_recv().is_ok() {
+        while let Ok(paths) = self.changes.try_recv() {
+            self.paths.borrow_mut().extend(paths);
             any = true;
         }
         any
+    }
+
+    /// The story files reported changed since the last call (each once, sorted), so a
+    /// reload can read just those: empty when none were (a reload asked for by hand).
+    #[must_use]
+    pub fn take_paths(&self) -> Vec<PathBuf> {
+        let _ = self.changed();
+        let mut paths = std::mem::take(&mut *self.paths.borrow_mut());
+        paths.sort();
+        paths.dedup();
+        paths
     }
 }
 
@@ -105,14 +121,21 @@ pub fn watch_with(dir: &Path, quiet: Duration) -> Result<StoryWatch, notify::Err
     let mut debouncer =
         new_debouncer_opt::<_, EditsOnly>(config, move |res: DebounceEventResult| {
             // `AnyContinuous` only says a file is still changing: wait for it to go quiet.
-            if res.is_ok_and(|events| events.iter().any(|e| e.kind == DebouncedEventKind::Any)) {
+            let Ok(events) = res else { return };
+            if events.iter().any(|e| e.kind == DebouncedEventKind::Any) {
+                let paths = events
+                    .into_iter()
+                    .map(|e| e.path)
+                    .filter(|p| p.extension().is_some_and(|e| e == "ron"))
+                    .collect();
                 // Nobody listening any more (the game is leaving): nothing to do.
-                let _ = tx.send(());
+                let _ = tx.send(paths);
             }
         })?;
     debouncer.watcher().watch(dir, RecursiveMode::Recursive)?;
     Ok(StoryWatch {
         changes: rx,
+        paths: RefCell::default(),
         _debouncer: debouncer,
     })
 }
@@ -155,7 +178,11 @@ mod tests {
             std::fs::write(dir.path().join("a.ron"), format!("// {i}")).unwrap();
         }
         let first = w.changes().recv_timeout(Duration::from_secs(10));
-        assert!(first.is_ok(), "no notification for a saved story file");
+        let first = first.expect("no notification for a saved story file");
+        assert!(
+            first.iter().any(|p| p.ends_with("a.ron")),
+            "the saved file is named: {first:?}"
+        );
         std::thread::sleep(Duration::from_millis(300));
         assert!(!w.changed(), "one burst gave more than one notification");
         std::fs::write(dir.path().join("notes.txt"), "x").unwrap();
@@ -165,5 +192,31 @@ mod tests {
         let _ = std::fs::read(dir.path().join("a.ron")).unwrap();
         std::thread::sleep(Duration::from_millis(400));
         assert!(!w.changed(), "reading a story file counted as a change");
+    }
+
+    #[test]
+    fn the_files_saved_since_the_last_reload_are_kept_for_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let w = watch_with(dir.path(), Duration::from_millis(100)).unwrap();
+        std::fs::write(dir.path().join("a.ron"), "// a").unwrap();
+        std::fs::write(dir.path().join("notes.txt"), "x").unwrap();
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while !w.changed() && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        std::fs::write(dir.path().join("b.ron"), "// b").unwrap();
+        std::fs::write(dir.path().join("a.ron"), "// a again").unwrap();
+        let mut names = Vec::new();
+        while names.len() < 2 && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(50));
+            let _ = w.changed();
+            names = w.paths.borrow().clone();
+            names.sort();
+            names.dedup();
+        }
+        let taken = w.take_paths();
+        let names: Vec<_> = taken.iter().filter_map(|p| p.file_name()).collect();
+        assert_eq!(names, ["a.ron", "b.ron"], "each saved story file once");
+        assert!(w.take_paths().is_empty(), "taken once");
     }
 }

@@ -21,6 +21,7 @@ pub mod game;
 pub mod input;
 pub mod keys;
 pub mod layout;
+mod live;
 pub mod msg;
 pub mod screen;
 pub mod screens;
@@ -31,7 +32,7 @@ pub mod wrap;
 
 use std::collections::VecDeque;
 use std::io::{self, Stdout, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant, SystemTime};
@@ -50,9 +51,10 @@ use crate::engine::GameState;
 use crate::sanitize::for_terminal;
 use crate::save::{AUTO_SLOT, SaveError, SaveStore};
 use crate::session::Recording;
-use crate::session::reload::{self, Opening, ReloadOutcome};
-use crate::story::{Reloader, Story};
+use crate::session::reload::Opening;
+use crate::story::Story;
 use crate::tools::watch::{self, StoryWatch};
+use live::{Language, Source};
 
 /// Mouse reporting for the wheel only: button events in SGR encoding. crossterm's
 /// `EnableMouseCapture` also asks for every motion, which would wake the loop for
@@ -307,46 +309,6 @@ pub struct Live {
     pub language: Option<String>,
 }
 
-/// The story in a language: the untranslated story, where its translations come from,
-/// and the language it is played in now.
-struct Language {
-    base: Story,
-    dir: Option<PathBuf>,
-    current: Option<String>,
-}
-
-impl Language {
-    /// The story to play: `base` translated into the current language (lines a
-    /// translation lacks stay in the story's own language), and a note for the player
-    /// when that translation cannot be had (the story's own language is played then).
-    fn story(&self) -> (Story, Option<String>) {
-        let Some(lang) = self
-            .current
-            .as_deref()
-            .filter(|l| !crate::tools::l10n::is_source(self.dir.as_deref(), l))
-        else {
-            return (self.base.clone(), None);
-        };
-        match crate::tools::l10n::load(self.dir.as_deref(), lang) {
-            Ok(translation) => (
-                crate::story::l10n::translate(&self.base, &translation).0,
-                None,
-            ),
-            Err(e) => (
-                self.base.clone(),
-                Some(for_terminal(&format!(
-                    "Playing in the story's own language: {e}."
-                ))),
-            ),
-        }
-    }
-
-    /// The languages offered besides the story's own.
-    fn available(&self) -> Vec<String> {
-        crate::tools::l10n::languages(self.dir.as_deref())
-    }
-}
-
 /// Plays `story` in the terminal. With a story directory in `live`, F5 (and any change
 /// to a file under it) reloads the story: with errors the old version plays on and the
 /// first error is shown; without, the game in progress is replayed on the new story and
@@ -370,7 +332,6 @@ pub fn run_live(
     let scratch = live.is_some_and(|l| l.scratch);
     let mut profile = store.load_profile();
     let mut language = Language {
-        base: story,
         dir: dir.clone(),
         // `--lang` for this run, else the player's setting (if the game has it).
         current: live.and_then(|l| l.language.clone()).or_else(|| {
@@ -382,9 +343,8 @@ pub fn run_live(
         }),
     };
     let mut session = Session::start()?;
-    let (mut story, mut language_note) = language.story();
-    // Made at the first reload and kept: later ones recompile only the edited files.
-    let mut reloader = None;
+    // The game borrows the story for each run of the loop: a reload patches it in place.
+    let mut source = Source::new(story);
     let mut pending: Vec<Msg> = start
         .map(|state| Msg::Resume {
             note: if scratch {
@@ -401,13 +361,15 @@ pub fn run_live(
         .into_iter()
         .collect();
     loop {
+        let (story, language_note) = language.story(source.story());
         let mut app = App::new(&story, profile, seed, no_color());
         app.scratch = scratch;
         app.languages = language.available();
-        if let Some(note) = language_note.take() {
+        if let Some(note) = language_note {
             pending.push(Msg::Notice(note));
         }
         let end = event_loop(&mut session, app, &story, store, watch.as_ref(), pending)?;
+        drop(story);
         match end {
             LoopEnd::Quit(last_words) => {
                 drop(session);
@@ -418,11 +380,19 @@ pub fn run_live(
                 return Ok(());
             }
             LoopEnd::Reload(state, played) => {
-                let (next, msgs) = reloaded(dir.as_deref(), &opening, state, played, &mut reloader);
-                if let Some(next) = next {
-                    language.base = next;
-                    (story, language_note) = language.story();
-                }
+                // The files a watch saw saved since the last reload (none after F5).
+                let changed = watch
+                    .as_ref()
+                    .map(StoryWatch::take_paths)
+                    .unwrap_or_default();
+                let (msgs, _) = live::reloaded(
+                    &mut source,
+                    dir.as_deref(),
+                    &changed,
+                    &opening,
+                    state,
+                    played,
+                );
                 profile = store.load_profile();
                 pending = msgs;
             }
@@ -435,7 +405,6 @@ pub fn run_live(
                     profile: kept,
                 } = *relanguage;
                 language.current = lang;
-                (story, language_note) = language.story();
                 profile = *kept;
                 pending = reopened(state, played, stack, cursor, &language);
             }
@@ -473,93 +442,6 @@ fn reopened(
         note,
     });
     msgs
-}
-
-/// Loads the story again from `dir` and carries `state` over; the new story (if it
-/// loaded) and what to tell the app. `reloader` keeps the last load, so that only the
-/// files that changed since are compiled again.
-fn reloaded(
-    dir: Option<&Path>,
-    opening: &Opening,
-    state: Option<Box<GameState>>,
-    played: Duration,
-    reloader: &mut Option<Reloader>,
-) -> (Option<Story>, Vec<Msg>) {
-    let resume = |state: Box<GameState>, note: String| Msg::Resume {
-        state,
-        played,
-        note,
-    };
-    let keep_old = |state: Option<Box<GameState>>, note: String| match state {
-        Some(s) => vec![resume(s, note)],
-        None => vec![Msg::Notice(note)],
-    };
-    let Some(dir) = dir else {
-        return (
-            None,
-            keep_old(
-                state,
-                "F5 reloads a story played with --story DIR; this is the built-in one.".into(),
-            ),
-        );
-    };
-    let loaded = match crate::source::read_dir(dir) {
-        Ok(files) => match reloader {
-            Some(r) => {
-                r.replace(files);
-                r.loaded()
-            }
-            None => reloader.insert(Reloader::new(files, false)).loaded(),
-        },
-        Err(e) => {
-            let note = for_terminal(&format!("Cannot reload: {e}"));
-            return (None, keep_old(state, note));
-        }
-    };
-    // The game keeps its own copy: the reloader's is patched by the next edit.
-    let Some(new) = loaded.story.clone() else {
-        let first = loaded
-            .diagnostics
-            .iter()
-            .find(|d| d.is_error())
-            .map(|d| {
-                let at = d.location();
-                let at = crate::source::story_relative(dir, &at);
-                format!(" First: {at}: {}", d.message)
-            })
-            .unwrap_or_default();
-        let note = format!(
-            "The edited story has {} error(s); still playing the old version.{first}",
-            loaded.error_count()
-        );
-        // Diagnostics are terminal-safe since the load.
-        return (None, keep_old(state, note));
-    };
-    let Some(state) = state else {
-        return (Some(new), vec![Msg::Notice("Story reloaded.".into())]);
-    };
-    let outcome = reload::reload_from(&new, &state, opening);
-    let msgs = match outcome {
-        ReloadOutcome::Kept(s) => vec![resume(
-            Box::new(s),
-            "Story reloaded; your game still fits it.".into(),
-        )],
-        ReloadOutcome::Diverged {
-            divergence,
-            state_at_last_good,
-        } => vec![resume(
-            Box::new(state_at_last_good),
-            format!(
-                "Story reloaded. Your path no longer fits at {divergence}; you are at the last step that does."
-            ),
-        )],
-        ReloadOutcome::Unplayable { reason } => {
-            let note =
-                format!("The edited story cannot start ({reason}); still playing the old version.");
-            return (None, keep_old(Some(state), note));
-        }
-    };
-    (Some(new), msgs)
 }
 
 /// The game in progress when a reload was asked for (none at the title).
@@ -770,134 +652,5 @@ fn event_loop(
                 return Err(e);
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn copy(from: &Path, to: &Path) {
-        std::fs::create_dir_all(to).unwrap();
-        for e in std::fs::read_dir(from).unwrap().flatten() {
-            let target = to.join(e.file_name());
-            if e.path().is_dir() {
-                copy(&e.path(), &target);
-            } else {
-                std::fs::copy(e.path(), target).unwrap();
-            }
-        }
-    }
-
-    fn note(msgs: &[Msg]) -> &str {
-        match msgs {
-            [Msg::Resume { note, .. } | Msg::Notice(note)] => note,
-            other => panic!("{other:?}"),
-        }
-    }
-
-    #[test]
-    fn reloading_keeps_the_game_reports_errors_and_divergence() {
-        let tmp = tempfile::tempdir().unwrap();
-        let dir = tmp.path().join("story");
-        copy(
-            &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/full"),
-            &dir,
-        );
-        let files = crate::source::read_dir(&dir).unwrap();
-        let story = crate::story::load(&files).story.unwrap();
-        let (mut state, _) = crate::engine::start(&story, 3).unwrap();
-        crate::engine::choose(&story, &mut state, "grass").unwrap();
-        let carried = || Some(Box::new(state.clone()));
-        let opening = Opening::default();
-        let mut kept = None;
-
-        let (new, msgs) = reloaded(Some(&dir), &opening, carried(), Duration::ZERO, &mut kept);
-        assert!(new.is_some());
-        assert_eq!(note(&msgs), "Story reloaded; your game still fits it.");
-
-        let gate = dir.join("chapters/a_gate.ron");
-        let text = std::fs::read_to_string(&gate).unwrap();
-        std::fs::write(&gate, text.replace("goto: \"grass\"", "goto: \"gras\"")).unwrap();
-        let (new, msgs) = reloaded(Some(&dir), &opening, carried(), Duration::ZERO, &mut kept);
-        assert!(new.is_none(), "the old story plays on");
-        assert!(
-            note(&msgs).starts_with("The edited story has 1 error(s)"),
-            "{}",
-            note(&msgs)
-        );
-        // The path is the story's own, not the (long, absolute) one of its directory.
-        assert!(
-            note(&msgs).contains(" First: chapters/a_gate.ron:"),
-            "{}",
-            note(&msgs)
-        );
-        // On screen, at the smallest size, the whole message (issue 15): wrapped, not cut.
-        let whole = note(&msgs).split_whitespace().collect::<Vec<_>>().join(" ");
-        let mut app = App::new(&story, crate::save::Profile::default(), 1, true);
-        app.stack = vec![Screen::Title];
-        update(&mut app, Msg::Resize(40, 12));
-        for msg in msgs.clone() {
-            update(&mut app, msg);
-        }
-        let mut terminal =
-            ratatui::Terminal::new(ratatui::backend::TestBackend::new(40, 12)).unwrap();
-        terminal.draw(|f| view::draw(&app, f)).unwrap();
-        let buffer = terminal.backend().buffer();
-        let shown: Vec<&str> = buffer
-            .content()
-            .iter()
-            .map(ratatui::buffer::Cell::symbol)
-            .collect();
-        let shown = shown
-            .concat()
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ");
-        assert!(shown.contains(&whole), "{whole}\n---\n{shown}");
-
-        std::fs::write(
-            &gate,
-            text.replace(
-                "Choice(label: \"Search the grass\", goto: \"grass\"",
-                "Choice(id: \"search\", label: \"Search the grass\", goto: \"grass\"",
-            ),
-        )
-        .unwrap();
-        let (new, msgs) = reloaded(Some(&dir), &opening, carried(), Duration::ZERO, &mut kept);
-        assert!(new.is_some());
-        assert!(
-            note(&msgs).contains("no longer fits at step 1"),
-            "{}",
-            note(&msgs)
-        );
-        match &msgs[0] {
-            Msg::Resume { state, .. } => assert_eq!(state.scene, "gate"),
-            other => panic!("{other:?}"),
-        }
-
-        // An edit of a paragraph only: recompiled alone, and the game plays the new text.
-        let edited = std::fs::read_to_string(&gate)
-            .unwrap()
-            .replace("{{braces}} stay *literal*.", "Rain on the gate.");
-        std::fs::write(&gate, edited).unwrap();
-        let (new, msgs) = reloaded(Some(&dir), &opening, carried(), Duration::ZERO, &mut kept);
-        let new = new.expect("the edited story loads");
-        assert!(
-            format!("{:?}", new.scene("gate").unwrap().text).contains("Rain on the gate."),
-            "the edit is in the story"
-        );
-        assert_eq!(
-            Some(&new),
-            crate::story::load_unlinted(&crate::source::read_dir(&dir).unwrap())
-                .story
-                .as_ref(),
-            "the same story as a full load"
-        );
-        assert!(!msgs.is_empty());
-
-        let (new, msgs) = reloaded(None, &opening, None, Duration::ZERO, &mut kept);
-        assert!(new.is_none());
-        assert!(note(&msgs).contains("--story DIR"));
     }
 }

@@ -118,22 +118,18 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
             app.flash(note);
             return Vec::new();
         }
-        Msg::Interrupt => {
+        Msg::Interrupt | Msg::Suspend => {
+            // Saved first either way: a suspended game may never be continued (its
+            // job killed, the machine shut down).
             let mut cmds = Vec::new();
             if app.playing() {
                 cmds.extend(app.autosave());
             }
-            cmds.push(Command::Quit);
-            return cmds;
-        }
-        Msg::Suspend => {
-            // Saved first: a stopped game may never be continued (the shell's job
-            // killed, the machine shut down).
-            let mut cmds = Vec::new();
-            if app.playing() {
-                cmds.extend(app.autosave());
-            }
-            cmds.push(Command::Suspend);
+            cmds.push(if matches!(msg, Msg::Suspend) {
+                Command::Suspend
+            } else {
+                Command::Quit
+            });
             return cmds;
         }
         _ => {}

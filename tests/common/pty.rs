@@ -172,12 +172,7 @@ impl Game {
 
     /// Sends `signal` with the `kill` command and waits for the game to exit.
     pub fn signal_and_wait(self, signal: &str) -> vt100::Screen {
-        let pid = self.child.process_id().expect("a running child");
-        let sent = Command::new("kill")
-            .args([&format!("-{signal}"), &pid.to_string()])
-            .status()
-            .unwrap();
-        assert!(sent.success(), "kill -{signal} {pid}");
+        self.signal(signal);
         let raw = Arc::clone(&self.raw);
         let (status, screen) = self.wait_exit();
         // Not killed by the signal: it handled it and exited by itself.

@@ -17,7 +17,7 @@ use std::ops::Range;
 use super::diag::Diagnostic;
 use super::files::{SourceFile, content_hash, limits::Limits};
 use super::load::{self, KeptLoad, Loaded};
-use super::model::Story;
+use super::model::{Scene, Story};
 use super::passes::Ctx;
 use super::raw::{self, RawFile};
 use super::{safe, scan};
@@ -40,6 +40,9 @@ pub struct Reloader {
     loaded: Loaded,
     /// Present while the last load was clean.
     clean: Option<Clean>,
+    /// While the last load has errors: the last story that loaded without, which a
+    /// game goes on playing (see [`Reloader::story`]). Moved here, never copied.
+    last_good: Option<Story>,
 }
 
 /// What a clean load keeps: the compiler's state, the diagnostics in pass order split
@@ -65,6 +68,7 @@ impl Reloader {
                 stats: load::Stats::default(),
             },
             clean: None,
+            last_good: None,
         };
         r.full();
         r
@@ -74,6 +78,14 @@ impl Reloader {
     #[must_use]
     pub fn loaded(&self) -> &Loaded {
         &self.loaded
+    }
+
+    /// The story to play: the last load's, or, when that one has errors, the last
+    /// story that loaded without (an edit that breaks the story leaves the game on the
+    /// version before it). `None` until some load was clean.
+    #[must_use]
+    pub fn story(&self) -> Option<&Story> {
+        self.loaded.story.as_ref().or(self.last_good.as_ref())
     }
 
     /// The story's files as last given.
@@ -133,7 +145,15 @@ impl Reloader {
 
     /// Loads every file again, from the bytes held.
     fn full(&mut self) {
+        // A clean story about to be replaced stays the one to play if the new load
+        // fails (an incremental attempt that failed has put its scenes back).
+        if let Some(previous) = self.loaded.story.take() {
+            self.last_good = Some(previous);
+        }
         let (loaded, kept) = load::load_keeping(&self.files, self.lints);
+        if loaded.story.is_some() {
+            self.last_good = None;
+        }
         self.clean = kept.map(|kept| {
             let story = loaded.story.as_ref().expect("a clean load has a story");
             let scenes_of = scene_ranges(story, self.files.len());
@@ -143,8 +163,8 @@ impl Reloader {
     }
 
     /// Recompiles only the `edited` files, if the last load was clean and the edits
-    /// keep every other file's result as it was; false otherwise (the story may then
-    /// be half-patched: the caller loads fully).
+    /// keep every other file's result as it was; false otherwise, with the story as it
+    /// was (the caller loads fully).
     fn incremental(&mut self, edited: &[usize]) -> bool {
         let Some(clean) = self.clean.as_mut() else {
             return false;
@@ -226,6 +246,11 @@ impl Reloader {
         let mut lints = shift(lints.start)..shift(lints.end);
         clean.kept.kept.ranges = [compiled.start..shift(compiled.end), lints.clone()];
         let mut words = self.loaded.stats.words;
+        // The scenes replaced, kept until the whole-graph checks pass: if they fail,
+        // the story is put back as it was (the full path then reloads, and the game
+        // goes on playing this story if that load fails too).
+        let mut replaced: Vec<(usize, Vec<Scene>)> = Vec::with_capacity(recompiled.len());
+        let old_hash = story.content_hash;
         for (file, mut scenes) in recompiled {
             for s in &mut scenes {
                 // A recompiled scene's id is valid, so cleaning never changes it.
@@ -237,9 +262,14 @@ impl Reloader {
                 let new: usize = scenes.iter().map(scene_words).sum();
                 words = words - old + new;
             }
-            for (slot, scene) in story.scenes[range].iter_mut().zip(scenes) {
-                *slot = scene;
-            }
+            let old: Vec<Scene> = story.scenes[range.clone()]
+                .iter_mut()
+                .zip(scenes)
+                .map(|(slot, scene)| std::mem::replace(slot, scene))
+                .collect();
+            replaced.push((range.start, old));
+            // Names resolved as a full load resolves them, before the checks below.
+            super::resolve::names_in(story, range);
         }
         story.content_hash = content_hash(&self.files);
         // The detour checks and the lints judge the whole graph: run them again. Their
@@ -258,6 +288,12 @@ impl Reloader {
         }
         if cx.diags.iter().any(Diagnostic::is_error) {
             // A detour the edit broke: the full path reports it as a full load would.
+            for (start, old) in replaced {
+                for (slot, scene) in story.scenes[start..].iter_mut().zip(old) {
+                    *slot = scene;
+                }
+            }
+            story.content_hash = old_hash;
             return false;
         }
         let mut found = cx.diags;
@@ -266,8 +302,8 @@ impl Reloader {
         diags.splice(lints.clone(), found);
         lints.end = end;
         clean.kept.kept.ranges[1] = lints;
-        // Numbered and resolved as a full load ends (the new scenes' names too).
-        super::resolve::index(story);
+        // Numbered as a full load ends (the numbering is kept when it is the same).
+        super::resolve::renumber(story);
         let mut sorted = diags.clone();
         load::sort(&mut sorted);
         self.loaded.diagnostics = sorted;

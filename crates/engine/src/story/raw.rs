@@ -162,8 +162,10 @@ pub struct RawChoice {
     pub effects: Vec<String>,
     #[serde(default)]
     pub once: bool,
+    /// Boxed: most choices have none, and a raw choice is held for every choice of
+    /// the story until it compiles.
     #[serde(default)]
-    pub chance: Option<RawChance>,
+    pub chance: Option<Box<RawChance>>,
     #[serde(default)]
     pub tags: Vec<String>,
 }
@@ -195,6 +197,53 @@ pub struct RawRoute {
 pub struct RawExtend {
     pub scene: String,
     pub choices: Vec<RawChoice>,
+}
+
+impl RawFile {
+    /// Gives back the room the parser's lists grew into and did not use (a list grows
+    /// by doubling as it is read, so a three-item list holds room for four): every
+    /// file's parse is held until the whole story is indexed, so that room is held too.
+    pub fn shrink(&mut self) {
+        match self {
+            RawFile::Story(h) => {
+                h.content_note.shrink_to_fit();
+                h.variables.shrink_to_fit();
+                h.endings.shrink_to_fit();
+                h.effects.shrink_to_fit();
+                h.conditions.shrink_to_fit();
+                h.afterword.shrink_to_fit();
+                h.credits.shrink_to_fit();
+            }
+            RawFile::Chapter(c) => {
+                c.scenes.shrink_to_fit();
+                c.scenes.iter_mut().for_each(RawScene::shrink);
+                c.extend.shrink_to_fit();
+                c.variables.shrink_to_fit();
+                c.endings.shrink_to_fit();
+                c.effects.shrink_to_fit();
+                c.conditions.shrink_to_fit();
+            }
+        }
+    }
+}
+
+impl RawScene {
+    fn shrink(&mut self) {
+        // Not the paragraphs' list: it is taken apart as the scene compiles, and a
+        // scene's few paragraphs leave little room unused.
+        self.on_enter.shrink_to_fit();
+        self.tags.shrink_to_fit();
+        if let Some(choices) = &mut self.choices {
+            choices.shrink_to_fit();
+            for c in choices {
+                c.effects.shrink_to_fit();
+                c.tags.shrink_to_fit();
+            }
+        }
+        if let Some(routes) = &mut self.routes {
+            routes.shrink_to_fit();
+        }
+    }
 }
 
 /// The RON dialect every story file is read with: `Some(..)` implied, and

@@ -1,10 +1,12 @@
-//! Numbering a loaded story ([`Layout`]) and resolving the names in its conditions and
-//! effects to those numbers, once, at the end of loading.
+//! Resolving the names in a story's conditions and effects to the positions of what
+//! they name, once, before the whole-story checks (which count uses by position); and
+//! numbering the loaded story ([`Layout`]) in the same order at the end of loading.
 //!
 //! Conditions and effect lists are shared between the choices that wrote the same
 //! ones (`Arc`s, see `model`): each shared one is resolved once and stays shared.
 
 use std::collections::HashMap;
+use std::ops::Range;
 use std::sync::Arc;
 
 use super::expr::{Effect, Expr};
@@ -37,15 +39,24 @@ pub(crate) fn layout_of(story: &Story) -> Layout {
 /// place when nothing else holds it, else into a copy that every later holder of the
 /// same value is given).
 struct Once<T: ?Sized> {
-    /// By the address of the value as it was: (that value, kept alive so that no other
-    /// value can take its address meanwhile; its resolved replacement).
-    done: HashMap<usize, (Arc<T>, Arc<T>)>,
+    /// By the address of the value as it was: where its resolved replacement is.
+    done: HashMap<usize, usize>,
+    /// The values as they were, kept alive so that no other value can take their
+    /// address meanwhile.
+    originals: Vec<Arc<T>>,
+    /// Their resolved replacements.
+    resolved: Vec<Arc<T>>,
+    /// The last few met (address, replacement), newest last.
+    recent: Vec<(usize, usize)>,
 }
 
 impl<T: ?Sized> Once<T> {
     fn new() -> Self {
         Self {
             done: HashMap::new(),
+            originals: Vec::new(),
+            resolved: Vec::new(),
+            recent: Vec::new(),
         }
     }
 
@@ -60,27 +71,87 @@ impl<T: ?Sized> Once<T> {
             return;
         }
         let key = Arc::as_ptr(slot).cast::<u8>() as usize;
-        if let Some((_, resolved)) = self.done.get(&key) {
-            *slot = Arc::clone(resolved);
+        // Stories repeat a few conditions and lists in a row: the last ones met are
+        // found without hashing.
+        if let Some(&(_, i)) = self.recent.iter().find(|(k, _)| *k == key) {
+            *slot = Arc::clone(&self.resolved[i]);
+            return;
+        }
+        if let Some(&i) = self.done.get(&key) {
+            *slot = Arc::clone(&self.resolved[i]);
+            self.remember(key, i);
             return;
         }
         let mut resolved = copy(slot);
         fix(Arc::get_mut(&mut resolved).expect("a fresh copy is not shared"));
         let old = std::mem::replace(slot, Arc::clone(&resolved));
-        self.done.insert(key, (old, resolved));
+        let i = self.resolved.len();
+        self.originals.push(old);
+        self.resolved.push(resolved);
+        self.done.insert(key, i);
+        self.remember(key, i);
+    }
+
+    fn remember(&mut self, key: usize, i: usize) {
+        if self.recent.len() == 8 {
+            self.recent.remove(0);
+        }
+        self.recent.push((key, i));
     }
 }
 
-/// Numbers `story` and resolves every name in its conditions and effects to that
-/// numbering. Called once by the loader, after the story is sanitised.
+/// Numbers `story` (its names were resolved by [`names`], in the same order). Called
+/// once by the loader, after the story is sanitised.
 pub(crate) fn index(story: &mut Story) {
-    let layout = layout_of(story);
+    story.layout = Arc::new(layout_of(story));
+}
+
+/// Numbers `story` again after an incremental reload, which kept its variables and
+/// scene ids as they were: only its once-only choices can have changed, so the layout
+/// is kept (no hash map rebuilt) unless they did.
+pub(crate) fn renumber(story: &mut Story) {
+    let layout = &story.layout;
+    let mut slot = 0;
+    let mut same = layout.scenes.len() == story.scenes.len();
+    'scenes: for (si, s) in story.scenes.iter().enumerate() {
+        for (ci, c) in s.choices().iter().enumerate().filter(|(_, c)| c.once) {
+            let key = format!("{}/{}", s.id, c.id);
+            if layout.once.get(slot) != Some(&(ix(si), ix(ci)))
+                || layout.once_keys.get(slot).map(|k| &**k) != Some(key.as_str())
+            {
+                same = false;
+                break 'scenes;
+            }
+            slot += 1;
+        }
+    }
+    if !same || slot != layout.once.len() {
+        index(story);
+    }
+}
+
+/// Resolves every name in the conditions and effects of `story` to the position of
+/// the variable or scene it names ([`Story::variables`], [`Story::scenes`]: the
+/// numbering of its [`Layout`]).
+pub(crate) fn names(story: &mut Story) {
+    names_in(story, 0..story.scenes.len());
+}
+
+/// [`names`] for the scenes in `range` only (an incremental reload resolves the scenes
+/// it recompiled).
+pub(crate) fn names_in(story: &mut Story, range: Range<usize>) {
+    let Story {
+        scenes,
+        var_index,
+        scene_index,
+        ..
+    } = story;
     let var = |r: &mut IdRef| {
-        let i = layout.var_ix(r);
+        let i = var_index.get(&**r).copied();
         r.resolve(i);
     };
     let scene = |r: &mut IdRef| {
-        let i = layout.scene_ix(r);
+        let i = scene_index.get(&**r).copied();
         r.resolve(i);
     };
     let expr = |e: &mut Expr| e.resolve(&var, &scene);
@@ -101,7 +172,7 @@ pub(crate) fn index(story: &mut Story) {
     let mut effects = |list: &mut Effects| {
         lists.resolve(list.shared_mut(), |l| Arc::from(l), effect_list);
     };
-    for s in &mut story.scenes {
+    for s in &mut scenes[range] {
         effects(&mut s.on_enter);
         match &mut s.exit {
             Exit::Choices(cs) => {
@@ -125,5 +196,4 @@ pub(crate) fn index(story: &mut Story) {
             Exit::Ending(_) => {}
         }
     }
-    story.layout = Arc::new(layout);
 }

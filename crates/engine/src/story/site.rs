@@ -12,8 +12,9 @@
 pub struct Site {
     /// File index.
     pub file: usize,
-    /// Search after this scene's `id:` (or from the top).
-    pub scene: Option<String>,
+    /// Search after this scene's `id:` (or from the top). Shared: a scene's site is
+    /// copied for each of its choices.
+    pub scene: Option<std::sync::Arc<str>>,
     /// Search after the n-th (0-based) `Extend(` of the file instead.
     pub extend: Option<usize>,
     /// Then after the n-th (0-based) opener of this name, e.g. `("Choice", 2)`.
@@ -34,7 +35,7 @@ impl Site {
     pub fn scene(file: usize, scene: &str) -> Self {
         Self {
             file,
-            scene: Some(scene.to_owned()),
+            scene: Some(scene.into()),
             ..Self::default()
         }
     }
@@ -43,7 +44,7 @@ impl Site {
     pub fn inside(file: usize, scene: &str, key: Option<&'static str>, content: &str) -> Self {
         Self {
             file,
-            scene: Some(scene.to_owned()),
+            scene: Some(scene.into()),
             key,
             content: content.to_owned(),
             ..Self::default()

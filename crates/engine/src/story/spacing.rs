@@ -11,8 +11,11 @@
 //!
 //! A separate scan rather than part of the text parser: it only reads the source, runs
 //! only on strings with a brace, and keeps the parser's work (and its errors) as they
-//! are. It is lenient where the parser is strict: a string the parser refuses is
-//! reported by the parser, not here.
+//! are. It finds blocks and their branches with the parser's own functions, and is
+//! lenient where the parser is strict: a string the parser refuses is reported by the
+//! parser, not here.
+
+use super::text;
 
 /// Character offsets (into `src`) of every edge where a block's words touch the text
 /// outside it: the first character of the branch (a space trimmed after `:` or `|`)
@@ -56,7 +59,7 @@ fn scan(
         match b[i] {
             b'{' | b'}' if i + 1 < to && b[i + 1] == b[i] => i += 2,
             b'{' => {
-                let Some(close) = matching(b, i, to) else {
+                let Ok(close) = text::matching_brace(b, i, to) else {
                     return;
                 };
                 // What the block's shown words meet on each side: the character written
@@ -74,7 +77,11 @@ fn scan(
                 block(src, i + 1, close, prev, next, depth, found);
                 i = close + 1;
             }
-            _ => i += 1,
+            _ => {
+                // Straight to the next brace: prose is most of what is scanned.
+                i += 1;
+                i += crate::story::text::find_brace(&b[i..to]).unwrap_or(to - i);
+            }
         }
     }
 }
@@ -111,7 +118,7 @@ fn block(
         // `{name}` and `{# tag}`: no text of their own to trim.
         return;
     };
-    for (a, z) in branches(src.as_bytes(), body_from, to) {
+    for (a, z) in text::split_bars(src.as_bytes(), body_from, to) {
         let raw = &src[a..z];
         let text = raw.trim();
         if text.is_empty() {
@@ -169,46 +176,6 @@ fn ends_word(c: Option<char>) -> bool {
         c.is_alphanumeric()
             || matches!(c, ',' | '.' | ';' | ':' | '!' | '?' | '”' | '’' | ')' | '»')
     })
-}
-
-/// The `}` matching the `{` at `open`, counting nested blocks as the parser does (inside
-/// a block, braces are never doubled literals).
-fn matching(b: &[u8], open: usize, to: usize) -> Option<usize> {
-    let mut depth = 0usize;
-    for (i, &c) in b.iter().enumerate().take(to).skip(open) {
-        match c {
-            b'{' => depth += 1,
-            b'}' => {
-                depth -= 1;
-                if depth == 0 {
-                    return Some(i);
-                }
-            }
-            _ => {}
-        }
-    }
-    None
-}
-
-/// The `|`-separated parts of `b[from..to]` at this level (nested blocks skipped), as
-/// the parser splits them.
-fn branches(b: &[u8], from: usize, to: usize) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
-    let mut depth = 0usize;
-    let mut start = from;
-    for (i, &c) in b.iter().enumerate().take(to).skip(from) {
-        match c {
-            b'{' => depth += 1,
-            b'}' => depth = depth.saturating_sub(1),
-            b'|' if depth == 0 => {
-                out.push((start, i));
-                start = i + 1;
-            }
-            _ => {}
-        }
-    }
-    out.push((start, to));
-    out
 }
 
 #[cfg(test)]

@@ -351,11 +351,13 @@ fn render_into(segs: &[Segment], env: &dyn Env, roll: u64, out: &mut Out) {
 /// Branch text is trimmed at its edges, so `{if lie: a | b}` reads like it looks;
 /// the spaces around the block in the sentence are what separate words.
 fn trim_edges(segs: &mut Vec<Segment>) {
+    // In place: most branches have nothing to trim but the spaces by their braces.
     if let Some(Segment::Lit(first)) = segs.first_mut() {
-        *first = first.trim_start().to_owned();
+        let lead = first.len() - first.trim_start().len();
+        first.drain(..lead);
     }
     if let Some(Segment::Lit(last)) = segs.last_mut() {
-        *last = last.trim_end().to_owned();
+        last.truncate(last.trim_end().len());
     }
     segs.retain(|s| !matches!(s, Segment::Lit(t) if t.is_empty()));
 }
@@ -418,6 +420,26 @@ fn has_brace(src: &str) -> bool {
     })
 }
 
+/// Where the first `{` or `}` of `b` is, if any. Prose is most of what the markup
+/// scans read: 16 bytes are looked at together (wide comparisons, as in `has_brace`),
+/// byte by byte only in the block that holds one.
+pub(crate) fn find_brace(b: &[u8]) -> Option<usize> {
+    let mut at = 0;
+    for block in b.chunks(16) {
+        let found = block.iter().fold(0u8, |found, &c| {
+            found | u8::from(c == b'{') | u8::from(c == b'}')
+        });
+        if found != 0 {
+            return block
+                .iter()
+                .position(|&c| c == b'{' || c == b'}')
+                .map(|i| at + i);
+        }
+        at += block.len();
+    }
+    None
+}
+
 fn err(offset: usize, msg: impl Into<String>, hint: &str) -> ExprError {
     ExprError::of(ErrorKind::Markup, offset, msg).hint(hint)
 }
@@ -439,11 +461,13 @@ fn parse_run(
         ));
     }
     let b = src.as_bytes();
-    let mut segs = Vec::new();
+    // Sized for the usual shapes, so that keeping the list exactly (see `Segments`)
+    // costs no copy: words then a block at the top, the words of a branch below.
+    let mut segs = Vec::with_capacity(if depth == 0 { 2 } else { 1 });
     let mut lit = String::new();
     let mut i = from;
     while i < to {
-        let Some(next) = b[i..to].iter().position(|&c| c == b'{' || c == b'}') else {
+        let Some(next) = find_brace(&b[i..to]) else {
             lit.push_str(&src[i..to]);
             break;
         };
@@ -486,7 +510,7 @@ fn literal(lit: &mut String) -> Segment {
     Segment::Lit(words)
 }
 
-fn matching_brace(b: &[u8], open: usize, to: usize) -> Result<usize, ExprError> {
+pub(crate) fn matching_brace(b: &[u8], open: usize, to: usize) -> Result<usize, ExprError> {
     let mut depth = 0usize;
     for (i, &c) in b.iter().enumerate().take(to).skip(open) {
         match c {
@@ -508,7 +532,7 @@ fn matching_brace(b: &[u8], open: usize, to: usize) -> Result<usize, ExprError> 
 }
 
 /// Splits `b[from..to]` at top-level `|`.
-fn split_bars(b: &[u8], from: usize, to: usize) -> Vec<(usize, usize)> {
+pub(crate) fn split_bars(b: &[u8], from: usize, to: usize) -> Vec<(usize, usize)> {
     let mut parts = Vec::new();
     let mut depth = 0usize;
     let mut start = from;
@@ -831,6 +855,25 @@ mod tests {
             [0, 1, 2],
             "the nested block is reached on the second showing"
         );
+    }
+
+    #[test]
+    fn a_text_of_one_literal_is_held_in_place_and_reads_as_a_slice() {
+        // The compact form is what keeps a large story's memory down (issue 16): one
+        // segment in place, no list, and the segment itself small.
+        assert!(std::mem::size_of::<Segment>() <= 48);
+        assert_eq!(std::mem::size_of::<Text>(), std::mem::size_of::<Segment>());
+        let plain = p("Just words.");
+        assert!(matches!(plain.segments, Segments::One(Segment::Lit(_))));
+        assert_eq!(plain.segments.len(), 1);
+        let marked = p("Words {if lie: yes | no} more.");
+        assert!(matches!(&marked.segments, Segments::Many(list) if list.len() == 3));
+        // However they are held, equal segments make equal texts.
+        let one = Text {
+            segments: Segments::Many(vec![Segment::Lit("Just words.".into())].into()),
+        };
+        assert_eq!(one, plain);
+        assert_eq!(Text::default().segments.len(), 0);
     }
 
     #[test]

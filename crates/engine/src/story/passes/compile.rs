@@ -41,6 +41,12 @@ pub struct Names<'a> {
     effect_lists: RefCell<HashMap<Vec<String>, Effects>>,
     /// Chapter titles, dates and places: one shared copy of each.
     labels: RefCell<HashMap<String, Arc<str>>>,
+    /// The labels given out last, newest last.
+    recent_labels: RefCell<Vec<Arc<str>>>,
+    /// The effect lists found last (their sources and the list), newest last.
+    recent_lists: RefCell<Vec<(Vec<String>, Effects)>>,
+    /// The conditions that compiled last, newest last.
+    recent_conditions: RefCell<Vec<SharedCondition>>,
 }
 
 /// How many errors get a "did you mean" hint.
@@ -69,11 +75,54 @@ impl<'a> Names<'a> {
             hints_left: std::cell::Cell::new(HINTS),
             effect_lists: RefCell::default(),
             labels: RefCell::default(),
+            recent_labels: RefCell::default(),
+            recent_lists: RefCell::default(),
+            recent_conditions: RefCell::default(),
         }
+    }
+
+    /// The shared list compiled from these effect sources, if one was: the last few
+    /// are compared first (stories repeat a handful of lists, so most are found
+    /// without hashing every source of the list), then the map.
+    fn recent_effect_list(&self, list: &[String]) -> Option<Effects> {
+        if let Some((_, hit)) = self
+            .recent_lists
+            .borrow()
+            .iter()
+            .find(|(l, _)| l[..] == *list)
+        {
+            return Some(hit.clone());
+        }
+        let hit = self.effect_lists.borrow().get(list).cloned()?;
+        self.remember_effect_list(list, &hit);
+        Some(hit)
+    }
+
+    fn remember_effect_list(&self, list: &[String], shared: &Effects) {
+        let mut recent = self.recent_lists.borrow_mut();
+        if recent.len() == 4 {
+            recent.remove(0);
+        }
+        recent.push((list.to_vec(), shared.clone()));
     }
 
     /// The one shared copy of a chapter title, date or place.
     fn label(&self, text: &str) -> Arc<str> {
+        // Scenes in a row nearly always show their chapter's labels: a comparison with
+        // the last few saves hashing them.
+        let mut recent = self.recent_labels.borrow_mut();
+        if let Some(hit) = recent.iter().find(|l| ***l == *text) {
+            return Arc::clone(hit);
+        }
+        let shared = self.interned_label(text);
+        if recent.len() == 4 {
+            recent.remove(0);
+        }
+        recent.push(Arc::clone(&shared));
+        shared
+    }
+
+    fn interned_label(&self, text: &str) -> Arc<str> {
         let mut labels = self.labels.borrow_mut();
         if let Some(shared) = labels.get(text) {
             return Arc::clone(shared);
@@ -355,8 +404,8 @@ fn compile_owned(
 }
 
 fn compile_effects(cx: &mut Ctx<'_>, base: &Site, list: &[String], names: &Names<'_>) -> Effects {
-    if let Some(shared) = names.effect_lists.borrow().get(list) {
-        return shared.clone();
+    if let Some(shared) = names.recent_effect_list(list) {
+        return shared;
     }
     let (diags, suppressed) = (cx.diags.len(), cx.suppressed);
     let mut out = Vec::with_capacity(list.len());
@@ -399,6 +448,7 @@ fn compile_effects(cx: &mut Ctx<'_>, base: &Site, list: &[String], names: &Names
             .effect_lists
             .borrow_mut()
             .insert(list.to_vec(), out.clone());
+        names.remember_effect_list(list, &out);
     }
     out
 }
@@ -412,6 +462,15 @@ fn compile_condition(
     if too_long(cx, base, src) {
         return None;
     }
+    // The last few conditions are compared first: most choices repeat one of them.
+    if let Some(hit) = names
+        .recent_conditions
+        .borrow()
+        .iter()
+        .find(|(s, _)| **s == *src)
+    {
+        return Some(hit.clone());
+    }
     let parsed = match cx.cond_memo.get(src) {
         Some(hit) => hit.clone(),
         None => {
@@ -421,7 +480,14 @@ fn compile_condition(
         }
     };
     match parsed {
-        Ok(shared) => Some(shared),
+        Ok(shared) => {
+            let mut recent = names.recent_conditions.borrow_mut();
+            if recent.len() == 4 {
+                recent.remove(0);
+            }
+            recent.push(shared.clone());
+            Some(shared)
+        }
         Err(e) => {
             expr_error(cx, e, &base.at(Some("when"), src));
             None
@@ -511,7 +577,8 @@ pub fn compile_choice(
         .id
         .take()
         .unwrap_or_else(|| rc.detour.clone().unwrap_or_else(|| rc.goto.clone()));
-    if explicit {
+    // The site is built only for an id that needs it (building one copies strings).
+    if explicit && crate::limits::id_problem(&id).is_some() {
         cx.savable_id("a choice id", &id, &base.at(Some("id"), &id));
     }
     if id == CONTINUE {
@@ -611,14 +678,13 @@ pub(super) fn compile_scene(
         // Whether each choice of the file's list has an explicit `id:`.
         let explicit: Vec<bool> = choices.iter().map(|rc| rc.id.is_some()).collect();
         let id_key = |k: usize| if explicit[k] { "id" } else { "goto" };
-        // Each kept id and its index in `list`: a map, not a scan of `list`, since a
-        // scene may have thousands of choices.
-        let mut kept: HashMap<String, usize> = HashMap::with_capacity(choices.len());
+        // Each kept id and its index in `list`.
+        let mut kept = KeptIds::default();
         let mut look_alikes = LookAlikes::default();
         for (k, rc) in choices.into_iter().enumerate() {
             let this = here.clone().item("Choice", k);
             let ch = compile_choice(cx, &this, rc, names, &mut slot);
-            if let Some(&j) = kept.get(&ch.id) {
+            if let Some(j) = kept.get(&list, &ch.id) {
                 let first = written_at[j];
                 let first_site = here
                     .clone()
@@ -641,7 +707,7 @@ pub(super) fn compile_scene(
                 cx.report(d, &this.at(Some(key), &ch.id));
                 continue;
             }
-            if let Some(earlier) = look_alikes.check(&ch.id, |x| kept.contains_key(x)) {
+            if let Some(earlier) = look_alikes.check(&ch.id, |x| kept.get(&list, x).is_some()) {
                 let msg = printable::message(
                     "choice ids",
                     &earlier,
@@ -649,7 +715,7 @@ pub(super) fn compile_scene(
                     &format!(" of scene `{id}`"),
                 );
                 let mut d = Diagnostic::error("E0117", msg).with_hint(printable::HINT);
-                if let Some(&j) = kept.get(earlier.as_str()) {
+                if let Some(j) = kept.get(&list, &earlier) {
                     let first = written_at[j];
                     let first_site = here
                         .clone()
@@ -661,7 +727,7 @@ pub(super) fn compile_scene(
                 }
                 cx.report(d, &this.clone().at(Some(id_key(k)), &ch.id));
             }
-            kept.insert(ch.id.clone(), list.len());
+            kept.insert(&list, &ch.id);
             list.push(ch);
             written_at.push(k);
         }
@@ -753,6 +819,41 @@ pub(super) fn compile_scene(
         exit,
         tags,
         origin: Origin { file },
+    }
+}
+
+/// The ids of a scene's kept choices, to find repeats: a scene has a few choices, found
+/// fastest by a scan of the list (no copy of each id, no hashing), but may have
+/// thousands, so past [`KeptIds::SCAN_UP_TO`] a map takes over.
+#[derive(Default)]
+struct KeptIds {
+    map: Option<HashMap<String, usize>>,
+}
+
+impl KeptIds {
+    const SCAN_UP_TO: usize = 16;
+
+    /// Where in `list` (the kept choices) the choice with this id is.
+    fn get(&self, list: &[Choice], id: &str) -> Option<usize> {
+        match &self.map {
+            Some(map) => map.get(id).copied(),
+            None => list.iter().position(|c| c.id == id),
+        }
+    }
+
+    /// Notes that a choice with this id is about to be pushed onto `list`.
+    fn insert(&mut self, list: &[Choice], id: &str) {
+        if let Some(map) = &mut self.map {
+            map.insert(id.to_owned(), list.len());
+        } else if list.len() >= Self::SCAN_UP_TO {
+            let mut map: HashMap<String, usize> = list
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (c.id.clone(), i))
+                .collect();
+            map.insert(id.to_owned(), list.len());
+            self.map = Some(map);
+        }
     }
 }
 

@@ -20,19 +20,18 @@
 //! behind a condition that never holds outside a detour is still reported; `butterfly
 //! verify` decides such questions exactly). Linear in scenes and steps.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use super::super::diag::Diagnostic;
 use super::super::model::{Exit, RETURN, Scene, Story};
 use super::super::site::Site;
 use super::context::Ctx;
+use super::graph::{Graph, NONE};
 use crate::limits::MAX_DETOUR_DEPTH;
 
-/// One way on from a scene: where it leads and, if it takes a detour, the detour's
-/// scene. Chances count as steps of their own.
+/// One way on from a scene: where it leads. Chances count as steps of their own.
 struct Way<'s> {
     goto: &'s str,
-    detour: Option<&'s str>,
     /// The file it was written in (an extension's choice comes from another file).
     file: usize,
 }
@@ -42,17 +41,14 @@ fn ways(s: &Scene) -> Vec<Way<'_>> {
     match &s.exit {
         Exit::Choices(cs) => {
             for c in cs {
-                let detour = c.detour.as_deref();
                 let file = c.origin.file;
                 out.push(Way {
                     goto: &c.goto,
-                    detour,
                     file,
                 });
                 if let Some(ch) = &c.chance {
                     out.push(Way {
                         goto: &ch.goto,
-                        detour,
                         file,
                     });
                 }
@@ -60,7 +56,6 @@ fn ways(s: &Scene) -> Vec<Way<'_>> {
         }
         Exit::Routes(rs) => out.extend(rs.iter().map(|r| Way {
             goto: &r.goto,
-            detour: r.detour.as_deref(),
             file: s.origin.file,
         })),
         Exit::Ending(_) => {}
@@ -68,20 +63,25 @@ fn ways(s: &Scene) -> Vec<Way<'_>> {
     out
 }
 
-/// The graph described above, by scene position: `(to, is_detour, way's file)`.
-fn graph(story: &Story) -> Vec<Vec<(usize, bool, usize)>> {
-    let at = |id: &str| story.scene_index.get(id).copied();
-    story
-        .scenes
-        .iter()
-        .map(|s| {
+/// The graph described above, by scene position: `(to, is_detour, way's file)`, from
+/// the story's steps resolved once ([`Graph`]). A chance is a way of its own, taking
+/// its choice's detour too.
+fn graph(g: &Graph) -> Vec<Vec<(usize, bool, usize)>> {
+    (0..g.len())
+        .map(|i| {
             let mut edges = Vec::new();
-            for w in ways(s) {
-                if let Some(t) = at(w.goto) {
-                    edges.push((t, false, w.file));
-                }
-                if let Some(d) = w.detour.and_then(at) {
-                    edges.push((d, true, w.file));
+            for step in g.steps(i) {
+                let mut way = |goto: u32| {
+                    if goto != NONE {
+                        edges.push((goto as usize, false, step.file));
+                    }
+                    if step.detour != NONE {
+                        edges.push((step.detour as usize, true, step.file));
+                    }
+                };
+                way(step.goto);
+                if step.has_chance {
+                    way(step.chance);
                 }
             }
             edges
@@ -89,27 +89,44 @@ fn graph(story: &Story) -> Vec<Vec<(usize, bool, usize)>> {
         .collect()
 }
 
-/// Reports every detour problem of `story`.
-pub(super) fn check(cx: &mut Ctx<'_>, story: &Story) {
-    if !story.scenes.iter().any(uses_detours) {
-        return;
-    }
-    let graph = graph(story);
-    returns_outside_detours(cx, story, &graph);
+/// Whether any scene of `story` takes a detour or returns from one: without, there is
+/// nothing for [`check`] to look at.
+pub(super) fn used(story: &Story) -> bool {
+    story.scenes.iter().any(uses_detours)
+}
+
+/// Reports every detour problem of `story` (`g`: its steps, resolved), which
+/// [`used`] detours.
+pub(super) fn check(cx: &mut Ctx<'_>, story: &Story, g: &Graph) {
+    let graph = graph(g);
+    returns_outside_detours(cx, story, g.start, &graph);
     if !detours_that_reenter(cx, story, &graph) {
         too_deep(cx, story, &graph);
     }
 }
 
+/// Whether a scene takes a detour or returns from one (looked at in place: every
+/// scene of every story passes here).
 fn uses_detours(s: &Scene) -> bool {
-    ways(s)
-        .iter()
-        .any(|w| w.detour.is_some() || w.goto == RETURN)
+    match &s.exit {
+        Exit::Choices(cs) => cs.iter().any(|c| {
+            c.detour.is_some()
+                || c.goto == RETURN
+                || c.chance.as_ref().is_some_and(|ch| ch.goto == RETURN)
+        }),
+        Exit::Routes(rs) => rs.iter().any(|r| r.detour.is_some() || r.goto == RETURN),
+        Exit::Ending(_) => false,
+    }
 }
 
 /// E0601: a `<return>` in a scene the start reaches without taking a detour.
-fn returns_outside_detours(cx: &mut Ctx<'_>, story: &Story, graph: &[Vec<(usize, bool, usize)>]) {
-    let Some(&start) = story.scene_index.get(&story.start) else {
+fn returns_outside_detours(
+    cx: &mut Ctx<'_>,
+    story: &Story,
+    start: Option<usize>,
+    graph: &[Vec<(usize, bool, usize)>],
+) {
+    let Some(start) = start else {
         return;
     };
     let mut outside = vec![false; story.scenes.len()];
@@ -218,12 +235,13 @@ fn detours_that_reenter(
     let comp = components(graph);
     let mut found = false;
     // One report per detour scene, however many choices take it.
-    let mut reported: HashSet<usize> = HashSet::new();
+    let mut reported = vec![false; graph.len()];
     for (i, edges) in graph.iter().enumerate() {
         for &(j, is_detour, file) in edges {
-            if !is_detour || comp[i] != comp[j] || !reported.insert(j) {
+            if !is_detour || comp[i] != comp[j] || reported[j] {
                 continue;
             }
+            reported[j] = true;
             found = true;
             let cycle = cycle_back(story, graph, &comp, j, i);
             let d = Diagnostic::error(

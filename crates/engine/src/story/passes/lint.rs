@@ -4,13 +4,24 @@
 //! Each lint is one small function returning findings; `lint` runs them all. They also
 //! run on a story with errors, over what did compile: an id that does not resolve is
 //! simply not followed. When files failed to load, reachability is marked partial.
+//!
+//! Every lint is linear in the story's size: the graph lints walk scenes by position
+//! (`passes/graph.rs`: each target resolved once), variable use is tallied by the
+//! indices the loader resolved names to, and look-alike choices are found by hashing
+//! each choice once rather than comparing every pair of a menu.
 
-use std::collections::HashSet;
+use std::collections::hash_map::RandomState;
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasher, Hash, Hasher};
 
 use super::super::diag::Diagnostic;
-use super::super::model::{Exit, Story};
+use super::super::expr::{Effect, Expr};
+use super::super::id::IdRef;
+use super::super::model::{Choice, Exit, Story};
 use super::super::site::Site;
+use super::super::text::{Segment, Text};
 use super::context::Ctx;
+use super::graph::Graph;
 
 /// A problem and where to point at it.
 pub type Finding = (Diagnostic, Site);
@@ -18,27 +29,29 @@ pub type Finding = (Diagnostic, Site);
 /// Runs every lint on a clean story.
 #[must_use]
 pub fn lint(story: &Story) -> Vec<Finding> {
-    let reachable = reachable(story);
+    let graph = Graph::new(story);
+    let reachable = graph.reachable();
     let mut out = Vec::new();
     out.extend(unreachable_scenes(story, &reachable));
     out.extend(unreached_endings(story, &reachable));
     out.extend(unused_variables(story));
     out.extend(disabled_without_condition(story));
-    out.extend(junction_loops(story));
+    out.extend(junction_loops(story, &graph));
     out.extend(choices_that_change_nothing(story));
     out
 }
 
-/// Runs the lints the loader was asked for, over a story that may have errors.
-pub(crate) fn run(cx: &mut Ctx<'_>, story: &Story) {
+/// Runs the lints the loader was asked for, over a story that may have errors (`graph`:
+/// its steps, resolved).
+pub(crate) fn run(cx: &mut Ctx<'_>, story: &Story, graph: &Graph) {
     if !cx.lints {
         return;
     }
     let mut out = Vec::new();
     // Without a start there is nothing to be reachable from: every scene would be
     // reported, an echo of the start's own error.
-    if story.scene_index.contains_key(&story.start) {
-        let reachable = reachable(story);
+    if graph.start.is_some() {
+        let reachable = graph.reachable();
         let mut graph = unreachable_scenes(story, &reachable);
         graph.extend(unreached_endings(story, &reachable));
         if cx.unloaded > 0 {
@@ -60,7 +73,7 @@ pub(crate) fn run(cx: &mut Ctx<'_>, story: &Story) {
         out.extend(choices_that_change_nothing(story));
     }
     out.extend(disabled_without_condition(story));
-    out.extend(junction_loops(story));
+    out.extend(junction_loops(story, graph));
     for (d, site) in out {
         cx.report(d, &site);
     }
@@ -68,7 +81,7 @@ pub(crate) fn run(cx: &mut Ctx<'_>, story: &Story) {
 
 /// Junctions (scenes with routes and no text) that lead only into each other would
 /// spin without ever asking the player anything.
-fn junction_loops(story: &Story) -> Vec<Finding> {
+fn junction_loops(story: &Story, graph: &Graph) -> Vec<Finding> {
     // 0 = unvisited, 1 = on the current walk, 2 = done.
     let mut mark = vec![0u8; story.scenes.len()];
     let mut out = Vec::new();
@@ -79,9 +92,8 @@ fn junction_loops(story: &Story) -> Vec<Finding> {
         // Each frame keeps its junction's targets, listed once: listing them again at
         // every step would be quadratic in a junction's routes.
         let junction_targets = |i: usize| -> Vec<usize> {
-            story.scenes[i]
-                .targets()
-                .filter_map(|(t, _)| story.scene_index.get(t).copied())
+            graph
+                .targets(i)
                 .filter(|&j| story.scenes[j].is_junction())
                 .collect()
         };
@@ -121,23 +133,7 @@ fn junction_loops(story: &Story) -> Vec<Finding> {
 /// Scene indices reachable from the start, ignoring conditions.
 #[must_use]
 pub fn reachable(story: &Story) -> Vec<bool> {
-    let mut seen = vec![false; story.scenes.len()];
-    let Some(&start) = story.scene_index.get(&story.start) else {
-        return seen;
-    };
-    let mut stack = vec![start];
-    seen[start] = true;
-    while let Some(i) = stack.pop() {
-        for (target, _) in story.scenes[i].targets() {
-            if let Some(&j) = story.scene_index.get(target)
-                && !seen[j]
-            {
-                seen[j] = true;
-                stack.push(j);
-            }
-        }
-    }
-    seen
+    Graph::new(story).reachable()
 }
 
 fn unreachable_scenes(story: &Story, reachable: &[bool]) -> Vec<Finding> {
@@ -184,50 +180,131 @@ fn unreached_endings(story: &Story, reachable: &[bool]) -> Vec<Finding> {
         .collect()
 }
 
-fn unused_variables(story: &Story) -> Vec<Finding> {
-    // By position among the variables: one lookup per use, no set of names to hash into.
-    let mut read = vec![false; story.variables.len()];
-    let mut written = vec![false; story.variables.len()];
-    let mut note_read = |name: &str| {
-        if let Some(&i) = story.var_index.get(name) {
-            read[i] = true;
+/// Calls `f` with every variable `e` reads.
+fn expr_vars(e: &Expr, f: &mut impl FnMut(&IdRef)) {
+    match e {
+        Expr::Var(r) => f(r),
+        Expr::Unary(_, e) => expr_vars(e, f),
+        Expr::Binary(_, a, b) => {
+            expr_vars(a, f);
+            expr_vars(b, f);
         }
-    };
-    for s in &story.scenes {
-        for t in &s.text {
-            t.for_each_var(&mut note_read);
-        }
-        let mut effects: Vec<&super::super::expr::Effect> = s.on_enter.iter().collect();
-        for c in s.choices() {
-            c.label.for_each_var(&mut note_read);
-            if let Some(w) = &c.when {
-                w.for_each_var(&mut note_read);
+        Expr::Int(_) | Expr::Bool(_) | Expr::Visits(_) => {}
+    }
+}
+
+/// Calls `f` with the position of every variable a text of `story` reads (of its
+/// `count`): `{name}` looked up by name (text keeps no index for it), `{if}`
+/// conditions by their resolved indices.
+fn text_vars(segments: &[Segment], story: &Story, count: usize, f: &mut impl FnMut(usize)) {
+    for s in segments {
+        match s {
+            Segment::Lit(_) | Segment::Tag(_) => {}
+            Segment::Var(v) | Segment::EnumVar(v, _) => {
+                if let Some(&i) = story.var_index.get(&**v) {
+                    f(i);
+                }
             }
-            effects.extend(&c.effects);
-            if let Some(ch) = &c.chance {
-                effects.extend(&ch.effects);
+            Segment::If(c, a, b) => {
+                expr_vars(c, &mut |r| {
+                    if let Some(i) = position(story, count, r) {
+                        f(i);
+                    }
+                });
+                text_vars(a, story, count, f);
+                text_vars(b, story, count, f);
             }
-        }
-        if let Exit::Routes(rs) = &s.exit {
-            for r in rs {
-                if let Some(w) = &r.when {
-                    w.for_each_var(&mut note_read);
+            Segment::OneOf(_, opts) | Segment::Vary(_, _, opts) => {
+                for o in opts {
+                    text_vars(o, story, count, f);
                 }
             }
         }
+    }
+}
+
+/// Which variables are read and which written, by position among the variables.
+struct Uses<'s> {
+    story: &'s Story,
+    read: Vec<bool>,
+    written: Vec<bool>,
+}
+
+/// Where a name stands among the `count` variables of `story`: the index the loader
+/// resolved it to, or (unresolved) a lookup by name.
+fn position(story: &Story, count: usize, r: &IdRef) -> Option<usize> {
+    match r.index() {
+        Some(i) => Some(i as usize).filter(|&i| i < count),
+        None => story.var_index.get(&**r).copied(),
+    }
+}
+
+impl Uses<'_> {
+    fn expr(&mut self, e: &Expr) {
+        let (story, read) = (self.story, &mut self.read);
+        let count = read.len();
+        expr_vars(e, &mut |r| {
+            if let Some(i) = position(story, count, r) {
+                read[i] = true;
+            }
+        });
+    }
+
+    fn text(&mut self, t: &Text) {
+        let read = &mut self.read;
+        text_vars(&t.segments, self.story, read.len(), &mut |i| read[i] = true);
+    }
+
+    fn effects(&mut self, effects: &[Effect]) {
         for e in effects {
             if let Some(g) = &e.guard {
-                g.for_each_var(&mut note_read);
+                self.expr(g);
             }
-            e.value.for_each_var(&mut note_read);
-            if let Some(&i) = story.var_index.get(&*e.target) {
-                written[i] = true;
+            self.expr(&e.value);
+            if let Some(i) = position(self.story, self.written.len(), &e.target) {
+                self.written[i] = true;
             }
         }
     }
-    for t in story.endings.iter().flat_map(|e| &e.epilogue) {
-        t.for_each_var(&mut note_read);
+}
+
+fn unused_variables(story: &Story) -> Vec<Finding> {
+    let count = story.variables.len();
+    let mut uses = Uses {
+        story,
+        read: vec![false; count],
+        written: vec![false; count],
+    };
+    for s in &story.scenes {
+        for t in &s.text {
+            uses.text(t);
+        }
+        uses.effects(&s.on_enter);
+        match &s.exit {
+            Exit::Choices(cs) => {
+                for c in cs {
+                    uses.text(&c.label);
+                    if let Some(w) = &c.when {
+                        uses.expr(w);
+                    }
+                    uses.effects(&c.effects);
+                    if let Some(ch) = &c.chance {
+                        uses.effects(&ch.effects);
+                    }
+                }
+            }
+            Exit::Routes(rs) => {
+                for r in rs.iter().filter_map(|r| r.when.as_ref()) {
+                    uses.expr(r);
+                }
+            }
+            Exit::Ending(_) => {}
+        }
     }
+    for t in story.endings.iter().flat_map(|e| &e.epilogue) {
+        uses.text(t);
+    }
+    let Uses { read, written, .. } = uses;
     let mut out = Vec::new();
     for (i, v) in story.variables.iter().enumerate() {
         let site = Site::literal(v.origin.file, Some("name"), &v.name);
@@ -260,47 +337,138 @@ fn unused_variables(story: &Story) -> Vec<Finding> {
 /// Only choices offered under the same condition count: two with different `when`s
 /// may never be on screen together.
 fn choices_that_change_nothing(story: &Story) -> Vec<Finding> {
+    let hashing = RandomState::new();
     let mut out = Vec::new();
     for s in &story.scenes {
         let Exit::Choices(list) = &s.exit else {
             continue;
         };
+        let earlier = same_as_earlier(list, &hashing);
         // The scene's own choices come first, in file order; extensions follow.
         let mut own = 0;
         for (k, c) in list.iter().enumerate() {
-            let site = if c.origin.file == s.origin.file {
-                own += 1;
+            let own_choice = c.origin.file == s.origin.file;
+            own += usize::from(own_choice);
+            let Some(b) = earlier(k).map(|b| &list[b]) else {
+                continue;
+            };
+            // Located only when reported: building a site for every choice would
+            // cost more than the comparison.
+            let site = if own_choice {
                 Site::scene(s.origin.file, &s.id)
                     .item("Choice", own - 1)
                     .at(Some("goto"), &c.goto)
             } else {
                 Site::literal(c.origin.file, None, &c.id)
             };
-            let same = list[..k].iter().find(|b| {
-                b.goto == c.goto
-                    && b.detour == c.detour
-                    && b.effects == c.effects
-                    && b.chance == c.chance
-                    && b.when == c.when
-            });
-            if let Some(b) = same {
-                out.push((
-                    Diagnostic::warning(
-                        "W0408",
-                        format!(
-                            "choices `{}` and `{}` of scene `{}` lead to the same scene with the same effects",
-                            b.id.escape_debug(),
-                            c.id.escape_debug(),
-                            s.id
-                        ),
-                    )
-                    .with_hint("whichever the player picks, the story goes on the same way: give one an effect that is read later, or another scene"),
-                    site,
-                ));
-            }
+            out.push((
+                Diagnostic::warning(
+                    "W0408",
+                    format!(
+                        "choices `{}` and `{}` of scene `{}` lead to the same scene with the same effects",
+                        b.id.escape_debug(),
+                        c.id.escape_debug(),
+                        s.id
+                    ),
+                )
+                .with_hint("whichever the player picks, the story goes on the same way: give one an effect that is read later, or another scene"),
+                site,
+            ));
         }
     }
     out
+}
+
+/// Whether two choices of one menu go on identically (see
+/// [`choices_that_change_nothing`]).
+fn alike(a: &Choice, b: &Choice) -> bool {
+    a.goto == b.goto
+        && a.detour == b.detour
+        && a.effects == b.effects
+        && a.chance == b.chance
+        && a.when == b.when
+}
+
+/// Menus up to this long are compared pair by pair; longer ones are hashed.
+const SMALL_MENU: usize = 16;
+
+/// For each choice of `list`, the first earlier choice [`alike`] it, if any. Pairwise
+/// in a small menu; in a larger one each choice is hashed once (`SipHash` with random
+/// keys, so no story can make its choices collide on purpose) and compared only with
+/// earlier choices of the same hash.
+fn same_as_earlier<'l>(
+    list: &'l [Choice],
+    hashing: &RandomState,
+) -> impl Fn(usize) -> Option<usize> + 'l {
+    let first: Option<Vec<Option<usize>>> = (list.len() > SMALL_MENU).then(|| {
+        let mut by_hash: HashMap<u64, Vec<usize>> = HashMap::new();
+        list.iter()
+            .enumerate()
+            .map(|(k, c)| {
+                let mut h = hashing.build_hasher();
+                hash_choice(c, &mut h);
+                let bucket = by_hash.entry(h.finish()).or_default();
+                let found = bucket.iter().copied().find(|&b| alike(&list[b], c));
+                if found.is_none() {
+                    bucket.push(k);
+                }
+                found
+            })
+            .collect()
+    });
+    move |k| match &first {
+        Some(first) => first[k],
+        None => list[..k].iter().position(|b| alike(b, &list[k])),
+    }
+}
+
+/// Hashes what [`alike`] compares.
+fn hash_choice(c: &Choice, h: &mut impl Hasher) {
+    c.goto.hash(h);
+    c.detour.hash(h);
+    hash_effects(&c.effects, h);
+    c.chance.is_some().hash(h);
+    if let Some(ch) = &c.chance {
+        ch.percent.hash(h);
+        ch.goto.hash(h);
+        hash_effects(&ch.effects, h);
+    }
+    c.when.is_some().hash(h);
+    if let Some(w) = &c.when {
+        hash_expr(w, h);
+    }
+}
+
+fn hash_effects(effects: &[Effect], h: &mut impl Hasher) {
+    effects.len().hash(h);
+    for e in effects {
+        e.guard.is_some().hash(h);
+        if let Some(g) = &e.guard {
+            hash_expr(g, h);
+        }
+        e.target.hash(h);
+        std::mem::discriminant(&e.op).hash(h);
+        hash_expr(&e.value, h);
+    }
+}
+
+/// Hashes an expression's structure (its depth is bounded by the parser).
+fn hash_expr(e: &Expr, h: &mut impl Hasher) {
+    std::mem::discriminant(e).hash(h);
+    match e {
+        Expr::Int(n) => n.hash(h),
+        Expr::Bool(b) => b.hash(h),
+        Expr::Var(r) | Expr::Visits(r) => r.hash(h),
+        Expr::Unary(op, e) => {
+            std::mem::discriminant(op).hash(h);
+            hash_expr(e, h);
+        }
+        Expr::Binary(op, a, b) => {
+            std::mem::discriminant(op).hash(h);
+            hash_expr(a, h);
+            hash_expr(b, h);
+        }
+    }
 }
 
 fn disabled_without_condition(story: &Story) -> Vec<Finding> {
@@ -325,4 +493,77 @@ fn disabled_without_condition(story: &Story) -> Vec<Finding> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{RandomState, SMALL_MENU, alike, same_as_earlier};
+    use crate::story::{SourceFile, load};
+
+    /// A large menu is hashed instead of compared pair by pair: both must name the same
+    /// earlier choice for every choice (the first one alike it), whatever repeats.
+    #[test]
+    fn a_large_menu_finds_the_same_look_alikes_as_pairwise_comparison() {
+        // 60 choices over 3 targets, 2 conditions (and none), 4 effects (and none),
+        // some with a chance: many repeats, and many near misses.
+        let choices: Vec<String> = (0..60)
+            .map(|k| {
+                let when = ["", r#", when: "n > 1""#, r#", when: "n > 2""#][k % 3];
+                let effects = match k % 5 {
+                    0 => String::new(),
+                    e => format!(r#", effects: ["n += {e}"]"#),
+                };
+                let chance = if k % 7 == 0 {
+                    r#", chance: Chance(percent: 50, goto: "b")"#
+                } else {
+                    ""
+                };
+                format!(
+                    r#"Choice(id: "c{k}", label: "C{k}", goto: "{}"{when}{effects}{chance}),"#,
+                    ["a", "b", "end"][k % 4 % 3]
+                )
+            })
+            .collect();
+        let chapter = format!(
+            r#"Chapter(title: "T", date: "D", place: "P", scenes: [
+                Scene(id: "hall", text: ["Hall."], choices: [{}]),
+                Scene(id: "a", text: ["A."], next: "end"),
+                Scene(id: "b", text: ["B."], next: "end"),
+                Scene(id: "end", text: ["End."], ending: "e"),
+            ])"#,
+            choices.concat()
+        );
+        let files = [
+            SourceFile {
+                path: "h.ron".into(),
+                bytes: br#"Story(id: "s", title: "S", start: "hall", variables: [Int(name: "n", initial: 0, min: 0, max: 100)], endings: [Ending(id: "e", title: "E")])"#.to_vec(),
+            },
+            SourceFile {
+                path: "c.ron".into(),
+                bytes: chapter.into_bytes(),
+            },
+        ];
+        let loaded = load(&files);
+        let story = loaded.story.expect("the story loads");
+        let list = story.scene("hall").unwrap().choices();
+        assert!(list.len() > SMALL_MENU);
+        let hashed = same_as_earlier(list, &RandomState::new());
+        let mut repeats = 0;
+        for k in 0..list.len() {
+            let pairwise = list[..k].iter().position(|b| alike(b, &list[k]));
+            assert_eq!(hashed(k), pairwise, "choice {k}");
+            repeats += usize::from(pairwise.is_some());
+        }
+        // The menu has look-alikes and choices that differ only in one part.
+        assert!(
+            repeats >= 10 && repeats + 10 < list.len(),
+            "{repeats} repeats"
+        );
+        let w0408 = loaded
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "W0408")
+            .count();
+        assert_eq!(w0408, repeats);
+    }
 }

@@ -22,6 +22,7 @@ pub mod context;
 mod declare;
 mod detour;
 mod extend;
+mod graph;
 pub(crate) mod incremental;
 mod index;
 pub mod lint;
@@ -71,9 +72,10 @@ pub(crate) fn run(cx: &mut Ctx<'_>) -> Option<(Story, incremental::Kept)> {
     let compiled_to = cx.diags.len();
     let scene_index = index_of(&scenes);
     extend::extend(cx, &chapters, &mut scenes, &scene_index, &names);
-    let story = assemble(cx, decls, scenes, scene_index, &names);
+    let mut story = assemble(cx, decls, scenes, scene_index, &names);
     let lints_from = cx.diags.len();
-    if let Some(story) = &story {
+    if let Some(story) = &mut story {
+        super::resolve::names(story);
         graph_checks(cx, story);
     }
     let lints_to = cx.diags.len();
@@ -91,10 +93,21 @@ pub(crate) fn run(cx: &mut Ctx<'_>) -> Option<(Story, incremental::Kept)> {
 }
 
 /// The passes that judge the finished story as one graph (detours, then the lints if
-/// asked for): an incremental reload runs these again over the whole story.
+/// asked for), over its steps resolved once to scene positions ([`graph::Graph`]) and
+/// its names resolved ([`super::resolve::names`]): an incremental reload runs these
+/// again over the whole story.
 pub(crate) fn graph_checks(cx: &mut Ctx<'_>, story: &Story) {
-    detour::check(cx, story);
-    lint::run(cx, story);
+    // A story without detours, loaded without lints (the game's load), has nothing here
+    // to check: no graph is built for it.
+    let detours = detour::used(story);
+    if !detours && !cx.lints {
+        return;
+    }
+    let graph = graph::Graph::new(story);
+    if detours {
+        detour::check(cx, story, &graph);
+    }
+    lint::run(cx, story, &graph);
 }
 
 /// Takes the scenes out of the parsed chapters, `(file, scenes)` in file order.

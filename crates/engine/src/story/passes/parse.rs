@@ -17,7 +17,10 @@ pub fn parse(cx: &mut Ctx<'_>) -> Vec<(usize, RawFile)> {
     for i in 0..cx.files.len() {
         let Some(text) = cx.texts[i] else { continue };
         match raw::ron_options().from_str::<RawFile>(text) {
-            Ok(file) => out.push((i, file)),
+            Ok(mut file) => {
+                file.shrink();
+                out.push((i, file));
+            }
             Err(e) => {
                 let d = ron_diagnostic(&e, text);
                 let loc = Locator::new(text);
