@@ -87,6 +87,11 @@ pub const FUTURE_WORK: usize = 20_000_000;
 /// stops as at the state cap, and says which cap stopped it.
 pub const MEMORY_BYTES: usize = 512 << 20;
 
+/// Bytes of game state the search may copy in all to make successors (each copy holds
+/// every variable: a scene with 100,000 choices in a story with 100,000 variables is
+/// 10^10 values copied). Past it the search stops as at [`MEMORY_BYTES`].
+pub const COPY_BYTES: usize = 4 << 30;
+
 /// One step of a witness: the choice taken and, when it carries a chance, which way
 /// the chance fell.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -142,7 +147,8 @@ pub struct Report {
     pub more_stuck: usize,
     /// Set when [`FUTURE_WORK`] stopped the search before it began.
     pub too_large: bool,
-    /// Set when [`MEMORY_BYTES`] (not the state cap) stopped the search.
+    /// Set when [`MEMORY_BYTES`] or [`COPY_BYTES`] (not the state cap) stopped the
+    /// search.
     pub memory_cap: bool,
 }
 
@@ -605,11 +611,17 @@ pub fn verify_capped(
         + std::mem::size_of::<Vec<usize>>()
         + 32;
     let mut bytes = queued_bytes + kept_bytes;
+    let mut copied = 0usize;
     let mut queue = VecDeque::from([(0usize, start)]);
     report.complete = true;
 
     while let Some((id, state)) = queue.pop_front() {
         bytes -= queued_bytes;
+        if report.memory_cap {
+            // Nothing more can be kept, and each successor still costs a copy of the
+            // whole state: stop (100,000 variables made this minutes of copying).
+            break;
+        }
         let here = story.scene_position(&state.scene).unwrap_or(0);
         seen[here] = true;
         if let Some(e) = &state.ending {
@@ -650,6 +662,12 @@ pub fn verify_capped(
         // most states are never copied.
         let mut state = Some(state);
         let last = moves.len() - 1;
+        copied += moves.len() * (8 * story.variables.len() + 64);
+        if copied > COPY_BYTES {
+            report.complete = false;
+            report.memory_cap = true;
+            break;
+        }
         for (n, &(choice, position, draw, chance)) in moves.iter().enumerate() {
             let mut next = if n == last {
                 state.take().expect("kept for the last move")
@@ -689,7 +707,7 @@ pub fn verify_capped(
                 if bytes + cost > caps.memory_bytes {
                     report.complete = false;
                     report.memory_cap = true;
-                    continue;
+                    break;
                 }
                 bytes += cost;
                 let t = edges.len();
@@ -816,7 +834,7 @@ impl fmt::Display for Report {
             if self.complete {
                 ", complete"
             } else if self.memory_cap {
-                " — STOPPED at the memory cap (verify::MEMORY_BYTES, 512 MiB of states): nothing is proved"
+                " — STOPPED at the memory cap (verify::MEMORY_BYTES, 512 MiB of states, or verify::COPY_BYTES, 4 GiB of states copied): nothing is proved"
             } else {
                 " — STOPPED at the state cap: nothing is proved"
             }
