@@ -71,7 +71,7 @@ pub const GUIDED_TARGETS: usize = 50;
 /// choice of its scene and every paragraph of the scene it enters, so a scene with
 /// millions of choices, met in every run, would cost runs × millions; past this budget
 /// no further run starts, and the report says how many were made.
-pub const RUN_WORK: usize = 20_000_000;
+pub const RUN_WORK: usize = 10_000_000;
 
 /// Most examples kept of each kind of problem, so reports stay readable.
 const EXAMPLES: usize = 5;

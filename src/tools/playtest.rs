@@ -55,11 +55,11 @@ pub struct ForcedMenu {
 /// every choice of its scene (and renders its paragraphs when their words can change),
 /// so a scene with millions of choices, met in every game, would cost games × millions;
 /// past this budget no further game starts, and the report says how many were played.
-pub const WORK: usize = 20_000_000;
+pub const WORK: usize = 10_000_000;
 
 /// What one step counts for against [`WORK`], besides the choices it looks at: taking a
-/// choice (entering a scene, running effects) costs about as much as looking at 64.
-pub const STEP_WORK: usize = 64;
+/// choice (entering a scene, running effects) costs about as much as looking at 32.
+pub const STEP_WORK: usize = 32;
 
 /// The figures `butterfly stats` prints about random play.
 #[derive(Debug, Clone, PartialEq, Default)]
