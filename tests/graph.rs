@@ -35,16 +35,16 @@ fn scenes_are_labelled_by_their_first_words_cut_at_a_word() {
     assert!(dot.contains("\"home\" [label=\"home\\nENDING: Home Again\", shape=doubleoctagon"));
 }
 
+/// A header for the small stories below: start at `a`, one flag `f`, one ending `e`.
+const FLAG_AND_ONE_ENDING: &str = r#"Story(id: "q", title: "Q", start: "a",
+    variables: [Flag(name: "f")],
+    endings: [Ending(id: "e", title: "E")])"#;
+
 #[test]
 fn a_paragraph_that_is_only_a_condition_or_one_long_word_still_gets_an_excerpt() {
     let long = "x".repeat(100);
     let loaded = load_files(&[
-        (
-            "h.ron",
-            r#"Story(id: "q", title: "Q", start: "a",
-                variables: [Flag(name: "f")],
-                endings: [Ending(id: "e", title: "E")])"#,
-        ),
+        ("h.ron", FLAG_AND_ONE_ENDING),
         (
             "c.ron",
             &format!(
@@ -66,12 +66,7 @@ fn a_paragraph_that_is_only_a_condition_or_one_long_word_still_gets_an_excerpt()
 #[test]
 fn parallel_ways_without_conditions_are_one_edge_with_a_line_each() {
     let loaded = load_files(&[
-        (
-            "h.ron",
-            r#"Story(id: "q", title: "Q", start: "a",
-                variables: [Flag(name: "f")],
-                endings: [Ending(id: "e", title: "E")])"#,
-        ),
+        ("h.ron", FLAG_AND_ONE_ENDING),
         (
             "c.ron",
             r#"Chapter(title: "C", date: "D", place: "P", scenes: [

@@ -8,15 +8,8 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use butterfly::limits::{QUOTE_COLUMNS, REPORTS_PER_CODE};
-use butterfly::story::{self, SourceFile};
-use common::butterfly;
-
-fn file(path: &str, text: impl Into<Vec<u8>>) -> SourceFile {
-    SourceFile {
-        path: path.to_owned(),
-        bytes: text.into(),
-    }
-}
+use butterfly::story;
+use common::{butterfly, file, ids_story};
 
 /// A whole story on one line, declaring `vars` variables that nothing uses: each is
 /// one warning (W0407, never used), each pointing into that one long line.
@@ -237,20 +230,6 @@ fn issue_17_files_too_deep_are_reported_not_ignored() {
     let (code, out, err) = run_with_deadline(&["check", dir.path().to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("3 files"), "{out}");
-}
-
-/// A story whose ids are `scene`, `choice`, `ending` and `var`, each as given.
-fn ids_story(scene: &str, choice: &str, ending: &str, var: &str) -> Vec<SourceFile> {
-    let header = format!(
-        r#"Story(id: "t", title: "T", start: "a", variables: [Int(name: {var:?}, initial: 0)], endings: [Ending(id: {ending:?}, title: "End")])"#
-    );
-    let chapter = format!(
-        r#"Chapter(title: "C", date: "D", place: "P", scenes: [
-            Scene(id: "a", text: ["{{{var}}}"], choices: [Choice(id: {choice:?}, label: "go", goto: {scene:?}, effects: ["{var} += 1"])]),
-            Scene(id: {scene:?}, text: ["x"], ending: {ending:?}),
-        ])"#
-    );
-    vec![file("header.ron", header), file("chapter.ron", chapter)]
 }
 
 /// Issue 17: `check` accepted ids the save reader refuses, so a game saved

@@ -24,6 +24,7 @@ use std::time::{Duration, Instant};
 use butterfly::limits;
 use butterfly::story::SourceFile;
 use butterfly::synth::{self, SHAPES, Shape};
+use common::file;
 
 /// The memory a command may use: the acceptance's cap.
 const ADDRESS_SPACE: u64 = 2 * 1024 * 1024 * 1024;
@@ -96,12 +97,10 @@ fn largest(shape: Shape) -> (usize, Vec<SourceFile>) {
 /// `n` one-line scenes no game can enter, a warning each, spread over files under the
 /// per-file limit.
 fn unreachable_scenes(n: usize) -> Vec<SourceFile> {
-    let mut files = vec![SourceFile {
-        path: "header.ron".into(),
-        bytes:
-            br#"Story(id: "t", title: "T", start: "a", endings: [Ending(id: "end", title: "End")])"#
-                .to_vec(),
-    }];
+    let mut files = vec![file(
+        "header.ron",
+        r#"Story(id: "t", title: "T", start: "a", endings: [Ending(id: "end", title: "End")])"#,
+    )];
     let per_file = 200_000;
     for (k, from) in (0..n).step_by(per_file).enumerate() {
         let mut s = String::from("Chapter(title: \"C\", date: \"D\", place: \"P\", scenes: [\n");
@@ -112,10 +111,7 @@ fn unreachable_scenes(n: usize) -> Vec<SourceFile> {
             let _ = writeln!(s, r#"Scene(id: "u{i}", text: ["x"], ending: "end"),"#);
         }
         s.push_str("])");
-        files.push(SourceFile {
-            path: format!("c{k}.ron"),
-            bytes: s.into_bytes(),
-        });
+        files.push(file(&format!("c{k}.ron"), s));
     }
     files
 }
@@ -129,14 +125,11 @@ fn one_line_warnings(vars: usize) -> Vec<SourceFile> {
     }
     s.push_str(r#"], endings: [Ending(id: "end", title: "End")])"#);
     vec![
-        SourceFile {
-            path: "header.ron".into(),
-            bytes: s.into_bytes(),
-        },
-        SourceFile {
-            path: "chapter.ron".into(),
-            bytes: br#"Chapter(title: "C", date: "D", place: "P", scenes: [Scene(id: "a", text: ["x"], ending: "end")])"#.to_vec(),
-        },
+        file("header.ron", s),
+        file(
+            "chapter.ron",
+            r#"Chapter(title: "C", date: "D", place: "P", scenes: [Scene(id: "a", text: ["x"], ending: "end")])"#,
+        ),
     ]
 }
 
@@ -164,41 +157,13 @@ fn control_characters() -> Vec<SourceFile> {
          Scene(id: \"c\", text: [{e}], ending: {e}),\n\
          Scene(id: \"d\", text: [{raw}], ending: \"end\"),\n])"
     );
-    vec![
-        SourceFile {
-            path: "header.ron".into(),
-            bytes: header.into_bytes(),
-        },
-        SourceFile {
-            path: "chapter.ron".into(),
-            bytes: chapter.into_bytes(),
-        },
-    ]
+    vec![file("header.ron", header), file("chapter.ron", chapter)]
 }
 
 /// Scene, choice, ending and variable ids of exactly the longest length allowed.
 fn longest_ids() -> Vec<SourceFile> {
     let id = |c: char| std::iter::repeat_n(c, limits::MAX_ID_BYTES).collect::<String>();
-    let (scene, choice, ending, var) = (id('s'), id('c'), id('e'), id('v'));
-    let header = format!(
-        r#"Story(id: "t", title: "T", start: "a", variables: [Int(name: {var:?}, initial: 0)], endings: [Ending(id: {ending:?}, title: "End")])"#
-    );
-    let chapter = format!(
-        r#"Chapter(title: "C", date: "D", place: "P", scenes: [
-            Scene(id: "a", text: ["{{{var}}}"], choices: [Choice(id: {choice:?}, label: "go", goto: {scene:?}, effects: ["{var} += 1"])]),
-            Scene(id: {scene:?}, text: ["x"], ending: {ending:?}),
-        ])"#
-    );
-    vec![
-        SourceFile {
-            path: "header.ron".into(),
-            bytes: header.into_bytes(),
-        },
-        SourceFile {
-            path: "chapter.ron".into(),
-            bytes: chapter.into_bytes(),
-        },
-    ]
+    common::ids_story(&id('s'), &id('c'), &id('e'), &id('v'))
 }
 
 /// A small valid story with a FIFO, a socket, a link to a device and a link out of the

@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 use butterfly::engine;
 use butterfly::story::load::limits::{self, Limits};
 use butterfly::story::{self, Diagnostic, Loaded, SourceFile};
+use common::file;
 
 /// A debug build on a slow CI machine; a hang or a quadratic blow-up is far beyond it.
 /// Three quarters of the smallest stack the game runs on (a test thread has 2 MiB,
@@ -20,13 +21,6 @@ use butterfly::story::{self, Diagnostic, Loaded, SourceFile};
 const STACK: usize = 1536 * 1024;
 
 const QUICK: Duration = Duration::from_secs(20);
-
-fn file(path: &str, text: impl Into<Vec<u8>>) -> SourceFile {
-    SourceFile {
-        path: path.to_owned(),
-        bytes: text.into(),
-    }
-}
 
 const HEADER: &str = r#"Story(id: "t", title: "T", start: "a",
     variables: [Int(name: "n", initial: 1), Flag(name: "f", initial: true)],

@@ -273,35 +273,44 @@ mod tests {
         (tmp, dir, story, state)
     }
 
+    /// The paragraph edit the tests make: a chapter's text changed, nothing else.
+    fn rain_on_the_gate(gate: &Path) {
+        let text = std::fs::read_to_string(gate)
+            .unwrap()
+            .replace("{{braces}} stay *literal*.", "Rain on the gate.");
+        std::fs::write(gate, text).unwrap();
+    }
+
+    /// What a full load of `dir` gives, to compare a patched story with.
+    fn full_load(dir: &Path) -> Option<Story> {
+        crate::story::load_unlinted(&crate::source::read_dir(dir).unwrap()).story
+    }
+
     #[test]
     fn reloading_keeps_the_game_reports_errors_and_divergence() {
         let (_tmp, dir, story, state) = fixture();
-        let carried = || Some(Box::new(state.clone()));
         let opening = Opening::default();
         let mut source = Source::new(story.clone());
+        // F5 with the game one choice in: the whole folder, the game carried over.
+        let reload = |source: &mut Source| {
+            reloaded(
+                source,
+                Some(&dir),
+                &[],
+                &opening,
+                Some(Box::new(state.clone())),
+                Duration::ZERO,
+            )
+        };
 
-        let (msgs, _) = reloaded(
-            &mut source,
-            Some(&dir),
-            &[],
-            &opening,
-            carried(),
-            Duration::ZERO,
-        );
+        let (msgs, _) = reload(&mut source);
         assert_eq!(note(&msgs), "Story reloaded; your game still fits it.");
         let before = source.story().clone();
 
         let gate = dir.join("chapters/a_gate.ron");
         let text = std::fs::read_to_string(&gate).unwrap();
         std::fs::write(&gate, text.replace("goto: \"grass\"", "goto: \"gras\"")).unwrap();
-        let (msgs, _) = reloaded(
-            &mut source,
-            Some(&dir),
-            &[],
-            &opening,
-            carried(),
-            Duration::ZERO,
-        );
+        let (msgs, _) = reload(&mut source);
         assert_eq!(source.story(), &before, "the old story plays on");
         assert!(
             note(&msgs).starts_with("The edited story has 1 error(s)"),
@@ -346,14 +355,7 @@ mod tests {
             ),
         )
         .unwrap();
-        let (msgs, _) = reloaded(
-            &mut source,
-            Some(&dir),
-            &[],
-            &opening,
-            carried(),
-            Duration::ZERO,
-        );
+        let (msgs, _) = reload(&mut source);
         assert_ne!(source.story(), &before, "the mended story plays");
         assert!(
             note(&msgs).contains("no longer fits at step 1"),
@@ -366,18 +368,8 @@ mod tests {
         }
 
         // An edit of a paragraph only: recompiled alone, and the game plays the new text.
-        let edited = std::fs::read_to_string(&gate)
-            .unwrap()
-            .replace("{{braces}} stay *literal*.", "Rain on the gate.");
-        std::fs::write(&gate, edited).unwrap();
-        let (msgs, reread) = reloaded(
-            &mut source,
-            Some(&dir),
-            &[],
-            &opening,
-            carried(),
-            Duration::ZERO,
-        );
+        rain_on_the_gate(&gate);
+        let (msgs, reread) = reload(&mut source);
         assert_eq!(reread.how, Some(Reload::Incremental));
         let new = source.story();
         assert!(
@@ -386,9 +378,7 @@ mod tests {
         );
         assert_eq!(
             Some(new),
-            crate::story::load_unlinted(&crate::source::read_dir(&dir).unwrap())
-                .story
-                .as_ref(),
+            full_load(&dir).as_ref(),
             "the same story as a full load"
         );
         assert!(!msgs.is_empty());
@@ -413,10 +403,7 @@ mod tests {
         assert_eq!(reread.files_read, all);
 
         let gate = dir.join("chapters/a_gate.ron");
-        let text = std::fs::read_to_string(&gate)
-            .unwrap()
-            .replace("{{braces}} stay *literal*.", "Rain on the gate.");
-        std::fs::write(&gate, text).unwrap();
+        rain_on_the_gate(&gate);
         let (msgs, reread) = reloaded(
             &mut source,
             Some(&dir),
@@ -444,9 +431,7 @@ mod tests {
         }
         assert_eq!(
             Some(source.story()),
-            crate::story::load_unlinted(&crate::source::read_dir(&dir).unwrap())
-                .story
-                .as_ref(),
+            full_load(&dir).as_ref(),
             "the same story as a full load"
         );
 
@@ -533,10 +518,7 @@ mod tests {
             Duration::ZERO,
         );
         let gate = dir.canonicalize().unwrap().join("chapters/a_gate.ron");
-        let text = std::fs::read_to_string(&gate)
-            .unwrap()
-            .replace("{{braces}} stay *literal*.", "Rain on the gate.");
-        std::fs::write(&gate, text).unwrap();
+        rain_on_the_gate(&gate);
         let (_, reread) = reloaded(
             &mut source,
             Some(&link),

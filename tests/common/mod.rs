@@ -360,3 +360,25 @@ pub fn located_problem(loaded: &Loaded) -> Option<String> {
         .collect();
     (!unlocated.is_empty()).then(|| format!("errors without a location: {}", unlocated.join("; ")))
 }
+
+/// A story file named `path` holding `text`.
+pub fn file(path: &str, text: impl Into<Vec<u8>>) -> SourceFile {
+    SourceFile {
+        path: path.to_owned(),
+        bytes: text.into(),
+    }
+}
+
+/// A story whose ids are `scene`, `choice`, `ending` and `var`, each as given.
+pub fn ids_story(scene: &str, choice: &str, ending: &str, var: &str) -> Vec<SourceFile> {
+    let header = format!(
+        r#"Story(id: "t", title: "T", start: "a", variables: [Int(name: {var:?}, initial: 0)], endings: [Ending(id: {ending:?}, title: "End")])"#
+    );
+    let chapter = format!(
+        r#"Chapter(title: "C", date: "D", place: "P", scenes: [
+            Scene(id: "a", text: ["{{{var}}}"], choices: [Choice(id: {choice:?}, label: "go", goto: {scene:?}, effects: ["{var} += 1"])]),
+            Scene(id: {scene:?}, text: ["x"], ending: {ending:?}),
+        ])"#
+    );
+    vec![file("header.ron", header), file("chapter.ron", chapter)]
+}

@@ -166,59 +166,47 @@ fn choosing_french_switches_the_story_and_survives_a_restart() {
     );
 
     // Next start: French from the title on; a new game is French.
-    let mut t = Game::start(&args, &saves);
-    t.wait_for("New game");
-    t.press("1");
-    t.wait_for("Start a new game?");
-    t.press("y");
-    t.wait_for("press any key");
-    t.press("x");
-    t.wait_for("«You stand at a");
-    t.press("q");
-    t.wait_for("Leave the game?");
-    t.press("y");
-    assert!(t.wait_exit().0.success());
+    new_game_then_quit(&args, &saves, "«You stand at a");
 
     // `--lang` wins for one run; the setting stays as it was.
-    let mut t = Game::start(
+    new_game_then_quit(
         &["--story", d, "play", "--seed", "7", "--lang", "de"],
         &saves,
+        "⟨You stand at a",
     );
-    t.wait_for("New game");
-    t.press("1");
-    t.wait_for("Start a new game?");
-    t.press("y");
-    t.wait_for("press any key");
-    t.press("x");
-    t.wait_for("⟨You stand at a");
-    t.press("q");
-    t.wait_for("Leave the game?");
-    t.press("y");
-    assert!(t.wait_exit().0.success());
     assert_eq!(
         store.load_profile().settings.language.as_deref(),
         Some("fr")
     );
 
     // `--lang en`, the story's own language, plays it untranslated for one run.
-    let mut t = Game::start(
+    let screen = new_game_then_quit(
         &["--story", d, "play", "--seed", "7", "--lang", "en"],
         &saves,
+        "You stand at a",
     );
+    assert!(!screen.contains('«'), "{screen}");
+    assert_eq!(
+        store.load_profile().settings.language.as_deref(),
+        Some("fr")
+    );
+}
+
+/// From the title: a new game (over the autosave), past its card, until `shows` is on
+/// screen; then quit. The screen as it was before quitting.
+fn new_game_then_quit(args: &[&str], saves: &Path, shows: &str) -> String {
+    let mut t = Game::start(args, saves);
     t.wait_for("New game");
     t.press("1");
     t.wait_for("Start a new game?");
     t.press("y");
     t.wait_for("press any key");
     t.press("x");
-    t.wait_for("You stand at a");
-    assert!(!t.screen().contains('«'), "{}", t.screen());
+    t.wait_for(shows);
+    let screen = t.screen();
     t.press("q");
     t.wait_for("Leave the game?");
     t.press("y");
     assert!(t.wait_exit().0.success());
-    assert_eq!(
-        store.load_profile().settings.language.as_deref(),
-        Some("fr")
-    );
+    screen
 }
