@@ -23,6 +23,7 @@ pub mod keys;
 pub mod layout;
 mod live;
 pub mod msg;
+pub mod paint;
 pub mod screen;
 pub mod screens;
 pub mod theme;
