@@ -13,6 +13,12 @@
 //!    too deep, over the whole story (extensions included).
 //! 8. [`lint`]: whole-story warnings (reachability, variable use, look-alike choices).
 //!
+//! Passes 2 to 5 usually run file by file instead ([`stream`]): the header first, then
+//! each chapter parsed, indexed and its scenes compiled before the next is parsed, so
+//! that one file's parse is held at a time. That order is taken only when it gives
+//! exactly what the list above gives (a scene that needs a name not yet read waits for
+//! the end; a missing name or a broken file sends the whole load back to the list).
+//!
 //! Every pass reports what it finds and hands on what did work, so one run finds every
 //! problem: a file that fails to parse leaves the others to be checked, and the lints
 //! run over whatever loaded, marked partial when files are missing.
