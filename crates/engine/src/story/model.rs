@@ -301,6 +301,9 @@ pub struct Story {
     pub words: super::words::Words,
     pub(crate) scene_index: HashMap<String, usize>,
     pub(crate) var_index: HashMap<String, usize>,
+    /// Every step out of every scene with its targets' positions, resolved once by the
+    /// loader (`resolve.rs`): what the lints walk and the engine follows.
+    pub(crate) graph: super::passes::graph::Graph,
     /// Dense numbering of variables, scenes and once-only choices, built by the loader
     /// (see [`Layout`]); game states share it.
     pub(crate) layout: Arc<Layout>,

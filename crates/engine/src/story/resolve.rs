@@ -1,6 +1,8 @@
 //! Resolving the names in a story's conditions and effects to the positions of what
-//! they name, once, before the whole-story checks (which count uses by position); and
-//! numbering the loaded story ([`Layout`]) in the same order at the end of loading.
+//! they name, and every choice's and route's targets to scene positions (the story's
+//! [`Graph`](super::passes::graph::Graph)), once, before the whole-story checks (which count uses by position and
+//! walk the graph; the engine follows it too); and numbering the loaded story
+//! ([`Layout`]) in the same order at the end of loading.
 //!
 //! Conditions and effect lists are shared between the choices that wrote the same
 //! ones (`Arc`s, see `model`): each shared one is resolved once and stays shared.
@@ -132,14 +134,35 @@ pub(crate) fn renumber(story: &mut Story) {
 
 /// Resolves every name in the conditions and effects of `story` to the position of
 /// the variable or scene it names ([`Story::variables`], [`Story::scenes`]: the
-/// numbering of its [`Layout`]).
+/// numbering of its [`Layout`]), and every step's targets ([`targets_in`]).
 pub(crate) fn names(story: &mut Story) {
     names_in(story, 0..story.scenes.len());
 }
 
+/// Resolves the targets of the steps out of the scenes in `range` (the whole story's
+/// when its graph was not built yet) into the story's
+/// [`Graph`](super::passes::graph::Graph): the scene ids around
+/// them must be the ones the graph was built with, as an incremental reload keeps them.
+pub(crate) fn targets_in(story: &mut Story, range: Range<usize>) {
+    let Story {
+        scenes,
+        scene_index,
+        start,
+        graph,
+        ..
+    } = story;
+    graph.redo(scenes, scene_index, start, range);
+}
+
 /// [`names`] for the scenes in `range` only (an incremental reload resolves the scenes
-/// it recompiled).
+/// it recompiled), their steps' targets included.
 pub(crate) fn names_in(story: &mut Story, range: Range<usize>) {
+    names_of(story, range.clone());
+    targets_in(story, range);
+}
+
+/// The names of [`names_in`].
+fn names_of(story: &mut Story, range: Range<usize>) {
     let Story {
         scenes,
         var_index,

@@ -73,10 +73,10 @@ fn graph(g: &Graph) -> Vec<Vec<(usize, bool, usize)>> {
             for step in g.steps(i) {
                 let mut way = |goto: u32| {
                     if goto != NONE {
-                        edges.push((goto as usize, false, step.file));
+                        edges.push((goto as usize, false, step.file as usize));
                     }
                     if step.detour != NONE {
-                        edges.push((step.detour as usize, true, step.file));
+                        edges.push((step.detour as usize, true, step.file as usize));
                     }
                 };
                 way(step.goto);

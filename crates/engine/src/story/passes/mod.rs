@@ -22,7 +22,7 @@ pub mod context;
 mod declare;
 mod detour;
 mod extend;
-mod graph;
+pub(crate) mod graph;
 pub(crate) mod incremental;
 mod index;
 pub mod lint;
@@ -98,12 +98,13 @@ pub(crate) fn run(cx: &mut Ctx<'_>) -> Option<(Story, incremental::Kept)> {
 /// again over the whole story.
 pub(crate) fn graph_checks(cx: &mut Ctx<'_>, story: &Story) {
     // A story without detours, loaded without lints (the game's load), has nothing here
-    // to check: no graph is built for it.
+    // to check.
     let detours = detour::used(story);
     if !detours && !cx.lints {
         return;
     }
-    let graph = graph::Graph::new(story);
+    // Resolved with the names (`resolve::names`).
+    let graph = graph::Graph::of_story(story);
     if detours {
         detour::check(cx, story, &graph);
     }
@@ -187,6 +188,7 @@ fn assemble(
         scene_index,
         var_index: decls.var_index,
         layout: std::sync::Arc::default(),
+        graph: graph::Graph::default(),
         words: super::words::Words::default(),
     })
 }
