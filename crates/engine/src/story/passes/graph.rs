@@ -266,3 +266,25 @@ impl Graph {
         seen
     }
 }
+
+impl Story {
+    /// The scene positions step `k` out of scene `at` leads to, as resolved at load
+    /// (`(goto, detour, chance)`, [`NONE`] where there is none): step `k` is the scene's
+    /// choice `k`, or route `k`. `None` for a story whose graph was not built.
+    pub(crate) fn step_targets(&self, at: usize, k: usize) -> Option<(u32, u32, u32)> {
+        if !self.graph.fits(self.scenes.len()) || at >= self.scenes.len() {
+            return None;
+        }
+        let step = self.graph.steps(at).get(k)?;
+        Some((step.goto, step.detour, step.chance))
+    }
+
+    /// The start scene's position, as resolved at load.
+    pub(crate) fn start_at(&self) -> Option<usize> {
+        if self.graph.fits(self.scenes.len()) {
+            self.graph.start
+        } else {
+            None
+        }
+    }
+}
