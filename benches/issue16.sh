@@ -9,7 +9,9 @@
 # - engine step, replays of 1k/10k steps: its `engine` group; frame at 80×24 and the
 #   first frame: benches/frame.rs — each beside issue 7's figure, limit +10%;
 # - peak memory of `check` on the 100k story ÷ its source bytes: examples/peak_memory.rs
-#   on a story written by examples/synth.rs into a temporary folder.
+#   on a story written by examples/synth.rs into a temporary folder;
+# - the game idle: the release binary on its first screen in a detached tmux (80×24,
+#   HOME in the temporary folder), its CPU ticks read from /proc over 10 seconds.
 #
 # Every figure comes from this run: criterion writes into a fresh folder (not
 # target/criterion), so no result of an earlier run can be read by mistake. Ratios
@@ -27,7 +29,7 @@ export CRITERION_HOME="$tmp/criterion"
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo "?")
 echo "load average before: $load_before" >&2
-cargo build --release --quiet --example synth --example peak_memory
+cargo build --release --quiet --bin butterfly --example synth --example peak_memory
 target/release/examples/synth --scenes 100000 --out "$tmp/synth100k" >/dev/null
 criterion_flags="--noplot --measurement-time $measure --warm-up-time 1"
 # shellcheck disable=SC2086 # the flags are words
@@ -35,6 +37,22 @@ cargo bench --quiet --bench engine -- '^(load|engine)/' $criterion_flags >&2
 # shellcheck disable=SC2086
 cargo bench --quiet --bench frame -- '^(frame/play_80x24/|startup)' $criterion_flags >&2
 peak=$(target/release/examples/peak_memory "$tmp/synth100k")
+# CPU ticks (user + system) of a process, from /proc/PID/stat (fields 14 and 15; the
+# command name in field 2 is "butterfly", without spaces).
+ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null; }
+idle=""
+if command -v tmux >/dev/null 2>&1; then
+    mkdir -p "$tmp/home"
+    tmux -S "$tmp/tmux" new-session -d -x 80 -y 24 \
+        "exec env HOME='$tmp/home' '$PWD/target/release/butterfly'"
+    sleep 2
+    pid=$(tmux -S "$tmp/tmux" list-panes -F '#{pane_pid}' 2>/dev/null || true)
+    before=$(ticks "$pid")
+    sleep 10
+    after=$(ticks "$pid")
+    tmux -S "$tmp/tmux" kill-server 2>/dev/null || true
+    if [ -n "$before" ] && [ -n "$after" ]; then idle=$((after - before)); fi
+fi
 load_after=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo "?")
 
 # Criterion's median of one benchmark (its folder under $CRITERION_HOME), in ns.
@@ -119,3 +137,6 @@ engine_row "replay of 10,000 steps" "$replay_10k" 11700000
 engine_row "play-screen frame 80×24, journal 10" "$frame_10" 72000
 engine_row "play-screen frame 80×24, journal 1,000" "$frame_1000" 73000
 engine_row "start-up to first frame (in-process)" "$first" 1370000
+printf '| %s | %s | %s | – | %s |\n' "the game idle on its first screen (a new player: the content note), 10 s" \
+    "$(if [ -n "$idle" ]; then echo "$idle CPU ticks"; else echo "–"; fi)" "0 CPU ticks" \
+    "$(if [ -z "$idle" ]; then echo "–"; elif [ "$idle" -le 1 ]; then echo yes; else echo "**no**"; fi)"
