@@ -23,10 +23,10 @@
 use std::collections::HashMap;
 
 use super::super::diag::Diagnostic;
+use super::super::graph::{Graph, NONE};
 use super::super::model::{Exit, RETURN, Scene, Story};
 use super::super::site::Site;
 use super::context::Ctx;
-use super::graph::{Graph, NONE};
 use crate::limits::MAX_DETOUR_DEPTH;
 
 /// One way on from a scene: where it leads. Chances count as steps of their own.

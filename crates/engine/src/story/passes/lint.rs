@@ -23,12 +23,12 @@ use std::hash::{BuildHasher, Hash, Hasher};
 
 use super::super::diag::Diagnostic;
 use super::super::expr::{Effect, Expr};
+use super::super::graph::{Graph, Kind, Step};
 use super::super::id::IdRef;
 use super::super::model::{Choice, Exit, Story};
 use super::super::site::Site;
 use super::super::text::{Segment, Text};
 use super::context::Ctx;
-use super::graph::{Graph, Kind, Step};
 
 /// A problem and where to point at it.
 pub type Finding = (Diagnostic, Site);
@@ -36,7 +36,7 @@ pub type Finding = (Diagnostic, Site);
 /// Runs every lint on a clean story.
 #[must_use]
 pub fn lint(story: &Story) -> Vec<Finding> {
-    let graph = Graph::of_story(story);
+    let graph = super::super::resolve::graph_of(story);
     let reachable = graph.reachable();
     let mut out = Vec::new();
     out.extend(unreachable_scenes(story, &reachable));
@@ -138,7 +138,7 @@ fn junction_loops(story: &Story, graph: &Graph) -> Vec<Finding> {
 /// Scene indices reachable from the start, ignoring conditions.
 #[must_use]
 pub fn reachable(story: &Story) -> Vec<bool> {
-    Graph::of_story(story).reachable()
+    super::super::resolve::graph_of(story).reachable()
 }
 
 fn unreachable_scenes(story: &Story, reachable: &[bool]) -> Vec<Finding> {

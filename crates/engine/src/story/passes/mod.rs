@@ -22,7 +22,6 @@ pub mod context;
 mod declare;
 mod detour;
 mod extend;
-pub(crate) mod graph;
 pub(crate) mod incremental;
 mod index;
 pub mod lint;
@@ -93,8 +92,8 @@ pub(crate) fn run(cx: &mut Ctx<'_>) -> Option<(Story, incremental::Kept)> {
 }
 
 /// The passes that judge the finished story as one graph (detours, then the lints if
-/// asked for), over its steps resolved once to scene positions ([`graph::Graph`]) and
-/// its names resolved ([`super::resolve::names`]): an incremental reload runs these
+/// asked for), over its steps resolved once to scene positions ([`super::graph::Graph`])
+/// and its names resolved ([`super::resolve::names`]): an incremental reload runs these
 /// again over the whole story.
 pub(crate) fn graph_checks(cx: &mut Ctx<'_>, story: &Story) {
     // A story without detours, loaded without lints (the game's load), has nothing here
@@ -104,7 +103,7 @@ pub(crate) fn graph_checks(cx: &mut Ctx<'_>, story: &Story) {
         return;
     }
     // Resolved with the names (`resolve::names`).
-    let graph = graph::Graph::of_story(story);
+    let graph = super::resolve::graph_of(story);
     if detours {
         detour::check(cx, story, &graph);
     }
@@ -188,7 +187,7 @@ fn assemble(
         scene_index,
         var_index: decls.var_index,
         layout: std::sync::Arc::default(),
-        graph: graph::Graph::default(),
+        graph: super::graph::Graph::default(),
         words: super::words::Words::default(),
     })
 }
