@@ -587,3 +587,51 @@ fn a_state_built_by_name_reads_right_under_resolved_conditions() {
     assert!(expected.set_var("coins", 9));
     assert_eq!(cond.eval(&other), cond.eval(&expected), "{cond}");
 }
+
+/// The engine finds the current scene by the position it keeps beside the scene id,
+/// checked against the id: a state carried to a load where the scenes moved (one was
+/// added before them), or whose `scene` was set by hand, still plays the scene its id
+/// names.
+#[test]
+fn a_state_plays_the_scene_its_id_names_when_positions_move() {
+    let header =
+        r#"Story(id: "s", title: "S", start: "a", endings: [Ending(id: "e", title: "E")])"#;
+    let scenes = r#"
+        Scene(id: "a", text: ["A."], choices: [
+            Choice(id: "go", label: "Go", goto: "b"),
+            Choice(id: "stay", label: "Stay", goto: "a"),
+        ]),
+        Scene(id: "b", text: ["B."], choices: [
+            Choice(id: "back", label: "Back", goto: "a"),
+            Choice(id: "end", label: "End", goto: "c"),
+        ]),
+        Scene(id: "c", text: ["C."], ending: "e"),
+    "#;
+    let chapter = |extra: &str| {
+        format!(r#"Chapter(title: "T", date: "D", place: "P", scenes: [{extra}{scenes}])"#)
+    };
+    let story_of = |extra: &str| {
+        load_files(&[("story.ron", header), ("c.ron", &chapter(extra))])
+            .story
+            .expect("the story loads")
+    };
+    let first = story_of("");
+    let moved = story_of(r#"Scene(id: "x", text: ["X."], next: "a"),"#);
+    assert_eq!(moved.scenes[1].id, "a", "every scene moved one place on");
+
+    let mut state = play(&first, 1, &["go"]);
+    assert_eq!(state.scene, "b");
+    assert_eq!(ids(&choices(&moved, &state)), ["back", "end"]);
+    choose(&moved, &mut state, "back").unwrap();
+    assert_eq!(state.scene, "a");
+    assert_eq!(ids(&choices(&moved, &state)), ["go", "stay"]);
+
+    let mut by_hand = play(&first, 1, &["go"]);
+    by_hand.scene = "a".into();
+    assert_eq!(ids(&choices(&first, &by_hand)), ["go", "stay"]);
+    assert_eq!(render(&first, &by_hand).unwrap().id, "a");
+    choose(&first, &mut by_hand, "go").unwrap();
+    assert_eq!(by_hand.scene, "b");
+    choose(&first, &mut by_hand, "end").unwrap();
+    assert_eq!(by_hand.ending.as_deref(), Some("e"));
+}

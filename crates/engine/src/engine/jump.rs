@@ -5,7 +5,7 @@
 //! typo is a clear error rather than a flag silently ignored.
 
 use super::state::{GameState, Opening};
-use super::step::{Divergence, EngineError, Event, enter, initial_state, start};
+use super::step::{Divergence, EngineError, Event, enter_id, initial_state, start};
 use crate::story::expr::{Type, closest};
 use crate::story::model::Story;
 
@@ -151,7 +151,8 @@ pub fn start_at(
         overrides: overrides.to_vec(),
     };
     let mut events = Vec::new();
-    enter(story, &mut state, scene, &mut events, &mut Vec::new()).map_err(StartAtError::Engine)?;
+    enter_id(story, &mut state, scene, &mut events, &mut Vec::new())
+        .map_err(StartAtError::Engine)?;
     Ok((state, events))
 }
 

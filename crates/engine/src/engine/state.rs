@@ -32,6 +32,10 @@ pub struct GameState {
     pub seed: u64,
     /// The scene the player is in.
     pub scene: String,
+    /// Where `scene` stood in the story last played on: a cache beside the id (which is
+    /// what saves and tools read), trusted only while that story's scene there still
+    /// has the id (see [`GameState::scene_at`]).
+    at: SceneAt,
     /// Variable values by index (flags are 0/1).
     vars: Vec<i64>,
     /// Times each entered scene was entered, as (scene index, count), sorted.
@@ -62,6 +66,17 @@ pub struct GameState {
     /// Where the game began, when not at the story's start (`play --from`): undo,
     /// saves and the replay viewer rebuild the game from here, not from the start.
     pub opening: Opening,
+}
+
+/// A position cached beside an id. It never makes two states differ: equal states are
+/// the same game whatever was cached (a state loaded from a save has no position yet).
+#[derive(Debug, Clone, Copy)]
+struct SceneAt(u32);
+
+impl PartialEq for SceneAt {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
 }
 
 /// Where a game began: the story's start, or a chosen scene with chosen variable
@@ -100,6 +115,7 @@ impl GameState {
         Self {
             seed,
             scene: String::new(),
+            at: SceneAt(UNRESOLVED),
             vars: layout.initial().to_vec(),
             visits: Vec::new(),
             taken_once: Vec::new(),
@@ -113,6 +129,36 @@ impl GameState {
             layout,
             opening: Opening::default(),
         }
+    }
+
+    /// The position among `story`'s scenes of the scene the player is in: the one
+    /// recorded when the engine entered it, checked against the id (a comparison, no
+    /// hash), else looked up by id (a state loaded from a save, a story reloaded, or a
+    /// `scene` set by hand).
+    #[must_use]
+    pub fn scene_at(&self, story: &crate::story::model::Story) -> Option<usize> {
+        let at = self.at.0 as usize;
+        if story.scenes.get(at).is_some_and(|s| s.id == self.scene) {
+            Some(at)
+        } else {
+            story.scene_position(&self.scene)
+        }
+    }
+
+    /// Moves the player to scene `at` of `story`, id and position together.
+    pub(crate) fn set_scene(&mut self, story: &crate::story::model::Story, at: usize) {
+        self.scene.clone_from(&story.scenes[at].id);
+        self.at = SceneAt(crate::story::layout::ix(at));
+    }
+
+    /// The cached position, to put back with the id it belongs to (undoing a step).
+    pub(crate) fn cached_at(&self) -> u32 {
+        self.at.0
+    }
+
+    /// Puts back a position [`GameState::cached_at`] gave.
+    pub(crate) fn restore_at(&mut self, at: u32) {
+        self.at = SceneAt(at);
     }
 
     /// The numbering this state's values follow.
@@ -425,11 +471,13 @@ impl Env for Within<'_> {
     fn visits(&self, scene: &str) -> i64 {
         Env::visits(self.state, scene)
     }
+    // The engine renders with a state numbered as the story it renders (`bound`), so a
+    // resolved index is the variable's or scene's own: no name compared.
     fn var_at(&self, ix: u32, name: &str) -> i64 {
-        Env::var_at(self.state, ix, name)
+        Env::var_at(&Indexed(self.state), ix, name)
     }
     fn visits_at(&self, ix: u32, scene: &str) -> i64 {
-        Env::visits_at(self.state, ix, scene)
+        Env::visits_at(&Indexed(self.state), ix, scene)
     }
     fn shown(&self, slot: u32) -> u32 {
         let key = shown_key(self.context, slot);

@@ -15,6 +15,18 @@ use crate::story::model::{CONTINUE, Choice, Exit, RETURN, Route, Scene, Story};
 /// Most automatic hops (junction to junction) before we call it a loop.
 const MAX_JUNCTION_HOPS: usize = 10_000;
 
+/// No position known (the story's graph marks unresolved targets so too).
+const NOWHERE: u32 = u32::MAX;
+
+/// A scene to enter: its id, and its position as the story's graph resolved it at load
+/// ([`NOWHERE`] when not known). The position is used when the scene there has the id
+/// (a comparison, no hash); otherwise the id is looked up.
+#[derive(Debug, Clone, Copy)]
+struct Target<'t> {
+    id: &'t str,
+    at: u32,
+}
+
 /// Something that happened while applying a choice, for front ends to show or log.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Event {
@@ -153,10 +165,14 @@ pub struct EndingView {
 pub fn start(story: &Story, seed: u64) -> Result<(GameState, Vec<Event>), EngineError> {
     let mut state = initial_state(story, seed);
     let mut events = Vec::new();
+    let at = story.start_at().map_or(NOWHERE, crate::story::layout::ix);
     enter(
         story,
         &mut state,
-        &story.start,
+        Target {
+            id: &story.start,
+            at,
+        },
         &mut events,
         &mut Vec::new(),
     )?;
@@ -180,10 +196,13 @@ fn bound<'a>(story: &Story, state: &'a GameState) -> Cow<'a, GameState> {
     }
 }
 
-fn scene<'s>(story: &'s Story, id: &str) -> Result<&'s Scene, EngineError> {
-    story
-        .scene(id)
-        .ok_or_else(|| EngineError::MissingScene(id.to_owned()))
+/// The scene the player is in, with its position: found by the position the state
+/// keeps beside its id ([`GameState::scene_at`]), not by hashing the id.
+fn current<'s>(story: &'s Story, state: &GameState) -> Result<(usize, &'s Scene), EngineError> {
+    state
+        .scene_at(story)
+        .map(|at| (at, &story.scenes[at]))
+        .ok_or_else(|| EngineError::MissingScene(state.scene.clone()))
 }
 
 /// The choices offered now: available ones, and unavailable ones that have a
@@ -194,7 +213,7 @@ pub fn choices(story: &Story, state: &GameState) -> Vec<ChoiceView> {
         return Vec::new();
     }
     let state = &*bound(story, state);
-    let Some(scene) = story.scene(&state.scene) else {
+    let Ok((at, scene)) = current(story, state) else {
         return Vec::new();
     };
     let within = Within {
@@ -203,7 +222,7 @@ pub fn choices(story: &Story, state: &GameState) -> Vec<ChoiceView> {
         ahead: 0,
     };
     match &scene.exit {
-        Exit::Choices(_) => shown_choices(scene, state)
+        Exit::Choices(_) => shown_choices(scene, Some(at), state)
             .map(|(c, ok)| ChoiceView {
                 id: c.id.clone(),
                 label: c.label.render(&within, state.roll),
@@ -224,16 +243,20 @@ pub fn choices(story: &Story, state: &GameState) -> Vec<ChoiceView> {
 }
 
 /// The choices a player sees in `scene` now, each with whether it is enabled: the
-/// available ones, and the unavailable ones that have a `disabled` reason.
+/// available ones, and the unavailable ones that have a `disabled` reason. `at`: the
+/// scene's position in the state's numbering (`None`: looked up if a once-only choice
+/// needs it).
 fn shown_choices<'s>(
     scene: &'s Scene,
+    at: Option<usize>,
     state: &GameState,
 ) -> impl Iterator<Item = (&'s Choice, bool)> {
+    let at = position(scene, at, state);
     scene
         .choices()
         .iter()
         .enumerate()
-        .filter(|&(at, c)| !(c.once && taken(state, &scene.id, at)))
+        .filter(move |&(k, c)| !(c.once && taken(state, at, k)))
         .filter_map(|(_, c)| {
             let ok = condition_holds(c, state);
             (ok || c.disabled.is_some()).then_some((c, ok))
@@ -245,13 +268,27 @@ fn shown_choices<'s>(
 /// which only need to know whether a menu offers anything to decide.
 #[must_use]
 pub fn shown_count(scene: &Scene, state: &GameState) -> usize {
-    shown_choices(scene, state).count()
+    shown_choices(scene, None, state).count()
+}
+
+/// `scene`'s position in `state`'s numbering, for its once-only choices' slots: `at`
+/// when given, else looked up by id, and only when the scene has a once-only choice
+/// (most have none).
+fn position(scene: &Scene, at: Option<usize>, state: &GameState) -> Option<usize> {
+    at.or_else(|| {
+        scene
+            .choices()
+            .iter()
+            .any(|c| c.once)
+            .then(|| state.layout().scene_ix(&scene.id))
+            .flatten()
+    })
 }
 
 /// Counts one showing of every varying block (`{seq:}` and kin) the player is about to
 /// see in the scene just entered: its paragraphs and choice labels, or at an ending its
 /// epilogue. Counting here, once per entry, keeps rendering pure and redraws stable.
-fn count_shown_blocks(story: &Story, state: &mut GameState, s: &Scene) {
+fn count_shown_blocks(story: &Story, state: &mut GameState, s: &Scene, at: usize) {
     let mut reached: Vec<String> = Vec::new();
     {
         let within = Within {
@@ -263,7 +300,7 @@ fn count_shown_blocks(story: &Story, state: &mut GameState, s: &Scene) {
         for t in s.text.iter().filter(|t| t.varies()) {
             t.for_each_shown_block(&within, state.roll, &mut note);
         }
-        for (c, _) in shown_choices(s, state).filter(|(c, _)| c.label.varies()) {
+        for (c, _) in shown_choices(s, Some(at), state).filter(|(c, _)| c.label.varies()) {
             c.label.for_each_shown_block(&within, state.roll, &mut note);
         }
         if let Some(e) = state.ending.as_deref().and_then(|id| story.ending(id)) {
@@ -283,12 +320,11 @@ fn count_shown_blocks(story: &Story, state: &mut GameState, s: &Scene) {
     }
 }
 
-/// Whether the once-only choice at `position` in scene `scene` was taken.
-fn taken(state: &GameState, scene: &str, position: usize) -> bool {
-    let layout = state.layout();
-    layout
-        .scene_ix(scene)
-        .and_then(|s| layout.once_slot(s, position))
+/// Whether the once-only choice at `position` in the scene at `scene` (the state's
+/// numbering) was taken.
+fn taken(state: &GameState, scene: Option<usize>, position: usize) -> bool {
+    scene
+        .and_then(|s| state.layout().once_slot(s, position))
         .is_some_and(|k| state.has_taken(k))
 }
 
@@ -310,13 +346,12 @@ pub fn is_available(scene: &str, choice: &Choice, state: &GameState) -> bool {
 /// authoring tools' searches, which step millions of states.
 #[must_use]
 pub fn available<'s>(scene: &'s Scene, state: &GameState) -> Vec<&'s str> {
+    let here = position(scene, None, state);
     match &scene.exit {
         Exit::Choices(list) => list
             .iter()
             .enumerate()
-            .filter(|&(at, c)| {
-                condition_holds(c, state) && !(c.once && taken(state, &scene.id, at))
-            })
+            .filter(|&(at, c)| condition_holds(c, state) && !(c.once && taken(state, here, at)))
             .map(|(_, c)| c.id.as_str())
             .collect(),
         Exit::Routes(_) => vec![CONTINUE],
@@ -328,11 +363,12 @@ pub fn available<'s>(scene: &'s Scene, state: &GameState) -> Vec<&'s str> {
 /// routes and endings): [`available`] by position, for searches that index by it.
 #[must_use]
 pub fn available_positions(scene: &Scene, state: &GameState) -> Vec<usize> {
+    let here = position(scene, None, state);
     scene
         .choices()
         .iter()
         .enumerate()
-        .filter(|&(at, c)| condition_holds(c, state) && !(c.once && taken(state, &scene.id, at)))
+        .filter(|&(at, c)| condition_holds(c, state) && !(c.once && taken(state, here, at)))
         .map(|(at, _)| at)
         .collect()
 }
@@ -407,7 +443,7 @@ pub fn choose_at(
     // state on every step (visits and flags grow with the game), undo what the events
     // say happened: they record every variable's old value and every scene entered.
     state.adopt(story.layout());
-    let scene_before = state.scene.clone();
+    let (scene_before, at_before) = (state.scene.clone(), state.cached_at());
     let (roll, rng, ending) = (state.roll, state.rng.clone(), state.ending.clone());
     let (steps, once) = (state.path.len(), state.taken_slots().to_vec());
     // Varying-block counts are few (only blocks actually shown are counted).
@@ -447,6 +483,7 @@ pub fn choose_at(
             state.restore_changes(changed_at);
             state.returns = returns;
             state.scene = scene_before;
+            state.restore_at(at_before);
             (state.roll, state.rng, state.ending) = (roll, rng, ending);
             Err(e)
         }
@@ -464,7 +501,13 @@ fn apply_choice(
     if state.is_over() {
         return Err(EngineError::GameOver);
     }
-    let here = scene(story, &state.scene)?;
+    let (here_at, here) = current(story, state)?;
+    // Where step `k` of this scene leads, as the story's graph resolved it at load.
+    let step = |k: usize| {
+        story
+            .step_targets(here_at, k)
+            .unwrap_or((NOWHERE, NOWHERE, NOWHERE))
+    };
     let target = match &here.exit {
         Exit::Routes(routes) => {
             if choice_id != CONTINUE {
@@ -473,9 +516,10 @@ fn apply_choice(
                     choice: choice_id.to_owned(),
                 });
             }
-            let route = pick_route(routes, state, events)
+            let (k, route) = pick_route(routes, state, events)
                 .ok_or_else(|| EngineError::Stuck(here.id.clone()))?;
-            (route.goto.as_str(), route.detour.as_deref())
+            let (goto, detour, _) = step(k);
+            way(route.goto.as_str(), goto, route.detour.as_deref(), detour)
         }
         Exit::Ending(_) => return Err(EngineError::GameOver),
         Exit::Choices(list) => {
@@ -487,11 +531,10 @@ fn apply_choice(
                     choice: choice_id.to_owned(),
                 })?;
             let c = &list[at];
+            let (goto, detour, chance) = step(at);
             // Only once-only choices have a slot.
             let key = if c.once {
-                story
-                    .scene_position(&here.id)
-                    .and_then(|s| story.layout().once_slot(s, at))
+                story.layout().once_slot(here_at, at)
             } else {
                 None
             };
@@ -539,12 +582,12 @@ fn apply_choice(
                             clamps,
                             state.path.len() + 1,
                         );
-                        (ch.goto.as_str(), c.detour.as_deref())
+                        way(ch.goto.as_str(), chance, c.detour.as_deref(), detour)
                     } else {
-                        (c.goto.as_str(), c.detour.as_deref())
+                        way(c.goto.as_str(), goto, c.detour.as_deref(), detour)
                     }
                 }
-                None => (c.goto.as_str(), c.detour.as_deref()),
+                None => way(c.goto.as_str(), goto, c.detour.as_deref(), detour),
             }
         }
     };
@@ -556,16 +599,33 @@ fn apply_choice(
     enter(story, state, target, events, clamps)
 }
 
+/// The first route whose condition holds, with its place among the routes.
 fn pick_route<'r>(
     routes: &'r [Route],
     state: &GameState,
     events: &mut Vec<Event>,
-) -> Option<&'r Route> {
-    routes.iter().find(|r| {
+) -> Option<(usize, &'r Route)> {
+    routes.iter().enumerate().find(|(_, r)| {
         r.when
             .as_ref()
             .is_none_or(|w| traced(w, state, events) != 0)
     })
+}
+
+/// A step's `goto` and `detour` (ids written, with the positions resolved at load).
+fn way<'t>(
+    goto: &'t str,
+    goto_at: u32,
+    detour: Option<&'t str>,
+    detour_at: u32,
+) -> (Target<'t>, Option<Target<'t>>) {
+    (
+        Target {
+            id: goto,
+            at: goto_at,
+        },
+        detour.map(|id| Target { id, at: detour_at }),
+    )
 }
 
 /// Where a step from scene `from` leads: `goto`, or with a `detour`, the detour's scene,
@@ -573,15 +633,15 @@ fn pick_route<'r>(
 fn take_detour<'t>(
     state: &mut GameState,
     from: &str,
-    (goto, detour): (&'t str, Option<&'t str>),
-) -> Result<&'t str, EngineError> {
+    (goto, detour): (Target<'t>, Option<Target<'t>>),
+) -> Result<Target<'t>, EngineError> {
     let Some(detour) = detour else {
         return Ok(goto);
     };
     if state.returns.len() >= MAX_DETOUR_DEPTH {
         return Err(EngineError::DetourTooDeep(from.to_owned()));
     }
-    state.returns.push(goto.to_owned());
+    state.returns.push(goto.id.to_owned());
     Ok(detour)
 }
 
@@ -598,28 +658,53 @@ fn traced(e: &crate::story::expr::Expr, state: &GameState, events: &mut Vec<Even
     value
 }
 
-pub(super) fn enter(
+/// Enters the scene with id `target` (from outside the engine: no position known).
+pub(super) fn enter_id(
     story: &Story,
     state: &mut GameState,
     target: &str,
     events: &mut Vec<Event>,
     clamps: &mut Vec<Clamped>,
 ) -> Result<(), EngineError> {
-    let mut target = target.to_owned();
+    let target = Target {
+        id: target,
+        at: NOWHERE,
+    };
+    enter(story, state, target, events, clamps)
+}
+
+fn enter<'s>(
+    story: &'s Story,
+    state: &mut GameState,
+    target: Target<'s>,
+    events: &mut Vec<Event>,
+    clamps: &mut Vec<Clamped>,
+) -> Result<(), EngineError> {
+    // Ids from the story are borrowed; only a detour's return is an owned id.
+    let mut id: Cow<'s, str> = Cow::Borrowed(target.id);
+    let mut hint = target.at;
     for _ in 0..MAX_JUNCTION_HOPS {
-        if target == RETURN {
+        if id == RETURN {
             // Leaving a detour: play goes on where the step that took it said.
-            target = state
-                .returns
-                .pop()
-                .ok_or_else(|| EngineError::NowhereToReturn(state.scene.clone()))?;
+            id = Cow::Owned(
+                state
+                    .returns
+                    .pop()
+                    .ok_or_else(|| EngineError::NowhereToReturn(state.scene.clone()))?,
+            );
+            hint = NOWHERE;
             continue;
         }
-        let at = story
-            .scene_position(&target)
-            .ok_or_else(|| EngineError::MissingScene(target.clone()))?;
+        // The position resolved at load, when the scene there has the id; else the id
+        // looked up (a return, a scene named from outside the engine).
+        let at = match story.scenes.get(hint as usize) {
+            Some(s) if s.id == *id => hint as usize,
+            _ => story
+                .scene_position(&id)
+                .ok_or_else(|| EngineError::MissingScene(id.clone().into_owned()))?,
+        };
         let s = &story.scenes[at];
-        state.scene.clone_from(&s.id);
+        state.set_scene(story, at);
         state.count_visit(at);
         state.roll = state.rng.next_u64();
         events.push(Event::SceneEntered {
@@ -630,22 +715,30 @@ pub(super) fn enter(
             Exit::Ending(e) => {
                 state.ending = Some(e.clone());
                 events.push(Event::EndingReached { ending: e.clone() });
-                count_shown_blocks(story, state, s);
+                count_shown_blocks(story, state, s, at);
                 return Ok(());
             }
             Exit::Routes(routes) if s.is_junction() => {
-                let route = pick_route(routes, state, events)
+                let (k, route) = pick_route(routes, state, events)
                     .ok_or_else(|| EngineError::Stuck(s.id.clone()))?;
-                take_detour(state, &s.id, (&route.goto, route.detour.as_deref()))?
-                    .clone_into(&mut target);
+                let (goto, detour, _) = story
+                    .step_targets(at, k)
+                    .unwrap_or((NOWHERE, NOWHERE, NOWHERE));
+                let next = take_detour(
+                    state,
+                    &s.id,
+                    way(&route.goto, goto, route.detour.as_deref(), detour),
+                )?;
+                id = Cow::Borrowed(next.id);
+                hint = next.at;
             }
             _ => {
-                count_shown_blocks(story, state, s);
+                count_shown_blocks(story, state, s, at);
                 return Ok(());
             }
         }
     }
-    Err(EngineError::RouteLoop(target))
+    Err(EngineError::RouteLoop(id.into_owned()))
 }
 
 fn apply_effects(
@@ -705,7 +798,7 @@ fn apply_effects(
 /// When the state names a scene the story does not have.
 pub fn render(story: &Story, state: &GameState) -> Result<SceneView, EngineError> {
     let state = &*bound(story, state);
-    let s = scene(story, &state.scene)?;
+    let (_, s) = current(story, state)?;
     let within = Within {
         state,
         context: &s.id,

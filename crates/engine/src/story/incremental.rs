@@ -289,9 +289,11 @@ impl Reloader {
         if cx.diags.iter().any(Diagnostic::is_error) {
             // A detour the edit broke: the full path reports it as a full load would.
             for (start, old) in replaced {
+                let end = start + old.len();
                 for (slot, scene) in story.scenes[start..].iter_mut().zip(old) {
                     *slot = scene;
                 }
+                super::resolve::targets_in(story, start..end);
             }
             story.content_hash = old_hash;
             return false;

@@ -7,6 +7,7 @@ pub mod diag;
 pub mod emphasis;
 pub mod expr;
 mod files;
+pub(crate) mod graph;
 mod id;
 pub mod incremental;
 pub mod l10n;

@@ -301,6 +301,9 @@ pub struct Story {
     pub words: super::words::Words,
     pub(crate) scene_index: HashMap<String, usize>,
     pub(crate) var_index: HashMap<String, usize>,
+    /// Every step out of every scene with its targets' positions, resolved once by the
+    /// loader (`resolve.rs`): what the lints walk and the engine follows.
+    pub(crate) graph: super::graph::Graph,
     /// Dense numbering of variables, scenes and once-only choices, built by the loader
     /// (see [`Layout`]); game states share it.
     pub(crate) layout: Arc<Layout>,
@@ -354,6 +357,25 @@ impl Story {
         out.sort_unstable();
         out.dedup();
         out
+    }
+
+    /// The scene positions step `k` out of scene `at` leads to, as resolved at load
+    /// (`(goto, detour, chance)`, `u32::MAX` where there is none): step `k` is the
+    /// scene's choice `k`, or route `k`. `None` for a story whose graph was not built.
+    pub(crate) fn step_targets(&self, at: usize, k: usize) -> Option<(u32, u32, u32)> {
+        if !self.graph.fits(self.scenes.len()) || at >= self.scenes.len() {
+            return None;
+        }
+        let step = self.graph.steps(at).get(k)?;
+        Some((step.goto, step.detour, step.chance))
+    }
+
+    /// The start scene's position, as resolved at load.
+    pub(crate) fn start_at(&self) -> Option<usize> {
+        self.graph
+            .fits(self.scenes.len())
+            .then_some(self.graph.start)
+            .flatten()
     }
 
     /// The variable with this name.

@@ -1,18 +1,22 @@
 //! Resolving the names in a story's conditions and effects to the positions of what
-//! they name, once, before the whole-story checks (which count uses by position); and
-//! numbering the loaded story ([`Layout`]) in the same order at the end of loading.
+//! they name, and every choice's and route's targets to scene positions (the story's
+//! [`Graph`]), once, before the whole-story checks (which count uses by position and
+//! walk the graph; the engine follows it too); and numbering the loaded story
+//! ([`Layout`]) in the same order at the end of loading.
 //!
 //! Conditions and effect lists are shared between the choices that wrote the same
 //! ones (`Arc`s, see `model`): each shared one is resolved once and stays shared.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
 
 use super::expr::{Effect, Expr};
+use super::graph::{Graph, Kind, NONE, Step};
 use super::id::IdRef;
 use super::layout::{Layout, ix};
-use super::model::{Effects, Exit, Story};
+use super::model::{Effects, Exit, Scene, Story};
 
 /// The numbering of `story`.
 pub(crate) fn layout_of(story: &Story) -> Layout {
@@ -132,14 +136,138 @@ pub(crate) fn renumber(story: &mut Story) {
 
 /// Resolves every name in the conditions and effects of `story` to the position of
 /// the variable or scene it names ([`Story::variables`], [`Story::scenes`]: the
-/// numbering of its [`Layout`]).
+/// numbering of its [`Layout`]), and every step's targets ([`targets_in`]).
 pub(crate) fn names(story: &mut Story) {
     names_in(story, 0..story.scenes.len());
 }
 
+/// Resolves the targets of the steps out of the scenes in `range` (the whole story's
+/// when its graph was not built yet) into the story's [`Graph`]: the scene ids around
+/// them must be the ones the graph was built with, as an incremental reload keeps them.
+pub(crate) fn targets_in(story: &mut Story, range: Range<usize>) {
+    let Story {
+        scenes,
+        scene_index,
+        start,
+        graph,
+        ..
+    } = story;
+    let resolver = Resolver::new(scenes, scene_index);
+    if !graph.fits(scenes.len()) || range.end > scenes.len() {
+        *graph = resolver.graph(start);
+        return;
+    }
+    let mut fresh = Vec::new();
+    let mut ends = Vec::with_capacity(range.len());
+    let mut kinds = Vec::with_capacity(range.len());
+    for i in range.clone() {
+        kinds.push(resolver.scene(i, &mut fresh));
+        ends.push(fresh.len());
+    }
+    graph.splice(range, fresh, &ends, &kinds);
+}
+
+/// The graph of `story`: the one the loader resolved, or (for a story that was not
+/// loaded, or whose scenes were changed since) one resolved now.
+pub(crate) fn graph_of(story: &Story) -> Cow<'_, Graph> {
+    if story.graph.fits(story.scenes.len()) {
+        Cow::Borrowed(&story.graph)
+    } else {
+        Cow::Owned(Resolver::new(&story.scenes, &story.scene_index).graph(&story.start))
+    }
+}
+
+/// Resolves scene ids to positions: a comparison with a guessed scene first (stories
+/// mostly lead on to the next scene), then the story's index (one `SipHash` lookup).
+struct Resolver<'s> {
+    scenes: &'s [Scene],
+    index: &'s HashMap<String, usize>,
+    /// With every id defined once, the scene at a guessed position holds the id exactly
+    /// when the index would say so.
+    unique: bool,
+}
+
+impl<'s> Resolver<'s> {
+    fn new(scenes: &'s [Scene], index: &'s HashMap<String, usize>) -> Self {
+        Self {
+            scenes,
+            index,
+            unique: index.len() == scenes.len(),
+        }
+    }
+
+    fn resolve(&self, id: &str, guess: usize) -> u32 {
+        if self.unique && self.scenes.get(guess).is_some_and(|s| s.id == id) {
+            return ix(guess);
+        }
+        self.index.get(id).map_or(NONE, |&i| ix(i))
+    }
+
+    /// Every scene's steps (`start`: the start scene's id).
+    fn graph(&self, start: &str) -> Graph {
+        let mut first = Vec::with_capacity(self.scenes.len() + 1);
+        let mut steps = Vec::with_capacity(self.scenes.len() * 3);
+        let mut kinds = Vec::with_capacity(self.scenes.len());
+        for i in 0..self.scenes.len() {
+            first.push(ix(steps.len()));
+            kinds.push(self.scene(i, &mut steps));
+        }
+        first.push(ix(steps.len()));
+        Graph::from_parts(first, steps, kinds, self.index.get(start).copied())
+    }
+
+    /// Scene `i`'s kind, its steps appended to `steps`.
+    fn scene(&self, i: usize, steps: &mut Vec<Step>) -> Kind {
+        let s = &self.scenes[i];
+        let next = i + 1;
+        match &s.exit {
+            Exit::Choices(cs) => {
+                steps.extend(cs.iter().map(|c| {
+                    Step {
+                        goto: self.resolve(&c.goto, next),
+                        detour: c.detour.as_deref().map_or(NONE, |d| self.resolve(d, next)),
+                        chance: c
+                            .chance
+                            .as_ref()
+                            .map_or(NONE, |ch| self.resolve(&ch.goto, next)),
+                        file: ix(c.origin.file),
+                        has_chance: c.chance.is_some(),
+                        guarded: c.when_source.is_some(),
+                        disabled: c.disabled.is_some(),
+                    }
+                }));
+                Kind::Choices
+            }
+            Exit::Routes(rs) => {
+                steps.extend(rs.iter().map(|r| Step {
+                    goto: self.resolve(&r.goto, next),
+                    detour: r.detour.as_deref().map_or(NONE, |d| self.resolve(d, next)),
+                    chance: NONE,
+                    file: ix(s.origin.file),
+                    has_chance: false,
+                    guarded: r.when_source.is_some(),
+                    disabled: false,
+                }));
+                if s.is_junction() {
+                    Kind::Junction
+                } else {
+                    Kind::Routes
+                }
+            }
+            Exit::Ending(_) => Kind::Ending,
+        }
+    }
+}
+
 /// [`names`] for the scenes in `range` only (an incremental reload resolves the scenes
-/// it recompiled).
+/// it recompiled), their steps' targets included.
 pub(crate) fn names_in(story: &mut Story, range: Range<usize>) {
+    names_of(story, range.clone());
+    targets_in(story, range);
+}
+
+/// The names of [`names_in`].
+fn names_of(story: &mut Story, range: Range<usize>) {
     let Story {
         scenes,
         var_index,

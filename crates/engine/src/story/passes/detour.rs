@@ -23,10 +23,10 @@
 use std::collections::HashMap;
 
 use super::super::diag::Diagnostic;
+use super::super::graph::{Graph, NONE};
 use super::super::model::{Exit, RETURN, Scene, Story};
 use super::super::site::Site;
 use super::context::Ctx;
-use super::graph::{Graph, NONE};
 use crate::limits::MAX_DETOUR_DEPTH;
 
 /// One way on from a scene: where it leads. Chances count as steps of their own.
@@ -73,10 +73,10 @@ fn graph(g: &Graph) -> Vec<Vec<(usize, bool, usize)>> {
             for step in g.steps(i) {
                 let mut way = |goto: u32| {
                     if goto != NONE {
-                        edges.push((goto as usize, false, step.file));
+                        edges.push((goto as usize, false, step.file as usize));
                     }
                     if step.detour != NONE {
-                        edges.push((step.detour as usize, true, step.file));
+                        edges.push((step.detour as usize, true, step.file as usize));
                     }
                 };
                 way(step.goto);

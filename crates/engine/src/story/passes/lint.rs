@@ -6,9 +6,16 @@
 //! simply not followed. When files failed to load, reachability is marked partial.
 //!
 //! Every lint is linear in the story's size: the graph lints walk scenes by position
-//! (`passes/graph.rs`: each target resolved once), variable use is tallied by the
-//! indices the loader resolved names to, and look-alike choices are found by hashing
+//! (`passes/graph.rs`: each target resolved once, at load), variable use is tallied by
+//! the indices the loader resolved names to, and look-alike choices are found by hashing
 //! each choice once rather than comparing every pair of a menu.
+//!
+//! At 100,000 scenes the compiled story no longer fits in the caches, and a lint that
+//! reads every scene and choice waits on memory more than it computes. So the lints read
+//! the graph's dense arrays (targets, kinds, whether a step is guarded or has a
+//! `disabled` reason) and go to the scenes themselves only for what the graph cannot
+//! answer: to confirm a candidate finding, and to tally variable use, which stops as
+//! soon as every variable is known to be both read and written.
 
 use std::collections::hash_map::RandomState;
 use std::collections::{HashMap, HashSet};
@@ -16,12 +23,12 @@ use std::hash::{BuildHasher, Hash, Hasher};
 
 use super::super::diag::Diagnostic;
 use super::super::expr::{Effect, Expr};
+use super::super::graph::{Graph, Kind, Step};
 use super::super::id::IdRef;
 use super::super::model::{Choice, Exit, Story};
 use super::super::site::Site;
 use super::super::text::{Segment, Text};
 use super::context::Ctx;
-use super::graph::Graph;
 
 /// A problem and where to point at it.
 pub type Finding = (Diagnostic, Site);
@@ -29,15 +36,15 @@ pub type Finding = (Diagnostic, Site);
 /// Runs every lint on a clean story.
 #[must_use]
 pub fn lint(story: &Story) -> Vec<Finding> {
-    let graph = Graph::new(story);
+    let graph = super::super::resolve::graph_of(story);
     let reachable = graph.reachable();
     let mut out = Vec::new();
     out.extend(unreachable_scenes(story, &reachable));
-    out.extend(unreached_endings(story, &reachable));
+    out.extend(unreached_endings(story, &graph, &reachable));
     out.extend(unused_variables(story));
-    out.extend(disabled_without_condition(story));
+    out.extend(disabled_without_condition(story, &graph));
     out.extend(junction_loops(story, &graph));
-    out.extend(choices_that_change_nothing(story));
+    out.extend(choices_that_change_nothing(story, &graph));
     out
 }
 
@@ -50,10 +57,11 @@ pub(crate) fn run(cx: &mut Ctx<'_>, story: &Story, graph: &Graph) {
     let mut out = Vec::new();
     // Without a start there is nothing to be reachable from: every scene would be
     // reported, an echo of the start's own error.
+    let graph_of = graph;
     if graph.start.is_some() {
         let reachable = graph.reachable();
         let mut graph = unreachable_scenes(story, &reachable);
-        graph.extend(unreached_endings(story, &reachable));
+        graph.extend(unreached_endings(story, graph_of, &reachable));
         if cx.unloaded > 0 {
             let note = format!(
                 " (partial: {} file(s) did not load, and a path may pass through them)",
@@ -70,9 +78,9 @@ pub(crate) fn run(cx: &mut Ctx<'_>, story: &Story, graph: &Graph) {
     // lints until everything compiles.
     if !cx.uses_unknown && cx.unloaded == 0 {
         out.extend(unused_variables(story));
-        out.extend(choices_that_change_nothing(story));
+        out.extend(choices_that_change_nothing(story, graph));
     }
-    out.extend(disabled_without_condition(story));
+    out.extend(disabled_without_condition(story, graph));
     out.extend(junction_loops(story, graph));
     for (d, site) in out {
         cx.report(d, &site);
@@ -83,20 +91,17 @@ pub(crate) fn run(cx: &mut Ctx<'_>, story: &Story, graph: &Graph) {
 /// spin without ever asking the player anything.
 fn junction_loops(story: &Story, graph: &Graph) -> Vec<Finding> {
     // 0 = unvisited, 1 = on the current walk, 2 = done.
-    let mut mark = vec![0u8; story.scenes.len()];
+    let mut mark = vec![0u8; graph.len()];
     let mut out = Vec::new();
-    for start in 0..story.scenes.len() {
-        if mark[start] != 0 || !story.scenes[start].is_junction() {
+    let is_junction = |i: usize| graph.kind(i) == Kind::Junction;
+    for start in 0..graph.len() {
+        if mark[start] != 0 || !is_junction(start) {
             continue;
         }
         // Each frame keeps its junction's targets, listed once: listing them again at
         // every step would be quadratic in a junction's routes.
-        let junction_targets = |i: usize| -> Vec<usize> {
-            graph
-                .targets(i)
-                .filter(|&j| story.scenes[j].is_junction())
-                .collect()
-        };
+        let junction_targets =
+            |i: usize| -> Vec<usize> { graph.targets(i).filter(|&j| is_junction(j)).collect() };
         let mut stack: Vec<(usize, Vec<usize>, usize)> = vec![(start, junction_targets(start), 0)];
         mark[start] = 1;
         while let Some((i, targets, next)) = stack.last_mut() {
@@ -133,7 +138,7 @@ fn junction_loops(story: &Story, graph: &Graph) -> Vec<Finding> {
 /// Scene indices reachable from the start, ignoring conditions.
 #[must_use]
 pub fn reachable(story: &Story) -> Vec<bool> {
-    Graph::new(story).reachable()
+    super::super::resolve::graph_of(story).reachable()
 }
 
 fn unreachable_scenes(story: &Story, reachable: &[bool]) -> Vec<Finding> {
@@ -152,13 +157,12 @@ fn unreachable_scenes(story: &Story, reachable: &[bool]) -> Vec<Finding> {
         .collect()
 }
 
-fn unreached_endings(story: &Story, reachable: &[bool]) -> Vec<Finding> {
-    let reached: HashSet<&str> = story
-        .scenes
-        .iter()
-        .zip(reachable)
-        .filter_map(|(s, r)| match &s.exit {
-            Exit::Ending(e) if *r => Some(e.as_str()),
+fn unreached_endings(story: &Story, graph: &Graph, reachable: &[bool]) -> Vec<Finding> {
+    // Only ending scenes are read: the graph knows which they are.
+    let reached: HashSet<&str> = (0..graph.len())
+        .filter(|&i| reachable[i] && graph.kind(i) == Kind::Ending)
+        .filter_map(|i| match &story.scenes[i].exit {
+            Exit::Ending(e) => Some(e.as_str()),
             _ => None,
         })
         .collect();
@@ -228,6 +232,9 @@ struct Uses<'s> {
     story: &'s Story,
     read: Vec<bool>,
     written: Vec<bool>,
+    /// How many of `read` and `written` are still false: at none, nothing more can be
+    /// found.
+    left: usize,
 }
 
 /// Where a name stands among the `count` variables of `story`: the index the loader
@@ -241,18 +248,22 @@ fn position(story: &Story, count: usize, r: &IdRef) -> Option<usize> {
 
 impl Uses<'_> {
     fn expr(&mut self, e: &Expr) {
-        let (story, read) = (self.story, &mut self.read);
+        let (story, read, left) = (self.story, &mut self.read, &mut self.left);
         let count = read.len();
         expr_vars(e, &mut |r| {
             if let Some(i) = position(story, count, r) {
+                *left -= usize::from(!read[i]);
                 read[i] = true;
             }
         });
     }
 
     fn text(&mut self, t: &Text) {
-        let read = &mut self.read;
-        text_vars(&t.segments, self.story, read.len(), &mut |i| read[i] = true);
+        let (read, left) = (&mut self.read, &mut self.left);
+        text_vars(&t.segments, self.story, read.len(), &mut |i| {
+            *left -= usize::from(!read[i]);
+            read[i] = true;
+        });
     }
 
     fn effects(&mut self, effects: &[Effect]) {
@@ -262,6 +273,7 @@ impl Uses<'_> {
             }
             self.expr(&e.value);
             if let Some(i) = position(self.story, self.written.len(), &e.target) {
+                self.left -= usize::from(!self.written[i]);
                 self.written[i] = true;
             }
         }
@@ -274,8 +286,13 @@ fn unused_variables(story: &Story) -> Vec<Finding> {
         story,
         read: vec![false; count],
         written: vec![false; count],
+        left: 2 * count,
     };
     for s in &story.scenes {
+        // Every variable read and written: the rest of the story cannot change that.
+        if uses.left == 0 {
+            break;
+        }
         for t in &s.text {
             uses.text(t);
         }
@@ -336,22 +353,32 @@ fn unused_variables(story: &Story) -> Vec<Finding> {
 /// the same chance): whichever the player picks, the story goes on identically.
 /// Only choices offered under the same condition count: two with different `when`s
 /// may never be on screen together.
-fn choices_that_change_nothing(story: &Story) -> Vec<Finding> {
+fn choices_that_change_nothing(story: &Story, graph: &Graph) -> Vec<Finding> {
     let hashing = RandomState::new();
     let mut out = Vec::new();
-    for s in &story.scenes {
+    for i in 0..graph.len() {
+        let steps = graph.steps(i);
+        // A small menu whose steps all lead to different places (most menus) has no
+        // look-alikes: the scene itself is not read.
+        if graph.kind(i) != Kind::Choices || (steps.len() <= SMALL_MENU && !any_same_targets(steps))
+        {
+            continue;
+        }
+        let s = &story.scenes[i];
         let Exit::Choices(list) = &s.exit else {
             continue;
         };
         let earlier = same_as_earlier(list, &hashing);
-        // The scene's own choices come first, in file order; extensions follow.
-        let mut own = 0;
         for (k, c) in list.iter().enumerate() {
-            let own_choice = c.origin.file == s.origin.file;
-            own += usize::from(own_choice);
             let Some(b) = earlier(k).map(|b| &list[b]) else {
                 continue;
             };
+            // The scene's own choices come first, in file order; extensions follow.
+            let own_choice = c.origin.file == s.origin.file;
+            let own = list[..=k]
+                .iter()
+                .filter(|c| c.origin.file == s.origin.file)
+                .count();
             // Located only when reported: building a site for every choice would
             // cost more than the comparison.
             let site = if own_choice {
@@ -377,6 +404,20 @@ fn choices_that_change_nothing(story: &Story) -> Vec<Finding> {
         }
     }
     out
+}
+
+/// Whether two steps of a menu lead to the same scenes (or both to targets that do not
+/// resolve, which may be the same): what [`alike`] needs first, read from the graph.
+fn same_targets(a: &Step, b: &Step) -> bool {
+    a.goto == b.goto && a.detour == b.detour && a.has_chance == b.has_chance && a.chance == b.chance
+}
+
+/// Whether any two steps of a small menu [`same_targets`].
+fn any_same_targets(steps: &[Step]) -> bool {
+    steps
+        .iter()
+        .enumerate()
+        .any(|(k, a)| steps[..k].iter().any(|b| same_targets(a, b)))
 }
 
 /// Whether two choices of one menu go on identically (see
@@ -471,9 +512,17 @@ fn hash_expr(e: &Expr, h: &mut impl Hasher) {
     }
 }
 
-fn disabled_without_condition(story: &Story) -> Vec<Finding> {
+fn disabled_without_condition(story: &Story, graph: &Graph) -> Vec<Finding> {
     let mut out = Vec::new();
-    for s in &story.scenes {
+    for i in 0..graph.len() {
+        // The graph says which steps have a reason and no condition: only their scene
+        // is read.
+        if graph.kind(i) != Kind::Choices
+            || !graph.steps(i).iter().any(|st| st.disabled && !st.guarded)
+        {
+            continue;
+        }
+        let s = &story.scenes[i];
         for c in s.choices() {
             if c.disabled.is_some() && c.when_source.is_none() {
                 out.push((

@@ -28,7 +28,6 @@ pub mod context;
 mod declare;
 mod detour;
 mod extend;
-mod graph;
 pub(crate) mod incremental;
 mod index;
 pub mod lint;
@@ -95,15 +94,10 @@ fn keeping(
 
 /// The whole-graph checks over the assembled story (with a header), then the note of
 /// what could not be checked; the story, with what an incremental reload keeps.
-#[allow(clippy::type_complexity)] // `keeping`'s parts, passed through
 fn judge(
     cx: &mut Ctx<'_>,
     mut story: Option<Story>,
-    kept: Option<(
-        Vec<(usize, RawFile)>,
-        index::SceneIndex,
-        super::named::Named,
-    )>,
+    kept: Option<ToKeep>,
     compiled: std::ops::Range<usize>,
 ) -> Option<(Story, Option<incremental::Kept>)> {
     let lints_from = cx.diags.len();
@@ -167,17 +161,18 @@ fn after_compile(
 }
 
 /// The passes that judge the finished story as one graph (detours, then the lints if
-/// asked for), over its steps resolved once to scene positions ([`graph::Graph`]) and
-/// its names resolved ([`super::resolve::names`]): an incremental reload runs these
+/// asked for), over its steps resolved once to scene positions ([`super::graph::Graph`])
+/// and its names resolved ([`super::resolve::names`]): an incremental reload runs these
 /// again over the whole story.
 pub(crate) fn graph_checks(cx: &mut Ctx<'_>, story: &Story) {
     // A story without detours, loaded without lints (the game's load), has nothing here
-    // to check: no graph is built for it.
+    // to check.
     let detours = detour::used(story);
     if !detours && !cx.lints {
         return;
     }
-    let graph = graph::Graph::new(story);
+    // Resolved with the names (`resolve::names`).
+    let graph = super::resolve::graph_of(story);
     if detours {
         detour::check(cx, story, &graph);
     }
@@ -261,6 +256,7 @@ fn assemble(
         scene_index,
         var_index: decls.var_index,
         layout: std::sync::Arc::default(),
+        graph: super::graph::Graph::default(),
         words: super::words::Words::default(),
     })
 }
