@@ -347,3 +347,43 @@ fn the_variables_panel_opens_and_closes_in_a_real_terminal() {
     t.press("y");
     assert!(t.wait_exit().0.success());
 }
+
+/// `play --story DIR` in a real terminal, the author saving a chapter mid-game: the
+/// story folder is loaded into the reloader from the start, so the first edit reloads
+/// (one file recompiled, `tui::live`'s tests count it), the game goes on where it was,
+/// and the new text is what the scene shows.
+#[test]
+fn an_edit_saved_mid_game_reloads_the_story_folder_in_place() {
+    let saves = tempfile::tempdir().unwrap();
+    let story = tempfile::tempdir().unwrap();
+    crate::common::copy_dir(
+        &crate::common::root().join("tests/fixtures/full"),
+        story.path(),
+    );
+    let dir = story.path().to_str().unwrap();
+    let mut t = Game::start(&["--story", dir, "play", "--seed", "7"], saves.path());
+    t.wait_for("A note shown before play.");
+    t.press("\r");
+    t.wait_for("New game");
+    t.press("\r");
+    t.wait_for("press any key");
+    t.press("x");
+    t.wait_for("You stand at a");
+    t.press("x");
+    t.wait_for("Search the grass");
+
+    let gate = story.path().join("chapters/a_gate.ron");
+    let text = std::fs::read_to_string(&gate)
+        .unwrap()
+        .replace("{{braces}} stay *literal*.", "Rain on the gate.");
+    std::fs::write(&gate, text).unwrap();
+    t.wait_for("Story reloaded; your game still fits it.");
+    t.press("x");
+    t.wait_for("Rain on the gate.");
+    t.wait_for("Search the grass");
+
+    t.press("q");
+    t.wait_for("Leave the game?");
+    t.press("y");
+    assert!(t.wait_exit().0.success());
+}
