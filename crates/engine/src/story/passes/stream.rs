@@ -154,6 +154,8 @@ fn attempt(cx: &mut Ctx<'_>) -> Option<Done> {
     // Diagnostics of scenes compiled early, by scene.
     let mut early_diags: Vec<(usize, Vec<Diagnostic>)> = Vec::new();
     let mut seq = 0usize;
+    // Whether any scene was compiled against the header's names alone.
+    let mut compiled_early = false;
     for i in order {
         let mut file = parse(cx, i)?;
         let body = match &mut file {
@@ -199,6 +201,7 @@ fn attempt(cx: &mut Ctx<'_>) -> Option<Done> {
                 early_diags.push((seq, cx.diags.split_off(mark)));
             }
             slots[seq - 1] = Some(compiled);
+            compiled_early = true;
         }
         parsed.push((i, file));
     }
@@ -214,7 +217,12 @@ fn attempt(cx: &mut Ctx<'_>) -> Option<Done> {
     let decls = declare::declare(cx, &parsed);
     let salvage = std::mem::take(&mut cx.salvage);
     let mut names = final_names(cx, &parsed, &decls, &scene_map, &salvage);
-    if !same_names(&declared, &early_named, &decls, &names) {
+    // Only a scene compiled early can have read a name that the whole story declares
+    // otherwise. Without one (a header whose named effects use a chapter's variables,
+    // as the shipped story's do, compiles nothing early), every scene is compiled below
+    // against the whole story's names, as the classic order does, and giving up here
+    // would only parse every file a second time.
+    if compiled_early && !same_names(&declared, &early_named, &decls, &names) {
         return None;
     }
     let chapters = chapters(&parsed);
