@@ -91,13 +91,10 @@ pub fn read_dir(dir: &Path) -> Result<Vec<SourceFile>, SourceError> {
             },
             Opened::Io(source) => io(source),
         })?;
-        let mut bytes = Vec::new();
-        f.take(limits::MAX_FILE_BYTES as u64 + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|source| SourceError::Io {
-                path: p.clone(),
-                source,
-            })?;
+        let bytes = read_bounded(f).map_err(|source| SourceError::Io {
+            path: p.clone(),
+            source,
+        })?;
         total += bytes.len();
         let rel = p.strip_prefix(dir).unwrap_or(&p);
         let path = rel
@@ -149,15 +146,26 @@ pub fn read_changed(
         if !known(&path) {
             return None;
         }
-        let mut bytes = Vec::new();
-        open_regular(p)
-            .ok()?
-            .take(limits::MAX_FILE_BYTES as u64 + 1)
-            .read_to_end(&mut bytes)
-            .ok()?;
+        let bytes = read_bounded(open_regular(p).ok()?).ok()?;
         files.push(SourceFile { path, bytes });
     }
     Some(files)
+}
+
+/// A file's bytes, at most one past the limit for one file (so the loader can tell it
+/// is too large without this process swallowing it).
+///
+/// The buffer is sized from the file's length first: read into a growing buffer, a
+/// file of 121 kB ends in one of 128 KiB, after copying itself at every doubling, and
+/// the story's source is the largest thing `check` holds.
+fn read_bounded(file: std::fs::File) -> std::io::Result<Vec<u8>> {
+    let cap = limits::MAX_FILE_BYTES as u64 + 1;
+    // One byte more than the length, so that reading to the end needs no second
+    // allocation (a file that grew since is still read whole, up to the bound).
+    let expected = file.metadata().map_or(0, |m| m.len()).min(cap);
+    let mut bytes = Vec::with_capacity(usize::try_from(expected).unwrap_or(0) + 1);
+    file.take(cap).read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 /// A file as named in diagnostics (see [`read_dir`]), or a location starting with one,

@@ -235,6 +235,25 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// Chapters compile as they are parsed (`story/passes/stream.rs`), falling back to
+    /// the classic order of passes when a name is missing or a file is broken: after
+    /// any edits, both orders give the same story, diagnostics and counts.
+    #[test]
+    fn streaming_and_classic_loads_agree(
+        edits in prop::collection::vec(edit(), 1..6),
+        lints in any::<bool>(),
+    ) {
+        let mut files = synth::generate(SCENES);
+        for (serial, e) in edits.iter().enumerate() {
+            apply(&mut files, e, serial);
+        }
+        same(&full_load(&files, lints), &story::load_classic(&files, lints))?;
+    }
+}
+
 /// The everyday edit takes the incremental path, and the result still matches.
 #[test]
 fn editing_a_paragraph_recompiles_only_its_file() {

@@ -10,6 +10,7 @@ use crate::engine::{self, GameState};
 use crate::plain::{Outcome, PlainPlayer};
 use crate::save::SaveStore;
 use crate::story::Story;
+use crate::tui::header;
 
 fn clock_seed() -> u64 {
     std::time::SystemTime::now()
@@ -42,6 +43,34 @@ pub fn play(
     saves: Option<&Path>,
     args: &PlayArgs,
 ) -> Result<(), CliError> {
+    let interactive = io::stdin().is_terminal() && io::stdout().is_terminal();
+    let plain_start = args.lang.is_none() && args.from.is_none() && args.set.is_empty();
+    if story_dir.is_none()
+        && !args.plain
+        && interactive
+        && plain_start
+        && let Some(header) = header::embedded_header().and_then(header::header_story)
+    {
+        // The built-in story, from its title screen: drawn from the header while the
+        // story compiles on another thread (see `tui::header`).
+        let loading = std::thread::spawn(|| load_story(None));
+        let mut failed = None;
+        let store = SaveStore::new(SaveStore::resolve_dir(saves));
+        let seed = args.seed.unwrap_or_else(clock_seed);
+        let joined = || match loading.join() {
+            Ok(Ok(story)) => Some(story),
+            Ok(Err(e)) => {
+                failed = Some(e);
+                None
+            }
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
+        let result = play_tui(Some(&header), joined, None, &store, seed, args, None);
+        return match failed {
+            Some(e) => Err(e),
+            None => result,
+        };
+    }
     let base = load_story(story_dir)?;
     // Checked here, before any terminal is set up, so a missing translation is a
     // plain error message. Untranslated, the story is borrowed, not copied.
@@ -51,13 +80,12 @@ pub fn play(
     };
     let story = translated.as_ref().unwrap_or(&base);
     let seed = args.seed.unwrap_or_else(clock_seed);
-    let interactive = io::stdin().is_terminal() && io::stdout().is_terminal();
     let store = SaveStore::new(SaveStore::resolve_dir(saves));
     let start = opening(story, seed, args)?;
     if !args.plain && interactive {
         // The terminal game translates the story itself: its language setting can
         // switch it while it runs.
-        return play_tui(base, story_dir, &store, seed, args, start);
+        return play_tui(None, || Some(base), story_dir, &store, seed, args, start);
     }
     let player = match start {
         // A game begun in the middle is an author's test: it must not take the
@@ -78,12 +106,14 @@ pub fn play(
     }
 }
 
-/// The terminal game, given the untranslated story: it plays it in `--lang`, else in
+/// The terminal game, given the untranslated story (`story`, waited for after a
+/// first frame drawn from `header`, if given): it plays it in `--lang`, else in
 /// the language of the player's settings. With `--story DIR` it reloads the story on
 /// F5 and whenever a file changes. A game begun with `--from` is an author's test: it saves into a
 /// throwaway directory, never over the player's autosave or profile.
 fn play_tui(
-    story: Story,
+    header: Option<&Story>,
+    story: impl FnOnce() -> Option<Story>,
     story_dir: Option<&Path>,
     store: &SaveStore,
     seed: u64,
@@ -104,7 +134,8 @@ fn play_tui(
         scratch: scratch.is_some(),
         language: args.lang.clone(),
     };
-    let result = crate::tui::run_live(
+    let result = crate::tui::run_live_loading(
+        header,
         story,
         scratch_store.as_ref().unwrap_or(store),
         seed,

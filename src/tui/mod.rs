@@ -18,11 +18,13 @@
 
 pub mod app;
 pub mod game;
+pub mod header;
 pub mod input;
 pub mod keys;
 pub mod layout;
 mod live;
 pub mod msg;
+pub mod paint;
 pub mod screen;
 pub mod screens;
 pub mod theme;
@@ -324,6 +326,25 @@ pub fn run_live(
     live: Option<&Live>,
     start: Option<GameState>,
 ) -> io::Result<()> {
+    run_live_loading(None, || Some(story), store, seed, live, start)
+}
+
+/// [`run_live`] for a story still being compiled (on another thread): the first
+/// frame is drawn from `header` (see [`header::header_story`]) when the game starts in
+/// the story's own language, then `story` is waited for before the first key is
+/// handled. When `story` gives `None` (it did not load) the terminal is restored and
+/// this returns, for the caller to report why.
+///
+/// # Errors
+/// When the terminal cannot be set up or read; the terminal is restored first.
+pub fn run_live_loading(
+    header: Option<&Story>,
+    story: impl FnOnce() -> Option<Story>,
+    store: &SaveStore,
+    seed: u64,
+    live: Option<&Live>,
+    start: Option<GameState>,
+) -> io::Result<()> {
     // Before the terminal changes: from here on a SIGTERM cannot leave it raw.
     stop_requested();
     let dir = live.and_then(|l| l.dir.clone());
@@ -343,6 +364,12 @@ pub fn run_live(
         }),
     };
     let mut session = Session::start()?;
+    if let Some(header) = header.filter(|_| language.current.is_none()) {
+        first_frame(&mut session, header, &profile, seed, store)?;
+    }
+    let Some(story) = story() else {
+        return Ok(());
+    };
     // The game borrows the story for each run of the loop: a reload patches it in place.
     let mut source = Source::new(story);
     let mut pending: Vec<Msg> = start
@@ -410,6 +437,30 @@ pub fn run_live(
             }
         }
     }
+}
+
+/// Draws the title screen (or the content note before it) of a story known only by its
+/// header, as the game's first frame: the same frame the whole story draws (the tests
+/// of [`header`] compare them), so the loop's first draw, once the story is compiled,
+/// changes nothing on screen.
+fn first_frame(
+    session: &mut Session,
+    header: &Story,
+    profile: &crate::save::Profile,
+    seed: u64,
+    store: &SaveStore,
+) -> io::Result<()> {
+    let mut app = App::new(header, profile.clone(), seed, no_color());
+    let size = session.terminal.size()?;
+    for msg in [
+        Msg::Resize(size.width, size.height),
+        slots_msg(header, store),
+    ] {
+        // Neither asks for anything (no save, no load) at the title.
+        let _ = update(&mut app, msg);
+    }
+    session.terminal.draw(|f| view::draw(&app, f))?;
+    Ok(())
 }
 
 /// What brings the player back after the story switched language: the game, then

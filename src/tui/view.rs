@@ -15,6 +15,7 @@ use super::layout::{
     self, CHOICE_INDENT, MIN_HEIGHT, MIN_WIDTH, Window, body, choice_rows, choice_window, column,
     help_rows, note_lines, play_layout, window,
 };
+use super::paint;
 use super::screens::settings::LANGUAGE_ROW;
 use super::theme::Theme;
 use super::wrap::{self, Block, Role, str_width, truncate};
@@ -25,7 +26,7 @@ use crate::tools::l10n::{SOURCE_LANGUAGE, language_name};
 pub fn draw(app: &App, frame: &mut Frame) {
     let area = frame.area();
     let theme = Theme::new(app.session.profile.settings.theme, app.no_color);
-    frame.buffer_mut().set_style(area, theme.base);
+    paint::fill_style(frame.buffer_mut(), area, theme.base);
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         enlarge(frame, area, &theme);
         return;
@@ -166,7 +167,8 @@ fn bar(frame: &mut Frame, area: Rect, left: &str, right: &str, style: Style) {
         return;
     }
     let row = Rect::new(area.x, area.y, area.width, 1);
-    frame.buffer_mut().set_style(row, style);
+    let buf = frame.buffer_mut();
+    paint::fill_style(buf, row, style);
     let width = usize::from(area.width);
     let right = truncate(right, width / 2);
     // One cell always parts the two sides.
@@ -174,7 +176,8 @@ fn bar(frame: &mut Frame, area: Rect, left: &str, right: &str, style: Style) {
     let left = truncate(left, room);
     let gap = width.saturating_sub(str_width(&left) + str_width(&right));
     let line = format!("{left}{}{right}", " ".repeat(gap));
-    frame.render_widget(Paragraph::new(line).style(style), row);
+    // The row already has its style: the text adds none.
+    paint::text(buf, row, &line, Style::new());
 }
 
 fn header(frame: &mut Frame, area: Rect, theme: &Theme, left: &str, right: &str) {
@@ -233,34 +236,67 @@ fn centred(area: Rect, width: u16, height: u16) -> Rect {
     )
 }
 
-/// A laid-out line as styled spans; cells at or past `reveal` are not shown.
-fn styled(line: &wrap::Line, theme: &Theme, reveal: usize) -> Line<'static> {
+/// The style of each shown cell of a laid-out line (cells at or past `reveal` are not
+/// shown), for [`paint::chars`].
+fn cell_styles<'l>(
+    line: &'l wrap::Line,
+    theme: &Theme,
+    reveal: usize,
+) -> impl Iterator<Item = (char, Style)> + Clone + 'l {
     let base = match line.role {
         Role::Prose => theme.prose,
         Role::Heading => theme.heading,
         Role::Aside => theme.dim,
     };
+    let dialogue = base.patch(theme.dialogue);
+    let (emphasis, dialogue_emphasis) =
+        (base.patch(theme.emphasis), dialogue.patch(theme.emphasis));
+    let prose = line.role == Role::Prose;
+    line.cells
+        .iter()
+        .take_while(move |c| c.index < reveal)
+        .map(move |c| {
+            let style = match (c.dialogue && prose, c.emphasis) {
+                (false, false) => base,
+                (false, true) => emphasis,
+                (true, false) => dialogue,
+                (true, true) => dialogue_emphasis,
+            };
+            (c.ch, style)
+        })
+}
+
+/// A laid-out line as styled spans (for screens drawn through `Paragraph`).
+fn styled(line: &wrap::Line, theme: &Theme, reveal: usize) -> Line<'static> {
     let mut spans: Vec<Span> = Vec::new();
     let mut run = String::new();
-    let mut run_style = base;
-    for c in line.cells.iter().take_while(|c| c.index < reveal) {
-        let mut style = base;
-        if c.dialogue && line.role == Role::Prose {
-            style = style.patch(theme.dialogue);
-        }
-        if c.emphasis {
-            style = style.patch(theme.emphasis);
-        }
+    let mut run_style = Style::new();
+    for (ch, style) in cell_styles(line, theme, reveal) {
         if style != run_style && !run.is_empty() {
             spans.push(Span::styled(std::mem::take(&mut run), run_style));
         }
         run_style = style;
-        run.push(c.ch);
+        run.push(ch);
     }
     if !run.is_empty() {
         spans.push(Span::styled(run, run_style));
     }
     Line::from(spans)
+}
+
+/// Paints laid-out lines into `area`, one a row, from its top.
+fn paint_lines<'l>(
+    frame: &mut Frame,
+    area: Rect,
+    lines: impl Iterator<Item = &'l wrap::Line>,
+    theme: &Theme,
+    reveal: usize,
+) {
+    let buf = frame.buffer_mut();
+    for (y, line) in (area.y..area.bottom()).zip(lines) {
+        let row = Rect::new(area.x, y, area.width, 1);
+        paint::chars(buf, row, cell_styles(line, theme, reveal));
+    }
 }
 
 fn title(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
@@ -363,13 +399,13 @@ fn content_note(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         String::new()
     };
     header(frame, area, theme, &app.story.words.content_note, &more);
-    let shown: Vec<Line> = lines
-        .iter()
-        .skip(scroll)
-        .take(height)
-        .map(|l| styled(l, theme, usize::MAX))
-        .collect();
-    frame.render_widget(Paragraph::new(shown), col);
+    paint_lines(
+        frame,
+        col,
+        lines.iter().skip(scroll).take(height),
+        theme,
+        usize::MAX,
+    );
     let ctx = if scroll < max {
         Context::NoteUnread
     } else {
@@ -423,13 +459,13 @@ fn play(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let lines = game.lines(usize::from(layout.prose.width));
     let height = usize::from(layout.prose.height);
     let scroll = game.scroll.min(lines.len().saturating_sub(height));
-    let shown: Vec<Line> = lines
-        .iter()
-        .skip(scroll)
-        .take(height)
-        .map(|l| styled(l, theme, game.revealed))
-        .collect();
-    frame.render_widget(Paragraph::new(shown), layout.prose);
+    paint_lines(
+        frame,
+        layout.prose,
+        lines.iter().skip(scroll).take(height),
+        theme,
+        game.revealed,
+    );
 
     let more_above = scroll > 0;
     let more_below = scroll + height < lines.len();
@@ -454,7 +490,7 @@ fn play(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         "{}{marker}",
         "─".repeat(rule_w.saturating_sub(str_width(&marker)))
     );
-    frame.render_widget(Paragraph::new(Span::styled(rule, theme.dim)), layout.rule);
+    paint::text(frame.buffer_mut(), layout.rule, &rule, theme.dim);
 
     if !waiting {
         choices(app, game, frame, layout.choices, theme);
@@ -533,7 +569,7 @@ fn choices(app: &App, game: &Game, frame: &mut Frame, area: Rect, theme: &Theme)
         let hidden = rows.len() - win.offset - win.shown;
         lines.push(Line::styled(format!("  ▼ {hidden} more lines"), theme.dim));
     }
-    frame.render_widget(Paragraph::new(lines), area);
+    paint::lines(frame.buffer_mut(), area, &lines);
 }
 
 /// The chapter card: as wide as its text needs (within the screen), the place wrapped
@@ -627,7 +663,7 @@ fn journal(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         }
         lines
     };
-    frame.render_widget(Paragraph::new(lines), col);
+    paint::lines(frame.buffer_mut(), col, &lines);
     footer_for(app, frame, area, theme, Context::Journal);
 }
 

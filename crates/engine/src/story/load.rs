@@ -76,6 +76,18 @@ pub fn load_limited(files: &[SourceFile], limits: limits::Limits) -> Loaded {
     finish(cx)
 }
 
+/// [`load`] (`lints`) or [`load_unlinted`] in the classic order of the passes only:
+/// every file parsed before any scene compiles, as before chapters compiled as they
+/// were parsed. Both orders give the same result; tests compare them.
+#[doc(hidden)]
+#[must_use]
+pub fn load_classic(files: &[SourceFile], lints: bool) -> Loaded {
+    let mut cx = Ctx::new(files);
+    cx.lints = lints;
+    cx.stream = false;
+    finish(cx)
+}
+
 fn load_with(files: &[SourceFile], lints: bool) -> Loaded {
     let mut cx = Ctx::new(files);
     cx.lints = lints;

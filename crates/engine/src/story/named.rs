@@ -20,6 +20,19 @@ pub(crate) struct Named {
     pub conditions: HashMap<String, Expr>,
 }
 
+impl Named {
+    /// Whether every effect and condition here is in `other`, the same.
+    pub(crate) fn within(&self, other: &Named) -> bool {
+        self.effects
+            .iter()
+            .all(|(k, v)| other.effects.get(k) == Some(v))
+            && self
+                .conditions
+                .iter()
+                .all(|(k, v)| other.conditions.get(k) == Some(v))
+    }
+}
+
 /// A declaration as read: its file, its name, and its effect sources or condition.
 pub(crate) struct Decl<'r> {
     pub file: usize,

@@ -228,7 +228,8 @@ impl RawFile {
 }
 
 impl RawScene {
-    fn shrink(&mut self) {
+    /// As [`RawFile::shrink`], for one scene held apart from its file.
+    pub(crate) fn shrink(&mut self) {
         // Not the paragraphs' list: it is taken apart as the scene compiles, and a
         // scene's few paragraphs leave little room unused.
         self.on_enter.shrink_to_fit();

@@ -5,7 +5,8 @@
 //! [`Names`]. Every problem of a scene is reported: a broken label does not hide a
 //! broken condition beside it.
 
-use std::cell::RefCell;
+use std::borrow::Cow;
+use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
@@ -20,10 +21,13 @@ use super::context::{Ctx, SharedCondition, Site};
 use super::index::SceneIndex;
 use super::printable::{self, LookAlikes};
 
-/// The names an expression may use, built once the whole story has been read.
+/// The names an expression may use, built once the whole story has been read (or, for
+/// a compile that runs while files are still being read, the names known so far: see
+/// [`super::stream`], which relies on [`Names::missed`]).
 pub struct Names<'a> {
     vars: HashMap<String, Type>,
-    scenes: &'a SceneIndex,
+    /// Borrowed from the index pass; owned, and growing, while files stream in.
+    scenes: Cow<'a, SceneIndex>,
     /// Names declared in files that failed to parse: they resolve, unchecked.
     salvage: &'a super::context::Salvage,
     endings: HashSet<&'a str>,
@@ -47,6 +51,10 @@ pub struct Names<'a> {
     recent_lists: RefCell<Vec<(Vec<String>, Effects)>>,
     /// The conditions that compiled last, newest last.
     recent_conditions: RefCell<Vec<SharedCondition>>,
+    /// Some lookup found nothing (a scene, variable, ending, named effect or condition,
+    /// enumeration), or a hint was given: what was compiled may read differently once
+    /// more names are known.
+    missed: Cell<bool>,
 }
 
 /// How many errors get a "did you mean" hint.
@@ -56,7 +64,7 @@ impl<'a> Names<'a> {
     /// The names of the declared variables, scenes and endings.
     pub fn new(
         vars: impl IntoIterator<Item = (String, Type)>,
-        scenes: &'a SceneIndex,
+        scenes: Cow<'a, SceneIndex>,
         endings: impl IntoIterator<Item = &'a str>,
         salvage: &'a super::context::Salvage,
     ) -> Self {
@@ -78,7 +86,47 @@ impl<'a> Names<'a> {
             recent_labels: RefCell::default(),
             recent_lists: RefCell::default(),
             recent_conditions: RefCell::default(),
+            missed: Cell::new(false),
         }
+    }
+
+    /// Whether any lookup has found nothing since these names were made.
+    pub fn missed(&self) -> bool {
+        self.missed.get()
+    }
+
+    /// Forgets the lookups noted so far (those made while the names themselves were
+    /// being declared).
+    pub fn forget_missed(&self) {
+        self.missed.set(false);
+    }
+
+    /// Notes a lookup that found nothing; gives back `found`.
+    fn note<T>(&self, found: Option<T>) -> Option<T> {
+        if found.is_none() {
+            self.missed.set(true);
+        }
+        found
+    }
+
+    /// Adds a scene to the index while files stream in (the index is then owned).
+    pub fn add_scene(&mut self, id: String, at: (usize, usize)) {
+        self.scenes.to_mut().insert(id, at);
+    }
+
+    /// The scene index, taken out.
+    pub fn take_scenes(&mut self) -> SceneIndex {
+        std::mem::take(&mut self.scenes).into_owned()
+    }
+
+    /// Whether an ending of this id is declared.
+    fn has_ending(&self, id: &str) -> bool {
+        self.note(self.endings.contains(id).then_some(())).is_some()
+    }
+
+    /// The compiled named effect of this name, if one is declared.
+    fn named_effect(&self, name: &str) -> Option<&Vec<expr::Effect>> {
+        self.note(self.named.effects.get(name))
     }
 
     /// The shared list compiled from these effect sources, if one was: the last few
@@ -134,7 +182,7 @@ impl<'a> Names<'a> {
 
     /// Whether `name` is a declared variable.
     pub fn is_variable(&self, name: &str) -> bool {
-        self.vars.contains_key(name)
+        self.note(self.vars.get(name)).is_some()
     }
 
     /// The closest of `candidates` to `word`, while hints last.
@@ -151,6 +199,7 @@ impl<'a> Names<'a> {
 
     /// Uses up one hint; false when none are left.
     fn take_hint(&self) -> bool {
+        self.missed.set(true);
         let left = self.hints_left.get();
         if left == 0 {
             return false;
@@ -161,7 +210,14 @@ impl<'a> Names<'a> {
 
     /// Whether a scene id resolves (or may, in a file that failed to parse).
     pub fn has_scene(&self, id: &str) -> bool {
-        self.scenes.contains_key(id) || self.salvage.scenes.contains(id)
+        let found = self.scenes.contains_key(id) || self.salvage.scenes.contains(id);
+        self.note(found.then_some(())).is_some()
+    }
+
+    /// Whether a scene id is indexed already (no lookup noted: a question asked before
+    /// compiling, not by the compiler).
+    pub fn knows_scene(&self, id: &str) -> bool {
+        self.scenes.contains_key(id)
     }
 
     /// The ids of the scenes that did load, for suggestions.
@@ -180,7 +236,7 @@ impl Scope for Names<'_> {
             .insert(src.to_owned(), parsed.clone());
     }
     fn var_type(&self, name: &str) -> Option<Type> {
-        self.vars.get(name).copied()
+        self.note(self.vars.get(name).copied())
     }
     fn scene_exists(&self, id: &str) -> bool {
         self.has_scene(id)
@@ -198,11 +254,13 @@ impl Scope for Names<'_> {
             .collect()
     }
     fn named_condition(&self, name: &str) -> Option<Result<expr::Expr, String>> {
+        // Not noted: every name in a condition is asked for as both a named condition and
+        // a variable, and no name can end up both (a named condition may not be named
+        // like a variable), so a variable found settles it; one not found is noted there.
         self.named.conditions.get(name).cloned().map(Ok)
     }
     fn enum_values(&self, id: u32) -> Vec<&str> {
-        self.enums
-            .get(&id)
+        self.note(self.enums.get(&id))
             .map(|v| v.iter().map(String::as_str).collect())
             .unwrap_or_default()
     }
@@ -418,7 +476,7 @@ fn compile_effects(cx: &mut Ctx<'_>, base: &Site, list: &[String], names: &Names
             continue;
         }
         if let Some(name) = named::effect_name(src) {
-            if let Some(group) = names.named.effects.get(name) {
+            if let Some(group) = names.named_effect(name) {
                 out.extend(group.iter().cloned());
                 continue;
             }
@@ -791,7 +849,7 @@ pub(super) fn compile_scene(
         }
         Exit::Routes(out)
     } else if let Some(end) = &s.ending {
-        if !names.endings.contains(end.as_str()) {
+        if !names.has_ending(end.as_str()) {
             if names.salvage.endings.contains(end.as_str()) {
                 // Declared in a file that failed to parse.
             } else if cx.headless || cx.opaque {

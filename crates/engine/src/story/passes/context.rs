@@ -80,6 +80,9 @@ pub struct Ctx<'a> {
     /// unknown, so "never read" and look-alike choices cannot be judged.
     pub uses_unknown: bool,
     pub lints: bool,
+    /// Whether chapters may compile as they are parsed ([`super::stream`]); off only
+    /// to compare with the classic order.
+    pub stream: bool,
     pub limits: limits::Limits,
     /// Stories repeat their conditions and effects; each distinct text is parsed once.
     /// A condition is kept with its source, both shared by every place that wrote it.
@@ -105,6 +108,7 @@ impl<'a> Ctx<'a> {
             suppressed: 0,
             uses_unknown: false,
             lints: true,
+            stream: true,
             limits: limits::Limits::default(),
             cond_memo: HashMap::new(),
             effect_memo: HashMap::new(),

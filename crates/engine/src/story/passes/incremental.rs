@@ -83,7 +83,7 @@ impl Kept {
     ) -> Vec<Scene> {
         let mut names = Names::new(
             story.variables.iter().map(|v| (v.name.clone(), v.ty)),
-            &self.scene_map,
+            std::borrow::Cow::Borrowed(&self.scene_map),
             story.endings.iter().map(|e| e.id.as_str()),
             &self.salvage,
         );

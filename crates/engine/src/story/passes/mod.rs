@@ -13,6 +13,12 @@
 //!    too deep, over the whole story (extensions included).
 //! 8. [`lint`]: whole-story warnings (reachability, variable use, look-alike choices).
 //!
+//! Passes 2 to 5 usually run file by file instead ([`stream`]): the header first, then
+//! each chapter parsed, indexed and its scenes compiled before the next is parsed, so
+//! that one file's parse is held at a time. That order is taken only when it gives
+//! exactly what the list above gives (a scene that needs a name not yet read waits for
+//! the end; a missing name or a broken file sends the whole load back to the list).
+//!
 //! Every pass reports what it finds and hands on what did work, so one run finds every
 //! problem: a file that fails to parse leaves the others to be checked, and the lints
 //! run over whatever loaded, marked partial when files are missing.
@@ -29,6 +35,7 @@ mod named;
 mod parse;
 mod printable;
 mod read;
+mod stream;
 
 use std::collections::HashMap;
 
@@ -45,16 +52,43 @@ pub(crate) fn run(cx: &mut Ctx<'_>) -> Option<(Story, incremental::Kept)> {
     if let read::Read::Stop = read::read(cx) {
         return None;
     }
+    if let Some(stream::Done(done)) = stream::run(cx) {
+        return done;
+    }
     let mut parsed = parse::parse(cx);
     let bodies = take_scenes(&mut parsed);
     let decls = declare::declare(cx, &parsed);
     let scene_map = index::index(cx, &bodies)?;
     let salvage = std::mem::take(&mut cx.salvage);
+    let mut names = final_names(cx, &parsed, &decls, &scene_map, &salvage);
+    let chapters = chapters(&parsed);
+    let compiled_from = cx.diags.len();
+    let scenes = compile::compile_scenes(cx, with_bodies(&chapters, bodies), &names);
+    let (story, ranges) = after_compile(cx, &chapters, decls, scenes, &names, compiled_from);
+    let named = std::mem::take(&mut names.named);
+    drop(names);
+    let story = story?;
+    Some((
+        story,
+        incremental::Kept::new(parsed, scene_map, named, ranges),
+    ))
+}
+
+/// The names every scene compiles against, once every file is parsed, declared and
+/// indexed: the variables, scenes and endings, then the named effects and conditions
+/// (checked and compiled here, against the others).
+fn final_names<'a>(
+    cx: &mut Ctx<'_>,
+    parsed: &[(usize, RawFile)],
+    decls: &declare::Declarations<'a>,
+    scene_map: &'a index::SceneIndex,
+    salvage: &'a context::Salvage,
+) -> Names<'a> {
     let mut names = Names::new(
         decls.variables.iter().map(|v| (v.name.clone(), v.ty)),
-        &scene_map,
-        decls.endings.iter().map(|(_, e)| e.id.as_str()),
-        &salvage,
+        std::borrow::Cow::Borrowed(scene_map),
+        decls.endings.iter().map(|&(_, e)| e.id.as_str()),
+        salvage,
     );
     names.enums = decls
         .variables
@@ -64,14 +98,25 @@ pub(crate) fn run(cx: &mut Ctx<'_>) -> Option<(Story, incremental::Kept)> {
             _ => None,
         })
         .collect();
-    names.named = named::declare(cx, &parsed, &names);
-    let chapters = chapters(&parsed);
-    let compiled_from = cx.diags.len();
-    let mut scenes = compile::compile_scenes(cx, with_bodies(&chapters, bodies), &names);
+    names.named = named::declare(cx, parsed, &names);
+    names
+}
+
+/// The passes after the scenes are compiled: extensions, the story assembled, its
+/// names resolved, the whole-graph checks. Gives the story (with a header) and where
+/// the compile pass's and the graph checks' diagnostics stand in pass order.
+fn after_compile(
+    cx: &mut Ctx<'_>,
+    chapters: &[(usize, &RawChapter)],
+    decls: declare::Declarations<'_>,
+    mut scenes: Vec<Scene>,
+    names: &Names<'_>,
+    compiled_from: usize,
+) -> (Option<Story>, [std::ops::Range<usize>; 2]) {
     let compiled_to = cx.diags.len();
     let scene_index = index_of(&scenes);
-    extend::extend(cx, &chapters, &mut scenes, &scene_index, &names);
-    let mut story = assemble(cx, decls, scenes, scene_index, &names);
+    extend::extend(cx, chapters, &mut scenes, &scene_index, names);
+    let mut story = assemble(cx, decls, scenes, scene_index, names);
     let lints_from = cx.diags.len();
     if let Some(story) = &mut story {
         super::resolve::names(story);
@@ -79,16 +124,7 @@ pub(crate) fn run(cx: &mut Ctx<'_>) -> Option<(Story, incremental::Kept)> {
     }
     let lints_to = cx.diags.len();
     report_unchecked(cx);
-    let named = std::mem::take(&mut names.named);
-    drop(names);
-    let story = story?;
-    let kept = incremental::Kept::new(
-        parsed,
-        scene_map,
-        named,
-        [compiled_from..compiled_to, lints_from..lints_to],
-    );
-    Some((story, kept))
+    (story, [compiled_from..compiled_to, lints_from..lints_to])
 }
 
 /// The passes that judge the finished story as one graph (detours, then the lints if
