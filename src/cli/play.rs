@@ -44,32 +44,14 @@ pub fn play(
     args: &PlayArgs,
 ) -> Result<(), CliError> {
     let interactive = io::stdin().is_terminal() && io::stdout().is_terminal();
-    let plain_start = args.lang.is_none() && args.from.is_none() && args.set.is_empty();
+    let from_the_title = args.lang.is_none() && args.from.is_none() && args.set.is_empty();
     if story_dir.is_none()
         && !args.plain
         && interactive
-        && plain_start
+        && from_the_title
         && let Some(header) = header::embedded_header().and_then(header::header_story)
     {
-        // The built-in story, from its title screen: drawn from the header while the
-        // story compiles on another thread (see `tui::header`).
-        let loading = std::thread::spawn(|| load_story(None));
-        let mut failed = None;
-        let store = SaveStore::new(SaveStore::resolve_dir(saves));
-        let seed = args.seed.unwrap_or_else(clock_seed);
-        let joined = || match loading.join() {
-            Ok(Ok(story)) => Some(story),
-            Ok(Err(e)) => {
-                failed = Some(e);
-                None
-            }
-            Err(panic) => std::panic::resume_unwind(panic),
-        };
-        let result = play_tui(Some(&header), joined, None, &store, seed, args, None);
-        return match failed {
-            Some(e) => Err(e),
-            None => result,
-        };
+        return play_while_compiling(&header, saves, args);
     }
     let base = load_story(story_dir)?;
     // Checked here, before any terminal is set up, so a missing translation is a
@@ -103,6 +85,34 @@ pub fn play(
         Ok(Outcome::Stuck) => Err(CliError::Found),
         Ok(_) => Ok(()),
         Err(e) => CliError::output(&e),
+    }
+}
+
+/// The built-in story in the terminal, from its title screen, which is drawn from the
+/// story's `header` while the story compiles on another thread (see `tui::header`).
+/// Errors are those of [`play`]: a story that does not load is reported once the
+/// terminal is restored.
+fn play_while_compiling(
+    header: &Story,
+    saves: Option<&Path>,
+    args: &PlayArgs,
+) -> Result<(), CliError> {
+    let loading = std::thread::spawn(|| load_story(None));
+    let mut failed = None;
+    let compiled = || match loading.join() {
+        Ok(Ok(story)) => Some(story),
+        Ok(Err(e)) => {
+            failed = Some(e);
+            None
+        }
+        Err(panic) => std::panic::resume_unwind(panic),
+    };
+    let store = SaveStore::new(SaveStore::resolve_dir(saves));
+    let seed = args.seed.unwrap_or_else(clock_seed);
+    let result = play_tui(Some(header), compiled, None, &store, seed, args, None);
+    match failed {
+        Some(e) => Err(e),
+        None => result,
     }
 }
 

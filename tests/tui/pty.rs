@@ -101,6 +101,38 @@ fn new_game_three_choices_save_and_quit_in_a_real_terminal() {
     );
 }
 
+/// The built-in story (no `--story`): its first screen is drawn from the header while
+/// the story compiles on another thread (`tui::header`), and the game then plays the
+/// compiled story: keys typed as soon as the note shows are all handled, in order,
+/// and quitting restores the terminal.
+#[test]
+fn the_built_in_story_shows_its_note_from_the_header_then_plays() {
+    let saves = tempfile::tempdir().unwrap();
+    let mut g = Game::start(&["play", "--seed", "7"], saves.path());
+    g.wait_for("Intimacy is implied, never described.");
+    assert!(g.screen().contains("Content note"), "{}", g.screen());
+    // Dismiss the note, start a new game, pass the card: at once, while the story
+    // may still be compiling.
+    g.press("\r\rx");
+    g.wait_for("The Recital  ·  October 1964");
+    g.press("x");
+    g.wait_for("Let her tow you to the front row");
+    g.press("q");
+    g.wait_for("Leave the game?");
+    g.press("y");
+    let (status, screen) = g.wait_exit();
+    assert!(status.success(), "{status:?}");
+    assert!(!screen.alternate_screen(), "left the alternate screen");
+    assert!(!screen.hide_cursor(), "the cursor is visible again");
+    let store = SaveStore::new(saves.path().to_owned());
+    assert!(store.load_profile().settings.content_note_seen);
+    let auto = store.list().into_iter().find(|s| s.slot == "auto");
+    assert!(
+        auto.is_some_and(|a| a.problem.is_none()),
+        "autosaved on quit"
+    );
+}
+
 /// Issue 13 in the real binary: the pause menu, the backlog (re-reading an earlier
 /// scene from the journal) and read-text skipping across two runs of the game.
 #[test]
