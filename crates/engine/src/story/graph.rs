@@ -28,8 +28,6 @@ pub(crate) struct Step {
     pub detour: u32,
     /// A chance's alternative target (choices only).
     pub chance: u32,
-    /// The file it was written in (an extension's choice comes from another file).
-    pub file: u32,
     /// Whether it has a chance (whose target may not resolve).
     pub has_chance: bool,
     /// Whether its author wrote a condition (kept when it did not compile).

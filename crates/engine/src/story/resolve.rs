@@ -230,7 +230,6 @@ impl<'s> Resolver<'s> {
                             .chance
                             .as_ref()
                             .map_or(NONE, |ch| self.resolve(&ch.goto, next)),
-                        file: ix(c.origin.file),
                         has_chance: c.chance.is_some(),
                         guarded: c.when_source.is_some(),
                         disabled: c.disabled.is_some(),
@@ -243,7 +242,6 @@ impl<'s> Resolver<'s> {
                     goto: self.resolve(&r.goto, next),
                     detour: r.detour.as_deref().map_or(NONE, |d| self.resolve(d, next)),
                     chance: NONE,
-                    file: ix(s.origin.file),
                     has_chance: false,
                     guarded: r.when_source.is_some(),
                     disabled: false,

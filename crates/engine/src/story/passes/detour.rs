@@ -66,17 +66,20 @@ fn ways(s: &Scene) -> Vec<Way<'_>> {
 /// The graph described above, by scene position: `(to, is_detour, way's file)`, from
 /// the story's steps resolved once ([`Graph`]). A chance is a way of its own, taking
 /// its choice's detour too.
-fn graph(g: &Graph) -> Vec<Vec<(usize, bool, usize)>> {
+fn graph(story: &Story, g: &Graph) -> Vec<Vec<(usize, bool, usize)>> {
     (0..g.len())
         .map(|i| {
             let mut edges = Vec::new();
-            for step in g.steps(i) {
+            let s = &story.scenes[i];
+            for (k, step) in g.steps(i).iter().enumerate() {
+                // Step `k` is choice `k` (which may come from another file), or route `k`.
+                let file = s.choices().get(k).map_or(s.origin.file, |c| c.origin.file);
                 let mut way = |goto: u32| {
                     if goto != NONE {
-                        edges.push((goto as usize, false, step.file as usize));
+                        edges.push((goto as usize, false, file));
                     }
                     if step.detour != NONE {
-                        edges.push((step.detour as usize, true, step.file as usize));
+                        edges.push((step.detour as usize, true, file));
                     }
                 };
                 way(step.goto);
@@ -98,7 +101,7 @@ pub(super) fn used(story: &Story) -> bool {
 /// Reports every detour problem of `story` (`g`: its steps, resolved), which
 /// [`used`] detours.
 pub(super) fn check(cx: &mut Ctx<'_>, story: &Story, g: &Graph) {
-    let graph = graph(g);
+    let graph = graph(story, g);
     returns_outside_detours(cx, story, g.start, &graph);
     if !detours_that_reenter(cx, story, &graph) {
         too_deep(cx, story, &graph);
