@@ -98,11 +98,12 @@ fn load_with(files: &[SourceFile], lints: bool) -> Loaded {
 pub(crate) fn load_keeping(files: &[SourceFile], lints: bool) -> (Loaded, Option<KeptLoad>) {
     let mut cx = Ctx::new(files);
     cx.lints = lints;
-    finish_keeping(cx, true)
+    cx.keep = true;
+    finish_keeping(cx)
 }
 
 fn finish(cx: Ctx<'_>) -> Loaded {
-    finish_keeping(cx, false).0
+    finish_keeping(cx).0
 }
 
 /// What a clean load leaves for an incremental reload ([`super::incremental`]): the
@@ -112,12 +113,13 @@ pub(crate) struct KeptLoad {
     pub in_pass_order: Vec<Diagnostic>,
 }
 
-/// Finishes a load; with `keep`, also what an incremental reload needs (clean loads
-/// only).
-pub(crate) fn finish_keeping(mut cx: Ctx<'_>, keep: bool) -> (Loaded, Option<KeptLoad>) {
+/// Finishes a load; when `cx.keep`, also what an incremental reload needs (clean
+/// loads only).
+pub(crate) fn finish_keeping(mut cx: Ctx<'_>) -> (Loaded, Option<KeptLoad>) {
+    let keep = cx.keep;
     let files = cx.files;
     let (mut story, kept) = match passes::run(&mut cx) {
-        Some((story, kept)) => (Some(story), Some(kept)),
+        Some((story, kept)) => (Some(story), kept),
         None => (None, None),
     };
     let lints = cx.lints;

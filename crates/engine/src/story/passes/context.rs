@@ -83,6 +83,9 @@ pub struct Ctx<'a> {
     /// Whether chapters may compile as they are parsed ([`super::stream`]); off only
     /// to compare with the classic order.
     pub stream: bool,
+    /// Whether the load keeps what an incremental reload needs (else the parse and the
+    /// scene index are freed as soon as the story is assembled).
+    pub keep: bool,
     pub limits: limits::Limits,
     /// Stories repeat their conditions and effects; each distinct text is parsed once.
     /// A condition is kept with its source, both shared by every place that wrote it.
@@ -109,6 +112,7 @@ impl<'a> Ctx<'a> {
             uses_unknown: false,
             lints: true,
             stream: true,
+            keep: false,
             limits: limits::Limits::default(),
             cond_memo: HashMap::new(),
             effect_memo: HashMap::new(),

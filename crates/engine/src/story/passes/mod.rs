@@ -48,7 +48,7 @@ pub use context::Ctx;
 /// Runs the passes in order. Returns the story when a header was found (even with
 /// errors: the caller keeps it only without them), with what an incremental reload
 /// needs to recompile one file later without redoing the others (see [`incremental`]).
-pub(crate) fn run(cx: &mut Ctx<'_>) -> Option<(Story, incremental::Kept)> {
+pub(crate) fn run(cx: &mut Ctx<'_>) -> Option<(Story, Option<incremental::Kept>)> {
     if let read::Read::Stop = read::read(cx) {
         return None;
     }
@@ -64,14 +64,52 @@ pub(crate) fn run(cx: &mut Ctx<'_>) -> Option<(Story, incremental::Kept)> {
     let chapters = chapters(&parsed);
     let compiled_from = cx.diags.len();
     let scenes = compile::compile_scenes(cx, with_bodies(&chapters, bodies), &names);
-    let (story, ranges) = after_compile(cx, &chapters, decls, scenes, &names, compiled_from);
+    let (story, compiled_to) = after_compile(cx, &chapters, decls, scenes, &names);
     let named = std::mem::take(&mut names.named);
     drop(names);
-    let story = story?;
-    Some((
-        story,
-        incremental::Kept::new(parsed, scene_map, named, ranges),
-    ))
+    drop(chapters);
+    let compiled = compiled_from..compiled_to;
+    judge(cx, story, keeping(cx, parsed, scene_map, named), compiled)
+}
+
+/// The parse (scenes taken out), the scene index and the named effects: what
+/// [`incremental::Kept`] is made of.
+type ToKeep = (
+    Vec<(usize, RawFile)>,
+    index::SceneIndex,
+    super::named::Named,
+);
+
+/// What an incremental reload will need, when the load is asked to keep it; else
+/// nothing, and the parse and the scene index are freed before the whole-graph checks
+/// (at 100,000 scenes, about 10 MB that `check` no longer holds while it lints).
+fn keeping(
+    cx: &Ctx<'_>,
+    parsed: Vec<(usize, RawFile)>,
+    scene_map: index::SceneIndex,
+    named: super::named::Named,
+) -> Option<ToKeep> {
+    cx.keep.then_some((parsed, scene_map, named))
+}
+
+/// The whole-graph checks over the assembled story (with a header), then the note of
+/// what could not be checked; the story, with what an incremental reload keeps.
+fn judge(
+    cx: &mut Ctx<'_>,
+    mut story: Option<Story>,
+    kept: Option<ToKeep>,
+    compiled: std::ops::Range<usize>,
+) -> Option<(Story, Option<incremental::Kept>)> {
+    let lints_from = cx.diags.len();
+    if let Some(story) = &mut story {
+        graph_checks(cx, story);
+    }
+    let lints = lints_from..cx.diags.len();
+    report_unchecked(cx);
+    let kept = kept.map(|(parsed, scene_map, named)| {
+        incremental::Kept::new(parsed, scene_map, named, [compiled, lints])
+    });
+    Some((story?, kept))
 }
 
 /// The names every scene compiles against, once every file is parsed, declared and
@@ -103,28 +141,23 @@ fn final_names<'a>(
 }
 
 /// The passes after the scenes are compiled: extensions, the story assembled, its
-/// names resolved, the whole-graph checks. Gives the story (with a header) and where
-/// the compile pass's and the graph checks' diagnostics stand in pass order.
+/// names resolved. Gives the story (with a header) and where the compile pass's
+/// diagnostics end in pass order.
 fn after_compile(
     cx: &mut Ctx<'_>,
     chapters: &[(usize, &RawChapter)],
     decls: declare::Declarations<'_>,
     mut scenes: Vec<Scene>,
     names: &Names<'_>,
-    compiled_from: usize,
-) -> (Option<Story>, [std::ops::Range<usize>; 2]) {
+) -> (Option<Story>, usize) {
     let compiled_to = cx.diags.len();
     let scene_index = index_of(&scenes);
     extend::extend(cx, chapters, &mut scenes, &scene_index, names);
     let mut story = assemble(cx, decls, scenes, scene_index, names);
-    let lints_from = cx.diags.len();
     if let Some(story) = &mut story {
         super::resolve::names(story);
-        graph_checks(cx, story);
     }
-    let lints_to = cx.diags.len();
-    report_unchecked(cx);
-    (story, [compiled_from..compiled_to, lints_from..lints_to])
+    (story, compiled_to)
 }
 
 /// The passes that judge the finished story as one graph (detours, then the lints if

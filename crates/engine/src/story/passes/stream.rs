@@ -24,6 +24,13 @@
 //!
 //! Diagnostics of the scenes compiled early are put back in scene order, so pass order
 //! is the classic one.
+//!
+//! Giving up costs the files parsed until then, parsed again: at most one more parse of
+//! the story, and usually far less, as the first missing name tends to come early. What
+//! counts as missing is conservative: a name asked for as a variable and not found is
+//! one even when it is an enumeration's bare value or a named condition, so stories
+//! using those load in the classic order (as fast as before, without the memory this
+//! saves).
 
 use std::borrow::Cow;
 use std::collections::HashSet;
@@ -43,7 +50,7 @@ type Declared = (Vec<(String, Type, Vec<String>)>, Vec<String>);
 
 /// What [`super::run`] gives: the story (when there is a header) and what an
 /// incremental reload keeps.
-pub(super) struct Done(pub Option<(Story, incremental::Kept)>);
+pub(super) struct Done(pub Option<(Story, Option<incremental::Kept>)>);
 
 /// The classic passes' result, or `None` when they must run instead (see the module's
 /// header). Run after the read pass.
@@ -231,13 +238,17 @@ fn attempt(cx: &mut Ctx<'_>) -> Option<Done> {
     #[allow(clippy::filter_map_identity)]
     let mut scenes: Vec<Scene> = slots.into_iter().filter_map(|s| s).collect();
     scenes.shrink_to_fit();
-    let (story, ranges) = super::after_compile(cx, &chapters, decls, scenes, &names, compiled_from);
+    let (story, compiled_to) = super::after_compile(cx, &chapters, decls, scenes, &names);
     let named = std::mem::take(&mut names.named);
     drop(names);
-    Some(Done(story.map(|story| {
-        let kept = incremental::Kept::new(parsed, scene_map, named, ranges);
-        (story, kept)
-    })))
+    drop(chapters);
+    let kept = super::keeping(cx, parsed, scene_map, named);
+    Some(Done(super::judge(
+        cx,
+        story,
+        kept,
+        compiled_from..compiled_to,
+    )))
 }
 
 /// One file parsed, or `None` when it has a syntax error (which the classic parse pass
