@@ -29,7 +29,7 @@ use clap::Parser;
 pub use args::{Cli, Command, ExploreArgs, GraphArgs, GraphFormat, PlayArgs, ReplayArgs};
 pub use check::summary;
 pub use error::CliError;
-pub use story::load_story;
+pub use story::{load_reloader, load_story};
 
 /// Runs the CLI with the process's arguments.
 #[must_use]

@@ -5,12 +5,12 @@
 use std::io::{self, IsTerminal};
 use std::path::Path;
 
-use super::{CliError, PlayArgs, load_story};
+use super::{CliError, PlayArgs, load_reloader, load_story};
 use crate::engine::{self, GameState};
 use crate::plain::{Outcome, PlainPlayer};
 use crate::save::SaveStore;
 use crate::story::Story;
-use crate::tui::header;
+use crate::tui::{Begin, header};
 
 fn clock_seed() -> u64 {
     std::time::SystemTime::now()
@@ -44,48 +44,41 @@ pub fn play(
     args: &PlayArgs,
 ) -> Result<(), CliError> {
     let interactive = io::stdin().is_terminal() && io::stdout().is_terminal();
-    let plain_start = args.lang.is_none() && args.from.is_none() && args.set.is_empty();
+    let from_the_title = args.lang.is_none() && args.from.is_none() && args.set.is_empty();
     if story_dir.is_none()
         && !args.plain
         && interactive
-        && plain_start
+        && from_the_title
         && let Some(header) = header::embedded_header().and_then(header::header_story)
     {
-        // The built-in story, from its title screen: drawn from the header while the
-        // story compiles on another thread (see `tui::header`).
-        let loading = std::thread::spawn(|| load_story(None));
-        let mut failed = None;
-        let store = SaveStore::new(SaveStore::resolve_dir(saves));
-        let seed = args.seed.unwrap_or_else(clock_seed);
-        let joined = || match loading.join() {
-            Ok(Ok(story)) => Some(story),
-            Ok(Err(e)) => {
-                failed = Some(e);
-                None
-            }
-            Err(panic) => std::panic::resume_unwind(panic),
-        };
-        let result = play_tui(Some(&header), joined, None, &store, seed, args, None);
-        return match failed {
-            Some(e) => Err(e),
-            None => result,
-        };
+        return play_while_compiling(&header, saves, args);
     }
-    let base = load_story(story_dir)?;
+    let terminal_game = !args.plain && interactive;
+    // A story folder played in the terminal is loaded into the reloader that the
+    // author's edits patch, so that the first file saved is recompiled alone.
+    let begin = match story_dir {
+        Some(dir) if terminal_game => Begin::Reloadable(load_reloader(dir)?),
+        _ => Begin::Compiled(load_story(story_dir)?),
+    };
+    let Some(base) = begin.story() else {
+        return Err(CliError::CannotRun(
+            "butterfly: the story did not load".into(),
+        ));
+    };
     // Checked here, before any terminal is set up, so a missing translation is a
     // plain error message. Untranslated, the story is borrowed, not copied.
     let translated = match &args.lang {
-        Some(lang) => Some(super::l10n::translated(&base, story_dir, lang)?.0),
+        Some(lang) => Some(super::l10n::translated(base, story_dir, lang)?.0),
         None => None,
     };
-    let story = translated.as_ref().unwrap_or(&base);
+    let story = translated.as_ref().unwrap_or(base);
     let seed = args.seed.unwrap_or_else(clock_seed);
     let store = SaveStore::new(SaveStore::resolve_dir(saves));
     let start = opening(story, seed, args)?;
-    if !args.plain && interactive {
+    if terminal_game {
         // The terminal game translates the story itself: its language setting can
         // switch it while it runs.
-        return play_tui(None, || Some(base), story_dir, &store, seed, args, start);
+        return play_tui(None, || Some(begin), story_dir, &store, seed, args, start);
     }
     let player = match start {
         // A game begun in the middle is an author's test: it must not take the
@@ -106,6 +99,34 @@ pub fn play(
     }
 }
 
+/// The built-in story in the terminal, from its title screen, which is drawn from the
+/// story's `header` while the story compiles on another thread (see `tui::header`).
+/// Errors are those of [`play`]: a story that does not load is reported once the
+/// terminal is restored.
+fn play_while_compiling(
+    header: &Story,
+    saves: Option<&Path>,
+    args: &PlayArgs,
+) -> Result<(), CliError> {
+    let loading = std::thread::spawn(|| load_story(None));
+    let mut failed = None;
+    let compiled = || match loading.join() {
+        Ok(Ok(story)) => Some(Begin::Compiled(story)),
+        Ok(Err(e)) => {
+            failed = Some(e);
+            None
+        }
+        Err(panic) => std::panic::resume_unwind(panic),
+    };
+    let store = SaveStore::new(SaveStore::resolve_dir(saves));
+    let seed = args.seed.unwrap_or_else(clock_seed);
+    let result = play_tui(Some(header), compiled, None, &store, seed, args, None);
+    match failed {
+        Some(e) => Err(e),
+        None => result,
+    }
+}
+
 /// The terminal game, given the untranslated story (`story`, waited for after a
 /// first frame drawn from `header`, if given): it plays it in `--lang`, else in
 /// the language of the player's settings. With `--story DIR` it reloads the story on
@@ -113,7 +134,7 @@ pub fn play(
 /// throwaway directory, never over the player's autosave or profile.
 fn play_tui(
     header: Option<&Story>,
-    story: impl FnOnce() -> Option<Story>,
+    story: impl FnOnce() -> Option<Begin>,
     story_dir: Option<&Path>,
     store: &SaveStore,
     seed: u64,

@@ -3,7 +3,9 @@
 //!
 //! The game does not keep a copy of the story: each run of the event loop borrows the
 //! [`Reloader`]'s, which an edit patches in place (only the edited files recompiled) —
-//! copying a large story took longer than recompiling one file of it. After a watch
+//! copying a large story took longer than recompiling one file of it. A story folder
+//! is loaded into its reloader from the start ([`Begin::Reloadable`]), so the first
+//! file the author saves is recompiled alone too, like every later one. After a watch
 //! reported which files changed, only those are read from disk; F5, a new or removed
 //! file, or a path the watch names oddly read the whole directory again. An edit that
 //! breaks the story leaves the reloader's last good story to play
@@ -21,13 +23,43 @@ use crate::story::{Reload, Reloader, Story};
 
 use super::Msg;
 
+/// The story a terminal game begins with.
+// Made once per game and moved once, into the game's `Source`: boxing either variant
+// would only add an allocation.
+#[allow(clippy::large_enum_variant)]
+pub enum Begin {
+    /// Compiled once, with nothing kept for a reload (the built-in story).
+    Compiled(Story),
+    /// A story folder's (`play --story DIR`), inside the reloader that the author's
+    /// edits patch: the first edit recompiles only the saved file, as later ones do.
+    Reloadable(Reloader),
+}
+
+impl From<Story> for Begin {
+    fn from(story: Story) -> Self {
+        Self::Compiled(story)
+    }
+}
+
+impl Begin {
+    /// The story to begin with (`None` only for a reloader whose story did not load).
+    #[must_use]
+    pub fn story(&self) -> Option<&Story> {
+        match self {
+            Self::Compiled(story) => Some(story),
+            Self::Reloadable(reloader) => reloader.story(),
+        }
+    }
+}
+
 /// Where the untranslated story comes from: the one the game began with, until the
-/// first reload, then the reloader's.
+/// first reload, then the reloader's (from the start, for a story folder).
 pub(super) struct Source {
     /// The story loaded at start; emptied once the reloader has one to play, or a
     /// copy kept when the newest story cannot carry the game (see [`Source::story`]).
     first: Story,
-    /// Made at the first reload and kept: later ones recompile only the edited files.
+    /// Made at start for a story folder, else at the first reload, and kept: reloads
+    /// recompile only the edited files.
     reloader: Option<Reloader>,
     /// Play `first`, not the reloader's story: the edited story loaded but cannot
     /// start the game as it began (`play --from` a scene since removed).
@@ -44,10 +76,14 @@ pub(super) struct Reread {
 }
 
 impl Source {
-    pub fn new(story: Story) -> Self {
+    pub fn new(begin: Begin) -> Self {
+        let (first, reloader) = match begin {
+            Begin::Compiled(story) => (story, None),
+            Begin::Reloadable(reloader) => (Story::default(), Some(reloader)),
+        };
         Self {
-            first: story,
-            reloader: None,
+            first,
+            reloader,
             pinned: false,
         }
     }
@@ -290,7 +326,7 @@ mod tests {
     fn reloading_keeps_the_game_reports_errors_and_divergence() {
         let (_tmp, dir, story, state) = fixture();
         let opening = Opening::default();
-        let mut source = Source::new(story.clone());
+        let mut source = Source::new(story.clone().into());
         // F5 with the game one choice in: the whole folder, the game carried over.
         let reload = |source: &mut Source| {
             reloaded(
@@ -397,7 +433,7 @@ mod tests {
         let all = crate::source::read_dir(&dir).unwrap().len();
         assert!(all > 2, "the fixture has several files");
         let opening = Opening::default();
-        let mut source = Source::new(story);
+        let mut source = Source::new(story.into());
         // The first reload makes the reloader: the whole folder.
         let (_, reread) = reloaded(&mut source, Some(&dir), &[], &opening, None, Duration::ZERO);
         assert_eq!(reread.files_read, all);
@@ -453,6 +489,39 @@ mod tests {
         assert_eq!(reread.files_read, all + 1);
     }
 
+    /// A story folder begun in its reloader (`play --story DIR`): the very first edit
+    /// the author saves is read and recompiled alone, and gives what a full load gives.
+    #[test]
+    fn a_folder_begun_in_its_reloader_rereads_only_the_first_saved_file() {
+        let (_tmp, dir, _, state) = fixture();
+        let reloader = Reloader::new(crate::source::read_dir(&dir).unwrap(), false);
+        let mut source = Source::new(Begin::Reloadable(reloader));
+        assert_eq!(Some(source.story()), full_load(&dir).as_ref());
+        let gate = dir.join("chapters/a_gate.ron");
+        rain_on_the_gate(&gate);
+        let (msgs, reread) = reloaded(
+            &mut source,
+            Some(&dir),
+            std::slice::from_ref(&gate),
+            &Opening::default(),
+            Some(Box::new(state)),
+            Duration::ZERO,
+        );
+        assert_eq!(
+            reread,
+            Reread {
+                files_read: 1,
+                how: Some(Reload::Incremental)
+            }
+        );
+        assert_eq!(note(&msgs), "Story reloaded; your game still fits it.");
+        assert!(
+            format!("{:?}", source.story().scene("gate").unwrap().text)
+                .contains("Rain on the gate.")
+        );
+        assert_eq!(Some(source.story()), full_load(&dir).as_ref());
+    }
+
     /// A game begun in a scene (`play --from grass`) that the edited story no longer
     /// has: the old story plays on (from a copy taken for such games only), and the
     /// next edit that brings the scene back is played.
@@ -464,7 +533,7 @@ mod tests {
             overrides: Vec::new(),
         };
         let state = crate::engine::begin(&story, 5, &opening).unwrap();
-        let mut source = Source::new(story.clone());
+        let mut source = Source::new(story.clone().into());
         let gate = dir.join("chapters/a_gate.ron");
         let text = std::fs::read_to_string(&gate).unwrap();
         let renamed = text
@@ -508,7 +577,7 @@ mod tests {
         let link = tmp.path().join("link");
         std::os::unix::fs::symlink(&dir, &link).unwrap();
         let opening = Opening::default();
-        let mut source = Source::new(story);
+        let mut source = Source::new(story.into());
         let _ = reloaded(
             &mut source,
             Some(&link),

@@ -56,6 +56,7 @@ use crate::session::Recording;
 use crate::session::reload::Opening;
 use crate::story::Story;
 use crate::tools::watch::{self, StoryWatch};
+pub use live::Begin;
 use live::{Language, Source};
 
 /// Mouse reporting for the wheel only: button events in SGR encoding. crossterm's
@@ -326,7 +327,7 @@ pub fn run_live(
     live: Option<&Live>,
     start: Option<GameState>,
 ) -> io::Result<()> {
-    run_live_loading(None, || Some(story), store, seed, live, start)
+    run_live_loading(None, || Some(story.into()), store, seed, live, start)
 }
 
 /// [`run_live`] for a story still being compiled (on another thread): the first
@@ -339,7 +340,7 @@ pub fn run_live(
 /// When the terminal cannot be set up or read; the terminal is restored first.
 pub fn run_live_loading(
     header: Option<&Story>,
-    story: impl FnOnce() -> Option<Story>,
+    story: impl FnOnce() -> Option<Begin>,
     store: &SaveStore,
     seed: u64,
     live: Option<&Live>,
@@ -367,11 +368,11 @@ pub fn run_live_loading(
     if let Some(header) = header.filter(|_| language.current.is_none()) {
         first_frame(&mut session, header, &profile, seed, store)?;
     }
-    let Some(story) = story() else {
+    let Some(begin) = story().filter(|b| b.story().is_some()) else {
         return Ok(());
     };
     // The game borrows the story for each run of the loop: a reload patches it in place.
-    let mut source = Source::new(story);
+    let mut source = Source::new(begin);
     let mut pending: Vec<Msg> = start
         .map(|state| Msg::Resume {
             note: if scratch {

@@ -101,6 +101,38 @@ fn new_game_three_choices_save_and_quit_in_a_real_terminal() {
     );
 }
 
+/// The built-in story (no `--story`): its first screen is drawn from the header while
+/// the story compiles on another thread (`tui::header`), and the game then plays the
+/// compiled story: keys typed as soon as the note shows are all handled, in order,
+/// and quitting restores the terminal.
+#[test]
+fn the_built_in_story_shows_its_note_from_the_header_then_plays() {
+    let saves = tempfile::tempdir().unwrap();
+    let mut g = Game::start(&["play", "--seed", "7"], saves.path());
+    g.wait_for("Intimacy is implied, never described.");
+    assert!(g.screen().contains("Content note"), "{}", g.screen());
+    // Dismiss the note, start a new game, pass the card: at once, while the story
+    // may still be compiling.
+    g.press("\r\rx");
+    g.wait_for("The Recital  ·  October 1964");
+    g.press("x");
+    g.wait_for("Let her tow you to the front row");
+    g.press("q");
+    g.wait_for("Leave the game?");
+    g.press("y");
+    let (status, screen) = g.wait_exit();
+    assert!(status.success(), "{status:?}");
+    assert!(!screen.alternate_screen(), "left the alternate screen");
+    assert!(!screen.hide_cursor(), "the cursor is visible again");
+    let store = SaveStore::new(saves.path().to_owned());
+    assert!(store.load_profile().settings.content_note_seen);
+    let auto = store.list().into_iter().find(|s| s.slot == "auto");
+    assert!(
+        auto.is_some_and(|a| a.problem.is_none()),
+        "autosaved on quit"
+    );
+}
+
 /// Issue 13 in the real binary: the pause menu, the backlog (re-reading an earlier
 /// scene from the journal) and read-text skipping across two runs of the game.
 #[test]
@@ -310,6 +342,46 @@ fn the_variables_panel_opens_and_closes_in_a_real_terminal() {
     assert_eq!(row("has_key"), "has_key false unchanged");
     t.press("v");
     t.wait_for("Search the grass");
+    t.press("q");
+    t.wait_for("Leave the game?");
+    t.press("y");
+    assert!(t.wait_exit().0.success());
+}
+
+/// `play --story DIR` in a real terminal, the author saving a chapter mid-game: the
+/// story folder is loaded into the reloader from the start, so the first edit reloads
+/// (one file recompiled, `tui::live`'s tests count it), the game goes on where it was,
+/// and the new text is what the scene shows.
+#[test]
+fn an_edit_saved_mid_game_reloads_the_story_folder_in_place() {
+    let saves = tempfile::tempdir().unwrap();
+    let story = tempfile::tempdir().unwrap();
+    crate::common::copy_dir(
+        &crate::common::root().join("tests/fixtures/full"),
+        story.path(),
+    );
+    let dir = story.path().to_str().unwrap();
+    let mut t = Game::start(&["--story", dir, "play", "--seed", "7"], saves.path());
+    t.wait_for("A note shown before play.");
+    t.press("\r");
+    t.wait_for("New game");
+    t.press("\r");
+    t.wait_for("press any key");
+    t.press("x");
+    t.wait_for("You stand at a");
+    t.press("x");
+    t.wait_for("Search the grass");
+
+    let gate = story.path().join("chapters/a_gate.ron");
+    let text = std::fs::read_to_string(&gate)
+        .unwrap()
+        .replace("{{braces}} stay *literal*.", "Rain on the gate.");
+    std::fs::write(&gate, text).unwrap();
+    t.wait_for("Story reloaded; your game still fits it.");
+    t.press("x");
+    t.wait_for("Rain on the gate.");
+    t.wait_for("Search the grass");
+
     t.press("q");
     t.wait_for("Leave the game?");
     t.press("y");
