@@ -2,7 +2,9 @@
 //! docs/performance.md): `valgrind --tool=callgrind target/release/examples/load_phase
 //! DIR PHASE`, PHASE one of `read` (reading the files only), `floor` (`ron` parsing
 //! into the raw types), `load` (a full load without lints, as the game does), `check`
-//! (with every lint), `reload` (a load, then one edited paragraph reloaded). Subtract
+//! (with every lint), `classic` (`load` in the classic order of passes, every file
+//! parsed before any scene compiles: the file-by-file order's baseline), `reload` (a
+//! load, then one edited paragraph reloaded). Subtract
 //! `read` from the others; unlike wall-clock time on a shared machine, instruction
 //! counts repeat exactly.
 
@@ -14,7 +16,7 @@ use butterfly::story::{self, Reloader, raw::RawFile};
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let [dir, phase] = args.as_slice() else {
-        eprintln!("usage: load_phase DIR read|floor|load|check|reload");
+        eprintln!("usage: load_phase DIR read|floor|load|check|classic|reload");
         return ExitCode::from(2);
     };
     let files = match butterfly::source::read_dir(std::path::Path::new(dir)) {
@@ -35,6 +37,9 @@ fn main() -> ExitCode {
         }
         "load" => {
             std::mem::forget(black_box(story::load_unlinted(&files)));
+        }
+        "classic" => {
+            std::mem::forget(black_box(story::load_classic(&files, false)));
         }
         "check" => {
             std::mem::forget(black_box(story::load(&files)));

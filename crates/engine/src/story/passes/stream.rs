@@ -101,9 +101,18 @@ fn attempt(cx: &mut Ctx<'_>) -> Option<Done> {
         }
         _ => None,
     };
+    // The file after the header, parsed now: when it declares names of its own (as
+    // every chapter of the shipped story does), nothing will compile early, and the
+    // header's names are not worked out twice.
+    let next = order.next();
+    let mut pending = match next {
+        Some(i) => Some(parse(cx, i)?),
+        None => None,
+    };
+    let next_declares = matches!(&pending, Some(RawFile::Chapter(c)) if declares(c));
     let header_slice = header.as_slice();
     // The names scenes compile against while files stream in: the header's alone.
-    let early = header.as_ref().map(|_| {
+    let early = header.as_ref().filter(|_| !next_declares).map(|_| {
         let mark = cx.diags.len();
         let decls = declare::declare(cx, header_slice);
         let declared = (
@@ -154,10 +163,13 @@ fn attempt(cx: &mut Ctx<'_>) -> Option<Done> {
     // Diagnostics of scenes compiled early, by scene.
     let mut early_diags: Vec<(usize, Vec<Diagnostic>)> = Vec::new();
     let mut seq = 0usize;
-    // Whether any scene was compiled against the header's names alone.
+    // Whether any scene compiled against the header's names alone.
     let mut compiled_early = false;
-    for i in order {
-        let mut file = parse(cx, i)?;
+    for i in next.into_iter().chain(order) {
+        let mut file = match pending.take() {
+            Some(file) => file,
+            None => parse(cx, i)?,
+        };
         let body = match &mut file {
             RawFile::Chapter(c) => std::mem::take(&mut c.scenes),
             RawFile::Story(_) => {
@@ -217,11 +229,6 @@ fn attempt(cx: &mut Ctx<'_>) -> Option<Done> {
     let decls = declare::declare(cx, &parsed);
     let salvage = std::mem::take(&mut cx.salvage);
     let mut names = final_names(cx, &parsed, &decls, &scene_map, &salvage);
-    // Only a scene compiled early can have read a name that the whole story declares
-    // otherwise. Without one (a header whose named effects use a chapter's variables,
-    // as the shipped story's do, compiles nothing early), every scene is compiled below
-    // against the whole story's names, as the classic order does, and giving up here
-    // would only parse every file a second time.
     if compiled_early && !same_names(&declared, &early_named, &decls, &names) {
         return None;
     }
