@@ -63,7 +63,11 @@ median() {
 }
 calc() { awk "BEGIN { printf \"$1\", $2 }"; }
 # "a ÷ b" as a ratio, or "–" when either is missing.
-ratio() { if [ -n "$1" ] && [ -n "$2" ]; then calc "%.2f×" "$1 / $2"; else echo "–"; fi; }
+# (Three decimals below 0.1, so that a small ratio does not print as 0.00×.)
+ratio() {
+    if [ -z "$1" ] || [ -z "$2" ]; then echo "–"; return; fi
+    awk -v a="$1" -v b="$2" 'BEGIN { r = a / b; if (r < 0.1) printf "%.3f×", r; else printf "%.2f×", r }'
+}
 # A time in ns, with a unit that suits it.
 time_of() {
     if [ -z "$1" ]; then echo "–"; return; fi
