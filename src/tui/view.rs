@@ -393,10 +393,13 @@ fn content_note(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let height = usize::from(col.height);
     let max = lines.len().saturating_sub(height);
     let scroll = app.note_scroll.min(max);
-    let more = if scroll < max {
-        format!("▼ {} more lines", max - scroll)
-    } else {
-        String::new()
+    // Scrolled, the note says so, as the other scrolled panels do: a reader who paged
+    // on must see that the lines above are still there.
+    let more = match (scroll > 0, scroll < max) {
+        (true, true) => format!("▲ ▼ {} more lines", max - scroll),
+        (false, true) => format!("▼ {} more lines", max - scroll),
+        (true, false) => "▲ more above".to_owned(),
+        (false, false) => String::new(),
     };
     header(frame, area, theme, &app.story.words.content_note, &more);
     paint_lines(

@@ -143,8 +143,30 @@ fn issue_13_2_the_content_note_is_shown_whole_before_it_can_be_dismissed() {
         assert_eq!(kinds(&cmds), "");
         pages += 1;
         assert!(pages < 20);
+        // Paged on, the header marks the lines above as well as those below.
+        let header = render(&app, 40, 12)
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        assert!(
+            header.contains('▲'),
+            "no marker for the lines above: {header}"
+        );
+        if pages == 1 {
+            insta::assert_snapshot!("content_note_40x12_paged_once", render(&app, 40, 12));
+        }
     }
     assert!(pages > 0, "at 40×12 the note needs more than one page");
+    let header = render(&app, 40, 12)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        header.contains("▲ more above") && !header.contains('▼'),
+        "{header}"
+    );
     assert!(render(&app, 40, 12).contains("continue"));
     assert_eq!(kinds(&update(&mut app, Msg::Confirm)), "profile");
     assert_eq!(*app.screen(), Screen::Title);
