@@ -322,6 +322,44 @@ mod tests {
         crate::story::load_unlinted(&crate::source::read_dir(dir).unwrap()).story
     }
 
+    /// The author saves the gate's paragraph edit mid-game and the watch names that
+    /// file: it is read and recompiled alone, the game goes on in the new text, and the
+    /// story is what a full load of the folder gives.
+    fn save_the_gate_mid_game(source: &mut Source, dir: &Path, state: &GameState) {
+        let gate = dir.join("chapters/a_gate.ron");
+        rain_on_the_gate(&gate);
+        let (msgs, reread) = reloaded(
+            source,
+            Some(dir),
+            std::slice::from_ref(&gate),
+            &Opening::default(),
+            Some(Box::new(state.clone())),
+            Duration::ZERO,
+        );
+        assert_eq!(
+            reread,
+            Reread {
+                files_read: 1,
+                how: Some(Reload::Incremental)
+            }
+        );
+        assert_eq!(note(&msgs), "Story reloaded; your game still fits it.");
+        match &msgs[0] {
+            Msg::Resume { state, .. } => {
+                // The game goes on in the new story, whose gate has the new text.
+                assert!(source.story().scene(&state.scene).is_some());
+                let gate = source.story().scene("gate").unwrap();
+                assert!(format!("{:?}", gate.text).contains("Rain on the gate."));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            Some(source.story()),
+            full_load(dir).as_ref(),
+            "the same story as a full load"
+        );
+    }
+
     #[test]
     fn reloading_keeps_the_game_reports_errors_and_divergence() {
         let (_tmp, dir, story, state) = fixture();
@@ -438,38 +476,7 @@ mod tests {
         let (_, reread) = reloaded(&mut source, Some(&dir), &[], &opening, None, Duration::ZERO);
         assert_eq!(reread.files_read, all);
 
-        let gate = dir.join("chapters/a_gate.ron");
-        rain_on_the_gate(&gate);
-        let (msgs, reread) = reloaded(
-            &mut source,
-            Some(&dir),
-            std::slice::from_ref(&gate),
-            &opening,
-            Some(Box::new(state.clone())),
-            Duration::ZERO,
-        );
-        assert_eq!(
-            reread,
-            Reread {
-                files_read: 1,
-                how: Some(Reload::Incremental)
-            }
-        );
-        assert_eq!(note(&msgs), "Story reloaded; your game still fits it.");
-        match &msgs[0] {
-            Msg::Resume { state, .. } => {
-                // The game goes on in the new story, whose gate has the new text.
-                assert!(source.story().scene(&state.scene).is_some());
-                let gate = source.story().scene("gate").unwrap();
-                assert!(format!("{:?}", gate.text).contains("Rain on the gate."));
-            }
-            other => panic!("{other:?}"),
-        }
-        assert_eq!(
-            Some(source.story()),
-            full_load(&dir).as_ref(),
-            "the same story as a full load"
-        );
+        save_the_gate_mid_game(&mut source, &dir, &state);
 
         // A new file is not read alone: the folder is.
         let extra = dir.join("chapters/z_extra.ron");
@@ -497,29 +504,7 @@ mod tests {
         let reloader = Reloader::new(crate::source::read_dir(&dir).unwrap(), false);
         let mut source = Source::new(Begin::Reloadable(reloader));
         assert_eq!(Some(source.story()), full_load(&dir).as_ref());
-        let gate = dir.join("chapters/a_gate.ron");
-        rain_on_the_gate(&gate);
-        let (msgs, reread) = reloaded(
-            &mut source,
-            Some(&dir),
-            std::slice::from_ref(&gate),
-            &Opening::default(),
-            Some(Box::new(state)),
-            Duration::ZERO,
-        );
-        assert_eq!(
-            reread,
-            Reread {
-                files_read: 1,
-                how: Some(Reload::Incremental)
-            }
-        );
-        assert_eq!(note(&msgs), "Story reloaded; your game still fits it.");
-        assert!(
-            format!("{:?}", source.story().scene("gate").unwrap().text)
-                .contains("Rain on the gate.")
-        );
-        assert_eq!(Some(source.story()), full_load(&dir).as_ref());
+        save_the_gate_mid_game(&mut source, &dir, &state);
     }
 
     /// A game begun in a scene (`play --from grass`) that the edited story no longer

@@ -133,11 +133,17 @@ pub fn lines(buf: &mut Buffer, area: Rect, lines: &[Line]) {
 }
 
 /// The slow path, for rows with characters [`plain_char`] does not vouch for: the same
-/// characters, grouped into runs of one style, through `Paragraph`.
+/// characters through `Paragraph`.
 fn through_paragraph<I>(buf: &mut Buffer, row: Rect, chars: I)
 where
     I: Iterator<Item = (char, Style)>,
 {
+    Paragraph::new(line_of(chars)).render(row, buf);
+}
+
+/// Styled characters as a line of spans, one span for each run of one style (what
+/// `Paragraph` draws).
+pub fn line_of(chars: impl Iterator<Item = (char, Style)>) -> Line<'static> {
     let mut spans: Vec<Span> = Vec::new();
     let mut run = String::new();
     let mut run_style = Style::new();
@@ -151,7 +157,7 @@ where
     if !run.is_empty() {
         spans.push(Span::styled(run, run_style));
     }
-    Paragraph::new(Line::from(spans)).render(row, buf);
+    Line::from(spans)
 }
 
 #[cfg(test)]

@@ -268,20 +268,7 @@ fn cell_styles<'l>(
 
 /// A laid-out line as styled spans (for screens drawn through `Paragraph`).
 fn styled(line: &wrap::Line, theme: &Theme, reveal: usize) -> Line<'static> {
-    let mut spans: Vec<Span> = Vec::new();
-    let mut run = String::new();
-    let mut run_style = Style::new();
-    for (ch, style) in cell_styles(line, theme, reveal) {
-        if style != run_style && !run.is_empty() {
-            spans.push(Span::styled(std::mem::take(&mut run), run_style));
-        }
-        run_style = style;
-        run.push(ch);
-    }
-    if !run.is_empty() {
-        spans.push(Span::styled(run, run_style));
-    }
-    Line::from(spans)
+    paint::line_of(cell_styles(line, theme, reveal))
 }
 
 /// Paints laid-out lines into `area`, one a row, from its top.

@@ -136,6 +136,14 @@ fn issue_13_2_the_content_note_is_shown_whole_before_it_can_be_dismissed() {
     update(&mut app, Msg::Resize(40, 12));
     insta::assert_snapshot!("content_note_40x12", render(&app, 40, 12));
     let last_words = "The last words of the note.";
+    // The screen's first row: the note's header, with its markers.
+    let header_line = |app: &App| {
+        render(app, 40, 12)
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_owned()
+    };
     let mut pages = 0;
     while !render(&app, 40, 12).contains(last_words) {
         assert_eq!(*app.screen(), Screen::ContentNote, "dismissed unread");
@@ -144,11 +152,7 @@ fn issue_13_2_the_content_note_is_shown_whole_before_it_can_be_dismissed() {
         pages += 1;
         assert!(pages < 20);
         // Paged on, the header marks the lines above as well as those below.
-        let header = render(&app, 40, 12)
-            .lines()
-            .next()
-            .unwrap_or_default()
-            .to_owned();
+        let header = header_line(&app);
         assert!(
             header.contains('▲'),
             "no marker for the lines above: {header}"
@@ -158,11 +162,7 @@ fn issue_13_2_the_content_note_is_shown_whole_before_it_can_be_dismissed() {
         }
     }
     assert!(pages > 0, "at 40×12 the note needs more than one page");
-    let header = render(&app, 40, 12)
-        .lines()
-        .next()
-        .unwrap_or_default()
-        .to_owned();
+    let header = header_line(&app);
     assert!(
         header.contains("▲ more above") && !header.contains('▼'),
         "{header}"

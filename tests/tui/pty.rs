@@ -6,6 +6,19 @@ use butterfly::save::SaveStore;
 
 use crate::common::pty::Game;
 
+/// From the fixture's content note on screen: on to the title, a new game, past the
+/// chapter card and the typewriter (any key completes it), to the gate's first choice.
+fn new_game_from_the_note(t: &mut Game) {
+    t.press("\r");
+    t.wait_for("New game");
+    t.press("\r");
+    t.wait_for("press any key");
+    t.press("x");
+    t.wait_for("You stand at a");
+    t.press("x");
+    t.wait_for("Search the grass");
+}
+
 #[test]
 fn new_game_three_choices_save_and_quit_in_a_real_terminal() {
     let saves = tempfile::tempdir().unwrap();
@@ -17,15 +30,7 @@ fn new_game_three_choices_save_and_quit_in_a_real_terminal() {
         t.parser.lock().unwrap().screen().alternate_screen(),
         "the game draws on the alternate screen"
     );
-    t.press("\r");
-    t.wait_for("New game");
-    t.press("\r");
-    // The chapter card, then the typewriter (any key completes it).
-    t.wait_for("press any key");
-    t.press("x");
-    t.wait_for("You stand at a");
-    t.press("x");
-    t.wait_for("Search the grass");
+    new_game_from_the_note(&mut t);
     // Choice 1: search the grass.
     t.press("1");
     t.wait_for("The grass is wet");
@@ -363,14 +368,7 @@ fn an_edit_saved_mid_game_reloads_the_story_folder_in_place() {
     let dir = story.path().to_str().unwrap();
     let mut t = Game::start(&["--story", dir, "play", "--seed", "7"], saves.path());
     t.wait_for("A note shown before play.");
-    t.press("\r");
-    t.wait_for("New game");
-    t.press("\r");
-    t.wait_for("press any key");
-    t.press("x");
-    t.wait_for("You stand at a");
-    t.press("x");
-    t.wait_for("Search the grass");
+    new_game_from_the_note(&mut t);
 
     let gate = story.path().join("chapters/a_gate.ron");
     let text = std::fs::read_to_string(&gate)
