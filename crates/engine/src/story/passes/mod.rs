@@ -33,6 +33,7 @@ mod index;
 pub mod lint;
 mod named;
 mod parse;
+mod prefetch;
 mod printable;
 mod read;
 pub mod sources;
