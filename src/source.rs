@@ -63,6 +63,15 @@ pub enum SourceError {
 /// # Errors
 /// When the directory is missing or unreadable.
 pub fn read_dir(dir: &Path) -> Result<Vec<SourceFile>, SourceError> {
+    Ok(read_dir_located(dir)?.into_iter().map(|(f, _)| f).collect())
+}
+
+/// [`read_dir`], with each file's path on disk: what `check` needs to read a file
+/// again ([`read_again`]) once the loader has let its text go.
+///
+/// # Errors
+/// As [`read_dir`].
+pub fn read_dir_located(dir: &Path) -> Result<Vec<(SourceFile, PathBuf)>, SourceError> {
     if !dir.exists() {
         return Err(SourceError::Missing(dir.to_owned()));
     }
@@ -102,12 +111,22 @@ pub fn read_dir(dir: &Path) -> Result<Vec<SourceFile>, SourceError> {
             .map(|c| c.as_os_str().to_string_lossy())
             .collect::<Vec<_>>()
             .join("/");
-        files.push(SourceFile {
-            path: display_path(dir, &path),
-            bytes,
-        });
+        files.push((
+            SourceFile {
+                path: display_path(dir, &path),
+                bytes,
+            },
+            p,
+        ));
     }
     Ok(files)
+}
+
+/// A file [`read_dir_located`] read, read again the same way (a regular file, within
+/// the same bound), or `None` when it no longer can be.
+#[must_use]
+pub fn read_again(path: &Path) -> Option<Vec<u8>> {
+    read_bounded(open_regular(path).ok()?).ok()
 }
 
 /// Reads again the files `paths` under `dir` that a watch reported changed, each as

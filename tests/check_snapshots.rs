@@ -162,9 +162,42 @@ fn every_limit_renders_as_pinned() {
     }
 }
 
+/// E0007: `check` lets each file's text go once parsed and reads a file again for a
+/// diagnostic that points into it; here the file changed in between (a variable no
+/// longer read by the story's only chapter, then the file rewritten), drawn as `check`
+/// draws it, with the texts the loader gives back.
+fn changed_file_output() -> String {
+    let files = story_with(&[(
+        "two.ron",
+        "Chapter(title: \"Two\", variables: [Flag(name: \"unread\")], scenes: [])",
+    )]);
+    let (loaded, texts) = story::load_owned(files, |path| {
+        (path == "two.ron").then(|| b"Chapter(title: \"Two, rewritten\", scenes: [])".to_vec())
+    });
+    let source = |path: &str| {
+        texts
+            .iter()
+            .find(|f| f.path == path)
+            .and_then(|f| std::str::from_utf8(&f.bytes).ok())
+    };
+    loaded
+        .diagnostics
+        .iter()
+        .map(|d| butterfly::report::render(d, &source, false))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn a_file_changed_while_checked_renders_as_pinned() {
+    let output = changed_file_output();
+    assert!(output.contains("[E0007]"), "{output}");
+    insta::assert_snapshot!("changed_E0007", output);
+}
+
 #[test]
 fn every_code_the_checker_can_emit_has_a_snapshot() {
-    let mut shown = String::new();
+    let mut shown = changed_file_output();
     for name in fixtures() {
         shown.push_str(&check_output(&name));
     }

@@ -3,7 +3,8 @@
 //! Whatever a story holds, both give the same story, diagnostics (same places, same
 //! order) and counts: the shipped story, every fixture (the broken ones included), and
 //! the synthetic story bent into each case where the early compile must hold a scene
-//! back or give up. (Random edits of the synthetic story: `tests/incremental.rs`.)
+//! back or give up; and so does `check`'s load of files it hands over, which lets each
+//! file's text go once parsed (`tests/owned_load.rs`). (Random edits of the synthetic story: `tests/incremental.rs`.)
 
 mod common;
 
@@ -32,7 +33,22 @@ fn agree(what: &str, files: &[SourceFile]) -> story::Loaded {
             "{what} (lints: {lints}): the stories differ"
         );
     }
-    story::load(files)
+    let linted = story::load(files);
+    // And as `check` loads (each file's text let go once parsed, read again for a
+    // diagnostic, or by the classic order when the early compile gives up).
+    let (owned, _) = story::load_owned(files.to_vec(), |path| {
+        files
+            .iter()
+            .find(|f| f.path == path)
+            .map(|f| f.bytes.clone())
+    });
+    assert_eq!(owned.diagnostics, linted.diagnostics, "{what} (owned)");
+    assert_eq!(owned.stats, linted.stats, "{what} (owned)");
+    assert!(
+        owned.story == linted.story,
+        "{what} (owned): the stories differ"
+    );
+    linted
 }
 
 /// The synthetic story with `edit` applied to the text of file `file`.

@@ -20,22 +20,46 @@ pub struct SourceFile {
 /// Rust versions and platforms, so saves can compare it later). Eight bytes per step:
 /// hashing 100 MB must not cost a noticeable part of loading it.
 pub(crate) fn content_hash(files: &[SourceFile]) -> u64 {
+    let mut h = Hash::new();
+    for f in files {
+        h.eat(f.path.as_bytes());
+        h.eat(&f.bytes);
+    }
+    h.finish()
+}
+
+/// The same hash over one run of bytes: the loader's check that a file it let go and
+/// reads again is the file it parsed.
+pub(crate) fn bytes_hash(bytes: &[u8]) -> u64 {
+    let mut h = Hash::new();
+    h.eat(bytes);
+    h.finish()
+}
+
+/// The hash's state.
+struct Hash(u64);
+
+impl Hash {
     const K: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut eat = |bytes: &[u8]| {
+
+    fn new() -> Self {
+        Self(0xcbf2_9ce4_8422_2325)
+    }
+
+    fn eat(&mut self, bytes: &[u8]) {
+        let mut h = self.0;
         let mut chunks = bytes.chunks_exact(8);
         for c in &mut chunks {
             let w = u64::from_le_bytes(c.try_into().expect("chunks of 8"));
-            h = (h ^ w).wrapping_mul(K).rotate_left(29);
+            h = (h ^ w).wrapping_mul(Self::K).rotate_left(29);
         }
         for &b in chunks.remainder() {
-            h = (h ^ u64::from(b)).wrapping_mul(K).rotate_left(29);
+            h = (h ^ u64::from(b)).wrapping_mul(Self::K).rotate_left(29);
         }
-        h = (h ^ bytes.len() as u64).wrapping_mul(K);
-    };
-    for f in files {
-        eat(f.path.as_bytes());
-        eat(&f.bytes);
+        self.0 = (h ^ bytes.len() as u64).wrapping_mul(Self::K);
     }
-    h ^ (h >> 32)
+
+    fn finish(&self) -> u64 {
+        self.0 ^ (self.0 >> 32)
+    }
 }

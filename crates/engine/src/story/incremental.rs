@@ -215,7 +215,7 @@ impl Reloader {
             {
                 return false;
             }
-            cx.texts[file] = Some(text);
+            cx.sources.lend(file, text);
             let body = std::mem::take(&mut new.scenes);
             let from = cx.diags.len();
             let scenes = clean.kept.kept.recompile(&mut cx, story, file, &new, body);
@@ -281,8 +281,9 @@ impl Reloader {
         if !cx.diags.is_empty() {
             cx = Ctx::new(&self.files);
             cx.lints = self.lints;
-            for (i, f) in self.files.iter().enumerate() {
-                cx.texts[i] = std::str::from_utf8(&f.bytes).ok();
+            for i in 0..self.files.len() {
+                // A file that is not text has no place for a finding.
+                let _ = cx.sources.make_text(i);
             }
             super::passes::graph_checks(&mut cx, story);
         }

@@ -88,6 +88,29 @@ pub fn load_classic(files: &[SourceFile], lints: bool) -> Loaded {
     finish(cx)
 }
 
+/// [`load`] of files handed over, as `checker` does: each file's text is let go once
+/// parsed, so a large story's source is not held beside the story compiled from it. A
+/// diagnostic pointing into a released file reads it again with `reread` (by its
+/// path, as in `files`), and a file that then differs from what was parsed is reported
+/// (E0007) instead of quoted. Also returns the text of every file still held: those
+/// the diagnostics point into, for the report to quote.
+#[must_use]
+pub fn load_owned<'r>(
+    mut files: Vec<SourceFile>,
+    reread: impl FnMut(&str) -> Option<Vec<u8>> + 'r,
+) -> (Loaded, Vec<SourceFile>) {
+    let hash = super::files::content_hash(&files);
+    let given: Vec<Vec<u8>> = files
+        .iter_mut()
+        .map(|f| std::mem::take(&mut f.bytes))
+        .collect();
+    let mut sources = passes::sources::Sources::owned(&files, given, Box::new(reread));
+    sources.content_hash = Some(hash);
+    let cx = Ctx::over(sources);
+    let (loaded, _, sources) = finish_all(cx);
+    (loaded, sources.into_texts())
+}
+
 fn load_with(files: &[SourceFile], lints: bool) -> Loaded {
     let mut cx = Ctx::new(files);
     cx.lints = lints;
@@ -115,7 +138,13 @@ pub(crate) struct KeptLoad {
 
 /// Finishes a load; when `cx.keep`, also what an incremental reload needs (clean
 /// loads only).
-pub(crate) fn finish_keeping(mut cx: Ctx<'_>) -> (Loaded, Option<KeptLoad>) {
+pub(crate) fn finish_keeping(cx: Ctx<'_>) -> (Loaded, Option<KeptLoad>) {
+    let (loaded, kept, _) = finish_all(cx);
+    (loaded, kept)
+}
+
+/// [`finish_keeping`], giving back the files' text too.
+fn finish_all(mut cx: Ctx<'_>) -> (Loaded, Option<KeptLoad>, passes::sources::Sources<'_>) {
     let keep = cx.keep;
     let files = cx.files;
     let (mut story, kept) = match passes::run(&mut cx) {
@@ -123,6 +152,15 @@ pub(crate) fn finish_keeping(mut cx: Ctx<'_>) -> (Loaded, Option<KeptLoad>) {
         None => (None, None),
     };
     let lints = cx.lints;
+    for file in cx.sources.changed() {
+        let d = Diagnostic::error(
+            "E0007",
+            "file changed while the story was being checked: its problems cannot be placed",
+        )
+        .with_hint("check the story again once it is saved")
+        .at(&files[file].path, None, 0, 0);
+        cx.diags.push(d);
+    }
     let mut diagnostics = cx.diags;
     // Sanitise once, here: nothing downstream neutralises story text again.
     if let Some(s) = &mut story {
@@ -146,7 +184,7 @@ pub(crate) fn finish_keeping(mut cx: Ctx<'_>) -> (Loaded, Option<KeptLoad>) {
         file_count: files.len(),
         stats,
     };
-    (loaded, kept)
+    (loaded, kept, cx.sources)
 }
 
 /// The summary's counts of what compiled.

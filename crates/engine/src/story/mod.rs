@@ -31,7 +31,7 @@ pub use passes::lint;
 
 pub use diag::{Diagnostic, Label, Severity};
 pub use incremental::{Reload, Reloader};
-pub use load::{Loaded, SourceFile, load, load_classic, load_limited, load_unlinted};
+pub use load::{Loaded, SourceFile, load, load_classic, load_limited, load_owned, load_unlinted};
 pub use model::{
     Chance, Choice, Condition, Ending, Exit, RETURN, Route, Scene, SharedStr, Story, Variable,
 };

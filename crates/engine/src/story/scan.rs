@@ -247,7 +247,7 @@ pub struct Opener {
 /// story with a hundred thousand problems is still reported in time linear in its size.
 #[derive(Debug)]
 pub struct Locator<'a> {
-    src: &'a str,
+    src: Src<'a>,
     tokens: Vec<StrTok>,
     line_starts: Vec<usize>,
     /// Token indices by decoded content, in file order.
@@ -263,6 +263,24 @@ pub struct Locator<'a> {
     char_marks: Vec<(usize, usize)>,
 }
 
+/// A [`Locator`]'s text: borrowed from the caller, or shared with a loader that owns
+/// the file's text and may let it go (`check` drops each file's text once parsed, and
+/// reads it again only when a diagnostic points into it).
+#[derive(Debug)]
+enum Src<'a> {
+    Borrowed(&'a str),
+    Shared(std::rc::Rc<String>),
+}
+
+impl Src<'_> {
+    fn as_str(&self) -> &str {
+        match self {
+            Src::Borrowed(s) => s,
+            Src::Shared(s) => s,
+        }
+    }
+}
+
 /// Spacing of [`Locator`]'s character-count marks.
 const CHAR_MARK_BYTES: usize = 1024;
 
@@ -270,6 +288,17 @@ impl<'a> Locator<'a> {
     /// Scans `src` once for string literals and struct openings (skipping comments).
     #[must_use]
     pub fn new(src: &'a str) -> Self {
+        Self::index(Src::Borrowed(src))
+    }
+
+    /// [`Locator::new`] over a text the locator shares with its owner.
+    #[must_use]
+    pub fn shared(src: std::rc::Rc<String>) -> Self {
+        Self::index(Src::Shared(src))
+    }
+
+    fn index(held: Src<'a>) -> Self {
+        let src = held.as_str();
         let mut line_starts = vec![0];
         line_starts.extend(src.match_indices('\n').map(|(i, _)| i + 1));
         let mut tokens = Vec::new();
@@ -325,7 +354,7 @@ impl<'a> Locator<'a> {
             }
         }
         Self {
-            src,
+            src: held,
             tokens,
             line_starts,
             by_content,
@@ -376,7 +405,7 @@ impl<'a> Locator<'a> {
     /// 1-based line and character column of a byte offset.
     #[must_use]
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let offset = offset.min(self.src.len());
+        let offset = offset.min(self.src.as_str().len());
         let line = self.line_starts.partition_point(|&s| s <= offset);
         let start = self.line_starts[line - 1];
         let col = self
@@ -390,21 +419,26 @@ impl<'a> Locator<'a> {
     fn chars_before(&self, offset: usize) -> usize {
         let k = self.char_marks.partition_point(|&(b, _)| b <= offset) - 1;
         let (mark, count) = self.char_marks[k];
-        count + self.src.get(mark..offset).map_or(0, |s| s.chars().count())
+        count
+            + self
+                .src
+                .as_str()
+                .get(mark..offset)
+                .map_or(0, |s| s.chars().count())
     }
 
     /// A window of the line holding byte `offset` around it, and the caret's column in
     /// the window (see [`quote_around`]).
     #[must_use]
     pub fn quote(&self, offset: usize) -> (String, usize) {
-        let offset = offset.min(self.src.len());
+        let offset = offset.min(self.src.as_str().len());
         let line = self.line_starts.partition_point(|&s| s <= offset);
         let start = self.line_starts[line - 1];
         let end = self
             .line_starts
             .get(line)
-            .map_or(self.src.len(), |&next| next - 1);
-        let text = &self.src[start..end];
+            .map_or(self.src.as_str().len(), |&next| next - 1);
+        let text = &self.src.as_str()[start..end];
         let text = text.strip_suffix('\r').unwrap_or(text);
         quote_around(text, offset - start)
     }
@@ -434,11 +468,11 @@ impl<'a> Locator<'a> {
     #[must_use]
     pub fn field_value(&self, after: usize, key: &str) -> Option<usize> {
         let mut prev: [Option<Token>; 2] = [None, None];
-        for t in Scanner::new(&self.src[after..]) {
+        for t in Scanner::new(&self.src.as_str()[after..]) {
             if let [Some(k), Some(colon)] = prev
                 && k.kind == Kind::Word
-                && &self.src[after + k.start..after + k.end] == key
-                && &self.src[after + colon.start..after + colon.end] == ":"
+                && &self.src.as_str()[after + k.start..after + k.end] == key
+                && &self.src.as_str()[after + colon.start..after + colon.end] == ":"
             {
                 return Some(after + t.start);
             }
@@ -457,7 +491,7 @@ impl<'a> Locator<'a> {
         {
             return t.end;
         }
-        let rest = self.src.get(at..).unwrap_or("");
+        let rest = self.src.as_str().get(at..).unwrap_or("");
         let word = rest
             .char_indices()
             .find(|&(_, c)| !(c.is_alphanumeric() || c == '_'))
@@ -472,7 +506,7 @@ impl<'a> Locator<'a> {
     /// The byte offset of character `char_offset` of a literal's decoded content.
     #[must_use]
     pub fn offset_in(&self, tok: &StrTok, char_offset: usize) -> usize {
-        let raw = &self.src[tok.start..tok.end];
+        let raw = &self.src.as_str()[tok.start..tok.end];
         // Skip the opening quote (and the `r#"` of raw strings).
         let open = raw.find('"').map_or(1, |i| i + 1);
         let mut decoded = 0;
@@ -506,7 +540,7 @@ impl<'a> Locator<'a> {
     /// The source text.
     #[must_use]
     pub fn source(&self) -> &str {
-        self.src
+        self.src.as_str()
     }
 }
 

@@ -4,7 +4,6 @@
 //! the position is worked out only then, by the file's [`Locator`], so a clean story
 //! never scans its text for positions.
 
-use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
 
 use super::super::diag::{Diagnostic, Label};
@@ -12,6 +11,7 @@ use super::super::expr::{self, Effect, ExprError, Type};
 use super::super::files::{SourceFile, limits};
 use super::super::scan::Locator;
 pub use super::super::site::Site;
+use super::sources::Sources;
 
 /// Names declared in files that failed to parse, read off their text by the scanner.
 ///
@@ -58,9 +58,9 @@ impl Salvage {
 #[allow(clippy::struct_excessive_bools)] // independent facts the passes note for later ones
 pub struct Ctx<'a> {
     pub files: &'a [SourceFile],
-    /// Each file's text once it is known to be UTF-8 (the read pass fills this).
-    pub texts: Vec<Option<&'a str>>,
-    locators: Vec<OnceCell<Locator<'a>>>,
+    /// Each file's text once it is known to be UTF-8 (the read pass makes it so), and
+    /// its locator.
+    pub sources: Sources<'a>,
     pub diags: Vec<Diagnostic>,
     /// Files that could not be read or parsed: what they hold is not in the story, so
     /// reachability is computed over the rest and marked partial.
@@ -99,10 +99,14 @@ pub type SharedCondition = (std::sync::Arc<str>, std::sync::Arc<expr::Expr>);
 
 impl<'a> Ctx<'a> {
     pub fn new(files: &'a [SourceFile]) -> Self {
+        Self::over(Sources::borrowed(files))
+    }
+
+    /// Over files the loader owns (see [`Sources::owned`]).
+    pub fn over(sources: Sources<'a>) -> Self {
         Self {
-            files,
-            texts: vec![None; files.len()],
-            locators: (0..files.len()).map(|_| OnceCell::new()).collect(),
+            files: sources.files,
+            sources,
             diags: Vec::new(),
             unloaded: 0,
             opaque: false,
@@ -124,8 +128,7 @@ impl<'a> Ctx<'a> {
     }
 
     pub fn locator(&self, file: usize) -> Option<&Locator<'a>> {
-        let text = self.texts[file]?;
-        Some(self.locators[file].get_or_init(|| Locator::new(text)))
+        self.sources.locator(file)
     }
 
     /// Places `d` at `site` and records it.

@@ -35,6 +35,7 @@ mod named;
 mod parse;
 mod printable;
 mod read;
+pub mod sources;
 mod stream;
 
 use std::collections::HashMap;
@@ -252,7 +253,7 @@ fn assemble(
         endings,
         scenes,
         files: cx.files.iter().map(|f| f.path.clone()).collect(),
-        content_hash: super::files::content_hash(cx.files),
+        content_hash: cx.sources.content_hash(),
         scene_index,
         var_index: decls.var_index,
         layout: std::sync::Arc::default(),

@@ -15,11 +15,22 @@ use super::context::Ctx;
 pub fn parse(cx: &mut Ctx<'_>) -> Vec<(usize, RawFile)> {
     let mut out = Vec::new();
     for i in 0..cx.files.len() {
-        let Some(text) = cx.texts[i] else { continue };
+        let Some(text) = cx.sources.text(i) else {
+            if cx.sources.has_text(i) {
+                // Let go by an early compile that gave up, then changed before it could
+                // be read again (reported as E0007): what it declares is unknowable.
+                cx.unloaded += 1;
+                cx.opaque = true;
+            }
+            continue;
+        };
         match raw::ron_options().from_str::<RawFile>(text) {
             Ok(mut file) => {
                 file.shrink();
                 out.push((i, file));
+                // The parse holds what the passes need: a file the loader owns is let
+                // go (and read again only if a diagnostic points into it).
+                cx.sources.release(i);
             }
             Err(e) => {
                 let d = ron_diagnostic(&e, text);

@@ -11,13 +11,13 @@ use super::context::Ctx;
 
 /// What the read pass decided.
 pub enum Read {
-    /// Go on: `cx.texts` holds every readable file.
+    /// Go on: `cx.sources` holds every readable file as text.
     Go,
     /// Stop: the story as a whole is out of bounds, or has no files.
     Stop,
 }
 
-/// Checks the number of files, then reads each one into `cx.texts`.
+/// Checks the number of files, then makes each one text in `cx.sources`.
 pub fn read(cx: &mut Ctx<'_>) -> Read {
     if cx.files.len() > cx.limits.files {
         // Point at the first file past the limit: that is where the author looks.
@@ -44,8 +44,10 @@ pub fn read(cx: &mut Ctx<'_>) -> Read {
         return Read::Stop;
     }
     let mut total = 0usize;
-    for (i, f) in cx.files.iter().enumerate() {
-        total = total.saturating_add(f.bytes.len());
+    for i in 0..cx.files.len() {
+        let path = &cx.files[i].path;
+        let len = cx.sources.bytes(i).len();
+        total = total.saturating_add(len);
         if total > cx.limits.total_bytes {
             cx.diags.push(
                 Diagnostic::error(
@@ -56,12 +58,12 @@ pub fn read(cx: &mut Ctx<'_>) -> Read {
                     ),
                 )
                 .with_hint("this is the first file past the limit; no further files were read")
-                .at(&f.path, None, 1, 1),
+                .at(path, None, 1, 1),
             );
             // Files were left unread: anything said about the rest would be noise.
             return Read::Stop;
         }
-        if f.bytes.len() > cx.limits.file_bytes {
+        if len > cx.limits.file_bytes {
             cx.diags.push(
                 // Only the limit is named: the reader stops one byte past it,
                 // so the true size is not known.
@@ -73,42 +75,40 @@ pub fn read(cx: &mut Ctx<'_>) -> Read {
                     ),
                 )
                 .with_hint("split it into several chapter files")
-                .at(&f.path, None, 1, 1),
+                .at(path, None, 1, 1),
             );
             // Too large to scan for the names it declares.
             cx.unloaded += 1;
             cx.opaque = true;
             continue;
         }
-        let text = match std::str::from_utf8(&f.bytes) {
-            Ok(t) => t,
-            Err(e) => {
-                let good = &f.bytes[..e.valid_up_to()];
-                let line = good.split(|&b| b == b'\n').count();
-                let line_start = good.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
-                let col = String::from_utf8_lossy(&good[line_start..]).chars().count() + 1;
-                // Quote the line, the bad bytes shown as U+FFFD.
-                let lossy = String::from_utf8_lossy(&f.bytes[line_start..]);
-                let quoted = lossy.lines().next().unwrap_or("");
-                let d = Diagnostic::error("E0004", "file is not valid UTF-8")
-                    .with_hint("save the file as UTF-8 text")
-                    .at(&f.path, None, line, col)
-                    .quoting(quoted, col);
-                cx.diags.push(d);
-                cx.unloaded += 1;
-                cx.salvage.read(&String::from_utf8_lossy(&f.bytes));
-                continue;
-            }
-        };
-        cx.texts[i] = Some(text);
+        if let Err(e) = cx.sources.make_text(i) {
+            let bytes = cx.sources.bytes(i);
+            let good = &bytes[..e.valid_up_to()];
+            let line = good.split(|&b| b == b'\n').count();
+            let line_start = good.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+            let col = String::from_utf8_lossy(&good[line_start..]).chars().count() + 1;
+            // Quote the line, the bad bytes shown as U+FFFD.
+            let lossy = String::from_utf8_lossy(&bytes[line_start..]);
+            let quoted = lossy.lines().next().unwrap_or("");
+            let d = Diagnostic::error("E0004", "file is not valid UTF-8")
+                .with_hint("save the file as UTF-8 text")
+                .at(path, None, line, col)
+                .quoting(quoted, col);
+            let whole = String::from_utf8_lossy(bytes).into_owned();
+            cx.diags.push(d);
+            cx.unloaded += 1;
+            cx.salvage.read(&whole);
+            continue;
+        }
+        let text = cx.sources.text(i).unwrap_or_default();
         if scan::is_blank(text) {
-            cx.diags.push(
-                Diagnostic::error("E0005", "file is empty")
-                    .with_hint("a story file holds `Story(...)` or `Chapter(...)`; delete the file if it is not needed")
-                    .at(&f.path, Some(text), 1, 1),
-            );
+            let d = Diagnostic::error("E0005", "file is empty")
+                .with_hint("a story file holds `Story(...)` or `Chapter(...)`; delete the file if it is not needed")
+                .at(path, Some(text), 1, 1);
+            cx.diags.push(d);
             // Known to be blank: nothing to parse.
-            cx.texts[i] = None;
+            cx.sources.forget(i);
         }
     }
     Read::Go

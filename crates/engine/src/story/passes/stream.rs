@@ -84,15 +84,15 @@ struct Held {
 fn attempt(cx: &mut Ctx<'_>) -> Option<Done> {
     // Headers first, then the rest in file order (so scenes are met in file order).
     let mut order: Vec<usize> = (0..cx.files.len())
-        .filter(|&i| cx.texts[i].is_some())
+        .filter(|&i| cx.sources.has_text(i))
         .collect();
-    order.sort_by_key(|&i| !cx.texts[i].is_some_and(opens_with_header));
+    order.sort_by_key(|&i| !cx.sources.text(i).is_some_and(opens_with_header));
     let mut order = order.into_iter().peekable();
 
     let no_salvage = Salvage::default();
     // The header, parsed first when it can be told from its first word.
     let header = match order.peek() {
-        Some(&i) if cx.texts[i].is_some_and(opens_with_header) => {
+        Some(&i) if cx.sources.text(i).is_some_and(opens_with_header) => {
             order.next();
             match parse(cx, i)? {
                 f @ RawFile::Story(_) => Some((i, f)),
@@ -267,9 +267,14 @@ fn attempt(cx: &mut Ctx<'_>) -> Option<Done> {
 }
 
 /// One file parsed, or `None` when it has a syntax error (which the classic parse pass
-/// reports, with the names it declares salvaged).
-fn parse(cx: &Ctx<'_>, file: usize) -> Option<RawFile> {
-    raw::ron_options().from_str::<RawFile>(cx.texts[file]?).ok()
+/// reports, with the names it declares salvaged). Parsed, its text is let go when the
+/// loader owns it.
+fn parse(cx: &mut Ctx<'_>, file: usize) -> Option<RawFile> {
+    let parsed = raw::ron_options()
+        .from_str::<RawFile>(cx.sources.text(file)?)
+        .ok()?;
+    cx.sources.release(file);
+    Some(parsed)
 }
 
 /// Whether a file's first word, after blanks and comments, is `Story`: the header,
