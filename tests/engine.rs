@@ -580,7 +580,7 @@ fn a_state_built_by_name_reads_right_under_resolved_conditions() {
         .scenes
         .iter()
         .flat_map(butterfly::story::Scene::choices)
-        .filter_map(|c| c.when.as_ref())
+        .filter_map(|c| c.when())
         .find(|w| w.to_string().contains("coins"))
         .expect("the fixture tests coins somewhere");
     let mut expected = state.clone();

@@ -792,8 +792,7 @@ fn no_route_from_the_start_to_an_ending_avoids_chin_speaking() {
             story::Exit::Choices(list) => list
                 .iter()
                 .flat_map(|c| {
-                    std::iter::once(c.goto.as_str())
-                        .chain(c.chance.as_ref().map(|ch| ch.goto.as_str()))
+                    std::iter::once(c.goto.as_str()).chain(c.chance().map(|ch| ch.goto.as_str()))
                 })
                 .collect(),
             story::Exit::Routes(routes) => routes.iter().map(|r| r.goto.as_str()).collect(),

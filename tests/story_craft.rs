@@ -263,18 +263,18 @@ fn every_integer_variable_is_read_in_at_least_three_places() {
             Exit::Choices(cs) => {
                 for c in cs {
                     text_reads(&c.label, &mut reads);
-                    if let Some(w) = &c.when {
+                    if let Some(w) = c.when() {
                         expr_reads(w, &mut reads);
                     }
                     effect_reads(&c.effects, &mut reads);
-                    if let Some(ch) = &c.chance {
+                    if let Some(ch) = c.chance() {
                         effect_reads(&ch.effects, &mut reads);
                     }
                 }
             }
             Exit::Routes(rs) => rs
                 .iter()
-                .filter_map(|r| r.when.as_ref())
+                .filter_map(|r| r.when())
                 .for_each(|w| expr_reads(w, &mut reads)),
             Exit::Ending(_) => {}
         }

@@ -259,7 +259,7 @@ fn routes(rs: &[Route]) -> String {
                 Some(d) => format!("detour `{d}` then `{}`", r.goto),
                 None => format!("`{}`", r.goto),
             };
-            match &r.when_source {
+            match r.when_source() {
                 Some(w) => format!("`{w}` => {to}"),
                 None => to,
             }
@@ -300,25 +300,22 @@ fn choice_details(old: &[Choice], new: &[Choice]) -> Vec<String> {
         if was.goto != c.goto {
             parts.push(format!("goes to `{}` -> `{}`", was.goto, c.goto));
         }
-        if was.detour != c.detour {
-            let show = |d: &Option<String>| {
-                d.as_ref()
-                    .map_or_else(|| "none".to_owned(), |d| format!("`{d}`"))
-            };
+        if was.detour() != c.detour() {
+            let show = |d: Option<&str>| d.map_or_else(|| "none".to_owned(), |d| format!("`{d}`"));
             parts.push(format!(
                 "detour {} -> {}",
-                show(&was.detour),
-                show(&c.detour)
+                show(was.detour()),
+                show(c.detour())
             ));
         }
-        if was.when != c.when {
+        if was.when() != c.when() {
             parts.push(format!(
                 "condition {} -> {}",
-                condition(was.when_source.as_deref()),
-                condition(c.when_source.as_deref())
+                condition(was.when_source()),
+                condition(c.when_source())
             ));
         }
-        if was.disabled != c.disabled {
+        if was.disabled() != c.disabled() {
             parts.push("disabled reason changed".to_owned());
         }
         if was.effects != c.effects {
@@ -331,17 +328,17 @@ fn choice_details(old: &[Choice], new: &[Choice]) -> Vec<String> {
         if was.once != c.once {
             parts.push(format!("once {} -> {}", was.once, c.once));
         }
-        if was.chance != c.chance {
-            let show = |ch: &Option<Box<crate::story::Chance>>| {
-                ch.as_ref().map_or_else(
+        if was.chance() != c.chance() {
+            let show = |ch: Option<&crate::story::Chance>| {
+                ch.map_or_else(
                     || "none".to_owned(),
                     |ch| format!("{}% to `{}` {}", ch.percent, ch.goto, effects(&ch.effects)),
                 )
             };
             parts.push(format!(
                 "chance {} -> {}",
-                show(&was.chance),
-                show(&c.chance)
+                show(was.chance()),
+                show(c.chance())
             ));
         }
         if !parts.is_empty() {
@@ -354,7 +351,7 @@ fn choice_details(old: &[Choice], new: &[Choice]) -> Vec<String> {
     let common = |list: &[Choice], other: &BTreeSet<&str>| -> Vec<String> {
         list.iter()
             .filter(|c| other.contains(c.id.as_str()))
-            .map(|c| c.id.clone())
+            .map(|c| c.id.to_string())
             .collect()
     };
     let old_ids: BTreeSet<&str> = olds.keys().copied().collect();

@@ -481,11 +481,9 @@ fn blocked(
             .scene_position(t)
             .is_some_and(|j| !visited[j] && leads[j])
     };
-    let cond = |src: &Option<std::sync::Arc<str>>,
-                e: &Option<std::sync::Arc<crate::story::expr::Expr>>| {
-        src.as_deref()
-            .map(str::to_owned)
-            .or_else(|| e.as_ref().map(ToString::to_string))
+    let cond = |src: Option<&str>, e: Option<&crate::story::expr::Expr>| {
+        src.map(str::to_owned)
+            .or_else(|| e.map(ToString::to_string))
             .unwrap_or_default()
     };
     let mut out = Vec::new();
@@ -498,15 +496,15 @@ fn blocked(
         match &s.exit {
             Exit::Choices(list) => {
                 for c in list {
-                    if toward(&c.goto) && c.when.is_some() {
+                    if toward(&c.goto) && c.when().is_some() {
                         out.push(format!(
                             "in {}, choice `{}` to {} needs `{}`, which never held",
                             s.id,
                             c.id,
                             c.goto,
-                            cond(&c.when_source, &c.when)
+                            cond(c.when_source(), c.when())
                         ));
-                    } else if let Some(ch) = &c.chance
+                    } else if let Some(ch) = c.chance()
                         && toward(&ch.goto)
                     {
                         out.push(format!(
@@ -518,12 +516,12 @@ fn blocked(
             }
             Exit::Routes(routes) => {
                 for r in routes.iter().filter(|r| toward(&r.goto)) {
-                    out.push(match &r.when {
+                    out.push(match r.when() {
                         Some(_) => format!(
                             "in {}, the route to {} needs `{}`, which never held",
                             s.id,
                             r.goto,
-                            cond(&r.when_source, &r.when)
+                            cond(r.when_source(), r.when())
                         ),
                         None => format!(
                             "in {}, the route to {} was never taken: an earlier route always held",
@@ -726,12 +724,11 @@ impl<'s> Seen<'s> {
                     .filter(move |&(p, _)| !seen.was_offered(i, p))
                     .map(move |(_, c)| Unoffered {
                         scene: s.id.clone(),
-                        choice: c.id.clone(),
+                        choice: c.id.to_string(),
                         condition: c
-                            .when_source
-                            .as_deref()
+                            .when_source()
                             .map(str::to_owned)
-                            .or_else(|| c.when.as_ref().map(ToString::to_string)),
+                            .or_else(|| c.when().map(ToString::to_string)),
                     })
             })
             .collect();

@@ -251,21 +251,21 @@ impl Builder<'_> {
         let mut first = if extension {
             format!("+ {}", c.id)
         } else {
-            c.id.clone()
+            c.id.to_string()
         };
-        if let Some(ch) = &c.chance {
+        if let Some(ch) = c.chance() {
             let _ = write!(first, " ({}%)", 100 - u32::from(ch.percent));
         }
         if c.once {
             first.push_str(" (once)");
         }
         let mut label = vec![first];
-        let cond = condition(c.when_source.as_deref(), c.when.as_deref());
+        let cond = condition(c.when_source(), c.when());
         if let Some(cond) = &cond {
             label.push(format!("if {cond}"));
         }
         // A detour's `goto` is where its return leads: drawn as the return edges.
-        let (kind, to) = match c.detour.as_deref() {
+        let (kind, to) = match c.detour() {
             Some(detour) => {
                 label[0].push_str(" (detour)");
                 (EdgeKind::Detour, detour)
@@ -273,8 +273,8 @@ impl Builder<'_> {
             None => (EdgeKind::Choice, c.goto.as_str()),
         };
         self.edge(from, to, kind, label, cond.is_some(), extension);
-        if let Some(ch) = &c.chance
-            && c.detour.is_none()
+        if let Some(ch) = c.chance()
+            && c.detour().is_none()
         {
             let mut label = vec![format!("{} ({}% chance)", c.id, ch.percent)];
             if let Some(cond) = &cond {
@@ -323,7 +323,7 @@ impl Graph {
                 _ if s.is_junction() => NodeKind::Junction,
                 _ => NodeKind::Scene,
             };
-            let file = story.files.get(s.origin.file).map_or("", String::as_str);
+            let file = story.files.get(s.origin.file()).map_or("", String::as_str);
             let chapter = *chapters.entry(&*s.chapter).or_insert_with(|| {
                 b.graph.clusters.push(Cluster {
                     number: 0,
@@ -356,7 +356,7 @@ impl Graph {
                 Exit::Routes(routes) => {
                     let several = routes.len() > 1;
                     for r in routes {
-                        let cond = condition(r.when_source.as_deref(), r.when.as_deref());
+                        let cond = condition(r.when_source(), r.when());
                         let mut label = match &cond {
                             Some(c) => vec![format!("if {c}")],
                             None if several => vec!["otherwise".to_owned()],

@@ -107,9 +107,9 @@ impl<'s> Codec<'s> {
             match &s.exit {
                 Exit::Choices(list) => {
                     for c in list {
-                        conditions.extend(c.when.as_deref());
+                        conditions.extend(c.when());
                         effects.extend(&c.effects);
-                        if let Some(ch) = &c.chance {
+                        if let Some(ch) = c.chance() {
                             effects.extend(&ch.effects);
                         }
                         if c.once {
@@ -118,7 +118,7 @@ impl<'s> Codec<'s> {
                     }
                 }
                 Exit::Routes(routes) => {
-                    conditions.extend(routes.iter().filter_map(|r| r.when.as_deref()));
+                    conditions.extend(routes.iter().filter_map(|r| r.when()));
                 }
                 Exit::Ending(_) => {}
             }
@@ -329,7 +329,7 @@ impl Tree {
         while let Some((p, scene, choice)) = self.parents[n as usize] {
             let s = &story.scenes[scene as usize];
             let choice = match s.choices().get(choice as usize) {
-                Some(c) => c.id.clone(),
+                Some(c) => c.id.to_string(),
                 None => CONTINUE.to_owned(),
             };
             steps.push(Step {
@@ -388,7 +388,7 @@ fn moves<'s>(
             let positions = engine::available_positions(scene, state);
             observer.offered(ix, &positions);
             for p in positions {
-                let draws: &[Draw] = if list[p].chance.is_some() {
+                let draws: &[Draw] = if list[p].chance().is_some() {
                     &[Draw::Miss, Draw::Hit]
                 } else {
                     &[Draw::Random]
@@ -739,7 +739,7 @@ fn gates<'s>(story: &'s Story, leads: &[bool]) -> Vec<Gate<'s>> {
         match &s.exit {
             Exit::Choices(list) => {
                 for c in list {
-                    if let Some(w) = &c.when
+                    if let Some(w) = c.when()
                         && toward(&c.goto)
                     {
                         out.push(Gate {
@@ -755,7 +755,7 @@ fn gates<'s>(story: &'s Story, leads: &[bool]) -> Vec<Gate<'s>> {
                 // and every earlier one leading away must not.
                 for r in routes {
                     if toward(&r.goto) {
-                        if let Some(w) = &r.when {
+                        if let Some(w) = r.when() {
                             out.push(Gate {
                                 scene: i,
                                 expr: w,
@@ -764,7 +764,7 @@ fn gates<'s>(story: &'s Story, leads: &[bool]) -> Vec<Gate<'s>> {
                         }
                         break;
                     }
-                    if let Some(w) = &r.when {
+                    if let Some(w) = r.when() {
                         out.push(Gate {
                             scene: i,
                             expr: w,
@@ -813,7 +813,7 @@ impl<'s> Distance<'s> {
             note(&s.on_enter);
             for c in s.choices() {
                 note(&c.effects);
-                if let Some(ch) = &c.chance {
+                if let Some(ch) = c.chance() {
                     note(&ch.effects);
                 }
             }
@@ -1001,7 +1001,7 @@ pub fn guided(
     };
     let leads = leads_to_through_in(preds, targets, |_| true);
     let mut gates = gates(story, &leads);
-    if let Some(w) = need.and_then(|c| c.when.as_ref()) {
+    if let Some(w) = need.and_then(|c| c.when()) {
         gates.push(Gate {
             scene: targets[0],
             expr: w,

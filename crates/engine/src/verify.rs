@@ -321,17 +321,17 @@ fn futures(story: &Story, cap: usize) -> Option<Vec<Future>> {
         match &s.exit {
             Exit::Choices(cs) => {
                 for c in cs {
-                    if let Some(w) = &c.when {
+                    if let Some(w) = c.when() {
                         condition_uses(w, &mut own.uses);
                     }
                     own.effects(&c.effects);
-                    if let Some(ch) = &c.chance {
+                    if let Some(ch) = c.chance() {
                         own.effects(&ch.effects);
                     }
                 }
             }
             Exit::Routes(rs) => {
-                for r in rs.iter().filter_map(|r| r.when.as_ref()) {
+                for r in rs.iter().filter_map(|r| r.when()) {
                     condition_uses(r, &mut own.uses);
                 }
             }
@@ -639,7 +639,7 @@ pub fn verify_capped(
         for at in engine::available_positions(scene, &state) {
             taken[first_choice[here] + at] = true;
             let c = &scene.choices()[at];
-            if c.chance.is_some() {
+            if c.chance().is_some() {
                 moves.push((&c.id, Some(at), Draw::Hit, Some(true)));
                 moves.push((&c.id, Some(at), Draw::Miss, Some(false)));
             } else {

@@ -23,9 +23,9 @@ fn steps(s: &Scene) -> Vec<(&str, Option<&str>)> {
         Exit::Choices(cs) => cs
             .iter()
             .flat_map(|c| {
-                let d = c.detour.as_deref();
+                let d = c.detour();
                 std::iter::once((c.goto.as_str(), d))
-                    .chain(c.chance.as_ref().map(|ch| (ch.goto.as_str(), d)))
+                    .chain(c.chance().map(|ch| (ch.goto.as_str(), d)))
             })
             .collect(),
         Exit::Routes(rs) => rs

@@ -224,11 +224,15 @@ pub fn choices(story: &Story, state: &GameState) -> Vec<ChoiceView> {
     match &scene.exit {
         Exit::Choices(_) => shown_choices(scene, Some(at), state)
             .map(|(c, ok)| ChoiceView {
-                id: c.id.clone(),
+                id: c.id.to_string(),
                 label: c.label.render(&within, state.roll),
                 enabled: ok,
-                reason: if ok { None } else { c.disabled.clone() },
-                tags: c.tags.clone(),
+                reason: if ok {
+                    None
+                } else {
+                    c.disabled().map(str::to_owned)
+                },
+                tags: c.tags().to_vec(),
             })
             .collect(),
         Exit::Routes(_) => vec![ChoiceView {
@@ -259,7 +263,7 @@ fn shown_choices<'s>(
         .filter(move |&(k, c)| !(c.once && taken(state, at, k)))
         .filter_map(|(_, c)| {
             let ok = condition_holds(c, state);
-            (ok || c.disabled.is_some()).then_some((c, ok))
+            (ok || c.disabled().is_some()).then_some((c, ok))
         })
 }
 
@@ -329,7 +333,7 @@ fn taken(state: &GameState, scene: Option<usize>, position: usize) -> bool {
 }
 
 fn condition_holds(choice: &Choice, state: &GameState) -> bool {
-    choice.when.as_ref().is_none_or(|w| w.holds(state))
+    choice.when().is_none_or(|w| w.holds(state))
 }
 
 /// Whether `choice` of scene `scene` can be taken now: its condition holds and, if it
@@ -538,15 +542,12 @@ fn apply_choice(
             } else {
                 None
             };
-            let available = c
-                .when
-                .as_ref()
-                .is_none_or(|w| traced(w, state, events) != 0)
+            let available = c.when().is_none_or(|w| traced(w, state, events) != 0)
                 && key.is_none_or(|k| !state.has_taken(k));
             if !available {
                 return Err(EngineError::Unavailable {
                     scene: here.id.clone(),
-                    choice: c.id.clone(),
+                    choice: c.id.to_string(),
                 });
             }
             if let Some(key) = key {
@@ -560,7 +561,7 @@ fn apply_choice(
                 clamps,
                 state.path.len() + 1,
             );
-            match &c.chance {
+            match c.chance() {
                 Some(ch) => {
                     let rolled = state.rng.next_u32() % 100 < u32::from(ch.percent);
                     let hit = match draw {
@@ -569,7 +570,7 @@ fn apply_choice(
                         Draw::Miss => false,
                     };
                     events.push(Event::ChanceDrawn {
-                        choice: c.id.clone(),
+                        choice: c.id.to_string(),
                         percent: ch.percent,
                         hit,
                     });
@@ -582,12 +583,12 @@ fn apply_choice(
                             clamps,
                             state.path.len() + 1,
                         );
-                        way(ch.goto.as_str(), chance, c.detour.as_deref(), detour)
+                        way(ch.goto.as_str(), chance, c.detour(), detour)
                     } else {
-                        way(c.goto.as_str(), goto, c.detour.as_deref(), detour)
+                        way(c.goto.as_str(), goto, c.detour(), detour)
                     }
                 }
-                None => way(c.goto.as_str(), goto, c.detour.as_deref(), detour),
+                None => way(c.goto.as_str(), goto, c.detour(), detour),
             }
         }
     };
@@ -605,11 +606,10 @@ fn pick_route<'r>(
     state: &GameState,
     events: &mut Vec<Event>,
 ) -> Option<(usize, &'r Route)> {
-    routes.iter().enumerate().find(|(_, r)| {
-        r.when
-            .as_ref()
-            .is_none_or(|w| traced(w, state, events) != 0)
-    })
+    routes
+        .iter()
+        .enumerate()
+        .find(|(_, r)| r.when().is_none_or(|w| traced(w, state, events) != 0))
 }
 
 /// A step's `goto` and `detour` (ids written, with the positions resolved at load).

@@ -329,7 +329,7 @@ fn scene_words(s: &super::model::Scene) -> usize {
 fn scene_ranges(story: &Story, files: usize) -> Vec<Range<usize>> {
     let mut ranges = vec![0..0; files];
     for (i, s) in story.scenes.iter().enumerate() {
-        let r = &mut ranges[s.origin.file];
+        let r = &mut ranges[s.origin.file()];
         if r.start == r.end {
             *r = i..i + 1;
         } else {

@@ -242,10 +242,10 @@ pub fn lines(story: &Story) -> Vec<Line> {
                 format!("scene.{}.choice.{}.label", s.id, c.id),
                 markup(story, &c.label),
             );
-            if let Some(d) = &c.disabled {
+            if let Some(d) = c.disabled() {
                 push(
                     format!("scene.{}.choice.{}.disabled", s.id, c.id),
-                    d.clone(),
+                    d.to_owned(),
                 );
             }
         }
@@ -490,7 +490,7 @@ pub fn translate(story: &Story, translation: &Translation) -> (Story, Vec<Proble
                     &mut c.label,
                     &mut pick,
                 );
-                if let Some(d) = &mut c.disabled {
+                if let Some(d) = c.extra.as_mut().and_then(|x| x.disabled.as_mut()) {
                     plain(
                         format!("scene.{sid}.choice.{}.disabled", c.id),
                         d,

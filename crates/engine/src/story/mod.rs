@@ -21,6 +21,7 @@ pub mod raw;
 mod resolve;
 mod safe;
 pub mod scan;
+mod shared_str;
 pub mod site;
 pub mod spacing;
 pub mod text;
@@ -31,5 +32,7 @@ pub use passes::lint;
 pub use diag::{Diagnostic, Label, Severity};
 pub use incremental::{Reload, Reloader};
 pub use load::{Loaded, SourceFile, load, load_classic, load_limited, load_owned, load_unlinted};
-pub use model::{Chance, Choice, Ending, Exit, RETURN, Route, Scene, Story, Variable};
+pub use model::{
+    Chance, Choice, Condition, Ending, Exit, RETURN, Route, Scene, SharedStr, Story, Variable,
+};
 pub use text::Text;

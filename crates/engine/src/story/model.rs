@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use super::expr::{Effect, Expr, Type};
 use super::layout::Layout;
+pub use super::shared_str::SharedStr;
 use super::text::Text;
 
 /// A declared variable.
@@ -69,41 +70,126 @@ pub struct Ending {
 /// Where a piece of content came from, for diagnostics.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Origin {
+    /// Index into [`Story::files`]; 32 bits, so that a [`Choice`] packs it beside
+    /// `once` (a story has far fewer files: see `limits.rs`).
+    file: u32,
+}
+
+impl Origin {
+    /// Written in file `file` (an index into [`Story::files`]).
+    #[must_use]
+    pub fn in_file(file: usize) -> Self {
+        Self {
+            file: u32::try_from(file).unwrap_or(u32::MAX),
+        }
+    }
+
     /// Index into [`Story::files`].
-    pub file: usize,
+    #[must_use]
+    pub fn file(self) -> usize {
+        self.file as usize
+    }
 }
 
 /// A choice the player can make.
+///
+/// A story holds hundreds of thousands, so the fields few choices use live apart
+/// (`ChoiceExtra`), the condition is one shared pointer, and ids are shared strings:
+/// a choice allocates nothing of its own but its label (see `size_of_choice` in the
+/// tests).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Choice {
     /// Stable id, unique within its scene; recorded in paths.
-    pub id: String,
+    pub id: SharedStr,
     /// What the player reads.
     pub label: Text,
     /// Where it leads ([`RETURN`]: back out of the detour the player is in). With a
-    /// `detour`, where play goes on once the detour returns.
-    pub goto: String,
-    /// A detour taken first: the scene entered now, whose sequence ends in a return
-    /// to `goto` (see `docs/format.md`, "Detours").
-    pub detour: Option<String>,
-    /// Hidden (or disabled, see `disabled`) unless this holds. Shared by every choice
-    /// and route written with the same condition.
-    pub when: Option<Arc<Expr>>,
-    /// `when` as the author wrote it, for tools that show conditions (the graph);
-    /// shared like `when`.
-    pub when_source: Option<Arc<str>>,
-    /// When set and `when` fails, the choice is shown dimmed with this reason.
-    pub disabled: Option<String>,
+    /// detour ([`Choice::detour`]), where play goes on once the detour returns.
+    pub goto: SharedStr,
+    /// Hidden (or disabled, see [`Choice::disabled`]) unless this holds: read through
+    /// [`Choice::when`] and [`Choice::when_source`].
+    pub(crate) condition: Option<Arc<Condition>>,
     /// Applied in order when chosen.
     pub effects: Effects,
-    /// Offered only until taken once.
-    pub once: bool,
-    /// A seeded detour (boxed: most choices have none).
-    pub chance: Option<Box<Chance>>,
-    /// Free-text tags for front ends and tools (`sfx:gong`); no effect on play.
-    pub tags: Vec<String>,
+    /// What few choices have: read through [`Choice::detour`], [`Choice::disabled`],
+    /// [`Choice::chance`] and [`Choice::tags`].
+    pub(crate) extra: Option<Box<ChoiceExtra>>,
     /// The file it was written in (extensions come from other files).
     pub origin: Origin,
+    /// Offered only until taken once.
+    pub once: bool,
+}
+
+/// The parts of a [`Choice`] that few choices have, boxed together so that the rest
+/// do not pay for them.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) struct ChoiceExtra {
+    /// A detour taken first: the scene entered now, whose sequence ends in a return
+    /// to the choice's `goto` (see `docs/format.md`, "Detours").
+    pub detour: Option<SharedStr>,
+    /// When set and the condition fails, the choice is shown dimmed with this reason.
+    pub disabled: Option<String>,
+    /// A seeded detour.
+    pub chance: Option<Chance>,
+    /// Free-text tags for front ends and tools (`sfx:gong`); no effect on play.
+    pub tags: Vec<String>,
+}
+
+impl ChoiceExtra {
+    /// `None` when there is nothing to keep apart.
+    pub(crate) fn boxed(self) -> Option<Box<Self>> {
+        (self != Self::default()).then(|| Box::new(self))
+    }
+}
+
+impl Choice {
+    /// The condition it is offered under, when it has one that compiled.
+    #[must_use]
+    pub fn when(&self) -> Option<&Expr> {
+        self.condition.as_ref().and_then(|c| c.expr.as_ref())
+    }
+
+    /// The condition as the author wrote it, for tools that show conditions (the
+    /// graph); kept even when it did not compile.
+    #[must_use]
+    pub fn when_source(&self) -> Option<&str> {
+        self.condition.as_ref().map(|c| &*c.source)
+    }
+
+    /// The scene of the detour taken first, if any.
+    #[must_use]
+    pub fn detour(&self) -> Option<&str> {
+        self.extra.as_ref()?.detour.as_deref()
+    }
+
+    /// Why the choice is shown dimmed when its condition fails, if it is.
+    #[must_use]
+    pub fn disabled(&self) -> Option<&str> {
+        self.extra.as_ref()?.disabled.as_deref()
+    }
+
+    /// The seeded alternative, if any.
+    #[must_use]
+    pub fn chance(&self) -> Option<&Chance> {
+        self.extra.as_ref()?.chance.as_ref()
+    }
+
+    /// Free-text tags for front ends and tools (`sfx:gong`); no effect on play.
+    #[must_use]
+    pub fn tags(&self) -> &[String] {
+        self.extra.as_ref().map_or(&[], |x| &x.tags)
+    }
+}
+
+/// A `when:` condition and the text it was compiled from, shared by every choice and
+/// route written with the same one (stories repeat a few conditions everywhere).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Condition {
+    /// The compiled condition; `None` when it did not compile (the story then has
+    /// errors and is never played, but the lints still see that one was written).
+    pub expr: Option<Expr>,
+    /// As the author wrote it.
+    pub source: Arc<str>,
 }
 
 /// `percent`% of the time, go to `goto` instead (applying `effects` too).
@@ -112,7 +198,7 @@ pub struct Chance {
     /// 1–99.
     pub percent: u8,
     /// The alternative target.
-    pub goto: String,
+    pub goto: SharedStr,
     /// Extra effects of the alternative.
     pub effects: Effects,
 }
@@ -162,18 +248,31 @@ impl<'a> IntoIterator for &'a Effects {
     }
 }
 
-/// An automatic exit, taken when `when` holds (or always, without one).
+/// An automatic exit, taken when its condition holds (or always, without one).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Route {
-    /// The condition, or `None` for the fallback (shared, as for a [`Choice`]).
-    pub when: Option<Arc<Expr>>,
-    /// `when` as the author wrote it, for tools that show conditions (the graph).
-    pub when_source: Option<Arc<str>>,
+    /// The condition, or `None` for the fallback (shared, as for a [`Choice`]): read
+    /// through [`Route::when`] and [`Route::when_source`].
+    pub(crate) condition: Option<Arc<Condition>>,
     /// Where it leads ([`RETURN`]: back out of the detour the player is in). With a
     /// `detour`, where play goes on once the detour returns.
-    pub goto: String,
+    pub goto: SharedStr,
     /// A detour taken first, as for a [`Choice`].
-    pub detour: Option<String>,
+    pub detour: Option<SharedStr>,
+}
+
+impl Route {
+    /// The condition it is taken under, when it has one that compiled.
+    #[must_use]
+    pub fn when(&self) -> Option<&Expr> {
+        self.condition.as_ref().and_then(|c| c.expr.as_ref())
+    }
+
+    /// The condition as the author wrote it, for tools that show conditions.
+    #[must_use]
+    pub fn when_source(&self) -> Option<&str> {
+        self.condition.as_ref().map(|c| &*c.source)
+    }
 }
 
 /// The choice id of the single "Continue" offered by scenes that end in `next`/`routes`.
@@ -246,21 +345,21 @@ impl Scene {
         match &self.exit {
             Exit::Choices(cs) => {
                 for c in cs {
-                    if let Some(d) = &c.detour {
-                        out.push((d, c.when.as_deref()));
+                    if let Some(d) = c.detour() {
+                        out.push((d, c.when()));
                     }
-                    out.push((&c.goto, c.when.as_deref()));
-                    if let Some(ch) = &c.chance {
-                        out.push((&ch.goto, c.when.as_deref()));
+                    out.push((&c.goto, c.when()));
+                    if let Some(ch) = c.chance() {
+                        out.push((&ch.goto, c.when()));
                     }
                 }
             }
             Exit::Routes(rs) => {
                 for r in rs {
                     if let Some(d) = &r.detour {
-                        out.push((d, r.when.as_deref()));
+                        out.push((d, r.when()));
                     }
-                    out.push((&r.goto, r.when.as_deref()));
+                    out.push((&r.goto, r.when()));
                 }
             }
             Exit::Ending(_) => {}
@@ -339,10 +438,10 @@ impl Story {
             let gotos: Vec<&str> = match &s.exit {
                 Exit::Choices(cs) => cs
                     .iter()
-                    .filter(|c| c.detour.is_some())
+                    .filter(|c| c.detour().is_some())
                     .flat_map(|c| {
                         std::iter::once(c.goto.as_str())
-                            .chain(c.chance.as_ref().map(|ch| ch.goto.as_str()))
+                            .chain(c.chance().map(|ch| ch.goto.as_str()))
                     })
                     .collect(),
                 Exit::Routes(rs) => rs
@@ -408,5 +507,24 @@ impl Story {
     #[must_use]
     pub fn choice_count(&self) -> usize {
         self.scenes.iter().map(|s| s.choices().len()).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Choices are the largest part of a compiled story (three per scene in the
+    /// synthetic stories of issue 16): at 232 bytes, 300,000 of them took 70 MB of
+    /// `check`'s peak. The rare fields are boxed apart, the condition is one shared
+    /// pointer and ids are shared strings, so that each costs at most 120 bytes: a
+    /// field added here must not undo that.
+    #[test]
+    fn size_of_choice() {
+        assert!(
+            std::mem::size_of::<Choice>() <= 120,
+            "a Choice is {} bytes",
+            std::mem::size_of::<Choice>()
+        );
     }
 }

@@ -16,7 +16,7 @@ use super::expr::{Effect, Expr};
 use super::graph::{Graph, Kind, NONE, Step};
 use super::id::IdRef;
 use super::layout::{Layout, ix};
-use super::model::{Effects, Exit, Scene, Story};
+use super::model::{Condition, Effects, Exit, Scene, Story};
 
 /// The numbering of `story`.
 pub(crate) fn layout_of(story: &Story) -> Layout {
@@ -222,18 +222,13 @@ impl<'s> Resolver<'s> {
         let next = i + 1;
         match &s.exit {
             Exit::Choices(cs) => {
-                steps.extend(cs.iter().map(|c| {
-                    Step {
-                        goto: self.resolve(&c.goto, next),
-                        detour: c.detour.as_deref().map_or(NONE, |d| self.resolve(d, next)),
-                        chance: c
-                            .chance
-                            .as_ref()
-                            .map_or(NONE, |ch| self.resolve(&ch.goto, next)),
-                        has_chance: c.chance.is_some(),
-                        guarded: c.when_source.is_some(),
-                        disabled: c.disabled.is_some(),
-                    }
+                steps.extend(cs.iter().map(|c| Step {
+                    goto: self.resolve(&c.goto, next),
+                    detour: c.detour().map_or(NONE, |d| self.resolve(d, next)),
+                    chance: c.chance().map_or(NONE, |ch| self.resolve(&ch.goto, next)),
+                    has_chance: c.chance().is_some(),
+                    guarded: c.when_source().is_some(),
+                    disabled: c.disabled().is_some(),
                 }));
                 Kind::Choices
             }
@@ -243,7 +238,7 @@ impl<'s> Resolver<'s> {
                     detour: r.detour.as_deref().map_or(NONE, |d| self.resolve(d, next)),
                     chance: NONE,
                     has_chance: false,
-                    guarded: r.when_source.is_some(),
+                    guarded: r.when_source().is_some(),
                     disabled: false,
                 }));
                 if s.is_junction() {
@@ -290,10 +285,15 @@ fn names_of(story: &mut Story, range: Range<usize>) {
             var(&mut e.target);
         }
     };
-    let mut conditions: Once<Expr> = Once::new();
+    let mut conditions: Once<Condition> = Once::new();
     let mut lists: Once<[Effect]> = Once::new();
-    let mut condition = |w: &mut Arc<Expr>| {
-        conditions.resolve(w, |e| Arc::new(e.clone()), expr);
+    let mut condition = |w: &mut Arc<Condition>| {
+        let fix = |c: &mut Condition| {
+            if let Some(e) = &mut c.expr {
+                expr(e);
+            }
+        };
+        conditions.resolve(w, |c| Arc::new(c.clone()), fix);
     };
     let mut effects = |list: &mut Effects| {
         lists.resolve(list.shared_mut(), |l| Arc::from(l), effect_list);
@@ -303,18 +303,18 @@ fn names_of(story: &mut Story, range: Range<usize>) {
         match &mut s.exit {
             Exit::Choices(cs) => {
                 for c in cs {
-                    if let Some(w) = &mut c.when {
+                    if let Some(w) = &mut c.condition {
                         condition(w);
                     }
                     effects(&mut c.effects);
-                    if let Some(ch) = &mut c.chance {
+                    if let Some(ch) = c.extra.as_mut().and_then(|x| x.chance.as_mut()) {
                         effects(&mut ch.effects);
                     }
                 }
             }
             Exit::Routes(rs) => {
                 for r in rs {
-                    if let Some(w) = &mut r.when {
+                    if let Some(w) = &mut r.condition {
                         condition(w);
                     }
                 }

@@ -26,8 +26,9 @@ fn clean(s: &mut String) -> bool {
     false
 }
 
-/// [`clean`] for a label shared between scenes (each scene's copy is cleaned alike).
-fn clean_shared(s: &mut std::sync::Arc<str>) {
+/// [`clean`] for a string shared between scenes (a label, an id: each holder's copy is
+/// cleaned alike).
+fn clean_shared<S: std::ops::Deref<Target = str> + From<String>>(s: &mut S) {
     if needs_cleaning(s) {
         *s = for_terminal(s).into();
     }
@@ -121,26 +122,28 @@ pub(crate) fn scene(s: &mut Scene) -> bool {
     match &mut s.exit {
         Exit::Choices(choices) => {
             for c in choices {
-                clean(&mut c.id);
-                clean(&mut c.goto);
-                if let Some(d) = &mut c.detour {
-                    clean(d);
-                }
+                clean_shared(&mut c.id);
+                clean_shared(&mut c.goto);
                 clean_segments(&mut c.label.segments);
-                c.tags.iter_mut().for_each(|t| _ = clean(t));
-                if let Some(d) = &mut c.disabled {
-                    clean(d);
-                }
-                if let Some(chance) = &mut c.chance {
-                    clean(&mut chance.goto);
+                if let Some(extra) = &mut c.extra {
+                    if let Some(d) = &mut extra.detour {
+                        clean_shared(d);
+                    }
+                    extra.tags.iter_mut().for_each(|t| _ = clean(t));
+                    if let Some(d) = &mut extra.disabled {
+                        clean(d);
+                    }
+                    if let Some(chance) = &mut extra.chance {
+                        clean_shared(&mut chance.goto);
+                    }
                 }
             }
         }
         Exit::Routes(routes) => {
             for r in routes {
-                clean(&mut r.goto);
+                clean_shared(&mut r.goto);
                 if let Some(d) = &mut r.detour {
-                    clean(d);
+                    clean_shared(d);
                 }
             }
         }

@@ -13,11 +13,14 @@ use std::sync::Arc;
 use super::super::diag::Diagnostic;
 use super::super::expr::{self, ErrorKind, ExprError, Scope, Type};
 use super::super::model::{CONTINUE, RETURN};
-use super::super::model::{Chance, Choice, Effects, Ending, Exit, Origin, Route, Scene};
+use super::super::model::{
+    Chance, Choice, ChoiceExtra, Condition, Effects, Ending, Exit, Origin, Route, Scene,
+};
 use super::super::named;
 use super::super::raw::{RawChapter, RawChoice, RawEnding, RawScene};
+use super::super::shared_str::{SharedStr, StrTable};
 use super::super::text::{self, Text};
-use super::context::{Ctx, SharedCondition, Site};
+use super::context::{Ctx, Site};
 use super::index::SceneIndex;
 use super::printable::{self, LookAlikes};
 
@@ -44,13 +47,16 @@ pub struct Names<'a> {
     /// same list share one.
     effect_lists: RefCell<HashMap<Vec<String>, Effects>>,
     /// Chapter titles, dates and places: one shared copy of each.
-    labels: RefCell<HashMap<String, Arc<str>>>,
-    /// The labels given out last, newest last.
-    recent_labels: RefCell<Vec<Arc<str>>>,
+    labels: RefCell<StrTable>,
     /// The effect lists found last (their sources and the list), newest last.
     recent_lists: RefCell<Vec<(Vec<String>, Effects)>>,
+    /// Conditions that compiled, by their sources: the choices and routes that wrote
+    /// the same one share it.
+    conditions: RefCell<HashMap<Arc<str>, Arc<Condition>>>,
     /// The conditions that compiled last, newest last.
-    recent_conditions: RefCell<Vec<SharedCondition>>,
+    recent_conditions: RefCell<Vec<Arc<Condition>>>,
+    /// Choice ids and the scene ids choices and routes lead to: one copy of each.
+    strings: RefCell<StrTable>,
     /// Some lookup found nothing (a scene, variable, ending, named effect or condition,
     /// enumeration), or a hint was given: what was compiled may read differently once
     /// more names are known.
@@ -83,9 +89,10 @@ impl<'a> Names<'a> {
             hints_left: std::cell::Cell::new(HINTS),
             effect_lists: RefCell::default(),
             labels: RefCell::default(),
-            recent_labels: RefCell::default(),
             recent_lists: RefCell::default(),
+            conditions: RefCell::default(),
             recent_conditions: RefCell::default(),
+            strings: RefCell::default(),
             missed: Cell::new(false),
         }
     }
@@ -154,30 +161,15 @@ impl<'a> Names<'a> {
         recent.push((list.to_vec(), shared.clone()));
     }
 
-    /// The one shared copy of a chapter title, date or place.
-    fn label(&self, text: &str) -> Arc<str> {
-        // Scenes in a row nearly always show their chapter's labels: a comparison with
-        // the last few saves hashing them.
-        let mut recent = self.recent_labels.borrow_mut();
-        if let Some(hit) = recent.iter().find(|l| ***l == *text) {
-            return Arc::clone(hit);
-        }
-        let shared = self.interned_label(text);
-        if recent.len() == 4 {
-            recent.remove(0);
-        }
-        recent.push(Arc::clone(&shared));
-        shared
+    /// The one shared copy of a choice id or a scene id led to.
+    fn shared(&self, text: &str) -> SharedStr {
+        self.strings.borrow_mut().get(text)
     }
 
-    fn interned_label(&self, text: &str) -> Arc<str> {
-        let mut labels = self.labels.borrow_mut();
-        if let Some(shared) = labels.get(text) {
-            return Arc::clone(shared);
-        }
-        let shared: Arc<str> = Arc::from(text);
-        labels.insert(text.to_owned(), Arc::clone(&shared));
-        shared
+    /// The one shared copy of a chapter title, date or place (a table of their own:
+    /// scenes in a row show their chapter's, found among the table's recent few).
+    fn label(&self, text: &str) -> Arc<str> {
+        self.labels.borrow_mut().get(text).into()
     }
 
     /// Whether `name` is a declared variable.
@@ -336,7 +328,7 @@ pub fn endings(
             id: e.id.clone(),
             title: e.title.clone(),
             epilogue: texts(cx, *file, "epilogue", &e.epilogue, names),
-            origin: Origin { file: *file },
+            origin: Origin::in_file(*file),
         })
         .collect()
 }
@@ -515,12 +507,14 @@ fn compile_effects(cx: &mut Ctx<'_>, base: &Site, list: &[String], names: &Names
     out
 }
 
+/// The condition `src` compiled, shared with every choice and route that wrote the
+/// same; `None` (reported) when it does not compile.
 fn compile_condition(
     cx: &mut Ctx<'_>,
     base: &Site,
     src: &str,
     names: &Names<'_>,
-) -> Option<SharedCondition> {
+) -> Option<Arc<Condition>> {
     if too_long(cx, base, src) {
         return None;
     }
@@ -529,32 +523,48 @@ fn compile_condition(
         .recent_conditions
         .borrow()
         .iter()
-        .find(|(s, _)| **s == *src)
+        .find(|c| *c.source == *src)
     {
-        return Some(hit.clone());
+        return Some(Arc::clone(hit));
     }
-    let parsed = match cx.cond_memo.get(src) {
-        Some(hit) => hit.clone(),
+    let known = names.conditions.borrow().get(src).cloned();
+    let shared = match known {
+        Some(hit) => hit,
         None => {
-            let r = expr::parse_condition(src, names).map(|e| (Arc::from(src), Arc::new(e)));
-            cx.cond_memo.insert(src.to_owned(), r.clone());
-            r
+            let parsed = match cx.cond_memo.get(src) {
+                Some(hit) => hit.clone(),
+                None => {
+                    let r =
+                        expr::parse_condition(src, names).map(|e| (Arc::from(src), Arc::new(e)));
+                    cx.cond_memo.insert(src.to_owned(), r.clone());
+                    r
+                }
+            };
+            match parsed {
+                Ok((source, expr)) => {
+                    let shared = Arc::new(Condition {
+                        expr: Some(Arc::unwrap_or_clone(expr)),
+                        source: Arc::clone(&source),
+                    });
+                    names
+                        .conditions
+                        .borrow_mut()
+                        .insert(source, Arc::clone(&shared));
+                    shared
+                }
+                Err(e) => {
+                    expr_error(cx, e, &base.at(Some("when"), src));
+                    return None;
+                }
+            }
         }
     };
-    match parsed {
-        Ok(shared) => {
-            let mut recent = names.recent_conditions.borrow_mut();
-            if recent.len() == 4 {
-                recent.remove(0);
-            }
-            recent.push(shared.clone());
-            Some(shared)
-        }
-        Err(e) => {
-            expr_error(cx, e, &base.at(Some("when"), src));
-            None
-        }
+    let mut recent = names.recent_conditions.borrow_mut();
+    if recent.len() == 4 {
+        recent.remove(0);
     }
+    recent.push(Arc::clone(&shared));
+    Some(shared)
 }
 
 fn check_target(cx: &mut Ctx<'_>, base: &Site, key: &'static str, target: &str, names: &Names<'_>) {
@@ -626,19 +636,20 @@ pub fn compile_choice(
             cx.report(d, &base.value_of("percent"));
         }
         check_target(cx, base, "goto", &c.goto, names);
-        Box::new(Chance {
+        Chance {
             percent: c.percent,
-            goto: c.goto.clone(),
+            goto: names.shared(&c.goto),
             effects: compile_effects(cx, base, &c.effects, names),
-        })
+        }
     });
     let explicit = rc.id.is_some();
     // A detour's choices usually all come back to their own scene: named after the
     // detour, they do not collide on the shared `goto`.
-    let id = rc
-        .id
-        .take()
-        .unwrap_or_else(|| rc.detour.clone().unwrap_or_else(|| rc.goto.clone()));
+    let id = names.shared(
+        rc.id
+            .as_deref()
+            .unwrap_or_else(|| rc.detour.as_deref().unwrap_or(&rc.goto)),
+    );
     // The site is built only for an id that needs it (building one copies strings).
     if explicit && crate::limits::id_problem(&id).is_some() {
         cx.savable_id("a choice id", &id, &base.at(Some("id"), &id));
@@ -648,25 +659,31 @@ pub fn compile_choice(
             .with_hint("pick another `id:`");
         cx.report(d, &base.at(Some("id"), &id));
     }
-    let (when_source, when) = match when {
-        Some((source, when)) => (Some(source), Some(when)),
-        // Kept even when the condition did not compile (the story then has errors and
-        // is never played): the lints still see that the author wrote one.
-        None => (rc.when.as_deref().map(Arc::from), None),
+    // Kept even when the condition did not compile (the story then has errors and is
+    // never played): the lints still see that the author wrote one.
+    let condition = when.or_else(|| {
+        rc.when.as_deref().map(|source| {
+            Arc::new(Condition {
+                expr: None,
+                source: Arc::from(source),
+            })
+        })
+    });
+    let extra = ChoiceExtra {
+        detour: rc.detour.as_deref().map(|d| names.shared(d)),
+        disabled: rc.disabled,
+        chance,
+        tags: rc.tags,
     };
     Choice {
         id,
         label,
-        goto: rc.goto,
-        detour: rc.detour,
-        when_source,
-        when,
-        disabled: rc.disabled,
+        goto: names.shared(&rc.goto),
+        condition,
         effects,
+        extra: extra.boxed(),
+        origin: Origin::in_file(base.file),
         once: rc.once,
-        chance,
-        tags: rc.tags,
-        origin: Origin { file: base.file },
     }
 }
 
@@ -805,9 +822,8 @@ pub(super) fn compile_scene(
     } else if let Some(next) = &s.next {
         check_target(cx, &here, "next", next, names);
         Exit::Routes(vec![Route {
-            when: None,
-            when_source: None,
-            goto: next.clone(),
+            condition: None,
+            goto: names.shared(next),
             detour: None,
         }])
     } else if let Some(routes) = &s.routes {
@@ -818,16 +834,14 @@ pub(super) fn compile_scene(
             if let Some(d) = &r.detour {
                 check_detour(cx, &this, d, names);
             }
-            let (when_source, when) = r
+            let condition = r
                 .when
                 .as_deref()
-                .and_then(|w| compile_condition(cx, &this, w, names))
-                .unzip();
+                .and_then(|w| compile_condition(cx, &this, w, names));
             out.push(Route {
-                when_source,
-                when,
-                goto: r.goto.clone(),
-                detour: r.detour.clone(),
+                condition,
+                goto: names.shared(&r.goto),
+                detour: r.detour.as_deref().map(|d| names.shared(d)),
             });
         }
         match routes.iter().position(|r| r.when.is_none()) {
@@ -880,7 +894,7 @@ pub(super) fn compile_scene(
         text,
         exit,
         tags,
-        origin: Origin { file },
+        origin: Origin::in_file(file),
     }
 }
 
@@ -889,7 +903,7 @@ pub(super) fn compile_scene(
 /// thousands, so past [`KeptIds::SCAN_UP_TO`] a map takes over.
 #[derive(Default)]
 struct KeptIds {
-    map: Option<HashMap<String, usize>>,
+    map: Option<HashMap<SharedStr, usize>>,
 }
 
 impl KeptIds {
@@ -904,16 +918,16 @@ impl KeptIds {
     }
 
     /// Notes that a choice with this id is about to be pushed onto `list`.
-    fn insert(&mut self, list: &[Choice], id: &str) {
+    fn insert(&mut self, list: &[Choice], id: &SharedStr) {
         if let Some(map) = &mut self.map {
-            map.insert(id.to_owned(), list.len());
+            map.insert(id.clone(), list.len());
         } else if list.len() >= Self::SCAN_UP_TO {
-            let mut map: HashMap<String, usize> = list
+            let mut map: HashMap<SharedStr, usize> = list
                 .iter()
                 .enumerate()
                 .map(|(i, c)| (c.id.clone(), i))
                 .collect();
-            map.insert(id.to_owned(), list.len());
+            map.insert(id.clone(), list.len());
             self.map = Some(map);
         }
     }

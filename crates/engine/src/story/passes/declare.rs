@@ -80,7 +80,7 @@ pub fn declare<'r>(cx: &mut Ctx<'_>, parsed: &'r [(usize, RawFile)]) -> Declarat
                 )
                 .with_hint("each variable is declared once, in the header or one chapter");
                 let v = &out.variables[first];
-                let first = Site::literal(v.origin.file, Some("name"), &v.name);
+                let first = Site::literal(v.origin.file(), Some("name"), &v.name);
                 if let Some(l) = cx.label(&first, "first declared here") {
                     d = d.with_label(l);
                 }
@@ -174,7 +174,7 @@ fn variable(cx: &mut Ctx<'_>, file: usize, v: &RawVariable) -> Option<Variable> 
             min: min.unwrap_or(i64::MIN),
             max: max.unwrap_or(i64::MAX),
             values: Vec::new(),
-            origin: Origin { file },
+            origin: Origin::in_file(file),
         },
         RawVariable::Flag { name, initial } => Variable {
             name: name.clone(),
@@ -183,7 +183,7 @@ fn variable(cx: &mut Ctx<'_>, file: usize, v: &RawVariable) -> Option<Variable> 
             min: 0,
             max: 1,
             values: Vec::new(),
-            origin: Origin { file },
+            origin: Origin::in_file(file),
         },
         RawVariable::Enum {
             name,
@@ -290,7 +290,7 @@ fn enumeration(
         min: 0,
         max: top,
         values: values.to_vec(),
-        origin: Origin { file },
+        origin: Origin::in_file(file),
     })
 }
 

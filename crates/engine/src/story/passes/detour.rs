@@ -41,12 +41,12 @@ fn ways(s: &Scene) -> Vec<Way<'_>> {
     match &s.exit {
         Exit::Choices(cs) => {
             for c in cs {
-                let file = c.origin.file;
+                let file = c.origin.file();
                 out.push(Way {
                     goto: &c.goto,
                     file,
                 });
-                if let Some(ch) = &c.chance {
+                if let Some(ch) = c.chance() {
                     out.push(Way {
                         goto: &ch.goto,
                         file,
@@ -56,7 +56,7 @@ fn ways(s: &Scene) -> Vec<Way<'_>> {
         }
         Exit::Routes(rs) => out.extend(rs.iter().map(|r| Way {
             goto: &r.goto,
-            file: s.origin.file,
+            file: s.origin.file(),
         })),
         Exit::Ending(_) => {}
     }
@@ -73,7 +73,10 @@ fn graph(story: &Story, g: &Graph) -> Vec<Vec<(usize, bool, usize)>> {
             let s = &story.scenes[i];
             for (k, step) in g.steps(i).iter().enumerate() {
                 // Step `k` is choice `k` (which may come from another file), or route `k`.
-                let file = s.choices().get(k).map_or(s.origin.file, |c| c.origin.file);
+                let file = s
+                    .choices()
+                    .get(k)
+                    .map_or(s.origin.file(), |c| c.origin.file());
                 let mut way = |goto: u32| {
                     if goto != NONE {
                         edges.push((goto as usize, false, file));
@@ -113,9 +116,9 @@ pub(super) fn check(cx: &mut Ctx<'_>, story: &Story, g: &Graph) {
 fn uses_detours(s: &Scene) -> bool {
     match &s.exit {
         Exit::Choices(cs) => cs.iter().any(|c| {
-            c.detour.is_some()
+            c.detour().is_some()
                 || c.goto == RETURN
-                || c.chance.as_ref().is_some_and(|ch| ch.goto == RETURN)
+                || c.chance().is_some_and(|ch| ch.goto == RETURN)
         }),
         Exit::Routes(rs) => rs.iter().any(|r| r.detour.is_some() || r.goto == RETURN),
         Exit::Ending(_) => false,

@@ -7,7 +7,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::super::diag::Diagnostic;
-use super::super::model::{Exit, Scene};
+use super::super::model::{Exit, Scene, SharedStr};
 use super::super::raw::RawChapter;
 use super::compile::{Names, compile_choice};
 use super::context::{Ctx, Site};
@@ -23,7 +23,7 @@ pub fn extend(
 ) {
     // Each extended scene's choice ids, gathered the first time it is extended:
     // thousands of `Extend`s must not each scan every choice.
-    let mut extended_ids: HashMap<usize, HashSet<String>> = HashMap::new();
+    let mut extended_ids: HashMap<usize, HashSet<SharedStr>> = HashMap::new();
     // The same, as they print (see `printable`), for the scenes that have any id that
     // does not print as written.
     let mut look_alikes: HashMap<usize, LookAlikes> = HashMap::new();

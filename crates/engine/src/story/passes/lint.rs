@@ -121,7 +121,7 @@ fn junction_loops(story: &Story, graph: &Graph) -> Vec<Finding> {
                                 format!("junction `{}` can lead back to itself through routes alone", s.id),
                             )
                             .with_hint("a loop of junctions never stops to show text or ask a choice; route one of them to a scene with text"),
-                            Site::scene(s.origin.file, &s.id),
+                            Site::scene(s.origin.file(), &s.id),
                         ));
                     }
                     _ => {}
@@ -151,7 +151,7 @@ fn unreachable_scenes(story: &Story, reachable: &[bool]) -> Vec<Finding> {
             (
                 Diagnostic::warning("W0401", format!("scene `{}` cannot be reached from the start", s.id))
                     .with_hint("lead a choice, `next` or route to it (or `extend` a scene that can be reached), or delete it"),
-                Site::scene(s.origin.file, &s.id),
+                Site::scene(s.origin.file(), &s.id),
             )
         })
         .collect()
@@ -171,7 +171,7 @@ fn unreached_endings(story: &Story, graph: &Graph, reachable: &[bool]) -> Vec<Fi
         .iter()
         .filter(|e| !reached.contains(e.id.as_str()))
         .map(|e| {
-            let file = e.origin.file;
+            let file = e.origin.file();
             (
                 Diagnostic::warning(
                     "W0402",
@@ -301,17 +301,17 @@ fn unused_variables(story: &Story) -> Vec<Finding> {
             Exit::Choices(cs) => {
                 for c in cs {
                     uses.text(&c.label);
-                    if let Some(w) = &c.when {
+                    if let Some(w) = c.when() {
                         uses.expr(w);
                     }
                     uses.effects(&c.effects);
-                    if let Some(ch) = &c.chance {
+                    if let Some(ch) = c.chance() {
                         uses.effects(&ch.effects);
                     }
                 }
             }
             Exit::Routes(rs) => {
-                for r in rs.iter().filter_map(|r| r.when.as_ref()) {
+                for r in rs.iter().filter_map(|r| r.when()) {
                     uses.expr(r);
                 }
             }
@@ -324,7 +324,7 @@ fn unused_variables(story: &Story) -> Vec<Finding> {
     let Uses { read, written, .. } = uses;
     let mut out = Vec::new();
     for (i, v) in story.variables.iter().enumerate() {
-        let site = Site::literal(v.origin.file, Some("name"), &v.name);
+        let site = Site::literal(v.origin.file(), Some("name"), &v.name);
         let name = v.name.as_str();
         let finding = match (written[i], read[i]) {
             (true, true) => continue,
@@ -374,19 +374,19 @@ fn choices_that_change_nothing(story: &Story, graph: &Graph) -> Vec<Finding> {
                 continue;
             };
             // The scene's own choices come first, in file order; extensions follow.
-            let own_choice = c.origin.file == s.origin.file;
+            let own_choice = c.origin.file() == s.origin.file();
             let own = list[..=k]
                 .iter()
-                .filter(|c| c.origin.file == s.origin.file)
+                .filter(|c| c.origin.file() == s.origin.file())
                 .count();
             // Located only when reported: building a site for every choice would
             // cost more than the comparison.
             let site = if own_choice {
-                Site::scene(s.origin.file, &s.id)
+                Site::scene(s.origin.file(), &s.id)
                     .item("Choice", own - 1)
                     .at(Some("goto"), &c.goto)
             } else {
-                Site::literal(c.origin.file, None, &c.id)
+                Site::literal(c.origin.file(), None, &c.id)
             };
             out.push((
                 Diagnostic::warning(
@@ -424,10 +424,10 @@ fn any_same_targets(steps: &[Step]) -> bool {
 /// [`choices_that_change_nothing`]).
 fn alike(a: &Choice, b: &Choice) -> bool {
     a.goto == b.goto
-        && a.detour == b.detour
+        && a.detour() == b.detour()
         && a.effects == b.effects
-        && a.chance == b.chance
-        && a.when == b.when
+        && a.chance() == b.chance()
+        && a.when() == b.when()
 }
 
 /// Menus up to this long are compared pair by pair; longer ones are hashed.
@@ -466,16 +466,16 @@ fn same_as_earlier<'l>(
 /// Hashes what [`alike`] compares.
 fn hash_choice(c: &Choice, h: &mut impl Hasher) {
     c.goto.hash(h);
-    c.detour.hash(h);
+    c.detour().hash(h);
     hash_effects(&c.effects, h);
-    c.chance.is_some().hash(h);
-    if let Some(ch) = &c.chance {
+    c.chance().is_some().hash(h);
+    if let Some(ch) = c.chance() {
         ch.percent.hash(h);
         ch.goto.hash(h);
         hash_effects(&ch.effects, h);
     }
-    c.when.is_some().hash(h);
-    if let Some(w) = &c.when {
+    c.when().is_some().hash(h);
+    if let Some(w) = c.when() {
         hash_expr(w, h);
     }
 }
@@ -524,7 +524,7 @@ fn disabled_without_condition(story: &Story, graph: &Graph) -> Vec<Finding> {
         }
         let s = &story.scenes[i];
         for c in s.choices() {
-            if c.disabled.is_some() && c.when_source.is_none() {
+            if c.disabled().is_some() && c.when_source().is_none() {
                 out.push((
                     Diagnostic::warning(
                         "W0405",
@@ -536,7 +536,7 @@ fn disabled_without_condition(story: &Story, graph: &Graph) -> Vec<Finding> {
                     .with_hint(
                         "`disabled` explains why a `when` condition fails; add the condition",
                     ),
-                    Site::inside(c.origin.file, &s.id, Some("goto"), &c.goto),
+                    Site::inside(c.origin.file(), &s.id, Some("goto"), &c.goto),
                 ));
             }
         }
