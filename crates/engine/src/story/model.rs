@@ -138,7 +138,11 @@ pub(crate) struct ChoiceExtra {
 impl ChoiceExtra {
     /// `None` when there is nothing to keep apart.
     pub(crate) fn boxed(self) -> Option<Box<Self>> {
-        (self != Self::default()).then(|| Box::new(self))
+        let empty = self.detour.is_none()
+            && self.disabled.is_none()
+            && self.chance.is_none()
+            && self.tags.is_empty();
+        (!empty).then(|| Box::new(self))
     }
 }
 
