@@ -393,8 +393,6 @@ pub struct Story {
     pub variables: Vec<Variable>,
     /// Declared endings, in declaration order.
     pub endings: Vec<Ending>,
-    /// Every scene, in file order.
-    pub scenes: Vec<Scene>,
     /// The files the story was loaded from, relative to its directory.
     pub files: Vec<String>,
     /// A hash of every file's bytes: saves record it to notice edits.
@@ -410,6 +408,9 @@ pub struct Story {
     /// Dense numbering of variables, scenes and once-only choices, built by the loader
     /// (see [`Layout`]); game states share it.
     pub(crate) layout: Arc<Layout>,
+    /// Every scene, in file order. (Last: fields drop in order, and the scenes'
+    /// many small pieces are best freed after the large lists above.)
+    pub scenes: Vec<Scene>,
 }
 
 impl Story {
