@@ -131,11 +131,17 @@ impl<'a> Sources<'a> {
             Held::Absent => None,
             Held::Borrowed(s) => Some(s),
             Held::Owned(s) => Some(s.as_str()),
-            Held::Released { hash, again } => again
-                .get_or_init(|| self.read_again(file, *hash))
-                .as_deref()
-                .map(String::as_str),
+            Held::Released { .. } => self.again(file).map(|s| s.as_str()),
         }
+    }
+
+    /// A released file's text, read again on first use (`None` when it cannot be
+    /// read as it was, or the file was not released).
+    fn again(&self, file: usize) -> Option<&Rc<String>> {
+        let Held::Released { hash, again } = &self.held[file] else {
+            return None;
+        };
+        again.get_or_init(|| self.read_again(file, *hash)).as_ref()
     }
 
     /// Lets file `file`'s text go when the loader owns it (after it parsed: the parse
@@ -174,13 +180,7 @@ impl<'a> Sources<'a> {
             Held::Absent => return None,
             Held::Borrowed(s) => Locator::new(s),
             Held::Owned(s) => Locator::shared(Rc::clone(s)),
-            Held::Released { .. } => {
-                self.text(file)?;
-                let Held::Released { again, .. } = &self.held[file] else {
-                    unreachable!("matched above")
-                };
-                Locator::shared(Rc::clone(again.get()?.as_ref()?))
-            }
+            Held::Released { .. } => Locator::shared(Rc::clone(self.again(file)?)),
         };
         Some(self.locators[file].get_or_init(|| loc))
     }
