@@ -24,22 +24,18 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     };
     let before = peak_resident_bytes();
-    let located = match butterfly::source::read_dir_located(std::path::Path::new(&dir)) {
-        Ok(f) => f,
-        Err(e) => {
-            eprintln!("peak_memory: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    let source: u64 = located.iter().map(|(f, _)| f.bytes.len() as u64).sum();
+    let (files, on_disk) =
+        match butterfly::source::read_dir_to_read_again(std::path::Path::new(&dir)) {
+            Ok(f) => f,
+            Err(e) => {
+                eprintln!("peak_memory: {e}");
+                return ExitCode::from(2);
+            }
+        };
+    let source: u64 = files.iter().map(|f| f.bytes.len() as u64).sum();
     // As `check` does: the loader owns the files, lets each file's text go once it is
     // parsed, and reads one again only for a diagnostic that points into it.
-    let (files, on_disk): (Vec<_>, Vec<std::path::PathBuf>) = located.into_iter().unzip();
-    let where_on_disk: std::collections::HashMap<String, std::path::PathBuf> =
-        files.iter().map(|f| f.path.clone()).zip(on_disk).collect();
-    let (loaded, files) = butterfly::story::load_owned(files, |path| {
-        butterfly::source::read_again(where_on_disk.get(path)?)
-    });
+    let (loaded, files) = butterfly::story::load_owned(files, |path| on_disk.read_again(path));
     let scenes = loaded.stats.scenes;
     let diagnostics = loaded.diagnostics.len();
     drop(loaded);

@@ -37,3 +37,9 @@ pub mod tui;
 // The pure core lives in its own crate (crates/engine) so the compiler keeps it free of
 // terminal and file I/O; re-exported so `butterfly::story` and friends keep working.
 pub use butterfly_engine::{engine, limits, sanitize, session, story};
+
+// Every program built on this crate (the game, its tools, tests, benchmarks) allocates
+// through mimalloc: loading a story makes millions of small strings and vectors, and
+// mimalloc makes and frees them faster than the system allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -66,12 +66,34 @@ pub fn read_dir(dir: &Path) -> Result<Vec<SourceFile>, SourceError> {
     Ok(read_dir_located(dir)?.into_iter().map(|(f, _)| f).collect())
 }
 
-/// [`read_dir`], with each file's path on disk: what `check` needs to read a file
-/// again ([`read_again`]) once the loader has let its text go.
+/// [`read_dir`], and where each file is on disk: what `check` needs to read a file
+/// again ([`OnDisk::read_again`]) once the loader has let its text go.
 ///
 /// # Errors
 /// As [`read_dir`].
-pub fn read_dir_located(dir: &Path) -> Result<Vec<(SourceFile, PathBuf)>, SourceError> {
+pub fn read_dir_to_read_again(dir: &Path) -> Result<(Vec<SourceFile>, OnDisk), SourceError> {
+    let (files, paths): (Vec<SourceFile>, Vec<PathBuf>) =
+        read_dir_located(dir)?.into_iter().unzip();
+    let on_disk = files.iter().map(|f| f.path.clone()).zip(paths).collect();
+    Ok((files, OnDisk(on_disk)))
+}
+
+/// Where the files [`read_dir_to_read_again`] read are on disk, by the names it gave
+/// them.
+pub struct OnDisk(std::collections::HashMap<String, PathBuf>);
+
+impl OnDisk {
+    /// The file named `shown` read again as it was read the first time (a regular
+    /// file, within the same bound), or `None` when it is not one of them or no longer
+    /// can be.
+    #[must_use]
+    pub fn read_again(&self, shown: &str) -> Option<Vec<u8>> {
+        read_bounded(open_regular(self.0.get(shown)?).ok()?).ok()
+    }
+}
+
+/// [`read_dir`], with each file's path on disk.
+fn read_dir_located(dir: &Path) -> Result<Vec<(SourceFile, PathBuf)>, SourceError> {
     if !dir.exists() {
         return Err(SourceError::Missing(dir.to_owned()));
     }
@@ -120,13 +142,6 @@ pub fn read_dir_located(dir: &Path) -> Result<Vec<(SourceFile, PathBuf)>, Source
         ));
     }
     Ok(files)
-}
-
-/// A file [`read_dir_located`] read, read again the same way (a regular file, within
-/// the same bound), or `None` when it no longer can be.
-#[must_use]
-pub fn read_again(path: &Path) -> Option<Vec<u8>> {
-    read_bounded(open_regular(path).ok()?).ok()
 }
 
 /// Reads again the files `paths` under `dir` that a watch reported changed, each as

@@ -63,7 +63,11 @@ fn story_with(extra: &[(&str, &str)]) -> Vec<SourceFile> {
 
 /// Loads under `limits` and draws every diagnostic as `check` does.
 fn limited_output(files: &[SourceFile], limits: Limits) -> String {
-    let loaded = story::load_limited(files, limits);
+    drawn(&story::load_limited(files, limits), files)
+}
+
+/// Every diagnostic of `loaded` drawn as `check` draws it, quoting `files`.
+fn drawn(loaded: &story::Loaded, files: &[SourceFile]) -> String {
     let source = |path: &str| {
         files
             .iter()
@@ -174,18 +178,7 @@ fn changed_file_output() -> String {
     let (loaded, texts) = story::load_owned(files, |path| {
         (path == "two.ron").then(|| b"Chapter(title: \"Two, rewritten\", scenes: [])".to_vec())
     });
-    let source = |path: &str| {
-        texts
-            .iter()
-            .find(|f| f.path == path)
-            .and_then(|f| std::str::from_utf8(&f.bytes).ok())
-    };
-    loaded
-        .diagnostics
-        .iter()
-        .map(|d| butterfly::report::render(d, &source, false))
-        .collect::<Vec<_>>()
-        .join("\n")
+    drawn(&loaded, &texts)
 }
 
 #[test]

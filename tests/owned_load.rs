@@ -124,18 +124,23 @@ fn only_a_file_a_diagnostic_points_into_is_read_again_and_kept() {
     assert_eq!(kept, vec![chapter.as_str()]);
 }
 
+/// The one E0007 `loaded` reports (a file changed before it was read again).
+fn the_e0007(loaded: &story::Loaded) -> &story::Diagnostic {
+    let e0007: Vec<_> = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "E0007")
+        .collect();
+    assert_eq!(e0007.len(), 1, "{:?}", loaded.diagnostics);
+    e0007[0]
+}
+
 #[test]
 fn a_file_changed_before_it_is_read_again_is_reported_not_misquoted() {
     let (files, chapter) = synth_with_an_unused_variable();
     for changed in [Some(b"Chapter(title: \"Other\")".to_vec()), None] {
         let (loaded, texts) = story::load_owned(files.clone(), |_| changed.clone());
-        let e0007: Vec<_> = loaded
-            .diagnostics
-            .iter()
-            .filter(|d| d.code == "E0007")
-            .collect();
-        assert_eq!(e0007.len(), 1, "{:?}", loaded.diagnostics);
-        assert_eq!(e0007[0].file, chapter);
+        assert_eq!(the_e0007(&loaded).file, chapter);
         assert!(loaded.story.is_none(), "an error: no story");
         // The warning is still reported, in its file, without a place or a quote.
         let warning = loaded
@@ -188,12 +193,6 @@ fn a_file_changed_before_the_classic_order_parses_it_again_is_reported() {
                 .map(|f| f.bytes.clone())
         })?
     });
-    let e0007: Vec<_> = loaded
-        .diagnostics
-        .iter()
-        .filter(|d| d.code == "E0007")
-        .collect();
-    assert_eq!(e0007.len(), 1, "{:?}", loaded.diagnostics);
-    assert_eq!(e0007[0].file, gone);
+    assert_eq!(the_e0007(&loaded).file, gone);
     assert!(loaded.story.is_none());
 }

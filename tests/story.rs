@@ -702,10 +702,10 @@ fn every_beat_opens_with_its_date_and_place() {
 fn count_blocks(segs: &[Segment], ifs: &mut usize, one_ofs: &mut usize) {
     for s in segs {
         match s {
-            Segment::If(_, a, b) => {
+            Segment::If(block) => {
                 *ifs += 1;
-                count_blocks(a, ifs, one_ofs);
-                count_blocks(b, ifs, one_ofs);
+                count_blocks(&block.then, ifs, one_ofs);
+                count_blocks(&block.otherwise, ifs, one_ofs);
             }
             Segment::OneOf(_, opts) | Segment::Vary(_, _, opts) => {
                 *one_ofs += 1;

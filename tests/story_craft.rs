@@ -221,10 +221,10 @@ fn text_reads(t: &Text, out: &mut BTreeMap<String, usize>) {
                 Segment::Var(v) | Segment::EnumVar(v, _) => {
                     *out.entry(v.to_string()).or_default() += 1;
                 }
-                Segment::If(c, a, b) => {
-                    expr_reads(c, out);
-                    walk(a, out);
-                    walk(b, out);
+                Segment::If(block) => {
+                    expr_reads(&block.cond, out);
+                    walk(&block.then, out);
+                    walk(&block.otherwise, out);
                 }
                 Segment::OneOf(_, options) | Segment::Vary(_, _, options) => {
                     for o in options {
@@ -303,9 +303,9 @@ fn flat(segs: &[Segment], out: &mut String) {
                 out.push_str(l);
                 out.push(' ');
             }
-            Segment::If(_, a, b) => {
-                flat(a, out);
-                flat(b, out);
+            Segment::If(block) => {
+                flat(&block.then, out);
+                flat(&block.otherwise, out);
             }
             Segment::OneOf(_, options) | Segment::Vary(_, _, options) => {
                 for o in options {

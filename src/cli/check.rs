@@ -1,8 +1,7 @@
 //! `butterfly check [DIR]`: every problem of a story directory, then a summary line.
 
-use std::collections::HashMap;
 use std::io::{self, IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::CliError;
 use crate::source;
@@ -13,16 +12,12 @@ use crate::story::{self, Loaded};
 /// # Errors
 /// The directory cannot be read, or the story has errors.
 pub fn check(dir: &Path) -> Result<(), CliError> {
-    let located = source::read_dir_located(dir)
+    let (files, on_disk) = source::read_dir_to_read_again(dir)
         .map_err(|e| CliError::CannotRun(format!("butterfly: {e}")))?;
-    let (files, on_disk): (Vec<_>, Vec<_>) = located.into_iter().unzip();
     // The loader owns the files and lets each file's text go once it is parsed (the
     // source of a large story is not held beside the story compiled from it); a file
     // a diagnostic points into is read again from disk.
-    let where_on_disk: HashMap<String, PathBuf> =
-        files.iter().map(|f| f.path.clone()).zip(on_disk).collect();
-    let reread = |path: &str| source::read_again(where_on_disk.get(path)?);
-    let (loaded, files) = story::load_owned(files, reread);
+    let (loaded, files) = story::load_owned(files, |path| on_disk.read_again(path));
     let color = crate::report::use_color(io::stdout().is_terminal());
     let source = |path: &str| {
         files

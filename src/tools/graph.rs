@@ -154,7 +154,8 @@ pub fn excerpt(scene: &Scene) -> String {
                 Segment::Var(name) | Segment::EnumVar(name, _) => {
                     let _ = write!(out, "{{{name}}}");
                 }
-                Segment::If(_, then, otherwise) if conditional => {
+                Segment::If(block) if conditional => {
+                    let (then, otherwise) = (&block.then, &block.otherwise);
                     walk(if then.is_empty() { otherwise } else { then }, true, out);
                 }
                 Segment::Tag(_) | Segment::If(..) => {}

@@ -912,7 +912,7 @@ pub fn replay_checked(
 }
 
 /// Replays a recorded path from a given first state (a game begun with
-/// [`start`](super::start) or [`start_at`](super::start_at)).
+/// [`start`] or [`start_at`](super::start_at)).
 ///
 /// # Errors
 /// The first step that no longer applies, with the state just before it.

@@ -164,12 +164,12 @@ fn print(story: &Story, segs: &[Segment], out: &mut String) {
                 }
                 out.push('}');
             }
-            Segment::If(cond, yes, no) => {
-                let _ = write!(out, "{{if {}: ", condition(story, cond));
-                print(story, yes, out);
-                if !no.is_empty() {
+            Segment::If(block) => {
+                let _ = write!(out, "{{if {}: ", condition(story, &block.cond));
+                print(story, &block.then, out);
+                if !block.otherwise.is_empty() {
                     out.push_str(" | ");
-                    print(story, no, out);
+                    print(story, &block.otherwise, out);
                 }
                 out.push('}');
             }
@@ -288,10 +288,10 @@ fn shape(segs: &[Segment], out: &mut Vec<String>) {
                     shape(o, out);
                 }
             }
-            Segment::If(c, yes, no) => {
-                out.push(format!("{{if {c}}}"));
-                shape(yes, out);
-                shape(no, out);
+            Segment::If(block) => {
+                out.push(format!("{{if {}}}", block.cond));
+                shape(&block.then, out);
+                shape(&block.otherwise, out);
             }
             Segment::OneOf(_, opts) => {
                 out.push(format!("{{~ {} variants}}", opts.len()));
@@ -323,9 +323,9 @@ fn reslot(segs: &mut [Segment], slots: &mut impl Iterator<Item = u32>) {
                     reslot(o, slots);
                 }
             }
-            Segment::If(_, yes, no) => {
-                reslot(yes, slots);
-                reslot(no, slots);
+            Segment::If(block) => {
+                reslot(&mut block.then, slots);
+                reslot(&mut block.otherwise, slots);
             }
             Segment::Lit(_) | Segment::Var(_) | Segment::Tag(_) | Segment::EnumVar(..) => {}
         }
@@ -341,9 +341,9 @@ fn slots(segs: &[Segment], out: &mut Vec<u32>) {
                     slots(o, out);
                 }
             }
-            Segment::If(_, yes, no) => {
-                slots(yes, out);
-                slots(no, out);
+            Segment::If(block) => {
+                slots(&block.then, out);
+                slots(&block.otherwise, out);
             }
             Segment::Lit(_) | Segment::Var(_) | Segment::Tag(_) | Segment::EnumVar(..) => {}
         }

@@ -138,7 +138,11 @@ pub(crate) struct ChoiceExtra {
 impl ChoiceExtra {
     /// `None` when there is nothing to keep apart.
     pub(crate) fn boxed(self) -> Option<Box<Self>> {
-        (self != Self::default()).then(|| Box::new(self))
+        let empty = self.detour.is_none()
+            && self.disabled.is_none()
+            && self.chance.is_none()
+            && self.tags.is_empty();
+        (!empty).then(|| Box::new(self))
     }
 }
 
@@ -389,8 +393,6 @@ pub struct Story {
     pub variables: Vec<Variable>,
     /// Declared endings, in declaration order.
     pub endings: Vec<Ending>,
-    /// Every scene, in file order.
-    pub scenes: Vec<Scene>,
     /// The files the story was loaded from, relative to its directory.
     pub files: Vec<String>,
     /// A hash of every file's bytes: saves record it to notice edits.
@@ -406,6 +408,9 @@ pub struct Story {
     /// Dense numbering of variables, scenes and once-only choices, built by the loader
     /// (see [`Layout`]); game states share it.
     pub(crate) layout: Arc<Layout>,
+    /// Every scene, in file order. (Last: fields drop in order, and the scenes'
+    /// many small pieces are best freed after the large lists above.)
+    pub scenes: Vec<Scene>,
 }
 
 impl Story {

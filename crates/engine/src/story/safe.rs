@@ -56,9 +56,9 @@ fn clean_segments(segments: &mut [Segment]) {
         match seg {
             Segment::Lit(s) | Segment::Tag(s) => _ = clean(s),
             Segment::Var(_) | Segment::EnumVar(..) => {}
-            Segment::If(_, then, otherwise) => {
-                clean_segments(then);
-                clean_segments(otherwise);
+            Segment::If(block) => {
+                clean_segments(&mut block.then);
+                clean_segments(&mut block.otherwise);
             }
             Segment::OneOf(_, options) | Segment::Vary(_, _, options) => {
                 for o in options {

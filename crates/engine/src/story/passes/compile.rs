@@ -55,8 +55,11 @@ pub struct Names<'a> {
     conditions: RefCell<HashMap<Arc<str>, Arc<Condition>>>,
     /// The conditions that compiled last, newest last.
     recent_conditions: RefCell<Vec<Arc<Condition>>>,
-    /// Choice ids and the scene ids choices and routes lead to: one copy of each.
+    /// Choice ids (and targets that name no indexed scene): one copy of each.
     strings: RefCell<StrTable>,
+    /// The shared copy of each indexed scene's id as a target, by its position among
+    /// all scenes: found by the lookup that checks the target, without hashing again.
+    scene_targets: RefCell<Vec<Option<SharedStr>>>,
     /// Some lookup found nothing (a scene, variable, ending, named effect or condition,
     /// enumeration), or a hint was given: what was compiled may read differently once
     /// more names are known.
@@ -93,6 +96,7 @@ impl<'a> Names<'a> {
             conditions: RefCell::default(),
             recent_conditions: RefCell::default(),
             strings: RefCell::default(),
+            scene_targets: RefCell::default(),
             missed: Cell::new(false),
         }
     }
@@ -161,9 +165,27 @@ impl<'a> Names<'a> {
         recent.push((list.to_vec(), shared.clone()));
     }
 
-    /// The one shared copy of a choice id or a scene id led to.
+    /// The one shared copy of a choice id (or of a target that is no indexed scene).
     fn shared(&self, text: &str) -> SharedStr {
         self.strings.borrow_mut().get(text)
+    }
+
+    /// The shared copy of `id` when it names a scene ([`Names::has_scene`], noted
+    /// alike), else `None`.
+    fn scene_target(&self, id: &str) -> Option<SharedStr> {
+        let Some(&(_, seq)) = self.scenes.get(id) else {
+            return self.has_scene(id).then(|| self.shared(id));
+        };
+        self.note(Some(()));
+        let mut targets = self.scene_targets.borrow_mut();
+        if targets.len() <= seq {
+            targets.resize(seq + 1, None);
+        }
+        Some(
+            targets[seq]
+                .get_or_insert_with(|| SharedStr::from(id))
+                .clone(),
+        )
     }
 
     /// The one shared copy of a chapter title, date or place (a table of their own:
@@ -567,14 +589,25 @@ fn compile_condition(
     Some(shared)
 }
 
-fn check_target(cx: &mut Ctx<'_>, base: &Site, key: &'static str, target: &str, names: &Names<'_>) {
+/// Checks that `target` names a scene (or is `<return>`), reporting it if not; its
+/// shared copy either way.
+fn check_target(
+    cx: &mut Ctx<'_>,
+    base: &Site,
+    key: &'static str,
+    target: &str,
+    names: &Names<'_>,
+) -> SharedStr {
+    if let Some(shared) = names.scene_target(target) {
+        return shared;
+    }
     // `<return>` leaves a detour: whether one can be open here is the detour pass's.
-    if names.has_scene(target) || target == RETURN {
-        return;
+    if target == RETURN {
+        return names.shared(target);
     }
     if cx.opaque {
         cx.suppressed += 1;
-        return;
+        return names.shared(target);
     }
     let mut d = Diagnostic::error(
         "E0301",
@@ -585,10 +618,12 @@ fn check_target(cx: &mut Ctx<'_>, base: &Site, key: &'static str, target: &str, 
         None => d.with_hint("define a scene with this id, or fix the target"),
     };
     cx.report(d, &base.at(Some(key), target));
+    names.shared(target)
 }
 
 /// A `detour:` must name a scene: `<return>` there would leave and re-enter at once.
-fn check_detour(cx: &mut Ctx<'_>, base: &Site, target: &str, names: &Names<'_>) {
+/// Its shared copy either way.
+fn check_detour(cx: &mut Ctx<'_>, base: &Site, target: &str, names: &Names<'_>) -> SharedStr {
     if target == RETURN {
         let d = Diagnostic::error(
             "E0301",
@@ -598,9 +633,9 @@ fn check_detour(cx: &mut Ctx<'_>, base: &Site, target: &str, names: &Names<'_>) 
             "a detour enters a scene; to leave the current detour, write `goto: \"{RETURN}\"`"
         ));
         cx.report(d, &base.at(Some("detour"), target));
-        return;
+        return names.shared(target);
     }
-    check_target(cx, base, "detour", target, names);
+    check_target(cx, base, "detour", target, names)
 }
 
 /// Compiles one choice; `base` locates it (its scene or extension, and its index).
@@ -615,10 +650,11 @@ pub fn compile_choice(
     names: &Names<'_>,
     slot: &mut u32,
 ) -> Choice {
-    check_target(cx, base, "goto", &rc.goto, names);
-    if let Some(d) = &rc.detour {
-        check_detour(cx, base, d, names);
-    }
+    let goto = check_target(cx, base, "goto", &rc.goto, names);
+    let detour = rc
+        .detour
+        .as_deref()
+        .map(|d| check_detour(cx, base, d, names));
     let label_src = std::mem::take(&mut rc.label);
     let label = compile_owned(cx, base, "label", label_src, names, slot).unwrap_or_default();
     let when = rc
@@ -635,10 +671,9 @@ pub fn compile_choice(
             .with_hint("use a percent from 1 to 99; for certainty, use `goto`");
             cx.report(d, &base.value_of("percent"));
         }
-        check_target(cx, base, "goto", &c.goto, names);
         Chance {
             percent: c.percent,
-            goto: names.shared(&c.goto),
+            goto: check_target(cx, base, "goto", &c.goto, names),
             effects: compile_effects(cx, base, &c.effects, names),
         }
     });
@@ -670,7 +705,7 @@ pub fn compile_choice(
         })
     });
     let extra = ChoiceExtra {
-        detour: rc.detour.as_deref().map(|d| names.shared(d)),
+        detour,
         disabled: rc.disabled,
         chance,
         tags: rc.tags,
@@ -678,7 +713,7 @@ pub fn compile_choice(
     Choice {
         id,
         label,
-        goto: names.shared(&rc.goto),
+        goto,
         condition,
         effects,
         extra: extra.boxed(),
@@ -820,28 +855,28 @@ pub(super) fn compile_scene(
         }
         Exit::Choices(list)
     } else if let Some(next) = &s.next {
-        check_target(cx, &here, "next", next, names);
         Exit::Routes(vec![Route {
             condition: None,
-            goto: names.shared(next),
+            goto: check_target(cx, &here, "next", next, names),
             detour: None,
         }])
     } else if let Some(routes) = &s.routes {
         let mut out = Vec::with_capacity(routes.len());
         for (k, r) in routes.iter().enumerate() {
             let this = here.clone().item("Route", k);
-            check_target(cx, &this, "goto", &r.goto, names);
-            if let Some(d) = &r.detour {
-                check_detour(cx, &this, d, names);
-            }
+            let goto = check_target(cx, &this, "goto", &r.goto, names);
+            let detour = r
+                .detour
+                .as_deref()
+                .map(|d| check_detour(cx, &this, d, names));
             let condition = r
                 .when
                 .as_deref()
                 .and_then(|w| compile_condition(cx, &this, w, names));
             out.push(Route {
                 condition,
-                goto: names.shared(&r.goto),
-                detour: r.detour.as_deref().map(|d| names.shared(d)),
+                goto,
+                detour,
             });
         }
         match routes.iter().position(|r| r.when.is_none()) {

@@ -209,14 +209,14 @@ fn text_vars(segments: &[Segment], story: &Story, count: usize, f: &mut impl FnM
                     f(i);
                 }
             }
-            Segment::If(c, a, b) => {
-                expr_vars(c, &mut |r| {
+            Segment::If(block) => {
+                expr_vars(&block.cond, &mut |r| {
                     if let Some(i) = position(story, count, r) {
                         f(i);
                     }
                 });
-                text_vars(a, story, count, f);
-                text_vars(b, story, count, f);
+                text_vars(&block.then, story, count, f);
+                text_vars(&block.otherwise, story, count, f);
             }
             Segment::OneOf(_, opts) | Segment::Vary(_, _, opts) => {
                 for o in opts {

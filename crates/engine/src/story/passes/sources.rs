@@ -146,10 +146,7 @@ impl<'a> Sources<'a> {
             Held::Absent => None,
             Held::Borrowed(s) => Some(s),
             Held::Owned(s) => Some(s.as_str()),
-            Held::Released { hash, again } => again
-                .get_or_init(|| self.read_again(file, *hash))
-                .as_deref()
-                .map(String::as_str),
+            Held::Released { .. } => self.again(file).map(|s| s.as_str()),
         }
     }
 
@@ -161,6 +158,15 @@ impl<'a> Sources<'a> {
             Held::Owned(s) => Some(ParserText::Shared(Arc::clone(s))),
             Held::Absent | Held::Released { .. } => None,
         }
+    }
+
+    /// A released file's text, read again on first use (`None` when it cannot be
+    /// read as it was, or the file was not released).
+    fn again(&self, file: usize) -> Option<&Arc<String>> {
+        let Held::Released { hash, again } = &self.held[file] else {
+            return None;
+        };
+        again.get_or_init(|| self.read_again(file, *hash)).as_ref()
     }
 
     /// Lets file `file`'s text go when the loader owns it (after it parsed: the parse
@@ -199,13 +205,7 @@ impl<'a> Sources<'a> {
             Held::Absent => return None,
             Held::Borrowed(s) => Locator::new(s),
             Held::Owned(s) => Locator::shared(Arc::clone(s)),
-            Held::Released { .. } => {
-                self.text(file)?;
-                let Held::Released { again, .. } = &self.held[file] else {
-                    unreachable!("matched above")
-                };
-                Locator::shared(Arc::clone(again.get()?.as_ref()?))
-            }
+            Held::Released { .. } => Locator::shared(Arc::clone(self.again(file)?)),
         };
         Some(self.locators[file].get_or_init(|| loc))
     }
@@ -222,9 +222,15 @@ impl<'a> Sources<'a> {
     /// The text of every file still held or read again, with its path: what a checker
     /// quotes in its report.
     pub fn into_texts(self) -> Vec<SourceFile> {
-        let files = self.files;
-        self.held
-            .into_iter()
+        let Sources {
+            files,
+            held,
+            locators,
+            ..
+        } = self;
+        // The locators share the texts: gone first, each text is handed on, not copied.
+        drop(locators);
+        held.into_iter()
             .enumerate()
             .filter_map(|(i, h)| {
                 let text = match h {
@@ -243,3 +249,55 @@ impl<'a> Sources<'a> {
 }
 
 use super::super::files::bytes_hash as file_hash;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_held_text_is_handed_back_without_a_copy_even_with_its_locator_built() {
+        let paths = [SourceFile {
+            path: "a.ron".into(),
+            bytes: Vec::new(),
+        }];
+        let given = vec![b"Chapter(title: \"A\", scenes: [])".to_vec()];
+        let mut sources = Sources::owned(&paths, given, Box::new(|_| None));
+        sources.make_text(0).expect("UTF-8");
+        let before = sources.text(0).expect("held").as_ptr();
+        assert!(sources.locator(0).is_some());
+        let texts = sources.into_texts();
+        assert_eq!(texts.len(), 1);
+        assert_eq!(texts[0].bytes.as_ptr(), before, "the text was copied");
+    }
+
+    #[test]
+    fn a_released_text_is_read_again_once_and_only_as_it_was() {
+        let paths = [SourceFile {
+            path: "a.ron".into(),
+            bytes: Vec::new(),
+        }];
+        let text = b"Chapter(title: \"A\", scenes: [])".to_vec();
+        for (disk, kept) in [
+            (Some(text.clone()), true),
+            (Some(b"x".to_vec()), false),
+            (None, false),
+        ] {
+            let reads = std::cell::Cell::new(0);
+            let mut sources = Sources::owned(
+                &paths,
+                vec![text.clone()],
+                Box::new(|_| {
+                    reads.set(reads.get() + 1);
+                    disk.clone()
+                }),
+            );
+            sources.make_text(0).expect("UTF-8");
+            sources.release(0);
+            assert!(sources.has_text(0));
+            assert_eq!(sources.text(0).is_some(), kept);
+            assert_eq!(sources.locator(0).is_some(), kept);
+            assert_eq!(reads.get(), 1, "read again once");
+            assert_eq!(sources.changed(), if kept { vec![] } else { vec![0] });
+        }
+    }
+}
