@@ -25,9 +25,11 @@
 //! Diagnostics of the scenes compiled early are put back in scene order, so pass order
 //! is the classic one.
 //!
-//! The files are parsed ahead on a second thread ([`Prefetch`]), in the order this pass
-//! takes them, so the compile of one chapter and the parse of the next overlap; the
-//! pass still takes each parse in turn, so nothing it does depends on the thread.
+//! The files are parsed on two threads ([`Prefetch`]): a second thread parses ahead, in
+//! the order this pass takes them, and this one parses the next file nobody has taken
+//! whenever it would otherwise wait, so the compile of one chapter and the parse of
+//! the next overlap; the pass still takes each parse in turn, so nothing it does
+//! depends on which thread parsed what.
 //!
 //! Giving up costs the files parsed until then, parsed again: at most one more parse of
 //! the story, and usually far less, as the first missing name tends to come early. What
@@ -47,7 +49,7 @@ use super::super::raw::{RawChapter, RawFile, RawScene};
 use super::compile::{self, Names};
 use super::context::{Ctx, Salvage};
 use super::index::SceneIndex;
-use super::prefetch::Prefetch;
+use super::prefetch::{Prefetch, Shelf};
 use super::{chapters, declare, final_names, incremental};
 
 /// The header's variables (name, type, enumeration values) and endings.
@@ -103,8 +105,9 @@ fn attempt(cx: &mut Ctx<'_>) -> Option<Done> {
     if texts.len() != order.len() {
         return None;
     }
+    let shelf = Shelf::new(texts);
     std::thread::scope(|scope| {
-        let mut files = Prefetch::start(scope, texts);
+        let mut files = Prefetch::start(scope, &shelf);
         attempt_in_order(cx, order, header_first, &mut files)
     })
 }
@@ -114,7 +117,7 @@ fn attempt_in_order(
     cx: &mut Ctx<'_>,
     order: Vec<usize>,
     header_first: bool,
-    files: &mut Prefetch<'_>,
+    files: &mut Prefetch<'_, '_>,
 ) -> Option<Done> {
     let mut parse = |cx: &mut Ctx<'_>, i: usize| {
         let parsed = files.next(i)?;
