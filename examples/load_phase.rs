@@ -35,6 +35,16 @@ fn main() -> ExitCode {
                 black_box(raw.is_ok());
             }
         }
+        "floor_kept" => {
+            let raws: Vec<RawFile> = files
+                .iter()
+                .map(|f| {
+                    let text = std::str::from_utf8(&f.bytes).expect("UTF-8");
+                    story::raw::ron_options().from_str(text).expect("parses")
+                })
+                .collect();
+            std::mem::forget(black_box(raws));
+        }
         "load" => {
             std::mem::forget(black_box(story::load_unlinted(&files)));
         }

@@ -37,3 +37,12 @@ pub mod tui;
 // The pure core lives in its own crate (crates/engine) so the compiler keeps it free of
 // terminal and file I/O; re-exported so `butterfly::story` and friends keep working.
 pub use butterfly_engine::{engine, limits, sanitize, session, story};
+
+// Every program built on this crate (the game, its tools, tests, benchmarks) allocates
+// through mimalloc (version 2: it returns freed memory to the system after 10 ms, where
+// version 3 keeps it for a second). A load makes millions of small strings and vectors
+// on two threads (story/passes/prefetch.rs), and many are freed by the thread that did
+// not make them: the system allocator makes that slower than one thread alone
+// (docs/performance.md, seventh round).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -269,7 +269,7 @@ pub struct Locator<'a> {
 #[derive(Debug)]
 enum Src<'a> {
     Borrowed(&'a str),
-    Shared(std::rc::Rc<String>),
+    Shared(std::sync::Arc<String>),
 }
 
 impl Src<'_> {
@@ -293,7 +293,7 @@ impl<'a> Locator<'a> {
 
     /// [`Locator::new`] over a text the locator shares with its owner.
     #[must_use]
-    pub fn shared(src: std::rc::Rc<String>) -> Self {
+    pub fn shared(src: std::sync::Arc<String>) -> Self {
         Self::index(Src::Shared(src))
     }
 

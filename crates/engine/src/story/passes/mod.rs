@@ -18,6 +18,8 @@
 //! that one file's parse is held at a time. That order is taken only when it gives
 //! exactly what the list above gives (a scene that needs a name not yet read waits for
 //! the end; a missing name or a broken file sends the whole load back to the list).
+//! In that order the files are parsed on two threads ([`prefetch`]), taken one by one
+//! in the same order, so the result does not depend on which thread parsed a file.
 //!
 //! Every pass reports what it finds and hands on what did work, so one run finds every
 //! problem: a file that fails to parse leaves the others to be checked, and the lints
@@ -33,6 +35,7 @@ mod index;
 pub mod lint;
 mod named;
 mod parse;
+mod prefetch;
 mod printable;
 mod read;
 pub mod sources;

@@ -11,7 +11,7 @@
 //! meanwhile is not quoted, and the change is reported.
 
 use std::cell::{OnceCell, RefCell};
-use std::rc::Rc;
+use std::sync::Arc;
 
 use super::super::files::SourceFile;
 use super::super::scan::Locator;
@@ -25,12 +25,27 @@ enum Held<'a> {
     /// Not text (the read pass said why), or not read yet.
     Absent,
     Borrowed(&'a str),
-    Owned(Rc<String>),
+    Owned(Arc<String>),
     /// Let go after parsing: its hash then, and its text once read again.
     Released {
         hash: u64,
-        again: OnceCell<Option<Rc<String>>>,
+        again: OnceCell<Option<Arc<String>>>,
     },
+}
+
+/// A file's text handed to the parsing thread.
+pub enum ParserText<'a> {
+    Borrowed(&'a str),
+    Shared(Arc<String>),
+}
+
+impl ParserText<'_> {
+    pub fn as_str(&self) -> &str {
+        match self {
+            ParserText::Borrowed(s) => s,
+            ParserText::Shared(s) => s,
+        }
+    }
 }
 
 /// Every file's text, and a locator for each once a diagnostic needs one.
@@ -94,7 +109,7 @@ impl<'a> Sources<'a> {
         if let Some(bytes) = self.given.get_mut(file) {
             let owned = std::mem::take(bytes);
             match String::from_utf8(owned) {
-                Ok(text) => self.held[file] = Held::Owned(Rc::new(text)),
+                Ok(text) => self.held[file] = Held::Owned(Arc::new(text)),
                 Err(e) => {
                     let err = e.utf8_error();
                     self.given[file] = e.into_bytes();
@@ -135,9 +150,19 @@ impl<'a> Sources<'a> {
         }
     }
 
+    /// File `file`'s text for another thread to parse (see `passes/prefetch.rs`):
+    /// borrowed, or shared with this holder. `None` when it is not held as text now.
+    pub fn for_parser(&self, file: usize) -> Option<ParserText<'a>> {
+        match &self.held[file] {
+            Held::Borrowed(s) => Some(ParserText::Borrowed(s)),
+            Held::Owned(s) => Some(ParserText::Shared(Arc::clone(s))),
+            Held::Absent | Held::Released { .. } => None,
+        }
+    }
+
     /// A released file's text, read again on first use (`None` when it cannot be
     /// read as it was, or the file was not released).
-    fn again(&self, file: usize) -> Option<&Rc<String>> {
+    fn again(&self, file: usize) -> Option<&Arc<String>> {
         let Held::Released { hash, again } = &self.held[file] else {
             return None;
         };
@@ -159,7 +184,7 @@ impl<'a> Sources<'a> {
         self.locators[file] = OnceCell::new();
     }
 
-    fn read_again(&self, file: usize, hash: u64) -> Option<Rc<String>> {
+    fn read_again(&self, file: usize, hash: u64) -> Option<Arc<String>> {
         let reread = self.reread.as_ref()?;
         let bytes = (reread.borrow_mut())(&self.files[file].path);
         let text = bytes
@@ -168,7 +193,7 @@ impl<'a> Sources<'a> {
         if text.is_none() {
             self.changed.borrow_mut().push(file);
         }
-        text.map(Rc::new)
+        text.map(Arc::new)
     }
 
     /// The locator of file `file`, built on first use.
@@ -179,8 +204,8 @@ impl<'a> Sources<'a> {
         let loc = match &self.held[file] {
             Held::Absent => return None,
             Held::Borrowed(s) => Locator::new(s),
-            Held::Owned(s) => Locator::shared(Rc::clone(s)),
-            Held::Released { .. } => Locator::shared(Rc::clone(self.again(file)?)),
+            Held::Owned(s) => Locator::shared(Arc::clone(s)),
+            Held::Released { .. } => Locator::shared(Arc::clone(self.again(file)?)),
         };
         Some(self.locators[file].get_or_init(|| loc))
     }
@@ -213,7 +238,7 @@ impl<'a> Sources<'a> {
                     Held::Released { again, .. } => again.into_inner().flatten()?,
                     Held::Absent | Held::Borrowed(_) => return None,
                 };
-                let text = Rc::try_unwrap(text).unwrap_or_else(|shared| (*shared).clone());
+                let text = Arc::try_unwrap(text).unwrap_or_else(|shared| (*shared).clone());
                 Some(SourceFile {
                     path: files[i].path.clone(),
                     bytes: text.into_bytes(),

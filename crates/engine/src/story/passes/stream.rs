@@ -25,6 +25,12 @@
 //! Diagnostics of the scenes compiled early are put back in scene order, so pass order
 //! is the classic one.
 //!
+//! The files are parsed on two threads ([`Prefetch`]): a second thread parses ahead, in
+//! the order this pass takes them, and this one parses the next file nobody has taken
+//! whenever it would otherwise wait, so the compile of one chapter and the parse of
+//! the next overlap; the pass still takes each parse in turn, so nothing it does
+//! depends on which thread parsed what.
+//!
 //! Giving up costs the files parsed until then, parsed again: at most one more parse of
 //! the story, and usually far less, as the first missing name tends to come early. What
 //! counts as missing is conservative: a name asked for as a variable and not found is
@@ -39,10 +45,11 @@ use super::super::diag::Diagnostic;
 use super::super::expr::Type;
 use super::super::model::{RETURN, Scene, Story};
 use super::super::named::Named;
-use super::super::raw::{self, RawChapter, RawFile, RawScene};
+use super::super::raw::{RawChapter, RawFile, RawScene};
 use super::compile::{self, Names};
 use super::context::{Ctx, Salvage};
 use super::index::SceneIndex;
+use super::prefetch::{Prefetch, Shelf};
 use super::{chapters, declare, final_names, incremental};
 
 /// The header's variables (name, type, enumeration values) and endings.
@@ -80,19 +87,50 @@ struct Held {
     scene: RawScene,
 }
 
-#[allow(clippy::too_many_lines)] // one pass over the files; its steps share its state
+/// [`attempt_in_order`], the files parsed ahead on a second thread (see
+/// [`Prefetch`]) in the order it takes them: headers first, then the rest in file
+/// order (so scenes are met in file order).
 fn attempt(cx: &mut Ctx<'_>) -> Option<Done> {
-    // Headers first, then the rest in file order (so scenes are met in file order).
     let mut order: Vec<usize> = (0..cx.files.len())
         .filter(|&i| cx.sources.has_text(i))
         .collect();
     order.sort_by_key(|&i| !cx.sources.text(i).is_some_and(opens_with_header));
+    let header_first = order
+        .first()
+        .is_some_and(|&i| cx.sources.text(i).is_some_and(opens_with_header));
+    let texts: Vec<_> = order
+        .iter()
+        .filter_map(|&i| Some((i, cx.sources.for_parser(i)?)))
+        .collect();
+    if texts.len() != order.len() {
+        return None;
+    }
+    let shelf = Shelf::new(texts);
+    std::thread::scope(|scope| {
+        let mut files = Prefetch::start(scope, &shelf);
+        attempt_in_order(cx, order, header_first, &mut files)
+    })
+}
+
+#[allow(clippy::too_many_lines)] // one pass over the files; its steps share its state
+fn attempt_in_order(
+    cx: &mut Ctx<'_>,
+    order: Vec<usize>,
+    header_first: bool,
+    files: &mut Prefetch<'_, '_>,
+) -> Option<Done> {
+    let mut parse = |cx: &mut Ctx<'_>, i: usize| {
+        let parsed = files.next(i)?;
+        // The parse holds all the passes need: a file the loader owns is let go.
+        cx.sources.release(i);
+        Some(parsed)
+    };
     let mut order = order.into_iter().peekable();
 
     let no_salvage = Salvage::default();
     // The header, parsed first when it can be told from its first word.
     let header = match order.peek() {
-        Some(&i) if cx.sources.text(i).is_some_and(opens_with_header) => {
+        Some(&i) if header_first => {
             order.next();
             match parse(cx, i)? {
                 f @ RawFile::Story(_) => Some((i, f)),
@@ -264,17 +302,6 @@ fn attempt(cx: &mut Ctx<'_>) -> Option<Done> {
         kept,
         compiled_from..compiled_to,
     )))
-}
-
-/// One file parsed, or `None` when it has a syntax error (which the classic parse pass
-/// reports, with the names it declares salvaged). Parsed, its text is let go when the
-/// loader owns it.
-fn parse(cx: &mut Ctx<'_>, file: usize) -> Option<RawFile> {
-    let parsed = raw::ron_options()
-        .from_str::<RawFile>(cx.sources.text(file)?)
-        .ok()?;
-    cx.sources.release(file);
-    Some(parsed)
 }
 
 /// Whether a file's first word, after blanks and comments, is `Story`: the header,
