@@ -19,6 +19,9 @@ use super::sources::ParserText;
 /// most: this bounds the memory held by parses ahead of the compile.
 const AHEAD: usize = 3;
 
+/// The second thread's stack.
+const PARSE_STACK: usize = 2 << 20;
+
 /// The files to parse, in order, and where their parses come from.
 pub enum Prefetch<'s, 'a> {
     /// Parsed by whichever of the two threads takes them first.
@@ -176,6 +179,9 @@ impl<'s, 'a> Prefetch<'s, 'a> {
         if many
             && std::thread::Builder::new()
                 .name("story-parse".into())
+                // Set, not inherited from the environment: more than the 1.5 MiB the
+                // depth limits keep a parse within (docs/guarantees.md).
+                .stack_size(PARSE_STACK)
                 .spawn_scoped(scope, move || shelf.parse_ahead())
                 .is_ok()
         {
