@@ -15,7 +15,7 @@
 use std::ops::Range;
 
 use super::diag::Diagnostic;
-use super::files::{SourceFile, content_hash, limits::Limits};
+use super::files::{SourceFile, limits::Limits};
 use super::load::{self, KeptLoad, Loaded};
 use super::model::{Scene, Story};
 use super::passes::Ctx;
@@ -271,7 +271,11 @@ impl Reloader {
             // Names resolved as a full load resolves them, before the checks below.
             super::resolve::names_in(story, range);
         }
-        story.content_hash = content_hash(&self.files);
+        story.content_hash = clean
+            .kept
+            .kept
+            .content_hash
+            .again_from(&self.files, edited[0]);
         // The detour checks and the lints judge the whole graph: run them again. Their
         // findings are located in the files' text, which a clean story rarely needs:
         // only then is every file's text looked at.

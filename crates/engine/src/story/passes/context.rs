@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::super::diag::{Diagnostic, Label};
 use super::super::expr::{self, Effect, ExprError, Type};
-use super::super::files::{SourceFile, limits};
+use super::super::files::{ContentHash, SourceFile, limits};
 use super::super::scan::Locator;
 pub use super::super::site::Site;
 use super::sources::Sources;
@@ -86,6 +86,9 @@ pub struct Ctx<'a> {
     /// Whether the load keeps what an incremental reload needs (else the parse and the
     /// scene index are freed as soon as the story is assembled).
     pub keep: bool,
+    /// The content hash with its state before each file, when the load keeps what a
+    /// reload needs (a reload hashes again only from the first file it changed).
+    pub content_hash: Option<ContentHash>,
     pub limits: limits::Limits,
     /// Stories repeat their conditions and effects; each distinct text is parsed once.
     /// A condition is kept with its source, both shared by every place that wrote it.
@@ -117,6 +120,7 @@ impl<'a> Ctx<'a> {
             lints: true,
             stream: true,
             keep: false,
+            content_hash: None,
             limits: limits::Limits::default(),
             cond_memo: HashMap::new(),
             effect_memo: HashMap::new(),

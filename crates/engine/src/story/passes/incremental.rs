@@ -13,6 +13,7 @@ use std::ops::Range;
 use super::compile::{self, Names};
 use super::context::{Ctx, Salvage};
 use super::index::SceneIndex;
+use crate::story::files::ContentHash;
 use crate::story::model::{Scene, Story};
 use crate::story::named::Named;
 use crate::story::raw::{RawChapter, RawFile, RawScene};
@@ -34,6 +35,8 @@ pub(crate) struct Kept {
     pub extended_files: HashSet<usize>,
     /// Files that failed to parse contribute names here; empty after a clean load.
     salvage: Salvage,
+    /// The story's content hash, to take again from the first edited file on.
+    pub content_hash: ContentHash,
 }
 
 impl Kept {
@@ -42,6 +45,7 @@ impl Kept {
         scene_map: SceneIndex,
         named: Named,
         ranges: [Range<usize>; 2],
+        content_hash: ContentHash,
     ) -> Self {
         let extended_files = parsed
             .iter()
@@ -59,6 +63,7 @@ impl Kept {
             ranges,
             extended_files,
             salvage: Salvage::default(),
+            content_hash,
         }
     }
 

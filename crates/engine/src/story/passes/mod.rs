@@ -111,7 +111,11 @@ fn judge(
     let lints = lints_from..cx.diags.len();
     report_unchecked(cx);
     let kept = kept.map(|(parsed, scene_map, named)| {
-        incremental::Kept::new(parsed, scene_map, named, [compiled, lints])
+        let hash = cx
+            .content_hash
+            .take()
+            .unwrap_or_else(|| super::files::ContentHash::new(cx.files));
+        incremental::Kept::new(parsed, scene_map, named, [compiled, lints], hash)
     });
     Some((story?, kept))
 }
@@ -244,6 +248,14 @@ fn assemble(
     let endings = compile::endings(cx, &decls.endings, names);
     let (hfile, h) = decls.header?;
     compile::check_start(cx, hfile, &h.start, names);
+    let content_hash = if cx.keep {
+        let marked = super::files::ContentHash::new(cx.files);
+        let value = marked.value();
+        cx.content_hash = Some(marked);
+        value
+    } else {
+        cx.sources.content_hash()
+    };
     Some(Story {
         id: h.id.clone(),
         title: h.title.clone(),
@@ -256,7 +268,7 @@ fn assemble(
         endings,
         scenes,
         files: cx.files.iter().map(|f| f.path.clone()).collect(),
-        content_hash: cx.sources.content_hash(),
+        content_hash,
         scene_index,
         var_index: decls.var_index,
         layout: std::sync::Arc::default(),
