@@ -3,6 +3,7 @@
 //! Nothing here touches the disk or the terminal: the loader takes file contents and
 //! returns a [`Story`] plus every [`Diagnostic`].
 
+mod both;
 pub mod diag;
 pub mod emphasis;
 pub mod expr;

@@ -94,10 +94,7 @@ pub(crate) fn story(story: &mut Story) {
         clean(&mut e.title);
         clean_texts(&mut e.epilogue);
     }
-    let mut ids_changed = false;
-    for s in &mut story.scenes {
-        ids_changed |= scene(s);
-    }
+    let ids_changed = scenes(&mut story.scenes);
     // Scene ids are checked to be letters, digits, `_` and `-`, so this happens only in
     // a story with errors; the index must then follow the neutralised ids.
     if ids_changed {
@@ -108,6 +105,16 @@ pub(crate) fn story(story: &mut Story) {
             .map(|(i, s)| (s.id.clone(), i))
             .collect();
     }
+}
+
+/// [`scene`] for every scene, half of them on a second thread in a large story (issue
+/// 16: at 100,000 scenes, ~28 ms on one); true when an id changed.
+fn scenes(scenes: &mut [Scene]) -> bool {
+    let all = |scenes: &mut [Scene]| scenes.iter_mut().fold(false, |ids, s| scene(s) | ids);
+    let large = scenes.len() >= super::both::SCENES;
+    let (first, second) = scenes.split_at_mut(scenes.len() / 2);
+    let (a, b) = super::both::both(large, || all(first), || all(second));
+    a | b
 }
 
 /// Makes every string of one scene terminal-safe (an incremental reload cleans only the

@@ -159,9 +159,16 @@ fn after_compile(
     names: &Names<'_>,
 ) -> (Option<Story>, usize) {
     let compiled_to = cx.diags.len();
-    let scene_index = index_of(&scenes);
+    // The content hash reads the files alone: taken beside the index in a large story.
+    let (files, known, keep) = (cx.files, cx.sources.content_hash, cx.keep);
+    let (scene_index, (hash, marked)) = super::both::both(
+        scenes.len() >= super::both::SCENES,
+        || index_of(&scenes),
+        move || content_hash(files, known, keep),
+    );
+    cx.content_hash = marked;
     extend::extend(cx, chapters, &mut scenes, &scene_index, names);
-    let mut story = assemble(cx, decls, scenes, scene_index, names);
+    let mut story = assemble(cx, decls, scenes, scene_index, hash, names);
     if let Some(story) = &mut story {
         super::resolve::names(story);
     }
@@ -225,6 +232,24 @@ fn with_bodies<'r>(
         .collect()
 }
 
+/// The story's content hash: `known` when the loader took it before the passes (it
+/// owns the files, and lets their text go), else taken from `files`, with its state
+/// before each file when a reload will need it (`keep`).
+fn content_hash(
+    files: &[super::files::SourceFile],
+    known: Option<u64>,
+    keep: bool,
+) -> (u64, Option<super::files::ContentHash>) {
+    match known {
+        Some(hash) => (hash, None),
+        None if keep => {
+            let marked = super::files::ContentHash::new(files);
+            (marked.value(), Some(marked))
+        }
+        None => (super::files::content_hash(files), None),
+    }
+}
+
 /// Scene id → position in the compiled list (what the engine looks scenes up by).
 fn index_of(scenes: &[Scene]) -> HashMap<String, usize> {
     let mut index: HashMap<String, usize> = scenes
@@ -243,19 +268,12 @@ fn assemble(
     decls: declare::Declarations<'_>,
     scenes: Vec<Scene>,
     scene_index: HashMap<String, usize>,
+    content_hash: u64,
     names: &Names<'_>,
 ) -> Option<Story> {
     let endings = compile::endings(cx, &decls.endings, names);
     let (hfile, h) = decls.header?;
     compile::check_start(cx, hfile, &h.start, names);
-    let content_hash = if cx.keep {
-        let marked = super::files::ContentHash::new(cx.files);
-        let value = marked.value();
-        cx.content_hash = Some(marked);
-        value
-    } else {
-        cx.sources.content_hash()
-    };
     Some(Story {
         id: h.id.clone(),
         title: h.title.clone(),

@@ -19,9 +19,6 @@ use super::sources::ParserText;
 /// most: this bounds the memory held by parses ahead of the compile.
 const AHEAD: usize = 3;
 
-/// The second thread's stack.
-const PARSE_STACK: usize = 2 << 20;
-
 /// The files to parse, in order, and where their parses come from.
 pub enum Prefetch<'s, 'a> {
     /// Parsed by whichever of the two threads takes them first.
@@ -174,14 +171,11 @@ impl<'s, 'a> Prefetch<'s, 'a> {
         'a: 'scope,
     {
         // One file, or one processor, leaves nothing to overlap.
-        let many = shelf.lock().texts.len() >= 2
-            && std::thread::available_parallelism().is_ok_and(|n| n.get() >= 2);
+        let many = shelf.lock().texts.len() >= 2 && super::super::both::two_processors();
         if many
             && std::thread::Builder::new()
                 .name("story-parse".into())
-                // Set, not inherited from the environment: more than the 1.5 MiB the
-                // depth limits keep a parse within (docs/guarantees.md).
-                .stack_size(PARSE_STACK)
+                .stack_size(super::super::both::STACK)
                 .spawn_scoped(scope, move || shelf.parse_ahead())
                 .is_ok()
         {

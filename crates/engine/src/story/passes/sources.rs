@@ -78,14 +78,6 @@ impl<'a> Sources<'a> {
         }
     }
 
-    /// The hash of every file's path and bytes ([`content_hash`]).
-    ///
-    /// [`content_hash`]: super::super::files::content_hash
-    pub fn content_hash(&self) -> u64 {
-        self.content_hash
-            .unwrap_or_else(|| super::super::files::content_hash(self.files))
-    }
-
     /// Files handed over: `paths` names them (its bytes unused), `given` holds their
     /// bytes in the same order.
     pub fn owned(paths: &'a [SourceFile], given: Vec<Vec<u8>>, reread: Reread<'a>) -> Self {
