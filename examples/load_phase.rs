@@ -1,7 +1,8 @@
 //! One phase of loading, alone, for instruction counts (issue 16; see
 //! docs/performance.md): `valgrind --tool=callgrind target/release/examples/load_phase
 //! DIR PHASE`, PHASE one of `read` (reading the files only), `floor` (`ron` parsing
-//! into the raw types), `load` (a full load without lints, as the game does), `check`
+//! into the raw types), `floor_kept` (the same, every parse kept rather than dropped,
+//! as a load keeps what it compiles), `load` (a full load without lints, as the game does), `check`
 //! (with every lint), `classic` (`load` in the classic order of passes, every file
 //! parsed before any scene compiles: the file-by-file order's baseline), `reload` (a
 //! load, then one edited paragraph reloaded). Subtract
@@ -16,7 +17,7 @@ use butterfly::story::{self, Reloader, raw::RawFile};
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let [dir, phase] = args.as_slice() else {
-        eprintln!("usage: load_phase DIR read|floor|load|check|classic|reload");
+        eprintln!("usage: load_phase DIR read|floor|floor_kept|load|check|classic|reload");
         return ExitCode::from(2);
     };
     let files = match butterfly::source::read_dir(std::path::Path::new(dir)) {
