@@ -2,12 +2,12 @@
 //! docs/performance.md): `valgrind --tool=callgrind target/release/examples/load_phase
 //! DIR PHASE`, PHASE one of `read` (reading the files only), `floor` (`ron` parsing
 //! into the raw types), `floor_kept` (the same, every parse kept rather than dropped,
-//! as a load keeps what it compiles), `load` (a full load without lints, as the game does), `check`
-//! (with every lint), `classic` (`load` in the classic order of passes, every file
-//! parsed before any scene compiles: the file-by-file order's baseline), `reload` (a
-//! load, then one edited paragraph reloaded). Subtract
-//! `read` from the others; unlike wall-clock time on a shared machine, instruction
-//! counts repeat exactly.
+//! as a load keeps what it compiles), `load` (a full load without lints, as the game
+//! does), `check` (with every lint), `classic` (`load` in the classic order of passes,
+//! every file parsed before any scene compiles: the file-by-file order's baseline),
+//! `reload` (a load, then one edited paragraph reloaded). Subtract `read` from the
+//! others; unlike wall-clock time on a shared machine, instruction counts repeat
+//! exactly (callgrind runs the loader's two threads one at a time and counts both).
 
 use std::hint::black_box;
 use std::process::ExitCode;
