@@ -247,7 +247,7 @@ pub struct Opener {
 /// story with a hundred thousand problems is still reported in time linear in its size.
 #[derive(Debug)]
 pub struct Locator<'a> {
-    src: Src<'a>,
+    src: FileText<'a>,
     tokens: Vec<StrTok>,
     line_starts: Vec<usize>,
     /// Token indices by decoded content, in file order.
@@ -263,20 +263,21 @@ pub struct Locator<'a> {
     char_marks: Vec<(usize, usize)>,
 }
 
-/// A [`Locator`]'s text: borrowed from the caller, or shared with a loader that owns
-/// the file's text and may let it go (`check` drops each file's text once parsed, and
-/// reads it again only when a diagnostic points into it).
+/// A file's text as the loader hands it on (to a [`Locator`], to the parsing thread):
+/// borrowed from the caller, or shared with a loader that owns the file's text and may
+/// let it go (`check` drops each file's text once parsed, and reads it again only when
+/// a diagnostic points into it).
 #[derive(Debug)]
-enum Src<'a> {
+pub(crate) enum FileText<'a> {
     Borrowed(&'a str),
     Shared(std::sync::Arc<String>),
 }
 
-impl Src<'_> {
-    fn as_str(&self) -> &str {
+impl FileText<'_> {
+    pub(crate) fn as_str(&self) -> &str {
         match self {
-            Src::Borrowed(s) => s,
-            Src::Shared(s) => s,
+            FileText::Borrowed(s) => s,
+            FileText::Shared(s) => s,
         }
     }
 }
@@ -288,16 +289,16 @@ impl<'a> Locator<'a> {
     /// Scans `src` once for string literals and struct openings (skipping comments).
     #[must_use]
     pub fn new(src: &'a str) -> Self {
-        Self::index(Src::Borrowed(src))
+        Self::index(FileText::Borrowed(src))
     }
 
     /// [`Locator::new`] over a text the locator shares with its owner.
     #[must_use]
     pub fn shared(src: std::sync::Arc<String>) -> Self {
-        Self::index(Src::Shared(src))
+        Self::index(FileText::Shared(src))
     }
 
-    fn index(held: Src<'a>) -> Self {
+    fn index(held: FileText<'a>) -> Self {
         let src = held.as_str();
         let mut line_starts = vec![0];
         line_starts.extend(src.match_indices('\n').map(|(i, _)| i + 1));

@@ -13,7 +13,7 @@ use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread::Scope;
 
 use super::super::raw::{self, RawFile};
-use super::sources::ParserText;
+use super::super::scan::FileText;
 
 /// How many files past the one the loader is compiling may be parsed and waiting, at
 /// most: this bounds the memory held by parses ahead of the compile.
@@ -24,7 +24,7 @@ pub enum Prefetch<'s, 'a> {
     /// Parsed by whichever of the two threads takes them first.
     Shared(&'s Shelf<'a>),
     /// Parsed here when asked for.
-    Here(std::vec::IntoIter<(usize, ParserText<'a>)>),
+    Here(std::vec::IntoIter<(usize, FileText<'a>)>),
 }
 
 /// What both threads share: the files, and each file's parse once made.
@@ -38,7 +38,7 @@ pub struct Shelf<'a> {
 struct State<'a> {
     /// The files in the order the loader takes them; a file's text is taken out when
     /// a thread starts parsing it.
-    texts: Vec<(usize, Option<ParserText<'a>>)>,
+    texts: Vec<(usize, Option<FileText<'a>>)>,
     /// Each file's parse, once made.
     parses: Vec<Slot>,
     /// The next file no thread has started on.
@@ -60,7 +60,7 @@ enum Slot {
 
 impl<'a> Shelf<'a> {
     /// A shelf of `files` (index and text, in the order they will be asked for).
-    pub fn new(files: Vec<(usize, ParserText<'a>)>) -> Self {
+    pub fn new(files: Vec<(usize, FileText<'a>)>) -> Self {
         let n = files.len();
         Self {
             state: Mutex::new(State {
@@ -85,7 +85,7 @@ impl<'a> Shelf<'a> {
 
     /// Takes the next file nobody has started on, if it is within [`AHEAD`] of the
     /// loader: its position and text.
-    fn claim(g: &mut State<'a>) -> Option<(usize, Option<ParserText<'a>>)> {
+    fn claim(g: &mut State<'a>) -> Option<(usize, Option<FileText<'a>>)> {
         let at = g.next_free;
         if at >= g.texts.len() || at > g.next_taken + AHEAD {
             return None;
@@ -97,7 +97,7 @@ impl<'a> Shelf<'a> {
     /// Parses `text` without holding the lock, then shelves its parse. A text already
     /// taken (never, in practice) shelves a failed parse, so the loader never waits for
     /// a parse that will not come.
-    fn parse_and_shelve(&self, at: usize, text: Option<ParserText<'a>>) {
+    fn parse_and_shelve(&self, at: usize, text: Option<FileText<'a>>) {
         // A parser that panicked (a bug) must not leave the loader waiting: the parse
         // counts as failed, and the classic passes parse the file again on the
         // loader's own thread, where the panic shows as it would have without this one.
@@ -241,7 +241,7 @@ mod tests {
                 .iter()
                 .enumerate()
                 .rev()
-                .map(|(i, t)| (i, ParserText::Borrowed(t)))
+                .map(|(i, t)| (i, FileText::Borrowed(t)))
                 .collect(),
         )
     }

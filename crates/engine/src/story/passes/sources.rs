@@ -14,7 +14,7 @@ use std::cell::{OnceCell, RefCell};
 use std::sync::Arc;
 
 use super::super::files::SourceFile;
-use super::super::scan::Locator;
+use super::super::scan::{FileText, Locator};
 
 /// Reads a file of the story again, by its path as the loader names it (`check` reads
 /// it from the story's directory, with the same bounds as the first time).
@@ -31,21 +31,6 @@ enum Held<'a> {
         hash: u64,
         again: OnceCell<Option<Arc<String>>>,
     },
-}
-
-/// A file's text handed to the parsing thread.
-pub enum ParserText<'a> {
-    Borrowed(&'a str),
-    Shared(Arc<String>),
-}
-
-impl ParserText<'_> {
-    pub fn as_str(&self) -> &str {
-        match self {
-            ParserText::Borrowed(s) => s,
-            ParserText::Shared(s) => s,
-        }
-    }
 }
 
 /// Every file's text, and a locator for each once a diagnostic needs one.
@@ -144,10 +129,10 @@ impl<'a> Sources<'a> {
 
     /// File `file`'s text for another thread to parse (see `passes/prefetch.rs`):
     /// borrowed, or shared with this holder. `None` when it is not held as text now.
-    pub fn for_parser(&self, file: usize) -> Option<ParserText<'a>> {
+    pub fn for_parser(&self, file: usize) -> Option<FileText<'a>> {
         match &self.held[file] {
-            Held::Borrowed(s) => Some(ParserText::Borrowed(s)),
-            Held::Owned(s) => Some(ParserText::Shared(Arc::clone(s))),
+            Held::Borrowed(s) => Some(FileText::Borrowed(s)),
+            Held::Owned(s) => Some(FileText::Shared(Arc::clone(s))),
             Held::Absent | Held::Released { .. } => None,
         }
     }
